@@ -1,0 +1,388 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_mlt_global_optspecs
+    string join \n store= h/help V/version
+end
+
+function __fish_mlt_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_mlt_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_mlt_using_subcommand
+    set -l cmd (__fish_mlt_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c mlt -n "__fish_mlt_needs_command" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_needs_command" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_needs_command" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "init" -d 'Create a store (mlruns/ with the Default experiment)'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "experiments" -d 'Create, list, rename, delete and tag experiments'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "exp" -d 'Create, list, rename, delete and tag experiments'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "runs" -d 'Start, end, list and show runs'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "log" -d 'Log params, metrics and tags to a run'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "metrics" -d 'Read metric histories'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "artifacts" -d 'Log, list, download and print run artifacts'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand init" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand init" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand init" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "create" -d 'Create an experiment and print its id'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "list" -d 'List experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "ls" -d 'List experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "show" -d 'Show one experiment (by id or name)'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "rename" -d 'Rename an experiment'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "delete" -d 'Delete an experiment (moved to mlruns/.trash/, restorable)'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "restore" -d 'Restore a deleted experiment and its runs'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "set-tag" -d 'Set a tag on an experiment'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "delete-tag" -d 'Delete a tag of an experiment'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from create" -l artifact-location -d 'Where its runs keep artifacts (default: inside the store, store-relative)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from create" -s t -l tag -d 'A tag, repeatable' -r
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from create" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l view -d 'Which experiments to show' -r -f -a "active\t''
+deleted\t''
+all\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l view -d 'Which experiments to show' -r -f -a "active\t''
+deleted\t''
+all\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from show" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from show" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from rename" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from restore" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from restore" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from set-tag" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from set-tag" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from set-tag" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete-tag" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete-tag" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete-tag" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an experiment and print its id'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "list" -d 'List experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one experiment (by id or name)'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Rename an experiment'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an experiment (moved to mlruns/.trash/, restorable)'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Restore a deleted experiment and its runs'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "set-tag" -d 'Set a tag on an experiment'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "delete-tag" -d 'Delete a tag of an experiment'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "create" -d 'Create an experiment and print its id'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "list" -d 'List experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "ls" -d 'List experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "show" -d 'Show one experiment (by id or name)'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "rename" -d 'Rename an experiment'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "delete" -d 'Delete an experiment (moved to mlruns/.trash/, restorable)'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "restore" -d 'Restore a deleted experiment and its runs'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "set-tag" -d 'Set a tag on an experiment'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "delete-tag" -d 'Delete a tag of an experiment'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from create" -l artifact-location -d 'Where its runs keep artifacts (default: inside the store, store-relative)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from create" -s t -l tag -d 'A tag, repeatable' -r
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from create" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l view -d 'Which experiments to show' -r -f -a "active\t''
+deleted\t''
+all\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l view -d 'Which experiments to show' -r -f -a "active\t''
+deleted\t''
+all\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from show" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from show" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from rename" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from restore" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from restore" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from set-tag" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from set-tag" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from set-tag" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete-tag" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete-tag" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete-tag" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an experiment and print its id'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "list" -d 'List experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one experiment (by id or name)'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Rename an experiment'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an experiment (moved to mlruns/.trash/, restorable)'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Restore a deleted experiment and its runs'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "set-tag" -d 'Set a tag on an experiment'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "delete-tag" -d 'Delete a tag of an experiment'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls show delete restore delete-tag help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls show delete restore delete-tag help" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls show delete restore delete-tag help" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls show delete restore delete-tag help" -f -a "start" -d 'Start a run and print its id: RUN=$(mlt runs start -e train)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls show delete restore delete-tag help" -f -a "end" -d 'End a run: set its status and end time'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls show delete restore delete-tag help" -f -a "list" -d 'List the runs of an experiment, newest first'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls show delete restore delete-tag help" -f -a "ls" -d 'List the runs of an experiment, newest first'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls show delete restore delete-tag help" -f -a "show" -d 'Show everything about a run: info, params, latest metrics, tags, artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls show delete restore delete-tag help" -f -a "delete" -d 'Delete a run (restorable)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls show delete restore delete-tag help" -f -a "restore" -d 'Restore a deleted run'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls show delete restore delete-tag help" -f -a "delete-tag" -d 'Delete a tag of a run'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls show delete restore delete-tag help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -s e -l experiment -d 'Experiment name or id; created when the name is new [default: $MLFLOW_EXPERIMENT_ID, $MLFLOW_EXPERIMENT_NAME, else Default]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -s n -l name -d 'Run name (default: a random adjective-noun-NNN)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -s t -l tag -d 'A tag, repeatable' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -l parent -d 'Parent run, for nested runs' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -s d -l description -d 'Description (the mlflow.note.content tag)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -l status -r -f -a "FINISHED\t''
+FAILED\t''
+KILLED\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s e -l experiment -d 'Experiment name or id [default: Default]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l view -r -f -a "active\t''
+deleted\t''
+all\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s e -l experiment -d 'Experiment name or id [default: Default]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l view -r -f -a "active\t''
+deleted\t''
+all\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from restore" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from restore" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete-tag" -l run -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete-tag" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete-tag" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete-tag" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start a run and print its id: RUN=$(mlt runs start -e train)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "end" -d 'End a run: set its status and end time'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the runs of an experiment, newest first'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show everything about a run: info, params, latest metrics, tags, artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a run (restorable)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Restore a deleted run'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "delete-tag" -d 'Delete a tag of a run'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -f -a "param" -d 'Log one param (params never change: the same value again is fine, another is an error)'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -f -a "params" -d 'Log several params: mlt log params lr=0.01 layers=3'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -f -a "metric" -d 'Log one metric value (nan, inf and -inf are values too)'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -f -a "metrics" -d 'Log several metrics at one step: mlt log metrics loss=0.3 acc=0.9 --step 5'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -f -a "tag" -d 'Set one tag'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -f -a "tags" -d 'Set several tags: mlt log tags team=vision stage=dev'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -f -a "batch" -d 'Log JSON records from a file or stdin (see the README for the formats)'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from param" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from param" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from param" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from param" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from params" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from params" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from params" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from params" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metric" -l step -d 'Step of the value' -r
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metric" -l timestamp -d 'Timestamp in milliseconds since the epoch [default: now]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metric" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metric" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metric" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metric" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metrics" -l step -d 'Step of the value' -r
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metrics" -l timestamp -d 'Timestamp in milliseconds since the epoch [default: now]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metrics" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metrics" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metrics" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metrics" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tag" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tag" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tag" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tag" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tags" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tags" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tags" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tags" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from batch" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from batch" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from batch" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from batch" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "param" -d 'Log one param (params never change: the same value again is fine, another is an error)'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "params" -d 'Log several params: mlt log params lr=0.01 layers=3'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "metric" -d 'Log one metric value (nan, inf and -inf are values too)'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "metrics" -d 'Log several metrics at one step: mlt log metrics loss=0.3 acc=0.9 --step 5'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "tag" -d 'Set one tag'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "tags" -d 'Set several tags: mlt log tags team=vision stage=dev'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "batch" -d 'Log JSON records from a file or stdin (see the README for the formats)'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history help" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history help" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history help" -f -a "history" -d 'Print every logged point of a metric (step, timestamp, value), in logging order'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from help" -f -a "history" -d 'Print every logged point of a metric (step, timestamp, value), in logging order'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -f -a "log" -d 'Copy a file or a folder\'s contents into a run\'s artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -f -a "list" -d 'List artifacts recursively, with sizes'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -f -a "ls" -d 'List artifacts recursively, with sizes'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -f -a "download" -d 'Copy artifacts to a local folder and print where they landed'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -f -a "cat" -d 'Print one artifact file to stdout'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from log" -l path -d 'Folder inside the artifacts to put it in' -r
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from log" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from log" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from log" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from log" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -l path -d 'Only under this artifact path' -r
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -l path -d 'Only under this artifact path' -r
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from download" -l path -d 'Only this artifact path (default: all)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from download" -s d -l dest -d 'Destination folder' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from download" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from download" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from download" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from cat" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from cat" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from cat" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from help" -f -a "log" -d 'Copy a file or a folder\'s contents into a run\'s artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from help" -f -a "list" -d 'List artifacts recursively, with sizes'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from help" -f -a "download" -d 'Copy artifacts to a local folder and print where they landed'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from help" -f -a "cat" -d 'Print one artifact file to stdout'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand completions" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics artifacts completions help" -f -a "init" -d 'Create a store (mlruns/ with the Default experiment)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics artifacts completions help" -f -a "experiments" -d 'Create, list, rename, delete and tag experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics artifacts completions help" -f -a "runs" -d 'Start, end, list and show runs'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics artifacts completions help" -f -a "log" -d 'Log params, metrics and tags to a run'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics artifacts completions help" -f -a "metrics" -d 'Read metric histories'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics artifacts completions help" -f -a "artifacts" -d 'Log, list, download and print run artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics artifacts completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics artifacts completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "create" -d 'Create an experiment and print its id'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "list" -d 'List experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "show" -d 'Show one experiment (by id or name)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "rename" -d 'Rename an experiment'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "delete" -d 'Delete an experiment (moved to mlruns/.trash/, restorable)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "restore" -d 'Restore a deleted experiment and its runs'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "set-tag" -d 'Set a tag on an experiment'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "delete-tag" -d 'Delete a tag of an experiment'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "start" -d 'Start a run and print its id: RUN=$(mlt runs start -e train)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "end" -d 'End a run: set its status and end time'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "list" -d 'List the runs of an experiment, newest first'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "show" -d 'Show everything about a run: info, params, latest metrics, tags, artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "delete" -d 'Delete a run (restorable)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "restore" -d 'Restore a deleted run'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "delete-tag" -d 'Delete a tag of a run'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "param" -d 'Log one param (params never change: the same value again is fine, another is an error)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "params" -d 'Log several params: mlt log params lr=0.01 layers=3'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "metric" -d 'Log one metric value (nan, inf and -inf are values too)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "metrics" -d 'Log several metrics at one step: mlt log metrics loss=0.3 acc=0.9 --step 5'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "tag" -d 'Set one tag'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "tags" -d 'Set several tags: mlt log tags team=vision stage=dev'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "batch" -d 'Log JSON records from a file or stdin (see the README for the formats)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from metrics" -f -a "history" -d 'Print every logged point of a metric (step, timestamp, value), in logging order'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from artifacts" -f -a "log" -d 'Copy a file or a folder\'s contents into a run\'s artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from artifacts" -f -a "list" -d 'List artifacts recursively, with sizes'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from artifacts" -f -a "download" -d 'Copy artifacts to a local folder and print where they landed'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from artifacts" -f -a "cat" -d 'Print one artifact file to stdout'

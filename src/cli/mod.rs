@@ -1,0 +1,187 @@
+//! The command line: clap types, one file per subcommand group, and the one place where
+//! errors become messages and exit codes (0 ok, 1 failure, 2 usage).
+
+mod artifacts;
+mod completions;
+mod experiments;
+mod init;
+mod log;
+mod metrics;
+mod runs;
+
+use crate::env;
+use crate::store::{self, Located, Store};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Track experiments, runs, metrics and artifacts in MLflow's file-store format, from the shell.
+#[derive(Parser, Debug)]
+#[command(name = "mlt", version, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "The store is found by: --store, $MLT_STORE, $MLFLOW_TRACKING_URI (file: \
+URIs and paths), the nearest folder above holding mlruns/, else the working directory.")]
+pub struct Cli {
+    /// The store: a folder holding mlruns/ (or the mlruns/ folder itself)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a store (mlruns/ with the Default experiment)
+    Init(init::Args),
+    /// Create, list, rename, delete and tag experiments
+    #[command(subcommand, visible_alias = "exp")]
+    Experiments(experiments::Cmd),
+    /// Start, end, list and show runs
+    #[command(subcommand)]
+    Runs(runs::Cmd),
+    /// Log params, metrics and tags to a run
+    #[command(subcommand)]
+    Log(log::Cmd),
+    /// Read metric histories
+    #[command(subcommand)]
+    Metrics(metrics::Cmd),
+    /// Log, list, download and print run artifacts
+    #[command(subcommand)]
+    Artifacts(artifacts::Cmd),
+    /// Print a shell completion script
+    Completions(completions::Args),
+}
+
+/// A failure with its exit code and an optional hint.
+#[derive(Debug)]
+pub struct CliError {
+    pub message: String,
+    pub hint: Option<String>,
+    pub code: u8,
+}
+
+impl CliError {
+    pub fn usage(message: impl Into<String>) -> CliError {
+        CliError {
+            message: message.into(),
+            hint: None,
+            code: 2,
+        }
+    }
+
+    pub fn failure(message: impl Into<String>) -> CliError {
+        CliError {
+            message: message.into(),
+            hint: None,
+            code: 1,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> CliError {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl From<store::Error> for CliError {
+    fn from(e: store::Error) -> CliError {
+        CliError::failure(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> CliError {
+        CliError::failure(e.to_string())
+    }
+}
+
+pub type CmdResult = Result<(), CliError>;
+
+/// What every command gets: where the store is.
+pub struct Ctx {
+    pub located: Located,
+}
+
+impl Ctx {
+    /// The store, with warnings printed to stderr.
+    pub fn store(&self) -> Store {
+        self.located
+            .store()
+            .on_warning(|m| eprintln!("warning: {m}"))
+    }
+
+    /// A store that must already exist.
+    pub fn existing_store(&self) -> Result<Store, CliError> {
+        let s = self.store();
+        s.require()?;
+        Ok(s)
+    }
+
+    /// A store that is created on first write, as MLflow creates its root.
+    pub fn writable_store(&self) -> Result<Store, CliError> {
+        let s = self.store();
+        if s.init()? {
+            eprintln!("Created a store at {}", s.root().display());
+        }
+        Ok(s)
+    }
+}
+
+/// The target run: `--run`, else `MLT_RUN_ID`, else `MLFLOW_RUN_ID`.
+pub fn run_id(flag: Option<&str>) -> Result<String, CliError> {
+    flag.map(str::to_string)
+        .or_else(|| env::var(env::MLT_RUN_ID))
+        .or_else(|| env::var(env::MLFLOW_RUN_ID))
+        .ok_or_else(|| {
+            CliError::usage("no run given").hint("pass --run ID or set MLT_RUN_ID (or MLFLOW_RUN_ID)")
+        })
+}
+
+/// Parses `key=value`.
+pub fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| format!("expected KEY=VALUE, got '{s}'"))
+}
+
+fn dispatch(cli: Cli) -> CmdResult {
+    let cwd = std::env::current_dir()?;
+    let ctx = Ctx {
+        located: store::locate(
+            cli.store.as_deref(),
+            env::var(env::MLT_STORE).as_deref(),
+            env::var(env::MLFLOW_TRACKING_URI).as_deref(),
+            &cwd,
+        ),
+    };
+    match cli.command {
+        Command::Init(a) => init::run(&ctx, a, cli.store.is_some()),
+        Command::Experiments(c) => experiments::run(&ctx, c),
+        Command::Runs(c) => runs::run(&ctx, c),
+        Command::Log(c) => log::run(&ctx, c),
+        Command::Metrics(c) => metrics::run(&ctx, c),
+        Command::Artifacts(c) => artifacts::run(&ctx, c),
+        Command::Completions(a) => completions::run(a),
+    }
+}
+
+/// Parses the command line, runs it and turns the outcome into an exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            if let Some(h) = e.hint {
+                eprintln!("hint: {h}");
+            }
+            ExitCode::from(e.code)
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! mlt: a fast, dependency-free experiment tracker over MLflow's file-store format.
+//!
+//! `store` is the only module that knows the on-disk layout; `model` holds the domain types
+//! and MLflow's validation rules; `output` renders listings; `cli` wires them to the command line.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod context;
+pub mod env;
+pub mod ingest;
+pub mod model;
+pub mod output;
+pub mod store;

@@ -1,0 +1,327 @@
+//! Run artifacts: where a run's artifact location points, and listing, logging and fetching
+//! files there. Never depends on the working directory: a relative location is taken against
+//! the store root.
+
+use super::fs::{self, IoContext};
+use super::locate::{local_path_of_uri, percent_decode};
+use super::{Error, Result, RunHandle, Store};
+use std::path::{Component, Path, PathBuf};
+
+/// A run named on the command line: a bare id or `runs:/<run_id>/<path>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunRef {
+    pub run_id: String,
+    pub path: Option<String>,
+}
+
+impl RunRef {
+    pub fn parse(s: &str) -> Result<RunRef> {
+        if let Some(rest) = s.strip_prefix("runs:/") {
+            let rest = rest.trim_start_matches('/');
+            let (id, path) = match rest.split_once('/') {
+                Some((id, p)) => (id, Some(p.trim_end_matches('/'))),
+                None => (rest, None),
+            };
+            if id.is_empty() {
+                return Err(Error::Invalid(format!("'{s}' names no run id")));
+            }
+            return Ok(RunRef {
+                run_id: id.to_string(),
+                path: path.filter(|p| !p.is_empty()).map(percent_decode),
+            });
+        }
+        if s.contains(":/") {
+            return Err(Error::Invalid(format!(
+                "'{s}' is not a run id or a runs:/<run_id>/<path> URI"
+            )));
+        }
+        Ok(RunRef {
+            run_id: s.to_string(),
+            path: None,
+        })
+    }
+}
+
+/// One file or folder under a run's artifacts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArtifactEntry {
+    pub path: String,
+    pub is_dir: bool,
+    pub size: Option<u64>,
+}
+
+/// Checks an artifact path: relative, no `..`, no `.` parts, no empty parts.
+pub fn validate_artifact_path(p: &str) -> Result<()> {
+    let bad = |why: &str| Err(Error::Invalid(format!("invalid artifact path '{p}': {why}")));
+    if p.starts_with('/') || Path::new(p).is_absolute() {
+        return bad("it must be relative");
+    }
+    if p.contains('\\') {
+        return bad("use '/' to separate folders");
+    }
+    for part in p.split('/') {
+        match part {
+            "" => return bad("empty folder name"),
+            "." | ".." => return bad("'.' and '..' are not allowed"),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn join_rel(base: &Path, rel: Option<&str>) -> Result<PathBuf> {
+    match rel {
+        None | Some("") => Ok(base.to_path_buf()),
+        Some(r) => {
+            let r = r.trim_end_matches('/');
+            validate_artifact_path(r)?;
+            Ok(r.split('/').fold(base.to_path_buf(), |p, part| p.join(part)))
+        }
+    }
+}
+
+impl Store {
+    /// The local folder of a run's artifacts. A relative location is store-relative; an absolute
+    /// one that no longer exists (a store moved after MLflow wrote it) falls back to the run's
+    /// own `artifacts/` folder when that exists.
+    pub fn artifact_dir(&self, h: &RunHandle) -> Result<PathBuf> {
+        let uri = &h.info.artifact_uri;
+        let own = h.dir.join("artifacts");
+        let path = if uri.is_empty() {
+            return Ok(own);
+        } else if let Some(p) = local_path_of_uri(uri) {
+            if p.is_absolute() {
+                p
+            } else {
+                super::locate::normalize(&self.root.join(p))
+            }
+        } else {
+            return Err(Error::Invalid(format!(
+                "run {} keeps its artifacts at '{uri}', which is not a local path; mlt reads \
+                 only local artifacts",
+                h.info.run_id
+            )));
+        };
+        if !path.exists() && own.is_dir() {
+            return Ok(own);
+        }
+        Ok(path)
+    }
+
+    /// Lists artifacts under `path` (or all), recursively, sorted by path.
+    pub fn list_artifacts(&self, h: &RunHandle, path: Option<&str>) -> Result<Vec<ArtifactEntry>> {
+        let base = self.artifact_dir(h)?;
+        let start = join_rel(&base, path)?;
+        let mut out = Vec::new();
+        if !start.exists() {
+            return match path {
+                Some(p) => Err(Error::NotFound(format!(
+                    "run {} has no artifact '{p}'",
+                    h.info.run_id
+                ))),
+                None => Ok(out),
+            };
+        }
+        if start.is_file() {
+            let size = std::fs::metadata(&start).at(&start)?.len();
+            out.push(ArtifactEntry {
+                path: path.unwrap_or_default().trim_end_matches('/').to_string(),
+                is_dir: false,
+                size: Some(size),
+            });
+            return Ok(out);
+        }
+        for entry in walkdir::WalkDir::new(&start)
+            .min_depth(1)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
+            let entry = entry.map_err(|e| Error::Io {
+                path: e.path().unwrap_or(&start).to_path_buf(),
+                source: e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("link loop")),
+            })?;
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(fs::TMP_PREFIX)
+            {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&base).unwrap_or(entry.path());
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let is_dir = entry.file_type().is_dir();
+            let size = if is_dir {
+                None
+            } else {
+                Some(entry.metadata().map(|m| m.len()).unwrap_or(0))
+            };
+            out.push(ArtifactEntry {
+                path: rel,
+                is_dir,
+                size,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Copies a local file or folder into a run's artifacts under `dest` (a folder inside the
+    /// artifacts). A file keeps its name; a folder's contents are copied (MLflow's
+    /// `log_artifact` and `log_artifacts`). Everything is checked before the first copy; each
+    /// file lands whole (temp file + rename). Returns the artifact paths written.
+    pub fn log_artifacts(
+        &self,
+        h: &RunHandle,
+        local: &Path,
+        dest: Option<&str>,
+    ) -> Result<Vec<String>> {
+        if h.info.lifecycle_stage == crate::model::Lifecycle::Deleted {
+            return Err(Error::Invalid(format!(
+                "run {} is deleted; restore it before logging to it",
+                h.info.run_id
+            )));
+        }
+        let base = self.artifact_dir(h)?;
+        let dest = dest.map(|d| d.trim_matches('/')).filter(|d| !d.is_empty());
+        let target = join_rel(&base, dest)?;
+        let meta = std::fs::metadata(local).at(local)?;
+        let prefix = dest.map(|d| format!("{d}/")).unwrap_or_default();
+        let mut plan: Vec<(PathBuf, PathBuf, String)> = Vec::new();
+        if meta.is_file() {
+            let name = local
+                .file_name()
+                .ok_or_else(|| Error::Invalid(format!("{} has no file name", local.display())))?
+                .to_string_lossy()
+                .into_owned();
+            plan.push((local.to_path_buf(), target.join(&name), format!("{prefix}{name}")));
+        } else {
+            for entry in walkdir::WalkDir::new(local)
+                .min_depth(1)
+                .follow_links(true)
+                .sort_by_file_name()
+            {
+                let entry = entry.map_err(|e| Error::Io {
+                    path: e.path().unwrap_or(local).to_path_buf(),
+                    source: e
+                        .into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("link loop")),
+                })?;
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(local).unwrap_or(entry.path());
+                if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+                    continue;
+                }
+                let rel_s = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                plan.push((entry.path().to_path_buf(), target.join(rel), format!("{prefix}{rel_s}")));
+            }
+        }
+        // Check that every source can be opened before the first copy.
+        for (src, _, _) in &plan {
+            std::fs::File::open(src).at(src)?;
+        }
+        for (src, dst, _) in &plan {
+            copy_atomic(src, dst)?;
+        }
+        Ok(plan.into_iter().map(|(_, _, a)| a).collect())
+    }
+
+    /// The local path of one artifact (file or folder).
+    pub fn artifact_path(&self, h: &RunHandle, path: Option<&str>) -> Result<PathBuf> {
+        let p = join_rel(&self.artifact_dir(h)?, path)?;
+        if !p.exists() {
+            return Err(Error::NotFound(format!(
+                "run {} has no artifact '{}'",
+                h.info.run_id,
+                path.unwrap_or("")
+            )));
+        }
+        Ok(p)
+    }
+
+    /// Copies an artifact (or all of them) to `dest` as MLflow's `download_artifacts` does: a
+    /// file lands as `dest/<file name>`, a folder keeps its path under the artifact root.
+    /// Returns the local path of what was downloaded.
+    pub fn download_artifacts(
+        &self,
+        h: &RunHandle,
+        path: Option<&str>,
+        dest: &Path,
+    ) -> Result<PathBuf> {
+        let src = self.artifact_path(h, path)?;
+        if src.is_file() {
+            let out = dest.join(src.file_name().unwrap_or_default());
+            copy_atomic(&src, &out)?;
+            return Ok(out);
+        }
+        let out = join_rel(dest, path)?;
+        fs::create_dir_all(&out)?;
+        for entry in walkdir::WalkDir::new(&src).min_depth(1).follow_links(true) {
+            let entry = entry.map_err(|e| Error::Io {
+                path: e.path().unwrap_or(&src).to_path_buf(),
+                source: e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("link loop")),
+            })?;
+            let rel = entry.path().strip_prefix(&src).unwrap_or(entry.path());
+            let to = out.join(rel);
+            if entry.file_type().is_dir() {
+                fs::create_dir_all(&to)?;
+            } else {
+                copy_atomic(entry.path(), &to)?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Copies a file to a temp file beside the target and renames it into place.
+fn copy_atomic(src: &Path, dst: &Path) -> Result<()> {
+    let dir = dst.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let tmp = fs::temp_file_in(dir)?;
+    std::fs::copy(src, tmp.path()).at(src)?;
+    tmp.persist(dst).map_err(|e| Error::Io {
+        path: dst.to_path_buf(),
+        source: e.error,
+    })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_refs() {
+        assert_eq!(
+            RunRef::parse("runs:/abc/model/MLmodel").unwrap(),
+            RunRef {
+                run_id: "abc".into(),
+                path: Some("model/MLmodel".into())
+            }
+        );
+        assert_eq!(RunRef::parse("runs:/abc").unwrap().path, None);
+        assert_eq!(RunRef::parse("abc").unwrap().run_id, "abc");
+        assert!(RunRef::parse("runs:/").is_err());
+        assert!(RunRef::parse("s3://bucket/x").is_err());
+    }
+
+    #[test]
+    fn artifact_paths() {
+        assert!(validate_artifact_path("a/b.txt").is_ok());
+        for bad in ["/etc/passwd", "../x", "a/../../x", "a//b", "./a"] {
+            assert!(validate_artifact_path(bad).is_err(), "{bad}");
+        }
+    }
+}

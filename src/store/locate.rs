@@ -1,0 +1,213 @@
+//! Finding the store: `--store`, `MLT_STORE`, `MLFLOW_TRACKING_URI`, the nearest ancestor with
+//! `mlruns/`, else the working directory.
+
+use super::{MLRUNS, Store, TRASH};
+use std::path::{Path, PathBuf};
+
+/// Where the store's location came from (shown by `mlt init` and in errors).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Flag,
+    MltStore,
+    TrackingUri,
+    Ancestor,
+    WorkingDir,
+}
+
+/// The store's root and tracking folder, before anything is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    pub root: PathBuf,
+    pub tracking: PathBuf,
+    pub origin: Origin,
+}
+
+impl Located {
+    pub fn store(&self) -> Store {
+        Store::with_tracking(self.root.clone(), self.tracking.clone())
+    }
+}
+
+/// Applies the discovery order to explicit inputs (so it can be tested without touching the
+/// process environment).
+pub fn locate(
+    flag: Option<&Path>,
+    mlt_store: Option<&str>,
+    tracking_uri: Option<&str>,
+    cwd: &Path,
+) -> Located {
+    if let Some(p) = flag {
+        return from_path(&absolute(cwd, p), Origin::Flag);
+    }
+    if let Some(p) = mlt_store {
+        return from_path(&absolute(cwd, Path::new(p)), Origin::MltStore);
+    }
+    if let Some(p) = tracking_uri.and_then(local_path_of_uri) {
+        return from_path(&absolute(cwd, &p), Origin::TrackingUri);
+    }
+    for dir in cwd.ancestors() {
+        if dir.join(MLRUNS).is_dir() {
+            return Located {
+                root: dir.to_path_buf(),
+                tracking: dir.join(MLRUNS),
+                origin: Origin::Ancestor,
+            };
+        }
+    }
+    Located {
+        root: cwd.to_path_buf(),
+        tracking: cwd.join(MLRUNS),
+        origin: Origin::WorkingDir,
+    }
+}
+
+/// A path names a store root when it holds `mlruns/`; it names the tracking folder itself when
+/// it is called `mlruns` or already looks like one (MLflow's URIs point at the tracking folder).
+fn from_path(p: &Path, origin: Origin) -> Located {
+    let looks_like_tracking = !p.join(MLRUNS).is_dir()
+        && (p.file_name().is_some_and(|n| n == MLRUNS)
+            || p.join(TRASH).is_dir()
+            || p.join("0").join("meta.yaml").is_file());
+    if looks_like_tracking && let Some(parent) = p.parent() {
+        return Located {
+            root: parent.to_path_buf(),
+            tracking: p.to_path_buf(),
+            origin,
+        };
+    }
+    Located {
+        root: p.to_path_buf(),
+        tracking: p.join(MLRUNS),
+        origin,
+    }
+}
+
+fn absolute(cwd: &Path, p: &Path) -> PathBuf {
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        cwd.join(p)
+    };
+    normalize(&joined)
+}
+
+/// Removes `.` and resolves `..` lexically.
+pub fn normalize(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// The local path of a `file:` URI or a plain path; `None` for other schemes (`sqlite:`,
+/// `http:`, `databricks`...), which are not file stores.
+pub fn local_path_of_uri(uri: &str) -> Option<PathBuf> {
+    if let Some(rest) = uri.strip_prefix("file:") {
+        let path = match rest.strip_prefix("//") {
+            // file://host/path: only an empty host or localhost is local.
+            Some(after) => {
+                let slash = after.find('/').unwrap_or(after.len());
+                let host = &after[..slash];
+                if !host.is_empty() && host != "localhost" {
+                    return None;
+                }
+                &after[slash..]
+            }
+            None => rest,
+        };
+        return Some(PathBuf::from(percent_decode(path)));
+    }
+    if has_scheme(uri) {
+        return None;
+    }
+    Some(PathBuf::from(uri))
+}
+
+fn has_scheme(s: &str) -> bool {
+    match s.find(':') {
+        Some(i) if i > 1 => s[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+            && s.as_bytes()[0].is_ascii_alphabetic(),
+        // "c:" is a Windows drive, not a scheme; "databricks" alone has no colon.
+        _ => s == "databricks",
+    }
+}
+
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discovery_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path();
+        let nested = base.join("a/b");
+        std::fs::create_dir_all(&nested).unwrap();
+        std::fs::create_dir_all(base.join("mlruns")).unwrap();
+
+        let l = locate(Some(Path::new("x")), Some("/y"), Some("/z"), &nested);
+        assert_eq!((l.root, l.origin), (nested.join("x"), Origin::Flag));
+        let l = locate(None, Some("/y"), Some("/z"), &nested);
+        assert_eq!((l.root, l.origin), (PathBuf::from("/y"), Origin::MltStore));
+        let l = locate(None, None, Some("sqlite:///mlflow.db"), &nested);
+        assert_eq!((l.root.clone(), l.origin), (base.to_path_buf(), Origin::Ancestor));
+        assert_eq!(l.tracking, base.join("mlruns"));
+        let other = tempfile::tempdir().unwrap();
+        let l = locate(None, None, None, other.path());
+        assert_eq!(l.origin, Origin::WorkingDir);
+        assert_eq!(l.root, other.path());
+    }
+
+    #[test]
+    fn tracking_uri_points_at_mlruns() {
+        let tmp = tempfile::tempdir().unwrap();
+        let uri = format!("file://{}/mlruns", tmp.path().display());
+        let l = locate(None, None, Some(&uri), Path::new("/"));
+        assert_eq!(l.root, tmp.path());
+        assert_eq!(l.tracking, tmp.path().join("mlruns"));
+        assert_eq!(l.origin, Origin::TrackingUri);
+        // A plain relative path is taken against the working directory.
+        let l = locate(None, None, Some("mlruns"), tmp.path());
+        assert_eq!(l.root, tmp.path());
+    }
+
+    #[test]
+    fn uris() {
+        assert_eq!(local_path_of_uri("file:///a%20b/c"), Some("/a b/c".into()));
+        assert_eq!(local_path_of_uri("file:/a"), Some("/a".into()));
+        assert_eq!(local_path_of_uri("file://localhost/a"), Some("/a".into()));
+        assert_eq!(local_path_of_uri("file://other/a"), None);
+        assert_eq!(local_path_of_uri("http://x:5000"), None);
+        assert_eq!(local_path_of_uri("sqlite:///mlflow.db"), None);
+        assert_eq!(local_path_of_uri("databricks"), None);
+        assert_eq!(local_path_of_uri("./mlruns"), Some("./mlruns".into()));
+    }
+}

@@ -1,0 +1,184 @@
+//! The store: a folder holding `mlruns/` (MLflow's file store, byte for byte) and, beside it,
+//! `.mlt/` for mlt's own lock and scratch files. This module is the only code that knows the
+//! on-disk layout.
+
+pub mod artifact;
+mod experiment;
+pub mod fs;
+mod locate;
+mod metric;
+mod run;
+pub mod yaml;
+
+pub use artifact::{ArtifactEntry, RunRef};
+pub use locate::{Located, Origin, locate};
+pub use run::{Batch, NewRun, RunHandle};
+
+use std::path::{Path, PathBuf};
+
+/// Everything that can go wrong in the store, each with the id or path it concerns.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("malformed {}: {msg}", path.display())]
+    Malformed { path: PathBuf, msg: String },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Name of the tracking folder inside a store.
+pub const MLRUNS: &str = "mlruns";
+/// mlt's own folder beside `mlruns/` (never inside it: MLflow reads every folder there).
+pub const MLT_DIR: &str = ".mlt";
+/// Deleted experiments live in `mlruns/.trash/`.
+pub const TRASH: &str = ".trash";
+/// The Default experiment.
+pub const DEFAULT_EXPERIMENT_ID: &str = "0";
+
+type WarnFn = Box<dyn Fn(&str) + Send + Sync>;
+
+/// A store on disk.
+pub struct Store {
+    root: PathBuf,
+    tracking: PathBuf,
+    warn: WarnFn,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("root", &self.root)
+            .field("tracking", &self.tracking)
+            .finish()
+    }
+}
+
+impl Store {
+    /// A store whose tracking folder is `root/mlruns`. Nothing is read or created.
+    pub fn new(root: impl Into<PathBuf>) -> Store {
+        let root = root.into();
+        let tracking = root.join(MLRUNS);
+        Store::with_tracking(root, tracking)
+    }
+
+    /// A store whose tracking folder has another name (an `MLFLOW_TRACKING_URI` folder).
+    pub fn with_tracking(root: PathBuf, tracking: PathBuf) -> Store {
+        Store {
+            root,
+            tracking,
+            warn: Box::new(|_| {}),
+        }
+    }
+
+    /// Sets what happens to warnings (malformed files skipped, torn lines...).
+    pub fn on_warning(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Store {
+        self.warn = Box::new(f);
+        self
+    }
+
+    pub(crate) fn warn(&self, msg: &str) {
+        (self.warn)(msg)
+    }
+
+    /// The folder holding `mlruns/`.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The `mlruns/` folder (MLflow's tracking root).
+    pub fn tracking(&self) -> &Path {
+        &self.tracking
+    }
+
+    pub fn exists(&self) -> bool {
+        self.tracking.join(DEFAULT_EXPERIMENT_ID).join("meta.yaml").is_file()
+            || self.tracking.is_dir()
+    }
+
+    fn mlt_dir(&self) -> PathBuf {
+        self.root.join(MLT_DIR)
+    }
+
+    /// Holds the store-wide lock, used where allocation can race (experiment names).
+    pub(crate) fn lock(&self) -> Result<fs::Lock> {
+        self.ensure_mlt_dir()?;
+        fs::lock(&self.mlt_dir().join("lock"))
+    }
+
+    fn ensure_mlt_dir(&self) -> Result<()> {
+        let dir = self.mlt_dir();
+        if !dir.is_dir() {
+            fs::create_dir_all(&dir)?;
+            // Nothing in .mlt/ belongs in git: a lock file and scratch space.
+            fs::write_atomic(&dir.join(".gitignore"), b"*\n")?;
+        }
+        Ok(())
+    }
+
+    /// A fresh scratch folder on the same file system, for building a folder and renaming it
+    /// into place whole.
+    pub(crate) fn scratch_dir(&self) -> Result<tempfile::TempDir> {
+        self.ensure_mlt_dir()?;
+        let base = self.mlt_dir().join("tmp");
+        fs::create_dir_all(&base)?;
+        tempfile::Builder::new()
+            .prefix("build-")
+            .tempdir_in(&base)
+            .map_err(|source| Error::Io { path: base, source })
+    }
+
+    /// The store-relative form of a path under the tracking folder, with `/` separators.
+    pub(crate) fn relative_location(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Creates the store (`mlruns/`, `.trash/`, the Default experiment) if it is missing.
+    /// Returns true when something was created.
+    pub fn init(&self) -> Result<bool> {
+        let mut created = false;
+        if !self.tracking.is_dir() {
+            fs::create_dir_all(&self.tracking)?;
+            created = true;
+        }
+        let trash = self.tracking.join(TRASH);
+        if !trash.is_dir() {
+            fs::create_dir_all(&trash)?;
+        }
+        let default = self.tracking.join(DEFAULT_EXPERIMENT_ID);
+        if !default.join("meta.yaml").is_file()
+            && !self.tracking.join(TRASH).join(DEFAULT_EXPERIMENT_ID).is_dir()
+        {
+            self.write_default_experiment()?;
+            created = true;
+        }
+        self.ensure_mlt_dir()?;
+        Ok(created)
+    }
+
+    /// Fails with a clear message when there is no store here.
+    pub fn require(&self) -> Result<()> {
+        if self.tracking.is_dir() {
+            Ok(())
+        } else {
+            Err(Error::NotFound(format!(
+                "no mlt store at {} (no {} folder); run `mlt init` or pass --store",
+                self.root.display(),
+                self.tracking.display()
+            )))
+        }
+    }
+}

@@ -1,0 +1,560 @@
+//! Runs: `mlruns/<exp>/<run_id>/` with `meta.yaml`, `params/`, `metrics/`, `tags/` and
+//! `artifacts/`.
+
+use super::experiment::key_path;
+use super::fs::{self, IoContext};
+use super::yaml::{Doc, Meta, Scalar, to_yaml};
+use super::{Error, Result, Store, TRASH};
+use crate::env;
+use crate::model::{
+    self, Experiment, KeyKind, Lifecycle, MetricPoint, Run, RunInfo, RunStatus, View, tags,
+    validate_key, validate_value_len,
+};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Folders inside an experiment that are not runs (MLflow's `RESERVED_EXPERIMENT_FOLDERS`).
+const RESERVED: [&str; 4] = ["tags", "datasets", "traces", "models"];
+
+/// What a new run starts with.
+#[derive(Clone, Debug, Default)]
+pub struct NewRun {
+    pub run_name: Option<String>,
+    pub tags: Vec<(String, String)>,
+    pub start_time: Option<i64>,
+    pub user: Option<String>,
+}
+
+/// A located run: its folder and its `meta.yaml`.
+#[derive(Clone, Debug)]
+pub struct RunHandle {
+    pub dir: PathBuf,
+    pub info: RunInfo,
+}
+
+/// Params, metrics and tags to log together.
+#[derive(Clone, Debug, Default)]
+pub struct Batch {
+    pub metrics: Vec<(String, MetricPoint)>,
+    pub params: Vec<(String, String)>,
+    pub tags: Vec<(String, String)>,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.metrics.is_empty() && self.params.is_empty() && self.tags.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.metrics.len() + self.params.len() + self.tags.len()
+    }
+
+    /// Checks keys and values by MLflow's rules, without touching the disk.
+    pub fn validate(&self) -> Result<()> {
+        for (k, _) in &self.metrics {
+            validate_key(KeyKind::Metric, k).map_err(Error::Invalid)?;
+        }
+        for (k, p) in &self.metrics {
+            if p.timestamp < 0 {
+                return Err(Error::Invalid(format!(
+                    "metric '{k}': timestamp {} is negative",
+                    p.timestamp
+                )));
+            }
+        }
+        let mut seen: HashMap<&str, &str> = HashMap::new();
+        for (k, v) in &self.params {
+            validate_key(KeyKind::Param, k).map_err(Error::Invalid)?;
+            validate_value_len(KeyKind::Param, k, v).map_err(Error::Invalid)?;
+            if let Some(prev) = seen.insert(k, v)
+                && prev != v
+            {
+                return Err(Error::Invalid(format!(
+                    "param '{k}' is given twice with different values ('{prev}' and '{v}')"
+                )));
+            }
+        }
+        for (k, v) in &self.tags {
+            validate_key(KeyKind::Tag, k).map_err(Error::Invalid)?;
+            validate_value_len(KeyKind::Tag, k, v).map_err(Error::Invalid)?;
+        }
+        Ok(())
+    }
+
+    /// MLflow's per-request limits of `log_batch`.
+    pub fn check_limits(&self) -> Result<()> {
+        use model::{MAX_BATCH_METRICS, MAX_BATCH_PARAMS, MAX_BATCH_TAGS, MAX_BATCH_TOTAL};
+        let checks = [
+            ("metrics", self.metrics.len(), MAX_BATCH_METRICS),
+            ("params", self.params.len(), MAX_BATCH_PARAMS),
+            ("tags", self.tags.len(), MAX_BATCH_TAGS),
+            ("entries in total", self.len(), MAX_BATCH_TOTAL),
+        ];
+        for (what, n, max) in checks {
+            if n > max {
+                return Err(Error::Invalid(format!(
+                    "a batch may hold at most {max} {what}, this one has {n}"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn malformed(path: &Path) -> impl Fn(String) -> Error + '_ {
+    move |msg| Error::Malformed {
+        path: path.to_path_buf(),
+        msg,
+    }
+}
+
+impl Store {
+    /// Run folders of an experiment folder.
+    pub(crate) fn run_dirs(&self, exp_dir: &Path) -> Result<Vec<PathBuf>> {
+        let entries = std::fs::read_dir(exp_dir).at(exp_dir)?;
+        let mut out: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter(|e| {
+                let n = e.file_name();
+                let n = n.to_string_lossy();
+                !RESERVED.contains(&n.as_ref()) && model::is_valid_run_id(&n)
+            })
+            .map(|e| e.path())
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
+    /// Finds a run folder by id, in active and deleted experiments.
+    pub fn find_run(&self, run_id: &str) -> Result<RunHandle> {
+        self.require()?;
+        if !model::is_valid_run_id(run_id) {
+            return Err(Error::Invalid(format!("invalid run id '{run_id}'")));
+        }
+        let mut roots = vec![self.tracking.clone(), self.tracking.join(TRASH)];
+        for root in roots.drain(..) {
+            let Ok(entries) = std::fs::read_dir(&root) else {
+                continue;
+            };
+            for e in entries.filter_map(|e| e.ok()) {
+                let dir = e.path().join(run_id);
+                // MLflow accepts a run folder only when these three folders exist.
+                if ["metrics", "params", "artifacts"]
+                    .iter()
+                    .all(|d| dir.join(d).is_dir())
+                    && dir.join("meta.yaml").is_file()
+                {
+                    let info = self.read_run_info(&dir)?;
+                    return Ok(RunHandle { dir, info });
+                }
+            }
+        }
+        Err(Error::NotFound(format!("no run with id '{run_id}'")))
+    }
+
+    /// A run that can still be logged to.
+    pub fn active_run(&self, run_id: &str) -> Result<RunHandle> {
+        let h = self.find_run(run_id)?;
+        if h.info.lifecycle_stage == Lifecycle::Deleted {
+            return Err(Error::Invalid(format!(
+                "run {run_id} is deleted; restore it before logging to it"
+            )));
+        }
+        Ok(h)
+    }
+
+    /// Reads a run's `meta.yaml`, checking it belongs to its folder.
+    pub(crate) fn read_run_info(&self, dir: &Path) -> Result<RunInfo> {
+        let path = dir.join("meta.yaml");
+        let text = fs::read_to_string(&path)?;
+        let bad = malformed(&path);
+        let doc = Doc::parse(&text).map_err(&bad)?;
+        let run_id = doc.str("run_id").map_err(&bad)?;
+        let dir_name = dir.file_name().unwrap_or_default().to_string_lossy();
+        if run_id != dir_name {
+            return Err(bad(format!(
+                "run_id '{run_id}' does not match its folder '{dir_name}'"
+            )));
+        }
+        let experiment_id = doc.str("experiment_id").map_err(&bad)?;
+        let exp_dir_name = dir
+            .parent()
+            .and_then(|p| p.file_name())
+            .unwrap_or_default()
+            .to_string_lossy();
+        if experiment_id != exp_dir_name {
+            return Err(bad(format!(
+                "experiment_id '{experiment_id}' does not match its experiment folder '{exp_dir_name}'"
+            )));
+        }
+        let status = match doc.opt_int("status") {
+            Ok(None) => RunStatus::Running,
+            Ok(Some(n)) => {
+                RunStatus::from_int(n).ok_or_else(|| bad(format!("unknown status {n}")))?
+            }
+            Err(_) => return Err(bad("status must be an integer 1-5".into())),
+        };
+        let stage = doc
+            .opt_str("lifecycle_stage")
+            .map_err(&bad)?
+            .unwrap_or_else(|| "active".into());
+        let lifecycle_stage = Lifecycle::parse(&stage)
+            .ok_or_else(|| bad(format!("unknown lifecycle_stage '{stage}'")))?;
+        let mut run_name = doc.opt_str("run_name").map_err(&bad)?.unwrap_or_default();
+        if run_name.is_empty() {
+            let tag = key_path(&dir.join("tags"), tags::RUN_NAME);
+            if tag.is_file() {
+                run_name = fs::read_to_string(&tag)?;
+            }
+        }
+        Ok(RunInfo {
+            run_id,
+            experiment_id,
+            run_name,
+            user_id: doc.opt_str("user_id").map_err(&bad)?.unwrap_or_default(),
+            status,
+            start_time: doc.opt_int("start_time").map_err(&bad)?.unwrap_or(0),
+            end_time: doc.opt_int("end_time").map_err(&bad)?,
+            artifact_uri: doc.opt_str("artifact_uri").map_err(&bad)?.unwrap_or_default(),
+            lifecycle_stage,
+            deleted_time: doc.opt_int("deleted_time").map_err(&bad)?,
+        })
+    }
+
+    /// Reads a whole run: info, params, latest metrics, tags.
+    pub fn read_run(&self, h: &RunHandle) -> Result<Run> {
+        let mut params = BTreeMap::new();
+        for (k, p) in fs::read_key_files(&h.dir.join("params"))? {
+            params.insert(k, fs::read_to_string(&p)?);
+        }
+        let mut tags = BTreeMap::new();
+        for (k, p) in fs::read_key_files(&h.dir.join("tags"))? {
+            tags.insert(k, fs::read_to_string(&p)?);
+        }
+        let mut metrics = BTreeMap::new();
+        for (k, p) in fs::read_key_files(&h.dir.join("metrics"))? {
+            if let Some(latest) = self.latest_in_file(&p)? {
+                metrics.insert(k, latest);
+            }
+        }
+        Ok(Run {
+            info: h.info.clone(),
+            params,
+            metrics,
+            tags,
+        })
+    }
+
+    pub fn get_run(&self, run_id: &str) -> Result<Run> {
+        let h = self.find_run(run_id)?;
+        self.read_run(&h)
+    }
+
+    /// Every point of one metric, in the order logged.
+    pub fn metric_history(&self, run_id: &str, key: &str) -> Result<Vec<MetricPoint>> {
+        validate_key(KeyKind::Metric, key).map_err(Error::Invalid)?;
+        let h = self.find_run(run_id)?;
+        let path = key_path(&h.dir.join("metrics"), key);
+        if !path.is_file() {
+            return Err(Error::NotFound(format!(
+                "run {run_id} has no metric '{key}'"
+            )));
+        }
+        self.read_metric_file(&path)
+    }
+
+    /// The runs of an experiment, newest first (MLflow's default order). Unreadable runs are
+    /// skipped with a warning.
+    pub fn list_runs(&self, experiment: &Experiment, view: View) -> Result<Vec<RunHandle>> {
+        let Some(exp_dir) = self.experiment_dir(&experiment.experiment_id) else {
+            return Err(Error::NotFound(format!(
+                "no experiment with id '{}'",
+                experiment.experiment_id
+            )));
+        };
+        let mut out = Vec::new();
+        for dir in self.run_dirs(&exp_dir)? {
+            if !dir.join("meta.yaml").is_file() {
+                self.warn(&format!("skipping {}: no meta.yaml", dir.display()));
+                continue;
+            }
+            match self.read_run_info(&dir) {
+                Ok(info) if view.includes(info.lifecycle_stage) => {
+                    out.push(RunHandle { dir, info })
+                }
+                Ok(_) => {}
+                Err(e) => self.warn(&format!("skipping run: {e}")),
+            }
+        }
+        out.sort_by(|a, b| {
+            b.info
+                .start_time
+                .cmp(&a.info.start_time)
+                .then_with(|| a.info.run_id.cmp(&b.info.run_id))
+        });
+        Ok(out)
+    }
+
+    /// Creates a run in an active experiment. Its artifact location is store-relative when the
+    /// experiment's is, so the store can be moved.
+    pub fn create_run(&self, experiment: &Experiment, new: NewRun) -> Result<RunInfo> {
+        if experiment.lifecycle_stage == Lifecycle::Deleted {
+            return Err(Error::Invalid(format!(
+                "experiment '{}' is deleted",
+                experiment.name
+            )));
+        }
+        let mut tags = new.tags;
+        let batch = Batch {
+            tags: tags.clone(),
+            ..Batch::default()
+        };
+        batch.validate()?;
+        let run_name = new
+            .run_name
+            .filter(|n| !n.is_empty())
+            .or_else(|| {
+                tags.iter()
+                    .find(|(k, _)| k == tags::RUN_NAME)
+                    .map(|(_, v)| v.clone())
+            })
+            .unwrap_or_else(random_run_name);
+        tags.retain(|(k, _)| k != tags::RUN_NAME);
+        tags.push((tags::RUN_NAME.to_string(), run_name.clone()));
+
+        let exp_dir = self.experiment_dir(&experiment.experiment_id).ok_or_else(|| {
+            Error::NotFound(format!("no experiment '{}'", experiment.experiment_id))
+        })?;
+        let run_id = model::new_run_id();
+        let info = RunInfo {
+            artifact_uri: join_location(&experiment.artifact_location, &run_id),
+            run_id: run_id.clone(),
+            experiment_id: experiment.experiment_id.clone(),
+            run_name,
+            user_id: new.user.unwrap_or_else(env::user),
+            status: RunStatus::Running,
+            start_time: new.start_time.unwrap_or_else(env::now_ms),
+            end_time: None,
+            lifecycle_stage: Lifecycle::Active,
+            deleted_time: None,
+        };
+        // Build the whole run folder aside, then rename it into the experiment in one step.
+        let scratch = self.scratch_dir()?;
+        let build = scratch.path().join(&run_id);
+        for d in ["metrics", "params", "artifacts", "tags"] {
+            fs::create_dir_all(&build.join(d))?;
+        }
+        let mut meta = run_meta(&info);
+        meta.insert("deleted_time".into(), Scalar::Null);
+        fs::write_atomic(&build.join("meta.yaml"), to_yaml(&meta).as_bytes())?;
+        for (k, v) in &tags {
+            fs::write_atomic(&key_path(&build.join("tags"), k), v.as_bytes())?;
+        }
+        fs::rename(&build, &exp_dir.join(&run_id))?;
+        Ok(info)
+    }
+
+    /// Rewrites a run's `meta.yaml` from its info, keeping fields mlt does not know.
+    fn write_run_info(&self, dir: &Path, info: &RunInfo) -> Result<()> {
+        let path = dir.join("meta.yaml");
+        let mut meta = match fs::read_to_string(&path).ok().and_then(|t| Doc::parse(&t).ok()) {
+            Some(doc) => doc.to_meta(),
+            None => Meta::new(),
+        };
+        meta.remove("deleted_time");
+        meta.remove("run_uuid");
+        meta.extend(run_meta(info));
+        fs::write_atomic(&path, to_yaml(&meta).as_bytes())
+    }
+
+    /// Ends a run (or changes its status) and sets its end time.
+    pub fn set_run_status(
+        &self,
+        run_id: &str,
+        status: RunStatus,
+        end_time: Option<i64>,
+    ) -> Result<RunInfo> {
+        let h = self.active_run(run_id)?;
+        let mut info = h.info;
+        info.status = status;
+        info.end_time = if status.is_terminal() {
+            Some(end_time.unwrap_or_else(env::now_ms))
+        } else {
+            end_time
+        };
+        self.write_run_info(&h.dir, &info)?;
+        Ok(info)
+    }
+
+    pub fn delete_run(&self, run_id: &str) -> Result<RunInfo> {
+        let h = self.active_run(run_id)?;
+        self.mark_run_deleted_if_active(&h.dir, env::now_ms())?;
+        self.read_run_info(&h.dir)
+    }
+
+    pub fn restore_run(&self, run_id: &str) -> Result<RunInfo> {
+        let h = self.find_run(run_id)?;
+        if h.info.lifecycle_stage == Lifecycle::Active {
+            return Err(Error::Invalid(format!("run {run_id} is not deleted")));
+        }
+        if h.dir.parent().and_then(|p| p.parent()) != Some(self.tracking.as_path()) {
+            return Err(Error::Invalid(format!(
+                "run {run_id} is in a deleted experiment; restore the experiment {}",
+                h.info.experiment_id
+            )));
+        }
+        self.mark_run_restored_if_deleted(&h.dir)?;
+        self.read_run_info(&h.dir)
+    }
+
+    pub(crate) fn mark_run_deleted_if_active(&self, dir: &Path, now: i64) -> Result<()> {
+        let mut info = match self.read_run_info(dir) {
+            Ok(i) => i,
+            Err(e) => {
+                self.warn(&format!("leaving run as it is: {e}"));
+                return Ok(());
+            }
+        };
+        if info.lifecycle_stage == Lifecycle::Deleted {
+            return Ok(());
+        }
+        info.lifecycle_stage = Lifecycle::Deleted;
+        info.deleted_time = Some(now);
+        self.write_run_info(dir, &info)
+    }
+
+    pub(crate) fn mark_run_restored_if_deleted(&self, dir: &Path) -> Result<()> {
+        let mut info = match self.read_run_info(dir) {
+            Ok(i) => i,
+            Err(e) => {
+                self.warn(&format!("leaving run as it is: {e}"));
+                return Ok(());
+            }
+        };
+        if info.lifecycle_stage == Lifecycle::Active {
+            return Ok(());
+        }
+        info.lifecycle_stage = Lifecycle::Active;
+        info.deleted_time = None;
+        self.write_run_info(dir, &info)
+    }
+
+    /// Checks a batch against the run's existing params (params never change).
+    pub fn check_params(&self, h: &RunHandle, params: &[(String, String)]) -> Result<()> {
+        for (k, v) in params {
+            let path = key_path(&h.dir.join("params"), k);
+            if path.is_file() {
+                let old = fs::read_to_string(&path)?;
+                if &old != v {
+                    return Err(Error::Conflict(format!(
+                        "param '{k}' of run {} is already '{old}'; params cannot change \
+                         (tried '{v}')",
+                        h.info.run_id
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Logs a batch to an active run: validates everything first, then writes params, metrics
+    /// (each key's points appended in one write) and tags.
+    pub fn log_batch(&self, h: &RunHandle, batch: &Batch) -> Result<()> {
+        if h.info.lifecycle_stage == Lifecycle::Deleted {
+            return Err(Error::Invalid(format!(
+                "run {} is deleted; restore it before logging to it",
+                h.info.run_id
+            )));
+        }
+        batch.validate()?;
+        self.check_params(h, &batch.params)?;
+        for (k, v) in &batch.params {
+            let path = key_path(&h.dir.join("params"), k);
+            if !path.is_file() {
+                fs::write_atomic(&path, v.as_bytes())?;
+            }
+        }
+        let mut by_key: BTreeMap<&str, Vec<MetricPoint>> = BTreeMap::new();
+        for (k, p) in &batch.metrics {
+            by_key.entry(k).or_default().push(*p);
+        }
+        for (k, points) in by_key {
+            self.append_points(&key_path(&h.dir.join("metrics"), k), &points)?;
+        }
+        let mut renamed = None;
+        for (k, v) in &batch.tags {
+            fs::write_atomic(&key_path(&h.dir.join("tags"), k), v.as_bytes())?;
+            if k == tags::RUN_NAME {
+                renamed = Some(v.clone());
+            }
+        }
+        if let Some(name) = renamed {
+            let mut info = self.read_run_info(&h.dir)?;
+            info.run_name = name;
+            self.write_run_info(&h.dir, &info)?;
+        }
+        Ok(())
+    }
+
+    pub fn delete_run_tag(&self, run_id: &str, key: &str) -> Result<()> {
+        validate_key(KeyKind::Tag, key).map_err(Error::Invalid)?;
+        let h = self.active_run(run_id)?;
+        let path = key_path(&h.dir.join("tags"), key);
+        if !path.is_file() {
+            return Err(Error::NotFound(format!("run {run_id} has no tag '{key}'")));
+        }
+        std::fs::remove_file(&path).at(&path)
+    }
+}
+
+/// `<location>/<run_id>/artifacts`, in the location's own form (relative path, absolute path
+/// or URI).
+fn join_location(location: &str, run_id: &str) -> String {
+    format!("{}/{run_id}/artifacts", location.trim_end_matches('/'))
+}
+
+/// The fields MLflow 3 writes in a run's `meta.yaml`.
+fn run_meta(info: &RunInfo) -> Meta {
+    let mut m = Meta::new();
+    m.insert("artifact_uri".into(), Scalar::from(info.artifact_uri.as_str()));
+    m.insert("end_time".into(), Scalar::from(info.end_time));
+    m.insert("entry_point_name".into(), Scalar::from(""));
+    m.insert("experiment_id".into(), Scalar::from(info.experiment_id.as_str()));
+    m.insert(
+        "lifecycle_stage".into(),
+        Scalar::from(info.lifecycle_stage.as_str()),
+    );
+    m.insert("run_id".into(), Scalar::from(info.run_id.as_str()));
+    m.insert("run_name".into(), Scalar::from(info.run_name.as_str()));
+    m.insert("source_name".into(), Scalar::from(""));
+    m.insert("source_type".into(), Scalar::Int(4));
+    m.insert("source_version".into(), Scalar::from(""));
+    m.insert("start_time".into(), Scalar::Int(info.start_time));
+    m.insert("status".into(), Scalar::Int(info.status as i64));
+    m.insert("tags".into(), Scalar::EmptyList);
+    m.insert("user_id".into(), Scalar::from(info.user_id.as_str()));
+    if let Some(t) = info.deleted_time {
+        m.insert("deleted_time".into(), Scalar::Int(t));
+    }
+    m
+}
+
+/// An "adjective-noun-NNN" name like MLflow's `_generate_random_name`.
+fn random_run_name() -> String {
+    const ADJ: [&str; 16] = [
+        "bold", "calm", "clever", "eager", "fast", "gentle", "honest", "keen", "lucky", "merry",
+        "nimble", "polite", "quiet", "shy", "swift", "witty",
+    ];
+    const NOUN: [&str; 16] = [
+        "ant", "bat", "bear", "crab", "deer", "eel", "finch", "fox", "hare", "lark", "mole",
+        "owl", "seal", "slug", "toad", "wolf",
+    ];
+    let n = uuid::Uuid::new_v4().as_u128();
+    format!(
+        "{}-{}-{}",
+        ADJ[(n % 16) as usize],
+        NOUN[((n >> 8) % 16) as usize],
+        (n >> 16) % 1000
+    )
+}

@@ -1,0 +1,276 @@
+//! The one place that speaks YAML.
+//!
+//! Writing is done by hand so that every string is quoted: PyYAML reads YAML 1.1, where a bare
+//! `yes`, `012` or `1:30` would come back as a bool or a number. Keys are sorted, as MLflow's
+//! `yaml.safe_dump(sort_keys=True)` sorts them, so files diff cleanly against MLflow's own.
+//! Reading accepts whatever PyYAML writes (quoted or plain scalars, folded long strings).
+
+use std::collections::BTreeMap;
+
+/// A value in a `meta.yaml` that mlt writes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar {
+    Str(String),
+    Int(i64),
+    Null,
+    Bool(bool),
+    EmptyList,
+    Map(BTreeMap<String, String>),
+    /// Any other value found in a file mlt rewrites; kept so nothing is lost.
+    Other(yaml_serde::Value),
+}
+
+impl From<&str> for Scalar {
+    fn from(s: &str) -> Self {
+        Scalar::Str(s.to_string())
+    }
+}
+
+impl From<String> for Scalar {
+    fn from(s: String) -> Self {
+        Scalar::Str(s)
+    }
+}
+
+impl From<i64> for Scalar {
+    fn from(v: i64) -> Self {
+        Scalar::Int(v)
+    }
+}
+
+impl From<Option<i64>> for Scalar {
+    fn from(v: Option<i64>) -> Self {
+        v.map_or(Scalar::Null, Scalar::Int)
+    }
+}
+
+/// A `meta.yaml` as a sorted mapping.
+pub type Meta = BTreeMap<String, Scalar>;
+
+/// Writes a mapping as block YAML with sorted keys and quoted strings.
+pub fn to_yaml(map: &Meta) -> String {
+    let mut out = String::new();
+    for (k, v) in map {
+        out.push_str(&quote_key(k));
+        out.push(':');
+        match v {
+            Scalar::Map(m) if m.is_empty() => out.push_str(" {}\n"),
+            Scalar::Map(m) => {
+                out.push('\n');
+                for (mk, mv) in m {
+                    out.push_str("  ");
+                    out.push_str(&quote_key(mk));
+                    out.push_str(": ");
+                    out.push_str(&quote(mv));
+                    out.push('\n');
+                }
+            }
+            other => {
+                out.push(' ');
+                out.push_str(&match other {
+                    Scalar::Str(s) => quote(s),
+                    Scalar::Int(i) => i.to_string(),
+                    Scalar::Null => "null".into(),
+                    Scalar::Bool(b) => b.to_string(),
+                    Scalar::EmptyList => "[]".into(),
+                    Scalar::Other(v) => other_to_flow(v),
+                    Scalar::Map(_) => unreachable!(),
+                });
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Writes an arbitrary value in flow style (`[a, b]`, `{k: v}`) with quoted strings.
+fn other_to_flow(v: &yaml_serde::Value) -> String {
+    use yaml_serde::Value;
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => quote(s),
+        Value::Sequence(items) => {
+            let parts: Vec<String> = items.iter().map(other_to_flow).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Value::Mapping(m) => {
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{}: {}", other_to_flow(k), other_to_flow(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Tagged(t) => other_to_flow(&t.value),
+    }
+}
+
+fn quote_key(k: &str) -> String {
+    if !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+        k.to_string()
+    } else {
+        quote(k)
+    }
+}
+
+/// Quotes a string scalar: single quotes when it is printable on one line, double quotes with
+/// escapes otherwise (newlines, tabs, control characters).
+pub fn quote(s: &str) -> String {
+    let needs_double = s
+        .chars()
+        .any(|c| c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}');
+    if !needs_double {
+        return format!("'{}'", s.replace('\'', "''"));
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}' => {
+                let n = c as u32;
+                if n <= 0xff {
+                    out.push_str(&format!("\\x{n:02x}"));
+                } else {
+                    out.push_str(&format!("\\u{n:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A parsed `meta.yaml` mapping, with typed accessors that explain what is wrong.
+pub struct Doc {
+    map: yaml_serde::Mapping,
+}
+
+impl Doc {
+    /// Parses a document that must be a mapping.
+    pub fn parse(text: &str) -> Result<Doc, String> {
+        let value: yaml_serde::Value = yaml_serde::from_str(text).map_err(|e| e.to_string())?;
+        match value {
+            yaml_serde::Value::Mapping(map) => Ok(Doc { map }),
+            yaml_serde::Value::Null => Err("the file is empty".into()),
+            _ => Err("the file is not a YAML mapping".into()),
+        }
+    }
+
+    /// Every field, as values mlt can write back unchanged.
+    pub fn to_meta(&self) -> Meta {
+        use yaml_serde::Value;
+        let mut out = Meta::new();
+        for (k, v) in &self.map {
+            let Value::String(k) = k else { continue };
+            let s = match v {
+                Value::Null => Scalar::Null,
+                Value::String(s) => Scalar::Str(s.clone()),
+                Value::Bool(b) => Scalar::Bool(*b),
+                Value::Number(n) if n.is_i64() => Scalar::Int(n.as_i64().unwrap_or_default()),
+                Value::Sequence(items) if items.is_empty() => Scalar::EmptyList,
+                other => Scalar::Other(other.clone()),
+            };
+            out.insert(k.clone(), s);
+        }
+        out
+    }
+
+    fn get(&self, key: &str) -> Option<&yaml_serde::Value> {
+        match self.map.get(key) {
+            None | Some(yaml_serde::Value::Null) => None,
+            Some(v) => Some(v),
+        }
+    }
+
+    /// A string field; numbers and bools are taken as their text (ids written as ints).
+    pub fn opt_str(&self, key: &str) -> Result<Option<String>, String> {
+        use yaml_serde::Value;
+        Ok(match self.get(key) {
+            None => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(Value::Bool(b)) => Some(if *b { "True" } else { "False" }.to_string()),
+            Some(_) => return Err(format!("field '{key}' is not a string")),
+        })
+    }
+
+    pub fn str(&self, key: &str) -> Result<String, String> {
+        self.opt_str(key)?
+            .ok_or_else(|| format!("required field '{key}' is missing"))
+    }
+
+    /// An integer field (null or absent is `None`).
+    pub fn opt_int(&self, key: &str) -> Result<Option<i64>, String> {
+        use yaml_serde::Value;
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+                .map(Some)
+                .ok_or_else(|| format!("field '{key}' is not an integer")),
+            Some(_) => Err(format!("field '{key}' is not an integer")),
+        }
+    }
+
+    pub fn int(&self, key: &str) -> Result<i64, String> {
+        self.opt_int(key)?
+            .ok_or_else(|| format!("required field '{key}' is missing"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_every_string_so_pyyaml_keeps_it_a_string() {
+        let mut m = Meta::new();
+        m.insert("name".into(), Scalar::from("yes"));
+        m.insert("experiment_id".into(), Scalar::from("012"));
+        m.insert("run_name".into(), Scalar::from("1:30"));
+        m.insert("end_time".into(), Scalar::Null);
+        m.insert("start_time".into(), Scalar::Int(17));
+        m.insert("tags".into(), Scalar::EmptyList);
+        m.insert("note".into(), Scalar::from("it's\nmulti"));
+        let y = to_yaml(&m);
+        assert_eq!(
+            y,
+            "end_time: null\nexperiment_id: '012'\nname: 'yes'\nnote: \"it's\\nmulti\"\n\
+             run_name: '1:30'\nstart_time: 17\ntags: []\n"
+        );
+        let d = Doc::parse(&y).unwrap();
+        assert_eq!(d.str("experiment_id").unwrap(), "012");
+        assert_eq!(d.str("name").unwrap(), "yes");
+        assert_eq!(d.str("note").unwrap(), "it's\nmulti");
+        assert_eq!(d.opt_int("end_time").unwrap(), None);
+        assert_eq!(d.int("start_time").unwrap(), 17);
+    }
+
+    #[test]
+    fn reads_pyyaml_output() {
+        let text = "artifact_location: file:///tmp/x\nexperiment_id: 12\nname: exp-one\n\
+                    long: 'aaaa bbbb\n  cccc'\nlifecycle_stage: active\ntags: {}\n";
+        let d = Doc::parse(text).unwrap();
+        assert_eq!(d.str("experiment_id").unwrap(), "12");
+        assert_eq!(d.str("long").unwrap(), "aaaa bbbb cccc");
+        assert!(Doc::parse("").is_err());
+        assert!(Doc::parse("- a\n- b\n").is_err());
+        assert!(Doc::parse("a: [").is_err());
+    }
+
+    #[test]
+    fn rewrites_keep_unknown_fields() {
+        let text = "name: x\nworkspace: default\ntags: {a: b}\nflag: true\nratio: 0.5\nl: [1, 'x']\n";
+        let meta = Doc::parse(text).unwrap().to_meta();
+        let again = Doc::parse(&to_yaml(&meta)).unwrap().to_meta();
+        assert_eq!(meta, again);
+    }
+}

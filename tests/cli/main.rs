@@ -1,0 +1,9 @@
+//! CLI tests: one binary, one module per subcommand group.
+
+mod harness;
+
+mod artifacts;
+mod experiments;
+mod log;
+mod runs;
+mod store;
