@@ -73,7 +73,8 @@ fn resolve_ref(git_dir: &Path, common: &Path, reference: &str) -> Option<String>
 /// mlt (read from the parent process: `bash train.sh` gives `train.sh`), else `mlt`.
 pub fn source_name() -> String {
     crate::env::var(crate::env::MLT_SOURCE_NAME)
-        .or_else(parent_script).unwrap_or_else(|| "mlt".to_string())
+        .or_else(parent_script)
+        .unwrap_or_else(|| "mlt".to_string())
 }
 
 fn parent_script() -> Option<String> {
@@ -89,7 +90,9 @@ fn parent_script() -> Option<String> {
         .file_name()?
         .to_string_lossy()
         .into_owned();
-    let interpreters = ["sh", "bash", "zsh", "dash", "ksh", "fish", "python", "python3"];
+    let interpreters = [
+        "sh", "bash", "zsh", "dash", "ksh", "fish", "python", "python3",
+    ];
     if interpreters.contains(&prog.as_str()) {
         // `bash train.sh`: the script is the first argument that is not an option.
         if let Some(script) = args.iter().skip(1).find(|a| !a.starts_with('-')) {
@@ -114,8 +117,11 @@ mod tests {
         // Unborn branch: no commit yet.
         assert_eq!(git_info(&sub), None);
         let hash = "0123456789abcdef0123456789abcdef01234567";
-        std::fs::write(git.join("packed-refs"), format!("# pack\n{hash} refs/heads/main\n"))
-            .unwrap();
+        std::fs::write(
+            git.join("packed-refs"),
+            format!("# pack\n{hash} refs/heads/main\n"),
+        )
+        .unwrap();
         assert_eq!(
             git_info(&sub),
             Some(GitInfo {

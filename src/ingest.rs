@@ -195,7 +195,8 @@ fn parse_record(v: Value, now: i64) -> Result<Record, String> {
 }
 
 fn field<'a>(m: &'a Map<String, Value>, k: &str, what: &str) -> Result<&'a Value, String> {
-    m.get(k).ok_or_else(|| format!("{what} entry without '{k}'"))
+    m.get(k)
+        .ok_or_else(|| format!("{what} entry without '{k}'"))
 }
 
 fn metric_entry(item: &Value, now: i64) -> Result<(String, MetricPoint), String> {
@@ -291,9 +292,19 @@ mod tests {
         let b = &r[0].0.batch;
         assert_eq!(b.metrics[0].0, "acc");
         assert!(b.metrics[0].1.value.is_nan());
-        assert_eq!(b.metrics[1].1, MetricPoint { timestamp: 7, value: 0.5, step: 2 });
+        assert_eq!(
+            b.metrics[1].1,
+            MetricPoint {
+                timestamp: 7,
+                value: 0.5,
+                step: 2
+            }
+        );
         assert!(!r[0].0.mlflow_body);
-        assert_eq!(r[1].0.batch.params, vec![("flag".into(), "True".into()), ("lr".into(), "0.01".into())]);
+        assert_eq!(
+            r[1].0.batch.params,
+            vec![("flag".into(), "True".into()), ("lr".into(), "0.01".into())]
+        );
         assert_eq!(r[1].1.line, 2);
     }
 
@@ -306,7 +317,14 @@ mod tests {
         let rec = &r[0].0;
         assert!(rec.mlflow_body);
         assert_eq!(rec.run_id.as_deref(), Some("abc"));
-        assert_eq!(rec.batch.metrics[0].1, MetricPoint { timestamp: 5, value: 1.0, step: 3 });
+        assert_eq!(
+            rec.batch.metrics[0].1,
+            MetricPoint {
+                timestamp: 5,
+                value: 1.0,
+                step: 3
+            }
+        );
         assert_eq!(rec.batch.params[0], ("p".into(), "v".into()));
     }
 

@@ -86,7 +86,11 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                 || {
                     let mut l = Listing::new(["path", "size"]);
                     for e in &entries {
-                        let p = if e.is_dir { format!("{}/", e.path) } else { e.path.clone() };
+                        let p = if e.is_dir {
+                            format!("{}/", e.path)
+                        } else {
+                            e.path.clone()
+                        };
                         l.row([p, e.size.map(output::bytes).unwrap_or_default()]);
                     }
                     l
@@ -116,7 +120,9 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             };
             let file = store.artifact_path(&h, Some(&path))?;
             if file.is_dir() {
-                return Err(CliError::failure(format!("'{path}' is a folder, not a file")));
+                return Err(CliError::failure(format!(
+                    "'{path}' is a folder, not a file"
+                )));
             }
             let mut f = std::fs::File::open(&file)
                 .map_err(|e| CliError::failure(format!("{}: {e}", file.display())))?;

@@ -32,7 +32,10 @@ pub enum Cmd {
         format: Format,
     },
     /// Rename an experiment
-    Rename { experiment: String, new_name: String },
+    Rename {
+        experiment: String,
+        new_name: String,
+    },
     /// Delete an experiment (moved to mlruns/.trash/, restorable)
     Delete { experiment: String },
     /// Restore a deleted experiment and its runs
@@ -82,7 +85,9 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             experiment,
             new_name,
         } => {
-            let e = ctx.existing_store()?.rename_experiment(&experiment, &new_name)?;
+            let e = ctx
+                .existing_store()?
+                .rename_experiment(&experiment, &new_name)?;
             eprintln!("Renamed experiment {} to '{}'", e.experiment_id, e.name);
         }
         Cmd::Delete { experiment } => {

@@ -2,7 +2,7 @@ use super::{CliError, CmdResult, Ctx, parse_key_value, run_id};
 use crate::env;
 use crate::ingest;
 use crate::model::{MetricPoint, parse_value};
-use crate::store::{Batch, RunHandle, Store};
+use crate::store::{Batch, Logger, RunHandle, Store};
 use clap::Subcommand;
 use std::collections::HashMap;
 use std::io::BufReader;
@@ -182,9 +182,10 @@ fn batch(ctx: &Ctx, file: Option<PathBuf>, target: Target) -> CmdResult {
         None => {
             // A stream is applied record by record, in order: a training loop can pipe into it.
             let stdin = std::io::stdin().lock();
+            let mut logger = Logger::new(&store, h.clone());
             let res = ingest::for_each_record(BufReader::new(stdin), now, |rec, _| {
                 check_record(&store, &h, &rec, &mut HashMap::new())?;
-                store.log_batch(&h, &rec.batch).map_err(|e| e.to_string())?;
+                logger.log(&rec.batch).map_err(|e| e.to_string())?;
                 totals.add(&rec.batch);
                 Ok(())
             });
@@ -205,12 +206,21 @@ fn batch(ctx: &Ctx, file: Option<PathBuf>, target: Target) -> CmdResult {
                 check_record(&store, &h, &rec, &mut seen)
             })
             .map_err(CliError::failure)?;
+            // Checked records are merged into large batches: one write per key per batch.
+            let mut logger = Logger::new(&store, h.clone());
+            let mut pending = Batch::default();
             ingest::for_each_record(open()?, now, |rec, _| {
-                store.log_batch(&h, &rec.batch).map_err(|e| e.to_string())?;
                 totals.add(&rec.batch);
+                pending.metrics.extend(rec.batch.metrics);
+                pending.params.extend(rec.batch.params);
+                pending.tags.extend(rec.batch.tags);
+                if pending.len() >= 100_000 {
+                    logger.log(&std::mem::take(&mut pending)).map_err(|e| e.to_string())?;
+                }
                 Ok(())
             })
             .map_err(CliError::failure)?;
+            logger.log(&pending)?;
         }
     }
     eprintln!("{}", totals.summary(&id, ""));

@@ -29,7 +29,11 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                 || {
                     let mut l = Listing::new(["step", "timestamp", "value"]);
                     for p in &points {
-                        l.row([p.step.to_string(), p.timestamp.to_string(), output::value(p.value)]);
+                        l.row([
+                            p.step.to_string(),
+                            p.timestamp.to_string(),
+                            output::value(p.value),
+                        ]);
                     }
                     l
                 },

@@ -18,8 +18,10 @@ use std::process::ExitCode;
 /// Track experiments, runs, metrics and artifacts in MLflow's file-store format, from the shell.
 #[derive(Parser, Debug)]
 #[command(name = "mlt", version, propagate_version = true, max_term_width = 100)]
-#[command(after_help = "The store is found by: --store, $MLT_STORE, $MLFLOW_TRACKING_URI (file: \
-URIs and paths), the nearest folder above holding mlruns/, else the working directory.")]
+#[command(
+    after_help = "The store is found by: --store, $MLT_STORE, $MLFLOW_TRACKING_URI (file: \
+URIs and paths), the nearest folder above holding mlruns/, else the working directory."
+)]
 pub struct Cli {
     /// The store: a folder holding mlruns/ (or the mlruns/ folder itself)
     #[arg(long, global = true, value_name = "DIR")]
@@ -133,7 +135,8 @@ pub fn run_id(flag: Option<&str>) -> Result<String, CliError> {
         .or_else(|| env::var(env::MLT_RUN_ID))
         .or_else(|| env::var(env::MLFLOW_RUN_ID))
         .ok_or_else(|| {
-            CliError::usage("no run given").hint("pass --run ID or set MLT_RUN_ID (or MLFLOW_RUN_ID)")
+            CliError::usage("no run given")
+                .hint("pass --run ID or set MLT_RUN_ID (or MLFLOW_RUN_ID)")
         })
 }
 

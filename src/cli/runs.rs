@@ -98,7 +98,8 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         }
         Cmd::End { run, status } => {
             let id = run_id(run.as_deref())?;
-            ctx.existing_store()?.set_run_status(&id, status.into(), None)?;
+            ctx.existing_store()?
+                .set_run_status(&id, status.into(), None)?;
         }
         Cmd::List {
             experiment,
@@ -118,7 +119,11 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                 }
                 f => {
                     let l = listing(handles.iter().map(|h| &h.info), view);
-                    if f == Format::Csv { l.to_csv() } else { l.to_table() }
+                    if f == Format::Csv {
+                        l.to_csv()
+                    } else {
+                        l.to_table()
+                    }
                 }
             };
             output::print(&text)?;
@@ -145,7 +150,9 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             output::print(&text)?;
         }
         Cmd::Delete { run } => {
-            let info = ctx.existing_store()?.delete_run(&RunRef::parse(&run)?.run_id)?;
+            let info = ctx
+                .existing_store()?
+                .delete_run(&RunRef::parse(&run)?.run_id)?;
             eprintln!("Deleted run {}", info.run_id);
         }
         Cmd::Restore { run } => {

@@ -26,7 +26,11 @@ pub fn format_value(v: f64) -> String {
         let n = digits.len() as i32;
         let s = if exp >= 0 {
             if n > exp + 1 {
-                format!("{}.{}", &digits[..=exp as usize], &digits[exp as usize + 1..])
+                format!(
+                    "{}.{}",
+                    &digits[..=exp as usize],
+                    &digits[exp as usize + 1..]
+                )
             } else {
                 format!("{}{}.0", digits, "0".repeat((exp + 1 - n) as usize))
             }
@@ -53,11 +57,21 @@ pub fn parse_value(s: &str) -> Option<f64> {
     let neg = lower.starts_with('-');
     match body {
         "nan" => return Some(f64::NAN),
-        "inf" | "infinity" => return Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
+        "inf" | "infinity" => {
+            return Some(if neg {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            });
+        }
         _ => {}
     }
     // Rust also accepts "infinity" spellings handled above; reject anything else exotic.
-    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit() || b"+-.eE_".contains(&b)) {
+    if t.is_empty()
+        || !t
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"+-.eE_".contains(&b))
+    {
         return None;
     }
     t.replace('_', "").parse().ok()

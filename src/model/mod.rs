@@ -181,8 +181,7 @@ pub mod tags {
 /// A new experiment id: 18 random decimal digits without a leading zero, as MLflow 2+ makes.
 pub fn new_experiment_id() -> String {
     let n = uuid::Uuid::new_v4().as_u128();
-    let mut digits: Vec<u8> = format!("{:018}", n % 1_000_000_000_000_000_000)
-        .into_bytes();
+    let mut digits: Vec<u8> = format!("{:018}", n % 1_000_000_000_000_000_000).into_bytes();
     let mut extra = uuid::Uuid::new_v4().as_u128();
     while digits.first() == Some(&b'0') {
         digits.remove(0);
@@ -215,15 +214,30 @@ mod tests {
     fn run_ids_are_uuid_hex() {
         let id = new_run_id();
         assert_eq!(id.len(), 32);
-        assert!(id.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert!(
+            id.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
     }
 
     #[test]
     fn latest_is_max_step_then_timestamp_not_last_line() {
-        let a = MetricPoint { timestamp: 5, value: 1.0, step: 2 };
-        let b = MetricPoint { timestamp: 9, value: 0.0, step: 1 };
+        let a = MetricPoint {
+            timestamp: 5,
+            value: 1.0,
+            step: 2,
+        };
+        let b = MetricPoint {
+            timestamp: 9,
+            value: 0.0,
+            step: 1,
+        };
         assert!(a.later_than(&b));
-        let c = MetricPoint { timestamp: 6, value: 0.0, step: 2 };
+        let c = MetricPoint {
+            timestamp: 6,
+            value: 0.0,
+            step: 2,
+        };
         assert!(c.later_than(&a));
     }
 }

@@ -136,7 +136,15 @@ mod tests {
 
     #[test]
     fn accepts_mlflow_keys() {
-        for k in ["loss", "train/loss", "a b", "x:y", "été", "v1.2-rc_3", "a/b/c"] {
+        for k in [
+            "loss",
+            "train/loss",
+            "a b",
+            "x:y",
+            "été",
+            "v1.2-rc_3",
+            "a/b/c",
+        ] {
             assert!(validate_key(KeyKind::Metric, k).is_ok(), "{k}");
         }
     }
@@ -145,8 +153,20 @@ mod tests {
     fn rejects_paths_and_bad_characters() {
         let long = "x".repeat(251);
         for k in [
-            "", "../x", "/etc/passwd", "a//b", "a/./b", "a/../b", "a/", ".", "..", "..x", "a\\b",
-            "a\nb", "a*b", &long,
+            "",
+            "../x",
+            "/etc/passwd",
+            "a//b",
+            "a/./b",
+            "a/../b",
+            "a/",
+            ".",
+            "..",
+            "..x",
+            "a\\b",
+            "a\nb",
+            "a*b",
+            &long,
         ] {
             let err = validate_key(KeyKind::Param, k).unwrap_err();
             assert!(err.starts_with("invalid param key"), "{k:?}: {err}");

@@ -92,7 +92,11 @@ pub fn to_json(v: &serde_json::Value) -> String {
 }
 
 /// Renders a listing or JSON value in the chosen format.
-pub fn render(format: Format, listing: impl FnOnce() -> Listing, json: impl FnOnce() -> serde_json::Value) -> String {
+pub fn render(
+    format: Format,
+    listing: impl FnOnce() -> Listing,
+    json: impl FnOnce() -> serde_json::Value,
+) -> String {
     match format {
         Format::Table => listing().to_table(),
         Format::Csv => listing().to_csv(),
@@ -160,7 +164,10 @@ mod tests {
         let mut l = Listing::new(["a", "b"]);
         l.row(["x,y", "say \"hi\""]);
         l.row(["plain", "multi\nline"]);
-        assert_eq!(l.to_csv(), "a,b\n\"x,y\",\"say \"\"hi\"\"\"\nplain,\"multi\nline\"\n");
+        assert_eq!(
+            l.to_csv(),
+            "a,b\n\"x,y\",\"say \"\"hi\"\"\"\nplain,\"multi\nline\"\n"
+        );
     }
 
     #[test]

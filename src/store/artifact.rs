@@ -52,7 +52,11 @@ pub struct ArtifactEntry {
 
 /// Checks an artifact path: relative, no `..`, no `.` parts, no empty parts.
 pub fn validate_artifact_path(p: &str) -> Result<()> {
-    let bad = |why: &str| Err(Error::Invalid(format!("invalid artifact path '{p}': {why}")));
+    let bad = |why: &str| {
+        Err(Error::Invalid(format!(
+            "invalid artifact path '{p}': {why}"
+        )))
+    };
     if p.starts_with('/') || Path::new(p).is_absolute() {
         return bad("it must be relative");
     }
@@ -75,7 +79,8 @@ fn join_rel(base: &Path, rel: Option<&str>) -> Result<PathBuf> {
         Some(r) => {
             let r = r.trim_end_matches('/');
             validate_artifact_path(r)?;
-            Ok(r.split('/').fold(base.to_path_buf(), |p, part| p.join(part)))
+            Ok(r.split('/')
+                .fold(base.to_path_buf(), |p, part| p.join(part)))
         }
     }
 }
@@ -198,7 +203,11 @@ impl Store {
                 .ok_or_else(|| Error::Invalid(format!("{} has no file name", local.display())))?
                 .to_string_lossy()
                 .into_owned();
-            plan.push((local.to_path_buf(), target.join(&name), format!("{prefix}{name}")));
+            plan.push((
+                local.to_path_buf(),
+                target.join(&name),
+                format!("{prefix}{name}"),
+            ));
         } else {
             for entry in walkdir::WalkDir::new(local)
                 .min_depth(1)
@@ -223,7 +232,11 @@ impl Store {
                     .map(|c| c.as_os_str().to_string_lossy())
                     .collect::<Vec<_>>()
                     .join("/");
-                plan.push((entry.path().to_path_buf(), target.join(rel), format!("{prefix}{rel_s}")));
+                plan.push((
+                    entry.path().to_path_buf(),
+                    target.join(rel),
+                    format!("{prefix}{rel_s}"),
+                ));
             }
         }
         // Check that every source can be opened before the first copy.

@@ -134,9 +134,8 @@ impl Store {
         if let Some(dir) = self.experiment_dir(id_or_name) {
             return self.read_experiment_dir(&dir);
         }
-        self.experiment_by_name(id_or_name)?.ok_or_else(|| {
-            Error::NotFound(format!("no experiment with id or name '{id_or_name}'"))
-        })
+        self.experiment_by_name(id_or_name)?
+            .ok_or_else(|| Error::NotFound(format!("no experiment with id or name '{id_or_name}'")))
     }
 
     /// Finds an experiment by exact name, active or deleted.
@@ -231,8 +230,7 @@ impl Store {
     /// A user-given artifact location: URIs stay as given; a path inside the store becomes
     /// store-relative (portable), a path outside stays absolute.
     fn normalize_location(&self, location: &str) -> String {
-        if super::locate::local_path_of_uri(location).is_none() || location.starts_with("file:")
-        {
+        if super::locate::local_path_of_uri(location).is_none() || location.starts_with("file:") {
             return location.to_string();
         }
         let cwd = std::env::current_dir().unwrap_or_default();

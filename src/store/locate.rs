@@ -133,10 +133,12 @@ pub fn local_path_of_uri(uri: &str) -> Option<PathBuf> {
 
 fn has_scheme(s: &str) -> bool {
     match s.find(':') {
-        Some(i) if i > 1 => s[..i]
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
-            && s.as_bytes()[0].is_ascii_alphabetic(),
+        Some(i) if i > 1 => {
+            s[..i]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+                && s.as_bytes()[0].is_ascii_alphabetic()
+        }
         // "c:" is a Windows drive, not a scheme; "databricks" alone has no colon.
         _ => s == "databricks",
     }
@@ -178,7 +180,10 @@ mod tests {
         let l = locate(None, Some("/y"), Some("/z"), &nested);
         assert_eq!((l.root, l.origin), (PathBuf::from("/y"), Origin::MltStore));
         let l = locate(None, None, Some("sqlite:///mlflow.db"), &nested);
-        assert_eq!((l.root.clone(), l.origin), (base.to_path_buf(), Origin::Ancestor));
+        assert_eq!(
+            (l.root.clone(), l.origin),
+            (base.to_path_buf(), Origin::Ancestor)
+        );
         assert_eq!(l.tracking, base.join("mlruns"));
         let other = tempfile::tempdir().unwrap();
         let l = locate(None, None, None, other.path());

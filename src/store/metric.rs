@@ -1,7 +1,6 @@
 //! Metric files: `metrics/<key>`, one `"<timestamp> <value> <step>\n"` line per point,
 //! appended and never rewritten.
 
-use super::fs;
 use super::{Result, Store};
 use crate::model::{MetricPoint, format_value, parse_value};
 use std::io::{BufRead, BufReader};
@@ -54,10 +53,12 @@ impl Store {
         let mut n = 0usize;
         loop {
             line.clear();
-            let read = reader.read_line(&mut line).map_err(|source| super::Error::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
+            let read = reader
+                .read_line(&mut line)
+                .map_err(|source| super::Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
             if read == 0 {
                 break;
             }
@@ -69,10 +70,7 @@ impl Store {
             match parse_line(&line) {
                 // A last line without its newline is a write cut short unless it is whole.
                 Ok(p) if complete || line.trim().split(' ').count() != 2 => points.push(p),
-                Ok(_) => self.warn(&format!(
-                    "{}:{n}: torn last line skipped",
-                    path.display()
-                )),
+                Ok(_) => self.warn(&format!("{}:{n}: torn last line skipped", path.display())),
                 Err(msg) => self.warn(&format!(
                     "{}:{n}: malformed metric line skipped: {msg}",
                     path.display()
@@ -91,15 +89,6 @@ impl Store {
         Ok(points
             .into_iter()
             .reduce(|best, p| if p.later_than(&best) { p } else { best }))
-    }
-
-    /// Appends points to a metric file in one write.
-    pub(crate) fn append_points(&self, path: &Path, points: &[MetricPoint]) -> Result<()> {
-        let mut buf = String::with_capacity(points.len() * 32);
-        for p in points {
-            buf.push_str(&format_line(p));
-        }
-        fs::append(path, buf.as_bytes())
     }
 }
 

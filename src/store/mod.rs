@@ -12,7 +12,7 @@ pub mod yaml;
 
 pub use artifact::{ArtifactEntry, RunRef};
 pub use locate::{Located, Origin, locate};
-pub use run::{Batch, NewRun, RunHandle};
+pub use run::{Batch, Logger, NewRun, RunHandle};
 
 use std::path::{Path, PathBuf};
 
@@ -101,7 +101,10 @@ impl Store {
     }
 
     pub fn exists(&self) -> bool {
-        self.tracking.join(DEFAULT_EXPERIMENT_ID).join("meta.yaml").is_file()
+        self.tracking
+            .join(DEFAULT_EXPERIMENT_ID)
+            .join("meta.yaml")
+            .is_file()
             || self.tracking.is_dir()
     }
 
@@ -160,7 +163,11 @@ impl Store {
         }
         let default = self.tracking.join(DEFAULT_EXPERIMENT_ID);
         if !default.join("meta.yaml").is_file()
-            && !self.tracking.join(TRASH).join(DEFAULT_EXPERIMENT_ID).is_dir()
+            && !self
+                .tracking
+                .join(TRASH)
+                .join(DEFAULT_EXPERIMENT_ID)
+                .is_dir()
         {
             self.write_default_experiment()?;
             created = true;

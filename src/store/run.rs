@@ -216,7 +216,10 @@ impl Store {
             status,
             start_time: doc.opt_int("start_time").map_err(&bad)?.unwrap_or(0),
             end_time: doc.opt_int("end_time").map_err(&bad)?,
-            artifact_uri: doc.opt_str("artifact_uri").map_err(&bad)?.unwrap_or_default(),
+            artifact_uri: doc
+                .opt_str("artifact_uri")
+                .map_err(&bad)?
+                .unwrap_or_default(),
             lifecycle_stage,
             deleted_time: doc.opt_int("deleted_time").map_err(&bad)?,
         })
@@ -323,9 +326,11 @@ impl Store {
         tags.retain(|(k, _)| k != tags::RUN_NAME);
         tags.push((tags::RUN_NAME.to_string(), run_name.clone()));
 
-        let exp_dir = self.experiment_dir(&experiment.experiment_id).ok_or_else(|| {
-            Error::NotFound(format!("no experiment '{}'", experiment.experiment_id))
-        })?;
+        let exp_dir = self
+            .experiment_dir(&experiment.experiment_id)
+            .ok_or_else(|| {
+                Error::NotFound(format!("no experiment '{}'", experiment.experiment_id))
+            })?;
         let run_id = model::new_run_id();
         let info = RunInfo {
             artifact_uri: join_location(&experiment.artifact_location, &run_id),
@@ -358,7 +363,10 @@ impl Store {
     /// Rewrites a run's `meta.yaml` from its info, keeping fields mlt does not know.
     fn write_run_info(&self, dir: &Path, info: &RunInfo) -> Result<()> {
         let path = dir.join("meta.yaml");
-        let mut meta = match fs::read_to_string(&path).ok().and_then(|t| Doc::parse(&t).ok()) {
+        let mut meta = match fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| Doc::parse(&t).ok())
+        {
             Some(doc) => doc.to_meta(),
             None => Meta::new(),
         };
@@ -461,40 +469,7 @@ impl Store {
     /// Logs a batch to an active run: validates everything first, then writes params, metrics
     /// (each key's points appended in one write) and tags.
     pub fn log_batch(&self, h: &RunHandle, batch: &Batch) -> Result<()> {
-        if h.info.lifecycle_stage == Lifecycle::Deleted {
-            return Err(Error::Invalid(format!(
-                "run {} is deleted; restore it before logging to it",
-                h.info.run_id
-            )));
-        }
-        batch.validate()?;
-        self.check_params(h, &batch.params)?;
-        for (k, v) in &batch.params {
-            let path = key_path(&h.dir.join("params"), k);
-            if !path.is_file() {
-                fs::write_atomic(&path, v.as_bytes())?;
-            }
-        }
-        let mut by_key: BTreeMap<&str, Vec<MetricPoint>> = BTreeMap::new();
-        for (k, p) in &batch.metrics {
-            by_key.entry(k).or_default().push(*p);
-        }
-        for (k, points) in by_key {
-            self.append_points(&key_path(&h.dir.join("metrics"), k), &points)?;
-        }
-        let mut renamed = None;
-        for (k, v) in &batch.tags {
-            fs::write_atomic(&key_path(&h.dir.join("tags"), k), v.as_bytes())?;
-            if k == tags::RUN_NAME {
-                renamed = Some(v.clone());
-            }
-        }
-        if let Some(name) = renamed {
-            let mut info = self.read_run_info(&h.dir)?;
-            info.run_name = name;
-            self.write_run_info(&h.dir, &info)?;
-        }
-        Ok(())
+        Logger::new(self, h.clone()).log(batch)
     }
 
     pub fn delete_run_tag(&self, run_id: &str, key: &str) -> Result<()> {
@@ -508,6 +483,72 @@ impl Store {
     }
 }
 
+/// Logs batch after batch to one run, keeping metric files open between batches (a stream of
+/// thousands of records costs one open per key, not one per point).
+pub struct Logger<'a> {
+    store: &'a Store,
+    h: RunHandle,
+    files: HashMap<String, std::fs::File>,
+}
+
+impl<'a> Logger<'a> {
+    pub fn new(store: &'a Store, h: RunHandle) -> Logger<'a> {
+        Logger {
+            store,
+            h,
+            files: HashMap::new(),
+        }
+    }
+
+    /// Validates a batch, then writes params, metrics and tags.
+    pub fn log(&mut self, batch: &Batch) -> Result<()> {
+        let h = &self.h;
+        if h.info.lifecycle_stage == Lifecycle::Deleted {
+            return Err(Error::Invalid(format!(
+                "run {} is deleted; restore it before logging to it",
+                h.info.run_id
+            )));
+        }
+        batch.validate()?;
+        self.store.check_params(h, &batch.params)?;
+        for (k, v) in &batch.params {
+            let path = key_path(&h.dir.join("params"), k);
+            if !path.is_file() {
+                fs::write_atomic(&path, v.as_bytes())?;
+            }
+        }
+        let mut by_key: BTreeMap<&str, String> = BTreeMap::new();
+        for (k, p) in &batch.metrics {
+            by_key
+                .entry(k)
+                .or_default()
+                .push_str(&super::metric::format_line(p));
+        }
+        for (k, lines) in by_key {
+            let path = key_path(&h.dir.join("metrics"), k);
+            let file = match self.files.entry(k.to_string()) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(fs::open_append(&path)?),
+            };
+            // One write of whole lines on an O_APPEND file: concurrent writers never interleave.
+            std::io::Write::write_all(file, lines.as_bytes()).at(&path)?;
+        }
+        let mut renamed = None;
+        for (k, v) in &batch.tags {
+            fs::write_atomic(&key_path(&h.dir.join("tags"), k), v.as_bytes())?;
+            if k == tags::RUN_NAME {
+                renamed = Some(v.clone());
+            }
+        }
+        if let Some(name) = renamed {
+            let mut info = self.store.read_run_info(&h.dir)?;
+            info.run_name = name;
+            self.store.write_run_info(&h.dir, &info)?;
+        }
+        Ok(())
+    }
+}
+
 /// `<location>/<run_id>/artifacts`, in the location's own form (relative path, absolute path
 /// or URI).
 fn join_location(location: &str, run_id: &str) -> String {
@@ -517,10 +558,16 @@ fn join_location(location: &str, run_id: &str) -> String {
 /// The fields MLflow 3 writes in a run's `meta.yaml`.
 fn run_meta(info: &RunInfo) -> Meta {
     let mut m = Meta::new();
-    m.insert("artifact_uri".into(), Scalar::from(info.artifact_uri.as_str()));
+    m.insert(
+        "artifact_uri".into(),
+        Scalar::from(info.artifact_uri.as_str()),
+    );
     m.insert("end_time".into(), Scalar::from(info.end_time));
     m.insert("entry_point_name".into(), Scalar::from(""));
-    m.insert("experiment_id".into(), Scalar::from(info.experiment_id.as_str()));
+    m.insert(
+        "experiment_id".into(),
+        Scalar::from(info.experiment_id.as_str()),
+    );
     m.insert(
         "lifecycle_stage".into(),
         Scalar::from(info.lifecycle_stage.as_str()),
@@ -547,8 +594,8 @@ fn random_run_name() -> String {
         "nimble", "polite", "quiet", "shy", "swift", "witty",
     ];
     const NOUN: [&str; 16] = [
-        "ant", "bat", "bear", "crab", "deer", "eel", "finch", "fox", "hare", "lark", "mole",
-        "owl", "seal", "slug", "toad", "wolf",
+        "ant", "bat", "bear", "crab", "deer", "eel", "finch", "fox", "hare", "lark", "mole", "owl",
+        "seal", "slug", "toad", "wolf",
     ];
     let n = uuid::Uuid::new_v4().as_u128();
     format!(

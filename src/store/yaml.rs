@@ -268,7 +268,8 @@ mod tests {
 
     #[test]
     fn rewrites_keep_unknown_fields() {
-        let text = "name: x\nworkspace: default\ntags: {a: b}\nflag: true\nratio: 0.5\nl: [1, 'x']\n";
+        let text =
+            "name: x\nworkspace: default\ntags: {a: b}\nflag: true\nratio: 0.5\nl: [1, 'x']\n";
         let meta = Doc::parse(text).unwrap().to_meta();
         let again = Doc::parse(&to_yaml(&meta)).unwrap().to_meta();
         assert_eq!(meta, again);

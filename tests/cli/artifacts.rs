@@ -10,7 +10,15 @@ fn with_files() -> (TestEnv, String) {
     std::fs::write(env.path("out/model.bin"), vec![7u8; 2048]).unwrap();
     std::fs::write(env.path("notes.md"), "# notes\n").unwrap();
     env.ok(&["artifacts", "log", "out", "--run", &r]);
-    env.ok(&["artifacts", "log", "notes.md", "--path", "docs", "--run", &r]);
+    env.ok(&[
+        "artifacts",
+        "log",
+        "notes.md",
+        "--path",
+        "docs",
+        "--run",
+        &r,
+    ]);
     (env, r)
 }
 
@@ -39,18 +47,41 @@ fn log_and_list() {
       "root_uri": "[STORE]/mlruns/0/[RUN:r]/artifacts"
     }
     "#);
-    assert_eq!(env.read(&format!("mlruns/0/{r}/artifacts/plots/deep/b.json")), "{\"b\": 1}");
+    assert_eq!(
+        env.read(&format!("mlruns/0/{r}/artifacts/plots/deep/b.json")),
+        "{\"b\": 1}"
+    );
 }
 
 #[test]
 fn cat_and_download() {
     let (env, r) = with_files();
-    assert_eq!(env.ok(&["artifacts", "cat", &format!("runs:/{r}/plots/a.txt")]), "aaa");
-    assert_eq!(env.ok(&["artifacts", "cat", &r, "docs/notes.md"]), "# notes");
-    let out = env.ok(&["artifacts", "download", &r, "--path", "plots", "--dest", "dl"]);
+    assert_eq!(
+        env.ok(&["artifacts", "cat", &format!("runs:/{r}/plots/a.txt")]),
+        "aaa"
+    );
+    assert_eq!(
+        env.ok(&["artifacts", "cat", &r, "docs/notes.md"]),
+        "# notes"
+    );
+    let out = env.ok(&[
+        "artifacts",
+        "download",
+        &r,
+        "--path",
+        "plots",
+        "--dest",
+        "dl",
+    ]);
     assert_eq!(out, env.path("dl/plots").display().to_string());
     assert_eq!(env.read("dl/plots/deep/b.json"), "{\"b\": 1}");
-    let out = env.ok(&["artifacts", "download", &format!("runs:/{r}/plots/a.txt"), "--dest", "one"]);
+    let out = env.ok(&[
+        "artifacts",
+        "download",
+        &format!("runs:/{r}/plots/a.txt"),
+        "--dest",
+        "one",
+    ]);
     assert_eq!(out, env.path("one/a.txt").display().to_string());
     assert_eq!(env.read("one/a.txt"), "aaa");
     let err = env.fails(&["artifacts", "cat", &format!("runs:/{r}/plots")], 1);
@@ -63,11 +94,33 @@ fn cat_and_download() {
 fn paths_cannot_escape_the_artifacts() {
     let (env, r) = with_files();
     let before = env.snapshot_files();
-    let err = env.fails(&["artifacts", "log", "notes.md", "--path", "../../x", "--run", &r], 1);
+    let err = env.fails(
+        &[
+            "artifacts",
+            "log",
+            "notes.md",
+            "--path",
+            "../../x",
+            "--run",
+            &r,
+        ],
+        1,
+    );
     assert_snapshot!(err, @"error: invalid artifact path '../../x': '.' and '..' are not allowed");
     let err = env.fails(&["artifacts", "cat", &r, "../meta.yaml"], 1);
     assert!(err.contains("invalid artifact path"), "{err}");
-    let err = env.fails(&["artifacts", "download", &r, "--path", "/etc/passwd", "--dest", "x"], 1);
+    let err = env.fails(
+        &[
+            "artifacts",
+            "download",
+            &r,
+            "--path",
+            "/etc/passwd",
+            "--dest",
+            "x",
+        ],
+        1,
+    );
     assert!(err.contains("it must be relative"), "{err}");
     assert_eq!(env.snapshot_files(), before);
 }
@@ -81,7 +134,12 @@ fn a_moved_store_keeps_its_artifacts() {
     let mut c = env.cmd();
     c.current_dir(other.path());
     let o = c
-        .args(["artifacts", "cat", &format!("runs:/{r}/plots/a.txt"), "--store"])
+        .args([
+            "artifacts",
+            "cat",
+            &format!("runs:/{r}/plots/a.txt"),
+            "--store",
+        ])
         .arg(&moved)
         .output()
         .unwrap();
@@ -99,5 +157,8 @@ fn absolute_locations_that_moved_fall_back_to_the_run_folder() {
         &format!("artifact_uri: 'file:///gone/machine/mlruns/0/{r}/artifacts'"),
     );
     std::fs::write(&meta_path, meta).unwrap();
-    assert_eq!(env.ok(&["artifacts", "cat", &format!("runs:/{r}/plots/a.txt")]), "aaa");
+    assert_eq!(
+        env.ok(&["artifacts", "cat", &format!("runs:/{r}/plots/a.txt")]),
+        "aaa"
+    );
 }

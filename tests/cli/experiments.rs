@@ -40,7 +40,10 @@ fn create_list_show() {
     name: 'train'
     ");
     let csv = env.ok(&["experiments", "list", "--format", "csv"]);
-    assert_eq!(csv.lines().next(), Some("id,name,created,artifact location"));
+    assert_eq!(
+        csv.lines().next(),
+        Some("id,name,created,artifact location")
+    );
 }
 
 #[test]
@@ -51,7 +54,10 @@ fn names_are_unique_even_among_deleted() {
     assert_snapshot!(err, @"error: an experiment named 'a' already exists: [EXP:a]");
     env.ok(&["experiments", "delete", "a"]);
     let err = env.fails(&["experiments", "create", "a"], 1);
-    assert!(err.contains("(deleted; restore it or pick another name)"), "{err}");
+    assert!(
+        err.contains("(deleted; restore it or pick another name)"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -60,7 +66,10 @@ fn rename_delete_restore() {
     let id = env.experiment("old");
     let run = env.start("old", "r");
     env.ok(&["experiments", "rename", "old", "new"]);
-    assert_eq!(env.json(&["experiments", "show", &id, "-f", "json"])["experiment"]["name"], "new");
+    assert_eq!(
+        env.json(&["experiments", "show", &id, "-f", "json"])["experiment"]["name"],
+        "new"
+    );
     env.ok(&["experiments", "delete", "new"]);
     assert!(env.path(&format!("mlruns/.trash/{id}/meta.yaml")).is_file());
     assert!(!env.path(&format!("mlruns/{id}")).exists());
@@ -110,11 +119,25 @@ fn unknown_experiment() {
 fn malformed_meta_is_named_and_skipped_in_listings() {
     let env = TestEnv::init();
     let id = env.experiment("e");
-    std::fs::write(env.path(&format!("mlruns/{id}/meta.yaml")), "name: [unclosed\n").unwrap();
+    std::fs::write(
+        env.path(&format!("mlruns/{id}/meta.yaml")),
+        "name: [unclosed\n",
+    )
+    .unwrap();
     let o = env.run(&["experiments", "list", "-f", "csv"]);
     assert_eq!(o.code, 0);
     assert!(o.stdout.contains("Default") && !o.stdout.contains(",e,"));
-    assert!(o.stderr.contains(&format!("warning: skipping experiment: malformed {}", env.path(&format!("mlruns/{id}/meta.yaml")).display())), "{}", o.stderr);
+    assert!(
+        o.stderr.contains(&format!(
+            "warning: skipping experiment: malformed {}",
+            env.path(&format!("mlruns/{id}/meta.yaml")).display()
+        )),
+        "{}",
+        o.stderr
+    );
     let err = env.fails(&["experiments", "show", &id], 1);
-    assert!(err.starts_with("error: malformed [STORE]/mlruns/[EXP:e]/meta.yaml: "), "{err}");
+    assert!(
+        err.starts_with("error: malformed [STORE]/mlruns/[EXP:e]/meta.yaml: "),
+        "{err}"
+    );
 }

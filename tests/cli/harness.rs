@@ -137,7 +137,12 @@ impl TestEnv {
         let mut out = Vec::new();
         for e in walkdir::WalkDir::new(self.root()).sort_by_file_name() {
             let e = e.unwrap();
-            let rel = e.path().strip_prefix(self.root()).unwrap().display().to_string();
+            let rel = e
+                .path()
+                .strip_prefix(self.root())
+                .unwrap()
+                .display()
+                .to_string();
             if rel.starts_with(".mlt") {
                 continue;
             }
@@ -162,7 +167,9 @@ impl TestEnv {
 
 /// A file under `fixtures/`.
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
 }
 
 /// Copies a fixture store into `dest`, recreating the empty folders git cannot keep (listed
@@ -235,12 +242,23 @@ pub fn canonical(env: &TestEnv) -> serde_json::Value {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|f| json!([f["path"], f.get("file_size").cloned().unwrap_or(Value::Null)]))
+                .map(|f| {
+                    json!([
+                        f["path"],
+                        f.get("file_size").cloned().unwrap_or(Value::Null)
+                    ])
+                })
                 .collect();
             let artifacts: Vec<Value> = artifacts
                 .into_iter()
                 .zip(files["files"].as_array().unwrap())
-                .map(|(v, f)| if f["is_dir"] == true { json!([v[0], null]) } else { v })
+                .map(|(v, f)| {
+                    if f["is_dir"] == true {
+                        json!([v[0], null])
+                    } else {
+                        v
+                    }
+                })
                 .collect();
             crs.push(json!({
                 "run_id": run_id,

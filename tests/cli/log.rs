@@ -10,8 +10,27 @@ fn run_env() -> (TestEnv, String) {
 #[test]
 fn metrics_are_mlflow_lines() {
     let (env, r) = run_env();
-    for (v, step) in [("0.5", "0"), ("nan", "1"), ("inf", "2"), ("-inf", "3"), ("1e-5", "4"), ("1e20", "-1"), ("3", "5")] {
-        env.ok(&["log", "metric", "train/loss", v, "--step", step, "--timestamp", "1000", "--run", &r]);
+    for (v, step) in [
+        ("0.5", "0"),
+        ("nan", "1"),
+        ("inf", "2"),
+        ("-inf", "3"),
+        ("1e-5", "4"),
+        ("1e20", "-1"),
+        ("3", "5"),
+    ] {
+        env.ok(&[
+            "log",
+            "metric",
+            "train/loss",
+            v,
+            "--step",
+            step,
+            "--timestamp",
+            "1000",
+            "--run",
+            &r,
+        ]);
     }
     assert_eq!(
         env.read(&format!("mlruns/0/{r}/metrics/train/loss")),
@@ -47,17 +66,32 @@ fn invalid_keys_are_rejected_and_nothing_is_written() {
     let before = env.snapshot_files();
     let long = "k".repeat(251);
     let cases = [
-        ("../x", "error: invalid param key \"../x\": keys may not start with '/' or '..'"),
-        ("/etc/passwd", "error: invalid param key \"/etc/passwd\": keys may not start with '/' or '..'"),
-        ("a//b", "error: invalid param key \"a//b\": keys must be normal paths (no '//', '/./', '/../' or trailing '/')"),
+        (
+            "../x",
+            "error: invalid param key \"../x\": keys may not start with '/' or '..'",
+        ),
+        (
+            "/etc/passwd",
+            "error: invalid param key \"/etc/passwd\": keys may not start with '/' or '..'",
+        ),
+        (
+            "a//b",
+            "error: invalid param key \"a//b\": keys must be normal paths (no '//', '/./', '/../' or trailing '/')",
+        ),
         ("", "error: invalid param key: the key is empty"),
-        (&long, "error: invalid param key: 251 characters, at most 250 are allowed"),
+        (
+            &long,
+            "error: invalid param key: 251 characters, at most 250 are allowed",
+        ),
     ];
     for (key, want) in cases {
         let err = env.fails(&["log", "param", key, "v", "--run", &r], 1);
         assert_eq!(err.trim_end(), want);
         // A batch holding one bad key writes none of its good ones either.
-        let err = env.fails(&["log", "params", "good=1", &format!("{key}=v"), "--run", &r], 1);
+        let err = env.fails(
+            &["log", "params", "good=1", &format!("{key}=v"), "--run", &r],
+            1,
+        );
         assert!(err.starts_with("error: invalid param key"), "{err}");
     }
     let err = env.fails(&["log", "metric", "a*b", "1", "--run", &r], 1);
@@ -84,7 +118,10 @@ fn batch_from_a_file_mixes_both_forms() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(o.stdout, "");
     assert_snapshot!(env.normalize(&o.stderr), @"Logged 4 metric values, 1 params and 1 tags to run [RUN:r]");
-    assert_eq!(env.read(&format!("mlruns/0/{r}/metrics/m")), "10 1.5 1\n11 nan 2\n12 2.5 3\n");
+    assert_eq!(
+        env.read(&format!("mlruns/0/{r}/metrics/m")),
+        "10 1.5 1\n11 nan 2\n12 2.5 3\n"
+    );
     assert_eq!(env.read(&format!("mlruns/0/{r}/tags/t/x")), "y");
     assert_eq!(env.read(&format!("mlruns/0/{r}/params/p")), "v");
 }
@@ -93,7 +130,8 @@ fn batch_from_a_file_mixes_both_forms() {
 fn a_bad_record_in_a_file_changes_nothing() {
     let (env, r) = run_env();
     let before = env.snapshot_files();
-    let body = "{\"metrics\": {\"a\": 1}}\n{\"params\": {\"p\": \"1\"}}\n{\"params\": {\"p\": \"2\"}}\n";
+    let body =
+        "{\"metrics\": {\"a\": 1}}\n{\"params\": {\"p\": \"1\"}}\n{\"params\": {\"p\": \"2\"}}\n";
     std::fs::write(env.path("b.jsonl"), body).unwrap();
     let mut after_write = before.clone();
     after_write.push(("b.jsonl".into(), body.as_bytes().to_vec()));
@@ -111,7 +149,11 @@ fn batch_limits_apply_to_mlflow_bodies() {
     let metrics: Vec<String> = (0..1001)
         .map(|i| format!("{{\"key\": \"m\", \"value\": {i}, \"timestamp\": 1, \"step\": {i}}}"))
         .collect();
-    std::fs::write(env.path("big.json"), format!("{{\"metrics\": [{}]}}", metrics.join(","))).unwrap();
+    std::fs::write(
+        env.path("big.json"),
+        format!("{{\"metrics\": [{}]}}", metrics.join(",")),
+    )
+    .unwrap();
     let err = env.fails(&["log", "batch", "big.json", "--run", &r], 1);
     assert_snapshot!(err, @"error: record 1 (line 1): a batch may hold at most 1000 metrics, this one has 1001");
 }
@@ -120,7 +162,12 @@ fn batch_limits_apply_to_mlflow_bodies() {
 fn batch_streams_from_stdin_in_order() {
     let (env, r) = run_env();
     let lines: String = (0..3000)
-        .map(|i| format!("{{\"step\": {i}, \"timestamp\": 5, \"metrics\": {{\"loss\": {}}}}}\n", 1.0 / (i + 1) as f64))
+        .map(|i| {
+            format!(
+                "{{\"step\": {i}, \"timestamp\": 5, \"metrics\": {{\"loss\": {}}}}}\n",
+                1.0 / (i + 1) as f64
+            )
+        })
         .collect();
     let o = env.run_with(&["log", "batch"], |c| {
         c.env("MLT_RUN_ID", &r).write_stdin(lines);
@@ -131,11 +178,22 @@ fn batch_streams_from_stdin_in_order() {
     assert_eq!(file.lines().nth(1), Some("5 0.5 1"));
     // A bad record stops the stream; what came before it stays logged, and the error says so.
     let o = env.run_with(&["log", "batch", "-"], |c| {
-        c.env("MLT_RUN_ID", &r).write_stdin("{\"metrics\": {\"x\": 1}}\n{\"metrics\": {\"x\": true}}\n");
+        c.env("MLT_RUN_ID", &r)
+            .write_stdin("{\"metrics\": {\"x\": 1}}\n{\"metrics\": {\"x\": true}}\n");
     });
     assert_eq!(o.code, 1);
-    assert!(o.stderr.contains("Logged 1 metric values, 0 params and 0 tags to run"), "{}", o.stderr);
-    assert!(o.stderr.contains("error: record 2 (line 2): metric 'x': value must be a number"), "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("Logged 1 metric values, 0 params and 0 tags to run"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .contains("error: record 2 (line 2): metric 'x': value must be a number"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
@@ -171,7 +229,8 @@ fn concurrent_writers_lose_no_line() {
     for w in 0..8 {
         let p = env.path(&format!("w{w}.jsonl"));
         let mut c = std::process::Command::new(&bin);
-        c.args(["log", "params", &format!("p{w}=x"), "--run", &r, "--store"]).arg(env.root());
+        c.args(["log", "params", &format!("p{w}=x"), "--run", &r, "--store"])
+            .arg(env.root());
         let _ = p;
         children.push(c.spawn().unwrap());
     }

@@ -4,15 +4,36 @@ use insta::assert_snapshot;
 #[test]
 fn start_prints_only_the_id_and_writes_mlflow_layout() {
     let env = TestEnv::init();
-    let o = env.run(&["runs", "start", "-e", "train", "--name", "r1", "-d", "first try", "-t", "k=v"]);
+    let o = env.run(&[
+        "runs",
+        "start",
+        "-e",
+        "train",
+        "--name",
+        "r1",
+        "-d",
+        "first try",
+        "-t",
+        "k=v",
+    ]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let id = o.value();
-    assert_eq!(id.len(), 32, "stdout must be the run id alone: {:?}", o.stdout);
-    assert!(o.stderr.contains("Created experiment 'train'"), "{}", o.stderr);
-    let exp = env.json(&["experiments", "show", "train", "-f", "json"])["experiment"]["experiment_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    assert_eq!(
+        id.len(),
+        32,
+        "stdout must be the run id alone: {:?}",
+        o.stdout
+    );
+    assert!(
+        o.stderr.contains("Created experiment 'train'"),
+        "{}",
+        o.stderr
+    );
+    let exp =
+        env.json(&["experiments", "show", "train", "-f", "json"])["experiment"]["experiment_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
     let dir = format!("mlruns/{exp}/{id}");
     for d in ["metrics", "params", "artifacts", "tags"] {
         assert!(env.path(&format!("{dir}/{d}")).is_dir(), "{d}");
@@ -39,7 +60,10 @@ fn start_prints_only_the_id_and_writes_mlflow_layout() {
     assert_eq!(env.read(&format!("{dir}/tags/mlflow.runName")), "r1");
     assert_eq!(env.read(&format!("{dir}/tags/mlflow.user")), "tester");
     assert_eq!(env.read(&format!("{dir}/tags/mlflow.source.type")), "LOCAL");
-    assert_eq!(env.read(&format!("{dir}/tags/mlflow.note.content")), "first try");
+    assert_eq!(
+        env.read(&format!("{dir}/tags/mlflow.note.content")),
+        "first try"
+    );
     assert_eq!(env.read(&format!("{dir}/tags/k")), "v");
 }
 
@@ -58,13 +82,24 @@ fn end_sets_status_and_end_time() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["info"]["run_name"].as_str().unwrap(), r["info"]["status"].as_str().unwrap()))
+        .map(|r| {
+            (
+                r["info"]["run_name"].as_str().unwrap(),
+                r["info"]["status"].as_str().unwrap(),
+            )
+        })
         .collect();
     status.sort();
     assert_eq!(status, [("a", "FINISHED"), ("b", "FAILED")]);
     assert_eq!(runs["runs"][0]["info"]["end_time"], NOW);
-    assert!(env.read(&format!("mlruns/0/{a}/meta.yaml")).contains("status: 3\n"));
-    assert!(env.read(&format!("mlruns/0/{b}/meta.yaml")).contains("status: 4\n"));
+    assert!(
+        env.read(&format!("mlruns/0/{a}/meta.yaml"))
+            .contains("status: 3\n")
+    );
+    assert!(
+        env.read(&format!("mlruns/0/{b}/meta.yaml"))
+            .contains("status: 4\n")
+    );
     let err = env.fails(&["runs", "end", "--status", "DONE", "--run", &a], 2);
     assert!(err.contains("invalid value 'DONE'"), "{err}");
 }
@@ -76,8 +111,19 @@ fn nested_runs_record_their_parent() {
     let child = env.ok(&["runs", "start", "--parent", &parent, "--name", "child"]);
     let run = env.json(&["runs", "show", &child, "-f", "json"]);
     let tags = run["run"]["data"]["tags"].as_array().unwrap();
-    assert!(tags.iter().any(|t| t["key"] == "mlflow.parentRunId" && t["value"] == parent.as_str()));
-    let err = env.fails(&["runs", "start", "--parent", "0123456789abcdef0123456789abcdef"], 1);
+    assert!(
+        tags.iter()
+            .any(|t| t["key"] == "mlflow.parentRunId" && t["value"] == parent.as_str())
+    );
+    let err = env.fails(
+        &[
+            "runs",
+            "start",
+            "--parent",
+            "0123456789abcdef0123456789abcdef",
+        ],
+        1,
+    );
     assert_snapshot!(err, @"error: no run with id '0123456789abcdef0123456789abcdef'");
 }
 
@@ -164,5 +210,8 @@ fn tag_run_name_renames_the_run() {
     let meta = env.read(&format!("mlruns/0/{r}/meta.yaml"));
     assert!(meta.contains("run_name: 'after'"), "{meta}");
     env.ok(&["runs", "delete-tag", "mlflow.runName", "--run", &r]);
-    assert!(!env.path(&format!("mlruns/0/{r}/tags/mlflow.runName")).exists());
+    assert!(
+        !env.path(&format!("mlruns/0/{r}/tags/mlflow.runName"))
+            .exists()
+    );
 }

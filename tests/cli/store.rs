@@ -36,7 +36,8 @@ fn discovery_order() {
     }
     env.ok(&["--store", "a", "experiments", "create", "in-a"]);
     let o = env.run_with(&["experiments", "create", "in-b"], |c| {
-        c.env("MLT_STORE", env.path("b")).env("MLFLOW_TRACKING_URI", "file:///nowhere");
+        c.env("MLT_STORE", env.path("b"))
+            .env("MLFLOW_TRACKING_URI", "file:///nowhere");
     });
     assert_eq!(o.code, 0, "{}", o.stderr);
     let uri = format!("file://{}/mlruns", env.path("c").display());
@@ -101,4 +102,25 @@ fn reads_a_store_written_by_mlflow() {
     .unwrap();
     let got = crate::harness::canonical(&env);
     assert_eq!(got, want);
+}
+
+#[test]
+fn the_readme_quickstart_runs() {
+    let env = TestEnv::new();
+    let out = std::process::Command::new("bash")
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/quickstart.sh"))
+        .arg(env.path("qs"))
+        .env("MLT", assert_cmd::cargo::cargo_bin("mlt"))
+        .env_remove("MLT_STORE")
+        .env_remove("MLT_RUN_ID")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for name in ["lr-0.1", "lr-0.03", "lr-0.01", "streamed"] {
+        assert!(stdout.contains(name), "{stdout}");
+    }
+    assert!(stdout.contains("metrics.accuracy"), "{stdout}");
+    assert!(stderr.contains("Logged 100 metric values"), "{stderr}");
 }

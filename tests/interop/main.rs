@@ -1,0 +1,221 @@
+//! Interoperability with the real MLflow (mlflow-skinny, pinned in scripts/mlflow-venv.sh).
+//!
+//! The first test to need Python creates the virtualenv (cached outside the repo); nothing here
+//! is skipped when it is missing. Each test compares what MLflow's `MlflowClient` sees, as the
+//! canonical JSON of `canonical.py`, with what mlt's `--format json` output says.
+
+#[path = "../cli/harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
+use harness::{TestEnv, canonical};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The virtualenv's python, creating the virtualenv on first use.
+fn python() -> &'static Path {
+    static PY: OnceLock<PathBuf> = OnceLock::new();
+    PY.get_or_init(|| {
+        let out = Command::new("bash")
+            .arg(repo().join("scripts/mlflow-venv.sh"))
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .expect("run scripts/mlflow-venv.sh");
+        assert!(out.status.success(), "scripts/mlflow-venv.sh failed");
+        PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+    })
+}
+
+/// Runs one of the Python scripts beside this file and returns its stdout.
+fn py(script: &str, args: &[&Path]) -> String {
+    let out = Command::new(python())
+        .arg(repo().join("tests/interop").join(script))
+        .args(args)
+        .env("MLFLOW_ALLOW_FILE_STORE", "true")
+        .env_remove("MLFLOW_TRACKING_URI")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn assert_same(mlflow: &serde_json::Value, mlt: &serde_json::Value) {
+    if mlflow != mlt {
+        let a = serde_json::to_string_pretty(mlflow).unwrap();
+        let b = serde_json::to_string_pretty(mlt).unwrap();
+        let diff: Vec<String> = a
+            .lines()
+            .zip(b.lines())
+            .enumerate()
+            .filter(|(_, (x, y))| x != y)
+            .take(10)
+            .map(|(i, (x, y))| format!("line {i}:\n  mlflow: {x}\n  mlt:    {y}"))
+            .collect();
+        panic!("MLflow and mlt disagree:\n{}", diff.join("\n"));
+    }
+}
+
+/// A store written by mlt with everything the issue lists.
+fn write_with_mlt(env: &TestEnv) -> (String, String) {
+    env.ok(&["init"]);
+    let exp = env.ok(&[
+        "experiments",
+        "create",
+        "vision",
+        "-t",
+        "team/owner=ana",
+        "-t",
+        "yes=no",
+    ]);
+    let parent = env.ok(&[
+        "runs", "start", "-e", "vision", "--name", "sweep", "-d", "a sweep",
+    ]);
+    env.ok(&[
+        "log",
+        "params",
+        "lr=0.01",
+        "model/arch=resnet 50",
+        "ratio=1:30",
+        "--run",
+        &parent,
+    ]);
+    let lines: String = [
+        ("loss", "1.5", 0),
+        ("loss", "0.75", 1),
+        ("loss", "nan", 2),
+        ("loss", "0.25", 3),
+        ("train/acc", "inf", 0),
+        ("train/acc", "-inf", 1),
+        ("train/acc", "1e-05", 2),
+        ("big", "1e20", -1),
+    ]
+    .iter()
+    .map(|(k, v, s)| {
+        format!(
+            "{{\"step\": {s}, \"timestamp\": {}, \"metrics\": {{\"{k}\": \"{v}\"}}}}\n",
+            1_700_000_000_000i64 + s
+        )
+    })
+    .collect();
+    std::fs::write(env.path("points.jsonl"), lines).unwrap();
+    env.ok(&["log", "batch", "points.jsonl", "--run", &parent]);
+    env.ok(&[
+        "log",
+        "tags",
+        "nested/tag=x",
+        "multi=line",
+        "--run",
+        &parent,
+    ]);
+    env.ok(&["log", "tag", "note", "hello\nworld", "--run", &parent]);
+    std::fs::create_dir_all(env.path("out/plots/deep")).unwrap();
+    std::fs::write(env.path("out/plots/a.txt"), "plot a").unwrap();
+    std::fs::write(env.path("out/plots/deep/b.json"), "{\"b\": 2}").unwrap();
+    std::fs::write(env.path("out/model.bin"), [0u8, 1, 2, 3]).unwrap();
+    env.ok(&["artifacts", "log", "out", "--run", &parent]);
+    env.ok(&["runs", "end", "--run", &parent]);
+
+    let child = env.ok(&[
+        "runs", "start", "-e", "vision", "--parent", &parent, "--name", "child",
+    ]);
+    env.ok(&[
+        "log",
+        "metric",
+        "loss",
+        "0.5",
+        "--step",
+        "7",
+        "--timestamp",
+        "1700000000100",
+        "--run",
+        &child,
+    ]);
+    env.ok(&["runs", "end", "--run", &child, "--status", "FAILED"]);
+    let killed = env.ok(&["runs", "start", "-e", "vision", "--name", "killed"]);
+    env.ok(&["runs", "end", "--run", &killed, "--status", "KILLED"]);
+    let gone = env.ok(&["runs", "start", "-e", "vision", "--name", "gone"]);
+    env.ok(&["runs", "delete", &gone]);
+    env.ok(&["runs", "start", "-e", "vision", "--name", "still running"]);
+
+    env.ok(&["experiments", "create", "doomed"]);
+    let doomed_run = env.ok(&["runs", "start", "-e", "doomed"]);
+    env.ok(&["log", "param", "p", "v", "--run", &doomed_run]);
+    env.ok(&["experiments", "delete", "doomed"]);
+    (exp, parent)
+}
+
+#[test]
+fn mlflow_reads_what_mlt_writes() {
+    let env = TestEnv::new();
+    write_with_mlt(&env);
+    let mlflow: serde_json::Value =
+        serde_json::from_str(&py("mlflow_read.py", &[env.root()])).unwrap();
+    assert_same(&mlflow, &canonical(&env));
+    // Sanity: the comparison covered what it should.
+    let exps = mlflow["experiments"].as_array().unwrap();
+    assert_eq!(exps.len(), 3);
+    let runs: usize = exps
+        .iter()
+        .map(|e| e["runs"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(runs, 6);
+}
+
+#[test]
+fn mlt_reads_what_mlflow_writes() {
+    let env = TestEnv::new();
+    let mlflow: serde_json::Value =
+        serde_json::from_str(&py("mlflow_write.py", &[env.root()])).unwrap();
+    assert_same(&mlflow, &canonical(&env));
+    let runs: usize = mlflow["experiments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["runs"].as_array().unwrap().len())
+        .sum();
+    assert!(runs >= 8, "{runs}");
+}
+
+#[test]
+fn mlflow_downloads_artifacts_from_a_moved_store() {
+    let env = TestEnv::new();
+    let (_, parent) = write_with_mlt(&env);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let moved = elsewhere.path().join("moved-store");
+    harness_copy(env.root(), &moved);
+    drop(env);
+    let dest = elsewhere.path().join("dl");
+    let out = py(
+        "mlflow_download.py",
+        &[
+            &moved,
+            Path::new(&parent),
+            Path::new("plots/deep/b.json"),
+            &dest,
+        ],
+    );
+    let local = PathBuf::from(out.trim());
+    assert!(local.starts_with(&dest), "{}", local.display());
+    assert_eq!(std::fs::read_to_string(local).unwrap(), "{\"b\": 2}");
+}
+
+fn harness_copy(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
