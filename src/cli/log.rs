@@ -215,7 +215,9 @@ fn batch(ctx: &Ctx, file: Option<PathBuf>, target: Target) -> CmdResult {
                 pending.params.extend(rec.batch.params);
                 pending.tags.extend(rec.batch.tags);
                 if pending.len() >= 100_000 {
-                    logger.log(&std::mem::take(&mut pending)).map_err(|e| e.to_string())?;
+                    logger
+                        .log(&std::mem::take(&mut pending))
+                        .map_err(|e| e.to_string())?;
                 }
                 Ok(())
             })

@@ -87,8 +87,8 @@ fn join_rel(base: &Path, rel: Option<&str>) -> Result<PathBuf> {
 
 impl Store {
     /// The local folder of a run's artifacts. A relative location is store-relative; an absolute
-    /// one that no longer exists (a store moved after MLflow wrote it) falls back to the run's
-    /// own `artifacts/` folder when that exists.
+    /// one in MLflow's default layout that no longer exists (a store moved after MLflow wrote
+    /// it) falls back to the run's own `artifacts/` folder when that exists.
     pub fn artifact_dir(&self, h: &RunHandle) -> Result<PathBuf> {
         let uri = &h.info.artifact_uri;
         let own = h.dir.join("artifacts");
@@ -107,7 +107,13 @@ impl Store {
                 h.info.run_id
             )));
         };
-        if !path.exists() && own.is_dir() {
+        // Only a location in MLflow's default layout (`.../<exp>/<run>/artifacts`) is taken for
+        // this run's own folder seen from elsewhere; a location the user chose stays as it is.
+        let default_layout = uri.trim_end_matches('/').ends_with(&format!(
+            "/{}/{}/artifacts",
+            h.info.experiment_id, h.info.run_id
+        ));
+        if default_layout && !path.exists() && own.is_dir() {
             return Ok(own);
         }
         Ok(path)

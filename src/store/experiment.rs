@@ -219,9 +219,9 @@ impl Store {
         let build = scratch.path().join(&id);
         fs::create_dir_all(&build)?;
         let meta = experiment_meta(&id, name, &location, env::now_ms());
-        fs::write_atomic(&build.join("meta.yaml"), to_yaml(&meta).as_bytes())?;
+        fs::write_new(&build.join("meta.yaml"), to_yaml(&meta).as_bytes())?;
         for (k, v) in tags {
-            fs::write_atomic(&key_path(&build.join("tags"), k), v.as_bytes())?;
+            fs::write_new(&key_path(&build.join("tags"), k), v.as_bytes())?;
         }
         fs::rename(&build, &final_dir)?;
         self.read_experiment_dir(&final_dir)

@@ -35,6 +35,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Writes a file in a folder that is still being built aside (not yet visible in the store).
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).at(dir)?;
+    }
+    fs::write(path, bytes).at(path)
+}
+
 /// A temporary file in `dir`, readable like any file the user creates (0666 less the umask;
 /// tempfile's default of 0600 would hide store files from teammates and CI users).
 pub fn temp_file_in(dir: &Path) -> Result<tempfile::NamedTempFile> {

@@ -189,3 +189,6 @@ impl Store {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

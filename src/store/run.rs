@@ -352,9 +352,10 @@ impl Store {
         }
         let mut meta = run_meta(&info);
         meta.insert("deleted_time".into(), Scalar::Null);
-        fs::write_atomic(&build.join("meta.yaml"), to_yaml(&meta).as_bytes())?;
+        // Plain writes are enough here: nobody sees the folder until it is renamed into place.
+        fs::write_new(&build.join("meta.yaml"), to_yaml(&meta).as_bytes())?;
         for (k, v) in &tags {
-            fs::write_atomic(&key_path(&build.join("tags"), k), v.as_bytes())?;
+            fs::write_new(&key_path(&build.join("tags"), k), v.as_bytes())?;
         }
         fs::rename(&build, &exp_dir.join(&run_id))?;
         Ok(info)

@@ -1,0 +1,168 @@
+//! Store-level tests: the library API, below the binary.
+
+use super::*;
+use crate::model::{Lifecycle, MetricPoint, RunStatus, View};
+
+fn store() -> (tempfile::TempDir, Store) {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = Store::new(tmp.path());
+    s.init().unwrap();
+    (tmp, s)
+}
+
+fn point(step: i64, value: f64) -> MetricPoint {
+    MetricPoint {
+        timestamp: 1000 + step,
+        value,
+        step,
+    }
+}
+
+#[test]
+fn experiment_and_run_round_trip() {
+    let (_t, s) = store();
+    let e = s
+        .create_experiment("e", None, &[("a/b".into(), "c".into())])
+        .unwrap();
+    assert_eq!(e.artifact_location, format!("mlruns/{}", e.experiment_id));
+    assert_eq!(e.tags.get("a/b").map(String::as_str), Some("c"));
+    let info = s.create_run(&e, NewRun::default()).unwrap();
+    assert_eq!(
+        info.artifact_uri,
+        format!("mlruns/{}/{}/artifacts", e.experiment_id, info.run_id)
+    );
+    let h = s.find_run(&info.run_id).unwrap();
+    let batch = Batch {
+        metrics: vec![
+            ("m".into(), point(2, 0.5)),
+            ("m".into(), point(1, 9.0)),
+            ("m".into(), point(3, f64::NAN)),
+        ],
+        params: vec![("p".into(), "1".into())],
+        tags: vec![("t".into(), "x\ny".into())],
+    };
+    s.log_batch(&h, &batch).unwrap();
+    let run = s.get_run(&info.run_id).unwrap();
+    assert!(
+        run.metrics["m"].value.is_nan(),
+        "latest is the greatest step"
+    );
+    assert_eq!(run.params["p"], "1");
+    assert_eq!(run.tags["t"], "x\ny");
+    assert!(!run.info.run_name.is_empty(), "a random name is given");
+    assert_eq!(s.metric_history(&info.run_id, "m").unwrap().len(), 3);
+    let ended = s
+        .set_run_status(&info.run_id, RunStatus::Killed, Some(5))
+        .unwrap();
+    assert_eq!(ended.end_time, Some(5));
+    assert_eq!(
+        s.find_run(&info.run_id).unwrap().info.status,
+        RunStatus::Killed
+    );
+}
+
+#[test]
+fn a_rejected_batch_writes_nothing() {
+    let (_t, s) = store();
+    let e = s.experiment("0").unwrap();
+    let info = s.create_run(&e, NewRun::default()).unwrap();
+    let h = s.find_run(&info.run_id).unwrap();
+    s.log_batch(
+        &h,
+        &Batch {
+            params: vec![("p".into(), "1".into())],
+            ..Batch::default()
+        },
+    )
+    .unwrap();
+    let bad = Batch {
+        metrics: vec![("ok".into(), point(0, 1.0))],
+        params: vec![("p".into(), "2".into())],
+        tags: vec![("t".into(), "v".into())],
+    };
+    assert!(matches!(s.log_batch(&h, &bad), Err(Error::Conflict(_))));
+    let run = s.get_run(&info.run_id).unwrap();
+    assert!(run.metrics.is_empty());
+    assert!(!run.tags.contains_key("t"));
+}
+
+#[test]
+fn delete_and_restore_experiment_moves_it_and_its_runs() {
+    let (_t, s) = store();
+    let e = s.create_experiment("e", None, &[]).unwrap();
+    let r1 = s.create_run(&e, NewRun::default()).unwrap();
+    let r2 = s.create_run(&e, NewRun::default()).unwrap();
+    s.delete_run(&r2.run_id).unwrap();
+    s.delete_experiment("e").unwrap();
+    assert!(s.tracking().join(TRASH).join(&e.experiment_id).is_dir());
+    assert_eq!(s.list_experiments(View::Active).unwrap().len(), 1);
+    let deleted = s.experiment("e").unwrap();
+    assert_eq!(deleted.lifecycle_stage, Lifecycle::Deleted);
+    assert_eq!(
+        s.find_run(&r1.run_id).unwrap().info.lifecycle_stage,
+        Lifecycle::Deleted
+    );
+    assert!(
+        s.restore_run(&r1.run_id).is_err(),
+        "restore the experiment first"
+    );
+    s.restore_experiment(&e.experiment_id).unwrap();
+    // MLflow restores every deleted run, including ones deleted before the experiment.
+    for r in [&r1, &r2] {
+        let h = s.find_run(&r.run_id).unwrap();
+        assert_eq!(h.info.lifecycle_stage, Lifecycle::Active);
+        assert_eq!(h.info.deleted_time, None);
+    }
+}
+
+#[test]
+fn artifact_locations() {
+    let (t, s) = store();
+    let outside = tempfile::tempdir().unwrap();
+    let abs = outside.path().display().to_string();
+    let e = s.create_experiment("ext", Some(&abs), &[]).unwrap();
+    assert_eq!(
+        e.artifact_location, abs,
+        "a location outside the store stays absolute"
+    );
+    let inside = t.path().join("art").display().to_string();
+    let e2 = s.create_experiment("in", Some(&inside), &[]).unwrap();
+    assert_eq!(
+        e2.artifact_location, "art",
+        "a location inside the store becomes relative"
+    );
+    let e3 = s
+        .create_experiment("uri", Some("s3://bucket/x"), &[])
+        .unwrap();
+    assert_eq!(e3.artifact_location, "s3://bucket/x");
+    let r = s.create_run(&e, NewRun::default()).unwrap();
+    let h = s.find_run(&r.run_id).unwrap();
+    assert_eq!(
+        s.artifact_dir(&h).unwrap(),
+        outside.path().join(&r.run_id).join("artifacts")
+    );
+    let r3 = s.create_run(&e3, NewRun::default()).unwrap();
+    let err = s
+        .artifact_dir(&s.find_run(&r3.run_id).unwrap())
+        .unwrap_err();
+    assert!(err.to_string().contains("not a local path"), "{err}");
+}
+
+#[test]
+fn malformed_run_meta_is_named() {
+    let (_t, s) = store();
+    let e = s.experiment("0").unwrap();
+    let r = s.create_run(&e, NewRun::default()).unwrap();
+    let meta = s.tracking().join("0").join(&r.run_id).join("meta.yaml");
+    std::fs::write(&meta, "run_id: other\nexperiment_id: '0'\n").unwrap();
+    let err = s.find_run(&r.run_id).unwrap_err().to_string();
+    assert!(
+        err.starts_with(&format!("malformed {}", meta.display())),
+        "{err}"
+    );
+    assert!(err.contains("does not match its folder"), "{err}");
+    std::fs::write(&meta, "status: 'FINISHED'\nrun_id: x\n").unwrap();
+    assert!(s.find_run(&r.run_id).is_err());
+    // Listings skip it with a warning instead of failing.
+    assert!(s.list_runs(&e, View::All).unwrap().is_empty());
+}
