@@ -147,12 +147,7 @@ impl Store {
             .follow_links(true)
             .sort_by_file_name()
         {
-            let entry = entry.map_err(|e| Error::Io {
-                path: e.path().unwrap_or(&start).to_path_buf(),
-                source: e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("link loop")),
-            })?;
+            let entry = entry.map_err(|e| fs::walk_error(e, &start))?;
             if entry
                 .file_name()
                 .to_string_lossy()
@@ -220,12 +215,7 @@ impl Store {
                 .follow_links(true)
                 .sort_by_file_name()
             {
-                let entry = entry.map_err(|e| Error::Io {
-                    path: e.path().unwrap_or(local).to_path_buf(),
-                    source: e
-                        .into_io_error()
-                        .unwrap_or_else(|| std::io::Error::other("link loop")),
-                })?;
+                let entry = entry.map_err(|e| fs::walk_error(e, local))?;
                 if !entry.file_type().is_file() {
                     continue;
                 }
@@ -286,12 +276,7 @@ impl Store {
         let out = join_rel(dest, path)?;
         fs::create_dir_all(&out)?;
         for entry in walkdir::WalkDir::new(&src).min_depth(1).follow_links(true) {
-            let entry = entry.map_err(|e| Error::Io {
-                path: e.path().unwrap_or(&src).to_path_buf(),
-                source: e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("link loop")),
-            })?;
+            let entry = entry.map_err(|e| fs::walk_error(e, &src))?;
             let rel = entry.path().strip_prefix(&src).unwrap_or(entry.path());
             let to = out.join(rel);
             if entry.file_type().is_dir() {

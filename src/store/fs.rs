@@ -102,12 +102,7 @@ pub fn read_key_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
         return Ok(out);
     }
     for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::Io {
-            path: e.path().unwrap_or(dir).to_path_buf(),
-            source: e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("walk failed")),
-        })?;
+        let entry = entry.map_err(|e| walk_error(e, dir))?;
         if !entry.file_type().is_file() {
             continue;
         }
@@ -123,6 +118,16 @@ pub fn read_key_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
         out.push((key, entry.path().to_path_buf()));
     }
     Ok(out)
+}
+
+/// A folder walk's error, naming the path it concerns (a link loop has no I/O error).
+pub fn walk_error(e: walkdir::Error, root: &Path) -> Error {
+    Error::Io {
+        path: e.path().unwrap_or(root).to_path_buf(),
+        source: e
+            .into_io_error()
+            .unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
+    }
 }
 
 /// An exclusive lock held until dropped (std `File::lock`).

@@ -215,3 +215,32 @@ fn tag_run_name_renames_the_run() {
             .exists()
     );
 }
+
+#[test]
+fn tables_fit_the_terminal_width() {
+    let env = TestEnv::init();
+    let r = env.start("0", "a-run-with-a-rather-long-name");
+    env.ok(&[
+        "log",
+        "param",
+        "description",
+        &"words and more words ".repeat(6),
+        "--run",
+        &r,
+    ]);
+    let o = env.run_with(&["runs", "show", &r], |c| {
+        c.env("COLUMNS", "50");
+    });
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    for line in o.stdout.lines() {
+        assert!(
+            line.chars().count() <= 50,
+            "{} chars: {line:?}",
+            line.chars().count()
+        );
+    }
+    assert!(
+        o.stdout.lines().count() > 14,
+        "long values wrap onto more lines"
+    );
+}
