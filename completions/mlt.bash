@@ -232,6 +232,9 @@ _mlt() {
             mlt__subcmd__help__subcmd__runs,restore)
                 cmd="mlt__subcmd__help__subcmd__runs__subcmd__restore"
                 ;;
+            mlt__subcmd__help__subcmd__runs,search)
+                cmd="mlt__subcmd__help__subcmd__runs__subcmd__search"
+                ;;
             mlt__subcmd__help__subcmd__runs,show)
                 cmd="mlt__subcmd__help__subcmd__runs__subcmd__show"
                 ;;
@@ -319,6 +322,9 @@ _mlt() {
             mlt__subcmd__runs,restore)
                 cmd="mlt__subcmd__runs__subcmd__restore"
                 ;;
+            mlt__subcmd__runs,search)
+                cmd="mlt__subcmd__runs__subcmd__search"
+                ;;
             mlt__subcmd__runs,show)
                 cmd="mlt__subcmd__runs__subcmd__show"
                 ;;
@@ -342,6 +348,9 @@ _mlt() {
                 ;;
             mlt__subcmd__runs__subcmd__help,restore)
                 cmd="mlt__subcmd__runs__subcmd__help__subcmd__restore"
+                ;;
+            mlt__subcmd__runs__subcmd__help,search)
+                cmd="mlt__subcmd__runs__subcmd__help__subcmd__search"
                 ;;
             mlt__subcmd__runs__subcmd__help,show)
                 cmd="mlt__subcmd__runs__subcmd__help__subcmd__show"
@@ -1324,7 +1333,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__help__subcmd__runs)
-            opts="start end list show delete restore delete-tag"
+            opts="start end list search show delete restore delete-tag"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1394,6 +1403,20 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__help__subcmd__runs__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__help__subcmd__runs__subcmd__search)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1858,7 +1881,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs)
-            opts="-h -V --store --help --version start end list ls show delete restore delete-tag help"
+            opts="-h -V --store --help --version start end list ls search show delete restore delete-tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1942,7 +1965,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__help)
-            opts="start end list show delete restore delete-tag help"
+            opts="start end list search show delete restore delete-tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2039,6 +2062,20 @@ _mlt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mlt__subcmd__runs__subcmd__help__subcmd__search)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mlt__subcmd__runs__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2112,6 +2149,56 @@ _mlt() {
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__runs__subcmd__search)
+            opts="-e -f -h -V --filter --order-by --experiment --max-results --view --format --store --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --order-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --experiment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-results)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --view)
+                    COMPREPLY=($(compgen -W "active deleted all" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --store)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

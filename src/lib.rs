@@ -10,4 +10,5 @@ pub mod env;
 pub mod ingest;
 pub mod model;
 pub mod output;
+pub mod search;
 pub mod store;

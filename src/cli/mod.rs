@@ -181,8 +181,11 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {}", e.message);
-            if let Some(h) = e.hint {
-                eprintln!("hint: {h}");
+            match e.hint {
+                // A hint that starts on its own line is a picture (a caret under a column).
+                Some(h) if h.starts_with('\n') => eprintln!("{}", &h[1..]),
+                Some(h) => eprintln!("hint: {h}"),
+                None => {}
             }
             ExitCode::from(e.code)
         }

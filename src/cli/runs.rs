@@ -3,6 +3,7 @@ use crate::context;
 use crate::env;
 use crate::model::{Run, RunInfo, RunStatus, View, tags};
 use crate::output::{self, Format, Listing, json};
+use crate::search;
 use crate::store::{ArtifactEntry, NewRun, RunRef, Store};
 use clap::Subcommand;
 
@@ -41,6 +42,25 @@ pub enum Cmd {
         /// Experiment name or id [default: Default]
         #[arg(long, short)]
         experiment: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        view: View,
+        #[arg(long, short, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Find runs with MLflow's filter language (plus OR, NOT and parentheses) and order them
+    Search {
+        /// e.g. "metrics.acc > 0.9 and params.lr = '0.01'" (default: every run)
+        #[arg(long, value_name = "EXPR")]
+        filter: Option<String>,
+        /// e.g. "metrics.loss" or "metrics.acc DESC"; repeatable, first is most significant
+        #[arg(long = "order-by", value_name = "KEY [ASC|DESC]")]
+        order_by: Vec<String>,
+        /// Experiment name or id, repeatable [default: every experiment]
+        #[arg(long, short)]
+        experiment: Vec<String>,
+        /// At most this many runs
+        #[arg(long, default_value_t = 1000)]
+        max_results: usize,
         #[arg(long, value_enum, default_value_t)]
         view: View,
         #[arg(long, short, value_enum, default_value_t)]
@@ -126,6 +146,54 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                     }
                 }
             };
+            output::print(&text)?;
+        }
+        Cmd::Search {
+            filter,
+            order_by,
+            experiment,
+            max_results,
+            view,
+            format,
+        } => {
+            let store = ctx.existing_store()?;
+            let text = filter.as_deref().unwrap_or("");
+            let expr =
+                search::parse_filter(text).map_err(|e| bad_expression("filter", text, &e))?;
+            let orders = order_by
+                .iter()
+                .map(|o| search::parse_order_by(o).map_err(|e| bad_expression("--order-by", o, &e)))
+                .collect::<Result<Vec<_>, _>>()?;
+            let exps = if experiment.is_empty() {
+                store.list_experiments(View::All)?
+            } else {
+                experiment
+                    .iter()
+                    .map(|e| store.experiment(e))
+                    .collect::<Result<Vec<_>, _>>()?
+            };
+            let mut runs = Vec::new();
+            for e in &exps {
+                for h in store.list_runs(e, view)? {
+                    let run = store.read_run(&h)?;
+                    if expr.as_ref().is_none_or(|x| search::matches(x, &run)) {
+                        runs.push(run);
+                    }
+                }
+            }
+            search::sort_runs(&mut runs, &orders);
+            runs.truncate(max_results);
+            let columns = referenced_columns(expr.as_ref(), &orders);
+            let text = output::render(
+                format,
+                || {
+                    let several = runs
+                        .iter()
+                        .any(|r| r.info.experiment_id != runs[0].info.experiment_id);
+                    search_listing(&runs, &columns, several)
+                },
+                || serde_json::json!({"runs": runs.iter().map(json::run).collect::<Vec<_>>()}),
+            );
             output::print(&text)?;
         }
         Cmd::Show { run, format } => {
@@ -227,6 +295,83 @@ fn start(
             user: Some(user),
         },
     )?)
+}
+
+/// A filter or order-by error: what is wrong, at which column, with a caret under it.
+fn bad_expression(what: &str, text: &str, e: &search::ParseError) -> CliError {
+    CliError::usage(format!(
+        "invalid {what} at column {}: {}",
+        e.column, e.message
+    ))
+    .hint(format!(
+        "\n  {text}\n  {}^",
+        " ".repeat(e.column.saturating_sub(1))
+    ))
+}
+
+/// The metrics, params and tags a filter or order-by names, in order, once each.
+fn referenced_columns(
+    expr: Option<&search::Expr>,
+    orders: &[search::OrderBy],
+) -> Vec<search::Identifier> {
+    fn walk(e: &search::Expr, out: &mut Vec<search::Identifier>) {
+        match e {
+            search::Expr::Cmp { ident, .. } => {
+                if ident.entity != search::Entity::Attribute && !out.contains(ident) {
+                    out.push(ident.clone());
+                }
+            }
+            search::Expr::And(a, b) | search::Expr::Or(a, b) => {
+                walk(a, out);
+                walk(b, out);
+            }
+            search::Expr::Not(a) => walk(a, out),
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(e) = expr {
+        walk(e, &mut out);
+    }
+    for o in orders {
+        if o.ident.entity != search::Entity::Attribute && !out.contains(&o.ident) {
+            out.push(o.ident.clone());
+        }
+    }
+    out
+}
+
+fn search_listing(runs: &[Run], columns: &[search::Identifier], with_experiment: bool) -> Listing {
+    let mut headers = vec!["run id".to_string()];
+    if with_experiment {
+        headers.push("experiment".into());
+    }
+    headers.extend(["name", "status", "started"].map(String::from));
+    headers.extend(columns.iter().map(|c| c.to_string()));
+    let mut l = Listing::new(headers);
+    for r in runs {
+        let mut row = vec![r.info.run_id.clone()];
+        if with_experiment {
+            row.push(r.info.experiment_id.clone());
+        }
+        row.extend([
+            r.info.run_name.clone(),
+            r.info.status.to_string(),
+            output::time(r.info.start_time),
+        ]);
+        for c in columns {
+            row.push(
+                match c.entity {
+                    search::Entity::Metric => r.metrics.get(&c.key).map(|p| output::value(p.value)),
+                    search::Entity::Param => r.params.get(&c.key).cloned(),
+                    search::Entity::Tag => r.tags.get(&c.key).cloned(),
+                    search::Entity::Attribute => None,
+                }
+                .unwrap_or_default(),
+            );
+        }
+        l.row(row);
+    }
+    l
 }
 
 fn listing<'a>(infos: impl Iterator<Item = &'a RunInfo>, view: View) -> Listing {

@@ -6,4 +6,5 @@ mod artifacts;
 mod experiments;
 mod log;
 mod runs;
+mod search;
 mod store;

@@ -1,0 +1,13 @@
+//! The run filter language: MLflow's `search_runs` filters (`metrics.acc > 0.9 and
+//! params.lr = '0.01'`), plus `OR`, `NOT` and parentheses, and `ORDER BY` clauses.
+//!
+//! Parsing is separate from evaluation so a bad filter is reported (with its column) before
+//! any run is read.
+
+mod eval;
+mod parse;
+
+pub use eval::{matches, sort_runs};
+pub use parse::{
+    Entity, Expr, Identifier, Op, OrderBy, ParseError, Value, parse_filter, parse_order_by,
+};

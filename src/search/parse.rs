@@ -1,0 +1,673 @@
+//! Lexer and recursive-descent parser for filters and order-by clauses.
+
+use std::fmt;
+
+/// What an identifier refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entity {
+    Metric,
+    Param,
+    Tag,
+    Attribute,
+}
+
+/// `metrics.loss`, `params."a b"`, `status`, ...
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Identifier {
+    pub entity: Entity,
+    pub key: String,
+}
+
+impl fmt::Display for Identifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let prefix = match self.entity {
+            Entity::Metric => "metrics.",
+            Entity::Param => "params.",
+            Entity::Tag => "tags.",
+            Entity::Attribute => "",
+        };
+        write!(f, "{prefix}{}", self.key)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Like,
+    ILike,
+    In,
+    NotIn,
+    IsNull,
+    IsNotNull,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Number(f64),
+    Str(String),
+    List(Vec<String>),
+    None,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    Cmp {
+        ident: Identifier,
+        op: Op,
+        value: Value,
+    },
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+}
+
+/// A parse error with the 1-based column it points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "column {}: {}", self.column, self.message)
+    }
+}
+
+/// One ORDER BY clause.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderBy {
+    pub ident: Identifier,
+    pub ascending: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Word(String),
+    Quoted(String, char),
+    Backticked(String),
+    Number(f64),
+    Dot,
+    LParen,
+    RParen,
+    Comma,
+    Op(&'static str),
+}
+
+struct Lexed {
+    tok: Tok,
+    col: usize,
+}
+
+fn err<T>(column: usize, message: impl Into<String>) -> Result<T, ParseError> {
+    Err(ParseError {
+        column,
+        message: message.into(),
+    })
+}
+
+fn lex(input: &str) -> Result<Vec<Lexed>, ParseError> {
+    let chars: Vec<char> = input.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let col = i + 1;
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let push = |out: &mut Vec<Lexed>, tok| out.push(Lexed { tok, col });
+        match c {
+            '(' => push(&mut out, Tok::LParen),
+            ')' => push(&mut out, Tok::RParen),
+            ',' => push(&mut out, Tok::Comma),
+            '.' if !chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()) => {
+                push(&mut out, Tok::Dot)
+            }
+            '=' => push(&mut out, Tok::Op("=")),
+            '!' if chars.get(i + 1) == Some(&'=') => {
+                push(&mut out, Tok::Op("!="));
+                i += 1;
+            }
+            '<' | '>' => {
+                let op = match (c, chars.get(i + 1)) {
+                    ('<', Some('=')) => "<=",
+                    ('>', Some('=')) => ">=",
+                    ('<', Some('>')) => "!=",
+                    ('<', _) => "<",
+                    _ => ">",
+                };
+                if op.len() == 2 {
+                    i += 1;
+                }
+                push(&mut out, Tok::Op(op));
+            }
+            '\'' | '"' | '`' => {
+                let mut s = String::new();
+                let mut j = i + 1;
+                loop {
+                    match chars.get(j) {
+                        None => return err(col, format!("unclosed {c}")),
+                        Some(&q) if q == c => {
+                            // SQL doubles a quote inside a quoted string.
+                            if chars.get(j + 1) == Some(&c) {
+                                s.push(c);
+                                j += 2;
+                                continue;
+                            }
+                            break;
+                        }
+                        Some(&ch) => {
+                            s.push(ch);
+                            j += 1;
+                        }
+                    }
+                }
+                push(
+                    &mut out,
+                    if c == '`' {
+                        Tok::Backticked(s)
+                    } else {
+                        Tok::Quoted(s, c)
+                    },
+                );
+                i = j;
+            }
+            c if c.is_ascii_digit() || c == '-' || c == '+' || c == '.' => {
+                let mut j = i + 1;
+                while j < chars.len()
+                    && (chars[j].is_ascii_alphanumeric()
+                        || chars[j] == '.'
+                        || ((chars[j] == '-' || chars[j] == '+')
+                            && matches!(chars[j - 1], 'e' | 'E')))
+                {
+                    j += 1;
+                }
+                let text: String = chars[i..j].iter().collect();
+                match text.parse::<f64>() {
+                    Ok(v)
+                        if !text
+                            .chars()
+                            .any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E') =>
+                    {
+                        push(&mut out, Tok::Number(v))
+                    }
+                    _ => return err(col, format!("'{text}' is not a number")),
+                }
+                i = j;
+                continue;
+            }
+            c if c.is_alphanumeric() || c == '_' => {
+                let mut j = i + 1;
+                while j < chars.len() && (chars[j].is_alphanumeric() || "_/:-".contains(chars[j])) {
+                    j += 1;
+                }
+                push(&mut out, Tok::Word(chars[i..j].iter().collect()));
+                i = j;
+                continue;
+            }
+            _ => return err(col, format!("unexpected character '{c}'")),
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+struct Parser {
+    toks: Vec<Lexed>,
+    pos: usize,
+    end_col: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos).map(|t| &t.tok)
+    }
+
+    fn col(&self) -> usize {
+        self.toks.get(self.pos).map_or(self.end_col, |t| t.col)
+    }
+
+    fn next(&mut self) -> Option<Tok> {
+        let t = self.toks.get(self.pos).map(|t| t.tok.clone());
+        self.pos += 1;
+        t
+    }
+
+    fn keyword(&self, kw: &str) -> bool {
+        matches!(self.peek(), Some(Tok::Word(w)) if w.eq_ignore_ascii_case(kw))
+    }
+
+    fn or(&mut self) -> Result<Expr, ParseError> {
+        let mut left = self.and()?;
+        while self.keyword("or") {
+            self.pos += 1;
+            let right = self.and()?;
+            left = Expr::Or(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn and(&mut self) -> Result<Expr, ParseError> {
+        let mut left = self.not()?;
+        while self.keyword("and") {
+            self.pos += 1;
+            let right = self.not()?;
+            left = Expr::And(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn not(&mut self) -> Result<Expr, ParseError> {
+        if self.keyword("not") {
+            self.pos += 1;
+            return Ok(Expr::Not(Box::new(self.not()?)));
+        }
+        if self.peek() == Some(&Tok::LParen) {
+            self.pos += 1;
+            let e = self.or()?;
+            if self.peek() != Some(&Tok::RParen) {
+                return err(self.col(), "expected ')'");
+            }
+            self.pos += 1;
+            return Ok(e);
+        }
+        self.comparison()
+    }
+
+    fn identifier(&mut self) -> Result<Identifier, ParseError> {
+        let col = self.col();
+        let first = match self.next() {
+            Some(Tok::Word(w)) => w,
+            Some(Tok::Backticked(w)) | Some(Tok::Quoted(w, '"')) => {
+                return Ok(Identifier {
+                    entity: Entity::Attribute,
+                    key: attribute(&w, col)?,
+                });
+            }
+            _ => {
+                return err(
+                    col,
+                    "expected a column such as metrics.loss, params.lr or status",
+                );
+            }
+        };
+        let entity = match first.to_ascii_lowercase().as_str() {
+            "metric" | "metrics" => Some(Entity::Metric),
+            "param" | "params" | "parameter" | "parameters" => Some(Entity::Param),
+            "tag" | "tags" => Some(Entity::Tag),
+            "attribute" | "attributes" | "attr" | "run" => Some(Entity::Attribute),
+            _ => None,
+        };
+        if self.peek() != Some(&Tok::Dot) || entity.is_none() {
+            if self.peek() == Some(&Tok::Dot) {
+                return err(
+                    col,
+                    format!("unknown entity '{first}' (use metrics, params, tags or attributes)"),
+                );
+            }
+            return Ok(Identifier {
+                entity: Entity::Attribute,
+                key: attribute(&first, col)?,
+            });
+        }
+        self.pos += 1;
+        let key_col = self.col();
+        // The key runs to the next space: `metrics.a.b` has key `a.b`.
+        let mut key = match self.next() {
+            Some(Tok::Word(w)) | Some(Tok::Backticked(w)) | Some(Tok::Quoted(w, '"')) => w,
+            Some(Tok::Number(n)) => n.to_string(),
+            _ => return err(key_col, "expected a key after '.'"),
+        };
+        while self.peek() == Some(&Tok::Dot) {
+            self.pos += 1;
+            match self.next() {
+                Some(Tok::Word(w)) => {
+                    key.push('.');
+                    key.push_str(&w);
+                }
+                _ => return err(self.col(), "expected a key after '.'"),
+            }
+        }
+        let entity = entity.expect("checked above");
+        let key = if entity == Entity::Attribute {
+            attribute(&key, key_col)?
+        } else {
+            key
+        };
+        Ok(Identifier { entity, key })
+    }
+
+    fn comparison(&mut self) -> Result<Expr, ParseError> {
+        let ident = self.identifier()?;
+        let op_col = self.col();
+        let op = match self.next() {
+            Some(Tok::Op(o)) => match o {
+                "=" => Op::Eq,
+                "!=" => Op::Ne,
+                "<" => Op::Lt,
+                "<=" => Op::Le,
+                ">" => Op::Gt,
+                _ => Op::Ge,
+            },
+            Some(Tok::Word(w)) => match w.to_ascii_lowercase().as_str() {
+                "like" => Op::Like,
+                "ilike" => Op::ILike,
+                "in" => Op::In,
+                "not" if self.keyword("in") => {
+                    self.pos += 1;
+                    Op::NotIn
+                }
+                "is" => {
+                    let not = self.keyword("not");
+                    if not {
+                        self.pos += 1;
+                    }
+                    if !self.keyword("null") {
+                        return err(self.col(), "expected NULL after IS");
+                    }
+                    self.pos += 1;
+                    let op = if not { Op::IsNotNull } else { Op::IsNull };
+                    return Ok(Expr::Cmp {
+                        ident,
+                        op,
+                        value: Value::None,
+                    });
+                }
+                _ => {
+                    return err(
+                        op_col,
+                        format!("expected a comparison after {ident}, found '{w}'"),
+                    );
+                }
+            },
+            _ => {
+                return err(
+                    op_col,
+                    format!(
+                        "expected a comparison (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, IS NULL) after {ident}"
+                    ),
+                );
+            }
+        };
+        let val_col = self.col();
+        let value = match (op, self.next()) {
+            (Op::In | Op::NotIn, Some(Tok::LParen)) => {
+                let mut items = Vec::new();
+                loop {
+                    match self.next() {
+                        Some(Tok::Quoted(s, _)) => items.push(s),
+                        Some(Tok::Number(n)) => items.push(n.to_string()),
+                        _ => {
+                            return err(
+                                self.col().saturating_sub(1).max(1),
+                                "expected a quoted value in the list",
+                            );
+                        }
+                    }
+                    match self.next() {
+                        Some(Tok::Comma) => continue,
+                        Some(Tok::RParen) => break,
+                        _ => {
+                            return err(
+                                self.col().saturating_sub(1).max(1),
+                                "expected ',' or ')' in the list",
+                            );
+                        }
+                    }
+                }
+                Value::List(items)
+            }
+            (Op::In | Op::NotIn, _) => return err(val_col, "expected a list like ('a', 'b')"),
+            (_, Some(Tok::Number(n))) => Value::Number(n),
+            (_, Some(Tok::Quoted(s, _))) => Value::Str(s),
+            (_, Some(Tok::Word(w))) => {
+                return err(
+                    val_col,
+                    format!("value '{w}' must be quoted ('{w}') or a number"),
+                );
+            }
+            _ => return err(val_col, "expected a value"),
+        };
+        check_kinds(&ident, op, &value, val_col)?;
+        Ok(Expr::Cmp { ident, op, value })
+    }
+}
+
+/// MLflow's run attributes, with their aliases.
+fn attribute(name: &str, col: usize) -> Result<String, ParseError> {
+    let canonical = match name {
+        "run_id" | "run_name" | "status" | "start_time" | "end_time" | "artifact_uri"
+        | "user_id" | "experiment_id" => name,
+        "created" | "Created" => "start_time",
+        "run name" | "Run name" | "Run Name" => "run_name",
+        _ => {
+            return err(
+                col,
+                format!(
+                    "unknown attribute '{name}' (attributes: run_id, run_name, status, \
+                     start_time, end_time, artifact_uri, user_id, experiment_id)"
+                ),
+            );
+        }
+    };
+    Ok(canonical.to_string())
+}
+
+fn is_numeric_attribute(key: &str) -> bool {
+    matches!(key, "start_time" | "end_time")
+}
+
+fn check_kinds(ident: &Identifier, op: Op, value: &Value, col: usize) -> Result<(), ParseError> {
+    let text_op = matches!(op, Op::Like | Op::ILike);
+    match ident.entity {
+        Entity::Metric => {
+            if !matches!(value, Value::Number(_)) {
+                return err(
+                    col,
+                    format!("{ident} is a metric: compare it with a number"),
+                );
+            }
+            if text_op {
+                return err(col, format!("LIKE does not apply to metric {ident}"));
+            }
+        }
+        Entity::Param | Entity::Tag => {
+            if text_op && !matches!(value, Value::Str(_)) {
+                return err(col, "LIKE needs a quoted pattern");
+            }
+        }
+        Entity::Attribute if is_numeric_attribute(&ident.key) => {
+            if !matches!(value, Value::Number(_)) {
+                return err(
+                    col,
+                    format!(
+                        "{} is a time in milliseconds: compare it with a number",
+                        ident.key
+                    ),
+                );
+            }
+        }
+        Entity::Attribute => {
+            if matches!(value, Value::Number(_)) {
+                return err(col, format!("{} is text: quote the value", ident.key));
+            }
+            if matches!(op, Op::Lt | Op::Le | Op::Gt | Op::Ge) {
+                return err(
+                    col,
+                    format!("{} is text: use =, !=, LIKE, ILIKE or IN", ident.key),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parses a filter expression. An empty filter is `None` (every run matches).
+pub fn parse_filter(input: &str) -> Result<Option<Expr>, ParseError> {
+    let toks = lex(input)?;
+    if toks.is_empty() {
+        return Ok(None);
+    }
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        end_col: input.chars().count() + 1,
+    };
+    let e = p.or()?;
+    if p.pos < p.toks.len() {
+        return err(p.col(), "expected AND, OR or the end of the filter");
+    }
+    Ok(Some(e))
+}
+
+/// Parses one `ORDER BY` clause: `<identifier> [ASC|DESC]`.
+pub fn parse_order_by(input: &str) -> Result<OrderBy, ParseError> {
+    let toks = lex(input)?;
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        end_col: input.chars().count() + 1,
+    };
+    let ident = p.identifier()?;
+    let ascending = if p.keyword("desc") {
+        p.pos += 1;
+        false
+    } else {
+        if p.keyword("asc") {
+            p.pos += 1;
+        }
+        true
+    };
+    if p.pos < p.toks.len() {
+        return err(p.col(), "expected ASC, DESC or the end of the clause");
+    }
+    Ok(OrderBy { ident, ascending })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cmp(entity: Entity, key: &str, op: Op, value: Value) -> Expr {
+        Expr::Cmp {
+            ident: Identifier {
+                entity,
+                key: key.into(),
+            },
+            op,
+            value,
+        }
+    }
+
+    #[test]
+    fn mlflow_filters() {
+        let e = parse_filter("metrics.acc > 0.9 and params.lr = '0.01'")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            e,
+            Expr::And(
+                Box::new(cmp(Entity::Metric, "acc", Op::Gt, Value::Number(0.9))),
+                Box::new(cmp(Entity::Param, "lr", Op::Eq, Value::Str("0.01".into())))
+            )
+        );
+        let e = parse_filter("tags.`a b` LIKE 'x%'").unwrap().unwrap();
+        assert_eq!(
+            e,
+            cmp(Entity::Tag, "a b", Op::Like, Value::Str("x%".into()))
+        );
+        let e = parse_filter("tags.\"a.b\" IS NOT NULL").unwrap().unwrap();
+        assert_eq!(e, cmp(Entity::Tag, "a.b", Op::IsNotNull, Value::None));
+        let e = parse_filter("metrics.a.b <= -1e3").unwrap().unwrap();
+        assert_eq!(
+            e,
+            cmp(Entity::Metric, "a.b", Op::Le, Value::Number(-1000.0))
+        );
+        let e = parse_filter("attributes.run_id IN ('a', 'b')")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            e,
+            cmp(
+                Entity::Attribute,
+                "run_id",
+                Op::In,
+                Value::List(vec!["a".into(), "b".into()])
+            )
+        );
+        let e = parse_filter("`Run Name` = 'x'").unwrap().unwrap();
+        assert_eq!(
+            e,
+            cmp(
+                Entity::Attribute,
+                "run_name",
+                Op::Eq,
+                Value::Str("x".into())
+            )
+        );
+        let e = parse_filter("created >= 5").unwrap().unwrap();
+        assert_eq!(
+            e,
+            cmp(Entity::Attribute, "start_time", Op::Ge, Value::Number(5.0))
+        );
+        let e = parse_filter("metric.train/loss < 1").unwrap().unwrap();
+        assert_eq!(
+            e,
+            cmp(Entity::Metric, "train/loss", Op::Lt, Value::Number(1.0))
+        );
+        assert_eq!(parse_filter("  ").unwrap(), None);
+    }
+
+    #[test]
+    fn or_not_and_parentheses() {
+        let e = parse_filter("not (status = 'FAILED' or metrics.x < 1) and params.p != 'a'")
+            .unwrap()
+            .unwrap();
+        match e {
+            Expr::And(l, _) => assert!(matches!(*l, Expr::Not(_))),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_point_at_the_column() {
+        let e = parse_filter("metrics.acc > ").unwrap_err();
+        assert_eq!((e.column, e.message.as_str()), (15, "expected a value"));
+        let e = parse_filter("params.lr = 0.01 and status = FINISHED").unwrap_err();
+        assert_eq!(e.column, 31);
+        assert!(e.message.contains("must be quoted"), "{e}");
+        let e = parse_filter("metrics.acc = 'high'").unwrap_err();
+        assert_eq!(e.column, 15);
+        let e = parse_filter("foo.bar = 'x'").unwrap_err();
+        assert_eq!(e.column, 1);
+        let e = parse_filter("(metrics.a > 1").unwrap_err();
+        assert_eq!((e.column, e.message.as_str()), (15, "expected ')'"));
+        let e = parse_filter("tags.t = 'unclosed").unwrap_err();
+        assert_eq!(e.column, 10);
+        let e = parse_filter("metrics.a > 1 metrics.b > 2").unwrap_err();
+        assert_eq!(e.column, 15);
+    }
+
+    #[test]
+    fn order_by() {
+        assert_eq!(
+            parse_order_by("metrics.loss DESC").unwrap(),
+            OrderBy {
+                ident: Identifier {
+                    entity: Entity::Metric,
+                    key: "loss".into()
+                },
+                ascending: false
+            }
+        );
+        assert!(parse_order_by("start_time asc").unwrap().ascending);
+        assert!(parse_order_by("metrics.loss sideways").is_err());
+    }
+}

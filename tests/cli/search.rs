@@ -1,0 +1,112 @@
+use crate::harness::TestEnv;
+use insta::assert_snapshot;
+
+/// Three runs in "train" and one in "other", with distinct start times.
+fn store() -> TestEnv {
+    let env = TestEnv::init();
+    env.experiment("train");
+    env.experiment("other");
+    let runs = [
+        ("train", "a", "0.01", "0.9", "0.1", 1),
+        ("train", "b", "0.1", "0.4", "nan", 2),
+        ("train", "c", "0.001", "0.7", "0.3", 3),
+        ("other", "d", "0.01", "0.95", "0.05", 4),
+    ];
+    for (exp, name, lr, acc, loss, t) in runs {
+        let o = env.run_with(&["runs", "start", "-e", exp, "--name", name], |c| {
+            c.env("MLT_NOW_MS", (crate::harness::NOW + t * 1000).to_string());
+        });
+        let id = o.value();
+        env.name(&id, &format!("[RUN:{name}]"));
+        env.ok(&["log", "param", "lr", lr, "--run", &id]);
+        env.ok(&[
+            "log",
+            "metrics",
+            &format!("acc={acc}"),
+            &format!("loss={loss}"),
+            "--run",
+            &id,
+        ]);
+    }
+    env
+}
+
+#[test]
+fn mlflow_filter_and_order() {
+    let env = store();
+    let out = env.ok(&[
+        "runs",
+        "search",
+        "-e",
+        "train",
+        "--filter",
+        "metrics.acc > 0.5 and params.lr = '0.01' or params.lr = '0.001'",
+        "--order-by",
+        "metrics.loss DESC",
+        "-f",
+        "csv",
+    ]);
+    assert_snapshot!(env.normalize(&out), @r"
+    run id,name,status,started,metrics.acc,params.lr,metrics.loss
+    [RUN:c],c,RUNNING,2026-11-29 03:27:40,0.7,0.001,0.3
+    [RUN:a],a,RUNNING,2026-11-29 03:27:38,0.9,0.01,0.1
+    ");
+}
+
+#[test]
+fn across_experiments_with_nan_last_and_numeric_params() {
+    let env = store();
+    let out = env.ok(&[
+        "runs",
+        "search",
+        "--filter",
+        "params.lr < 0.05 or metrics.acc < 0.5",
+        "--order-by",
+        "metrics.loss",
+        "-f",
+        "csv",
+    ]);
+    assert_snapshot!(env.normalize(&out), @r"
+    run id,experiment,name,status,started,params.lr,metrics.acc,metrics.loss
+    [RUN:d],[EXP:other],d,RUNNING,2026-11-29 03:27:41,0.01,0.95,0.05
+    [RUN:a],[EXP:train],a,RUNNING,2026-11-29 03:27:38,0.01,0.9,0.1
+    [RUN:c],[EXP:train],c,RUNNING,2026-11-29 03:27:40,0.001,0.7,0.3
+    [RUN:b],[EXP:train],b,RUNNING,2026-11-29 03:27:39,0.1,0.4,nan
+    ");
+    let json = env.json(&[
+        "runs",
+        "search",
+        "--filter",
+        "not params.lr = '0.01'",
+        "--max-results",
+        "1",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(json["runs"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        json["runs"][0]["info"]["run_name"], "c",
+        "newest first by default"
+    );
+}
+
+#[test]
+fn a_wrong_filter_points_at_its_column() {
+    let env = store();
+    let err = env.fails(
+        &[
+            "runs",
+            "search",
+            "--filter",
+            "metrics.acc > 0.5 and status = FINISHED",
+        ],
+        2,
+    );
+    assert_snapshot!(err, @r"
+    error: invalid filter at column 32: value 'FINISHED' must be quoted ('FINISHED') or a number
+      metrics.acc > 0.5 and status = FINISHED
+                                     ^
+    ");
+    let err = env.fails(&["runs", "search", "--order-by", "metrics.loss up"], 2);
+    assert!(err.contains("invalid --order-by at column 14"), "{err}");
+}
