@@ -282,6 +282,7 @@ impl Store {
     /// Soft-deletes an experiment as MLflow does: marks it and its active runs deleted, then
     /// moves its folder to `.trash/`.
     pub fn delete_experiment(&self, id_or_name: &str) -> Result<Experiment> {
+        let _lock = self.lock()?;
         let e = self.active_experiment(id_or_name)?;
         if e.experiment_id == DEFAULT_EXPERIMENT_ID {
             return Err(Error::Invalid(
@@ -312,6 +313,7 @@ impl Store {
 
     /// Restores a deleted experiment and every deleted run in it, as MLflow does.
     pub fn restore_experiment(&self, id_or_name: &str) -> Result<Experiment> {
+        let _lock = self.lock()?;
         let e = self.experiment(id_or_name)?;
         if e.lifecycle_stage == Lifecycle::Active {
             return Err(Error::Invalid(format!(

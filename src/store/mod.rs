@@ -112,7 +112,8 @@ impl Store {
         self.root.join(MLT_DIR)
     }
 
-    /// Holds the store-wide lock, used where allocation can race (experiment names).
+    /// Holds the store-wide lock, used where allocation can race (experiment names) and around
+    /// read-change-rewrite of a `meta.yaml` (run status, deletion, renames).
     pub(crate) fn lock(&self) -> Result<fs::Lock> {
         self.ensure_mlt_dir()?;
         fs::lock(&self.mlt_dir().join("lock"))

@@ -384,6 +384,8 @@ impl Store {
         status: RunStatus,
         end_time: Option<i64>,
     ) -> Result<RunInfo> {
+        // meta.yaml is read, changed and rewritten: serialize with other rewrites.
+        let _lock = self.lock()?;
         let h = self.active_run(run_id)?;
         let mut info = h.info;
         info.status = status;
@@ -397,12 +399,14 @@ impl Store {
     }
 
     pub fn delete_run(&self, run_id: &str) -> Result<RunInfo> {
+        let _lock = self.lock()?;
         let h = self.active_run(run_id)?;
         self.mark_run_deleted_if_active(&h.dir, env::now_ms())?;
         self.read_run_info(&h.dir)
     }
 
     pub fn restore_run(&self, run_id: &str) -> Result<RunInfo> {
+        let _lock = self.lock()?;
         let h = self.find_run(run_id)?;
         if h.info.lifecycle_stage == Lifecycle::Active {
             return Err(Error::Invalid(format!("run {run_id} is not deleted")));
@@ -542,6 +546,7 @@ impl<'a> Logger<'a> {
             }
         }
         if let Some(name) = renamed {
+            let _lock = self.store.lock()?;
             let mut info = self.store.read_run_info(&h.dir)?;
             info.run_name = name;
             self.store.write_run_info(&h.dir, &info)?;
