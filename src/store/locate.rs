@@ -151,6 +151,8 @@ pub fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         if bytes[i] == b'%'
             && i + 2 < bytes.len()
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit()
             && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
         {
             out.push(b);
@@ -214,5 +216,7 @@ mod tests {
         assert_eq!(local_path_of_uri("sqlite:///mlflow.db"), None);
         assert_eq!(local_path_of_uri("databricks"), None);
         assert_eq!(local_path_of_uri("./mlruns"), Some("./mlruns".into()));
+        // A '%' before a multi-byte character is kept, not a panic.
+        assert_eq!(local_path_of_uri("file:///a%é/%2"), Some("/a%é/%2".into()));
     }
 }
