@@ -223,6 +223,9 @@ _mlt() {
             mlt__subcmd__help__subcmd__runs,delete-tag)
                 cmd="mlt__subcmd__help__subcmd__runs__subcmd__delete__subcmd__tag"
                 ;;
+            mlt__subcmd__help__subcmd__runs,diff)
+                cmd="mlt__subcmd__help__subcmd__runs__subcmd__diff"
+                ;;
             mlt__subcmd__help__subcmd__runs,end)
                 cmd="mlt__subcmd__help__subcmd__runs__subcmd__end"
                 ;;
@@ -307,6 +310,9 @@ _mlt() {
             mlt__subcmd__runs,delete-tag)
                 cmd="mlt__subcmd__runs__subcmd__delete__subcmd__tag"
                 ;;
+            mlt__subcmd__runs,diff)
+                cmd="mlt__subcmd__runs__subcmd__diff"
+                ;;
             mlt__subcmd__runs,end)
                 cmd="mlt__subcmd__runs__subcmd__end"
                 ;;
@@ -336,6 +342,9 @@ _mlt() {
                 ;;
             mlt__subcmd__runs__subcmd__help,delete-tag)
                 cmd="mlt__subcmd__runs__subcmd__help__subcmd__delete__subcmd__tag"
+                ;;
+            mlt__subcmd__runs__subcmd__help,diff)
+                cmd="mlt__subcmd__runs__subcmd__help__subcmd__diff"
                 ;;
             mlt__subcmd__runs__subcmd__help,end)
                 cmd="mlt__subcmd__runs__subcmd__help__subcmd__end"
@@ -544,11 +553,11 @@ _mlt() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -842,11 +851,11 @@ _mlt() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -922,11 +931,11 @@ _mlt() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -1333,7 +1342,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__help__subcmd__runs)
-            opts="start end list search show delete restore delete-tag"
+            opts="start end list search diff show delete restore delete-tag"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1361,6 +1370,20 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__help__subcmd__runs__subcmd__delete__subcmd__tag)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__help__subcmd__runs__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1862,11 +1885,11 @@ _mlt() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -1881,7 +1904,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs)
-            opts="-h -V --store --help --version start end list ls search show delete restore delete-tag help"
+            opts="-h -V --store --help --version start end list ls search diff show delete restore delete-tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1938,6 +1961,32 @@ _mlt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mlt__subcmd__runs__subcmd__diff)
+            opts="-f -h -V --format --store --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mlt__subcmd__runs__subcmd__end)
             opts="-h -V --run --status --store --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1965,7 +2014,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__help)
-            opts="start end list search show delete restore delete-tag help"
+            opts="start end list search diff show delete restore delete-tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1993,6 +2042,20 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__help__subcmd__delete__subcmd__tag)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__runs__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2124,11 +2187,11 @@ _mlt() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -2192,11 +2255,11 @@ _mlt() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -2218,11 +2281,11 @@ _mlt() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
                     return 0
                     ;;
                 --store)

@@ -62,24 +62,27 @@ deleted\t''
 all\t''"
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l view -d 'Which experiments to show' -r -f -a "active\t''
 deleted\t''
 all\t''"
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from show" -s f -l format -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from show" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from rename" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
@@ -128,24 +131,27 @@ deleted\t''
 all\t''"
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l view -d 'Which experiments to show' -r -f -a "active\t''
 deleted\t''
 all\t''"
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from show" -s f -l format -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from show" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from rename" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
@@ -171,19 +177,20 @@ complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "set-tag" -d 'Set a tag on an experiment'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "delete-tag" -d 'Delete a tag of an experiment'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search show delete restore delete-tag help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search show delete restore delete-tag help" -s h -l help -d 'Print help'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search show delete restore delete-tag help" -s V -l version -d 'Print version'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search show delete restore delete-tag help" -f -a "start" -d 'Start a run and print its id: RUN=$(mlt runs start -e train)'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search show delete restore delete-tag help" -f -a "end" -d 'End a run: set its status and end time'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search show delete restore delete-tag help" -f -a "list" -d 'List the runs of an experiment, newest first'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search show delete restore delete-tag help" -f -a "ls" -d 'List the runs of an experiment, newest first'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search show delete restore delete-tag help" -f -a "search" -d 'Find runs with MLflow\'s filter language (plus OR, NOT and parentheses) and order them'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search show delete restore delete-tag help" -f -a "show" -d 'Show everything about a run: info, params, latest metrics, tags, artifacts'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search show delete restore delete-tag help" -f -a "delete" -d 'Delete a run (restorable)'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search show delete restore delete-tag help" -f -a "restore" -d 'Restore a deleted run'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search show delete restore delete-tag help" -f -a "delete-tag" -d 'Delete a tag of a run'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search show delete restore delete-tag help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "start" -d 'Start a run and print its id: RUN=$(mlt runs start -e train)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "end" -d 'End a run: set its status and end time'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "list" -d 'List the runs of an experiment, newest first'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "ls" -d 'List the runs of an experiment, newest first'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "search" -d 'Find runs with MLflow\'s filter language (plus OR, NOT and parentheses) and order them'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "diff" -d 'Show what differs between two runs: params, metrics (with change), tags, artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "show" -d 'Show everything about a run: info, params, latest metrics, tags, artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "delete" -d 'Delete a run (restorable)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "restore" -d 'Restore a deleted run'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "delete-tag" -d 'Delete a tag of a run'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -s e -l experiment -d 'Experiment name or id; created when the name is new [default: $MLFLOW_EXPERIMENT_ID, $MLFLOW_EXPERIMENT_NAME, else Default]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -s n -l name -d 'Run name (default: a random adjective-noun-NNN)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -s t -l tag -d 'A tag, repeatable' -r
@@ -205,9 +212,10 @@ deleted\t''
 all\t''"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s e -l experiment -d 'Experiment name or id [default: Default]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l view -r -f -a "active\t''
@@ -215,9 +223,10 @@ deleted\t''
 all\t''"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l filter -d 'e.g. "metrics.acc > 0.9 and params.lr = \'0.01\'" (default: every run)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l order-by -d 'e.g. "metrics.loss" or "metrics.acc DESC"; repeatable, first is most significant' -r
@@ -228,15 +237,24 @@ deleted\t''
 all\t''"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -s f -l format -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -s f -l format -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
@@ -252,6 +270,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "end" -d 'End a run: set its status and end time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the runs of an experiment, newest first'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "search" -d 'Find runs with MLflow\'s filter language (plus OR, NOT and parentheses) and order them'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Show what differs between two runs: params, metrics (with change), tags, artifacts'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show everything about a run: info, params, latest metrics, tags, artifacts'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a run (restorable)'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Restore a deleted run'
@@ -316,9 +335,10 @@ complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_sub
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -s f -l format -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from help" -f -a "history" -d 'Print every logged point of a metric (step, timestamp, value), in logging order'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -339,16 +359,18 @@ complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subco
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -l path -d 'Only under this artifact path' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -l path -d 'Only under this artifact path' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
 json\t''
-csv\t''"
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from download" -l path -d 'Only this artifact path (default: all)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from download" -s d -l dest -d 'Destination folder' -r -F
@@ -386,6 +408,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "end" -d 'End a run: set its status and end time'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "list" -d 'List the runs of an experiment, newest first'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "search" -d 'Find runs with MLflow\'s filter language (plus OR, NOT and parentheses) and order them'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "diff" -d 'Show what differs between two runs: params, metrics (with change), tags, artifacts'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "show" -d 'Show everything about a run: info, params, latest metrics, tags, artifacts'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "delete" -d 'Delete a run (restorable)'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "restore" -d 'Restore a deleted run'

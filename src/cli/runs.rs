@@ -1,6 +1,8 @@
 use super::{CliError, CmdResult, Ctx, parse_key_value, run_id};
+use crate::compare::{self, RunDiff};
 use crate::context;
 use crate::env;
+use crate::model::json_f64;
 use crate::model::{Run, RunInfo, RunStatus, View, tags};
 use crate::output::{self, Format, Listing, json};
 use crate::search;
@@ -63,6 +65,15 @@ pub enum Cmd {
         max_results: usize,
         #[arg(long, value_enum, default_value_t)]
         view: View,
+        #[arg(long, short, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Show what differs between two runs: params, metrics (with change), tags, artifacts
+    Diff {
+        /// The base run (id or runs:/ URI)
+        a: String,
+        /// The run compared with it
+        b: String,
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
@@ -137,14 +148,11 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                     }
                     output::to_json(&serde_json::json!({ "runs": runs }))
                 }
-                f => {
-                    let l = listing(handles.iter().map(|h| &h.info), view);
-                    if f == Format::Csv {
-                        l.to_csv()
-                    } else {
-                        l.to_table()
-                    }
-                }
+                f => output::render(
+                    f,
+                    || listing(handles.iter().map(|h| &h.info), view),
+                    || serde_json::Value::Null,
+                ),
             };
             output::print(&text)?;
         }
@@ -193,6 +201,26 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                     search_listing(&runs, &columns, several)
                 },
                 || serde_json::json!({"runs": runs.iter().map(json::run).collect::<Vec<_>>()}),
+            );
+            output::print(&text)?;
+        }
+        Cmd::Diff { a, b, format } => {
+            let store = ctx.existing_store()?;
+            let load = |spec: &str| -> Result<(Run, Vec<ArtifactEntry>), CliError> {
+                let h = store.find_run(&RunRef::parse(spec)?.run_id)?;
+                let files = store.list_artifacts(&h, None).unwrap_or_else(|e| {
+                    eprintln!("warning: {e}");
+                    Vec::new()
+                });
+                Ok((store.read_run(&h)?, files))
+            };
+            let (ra, fa) = load(&a)?;
+            let (rb, fb) = load(&b)?;
+            let d = compare::diff_runs(&ra, &rb, &fa, &fb);
+            let text = output::render(
+                format,
+                || diff_listing(&ra, &rb, &d),
+                || diff_json(&ra, &rb, &d),
             );
             output::print(&text)?;
         }
@@ -372,6 +400,84 @@ fn search_listing(runs: &[Run], columns: &[search::Identifier], with_experiment:
         l.row(row);
     }
     l
+}
+
+fn diff_listing(a: &Run, b: &Run, d: &RunDiff) -> Listing {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    let mut l = Listing::new(["", "key", &a.info.run_name, &b.info.run_name, "change"]);
+    for c in &d.params {
+        l.row([
+            "param".into(),
+            c.key.clone(),
+            opt(&c.a),
+            opt(&c.b),
+            String::new(),
+        ]);
+    }
+    for c in &d.metrics {
+        let change = match (c.delta(), c.relative()) {
+            (Some(x), Some(r)) => format!("{} ({:+.1}%)", signed(x), r * 100.0),
+            (Some(x), None) => signed(x),
+            _ => String::new(),
+        };
+        l.row([
+            "metric".into(),
+            c.key.clone(),
+            opt(&c.a.map(output::value)),
+            opt(&c.b.map(output::value)),
+            change,
+        ]);
+    }
+    for c in &d.tags {
+        l.row([
+            "tag".into(),
+            c.key.clone(),
+            opt(&c.a),
+            opt(&c.b),
+            String::new(),
+        ]);
+    }
+    for c in &d.artifacts {
+        l.row([
+            "artifact".into(),
+            c.key.clone(),
+            opt(&c.a.map(output::bytes)),
+            opt(&c.b.map(output::bytes)),
+            String::new(),
+        ]);
+    }
+    l
+}
+
+fn signed(x: f64) -> String {
+    if x >= 0.0 {
+        format!("+{}", output::value(x))
+    } else {
+        output::value(x)
+    }
+}
+
+fn diff_json(a: &Run, b: &Run, d: &RunDiff) -> serde_json::Value {
+    use serde_json::json;
+    let strings = |cs: &[compare::Change<String>]| -> Vec<serde_json::Value> {
+        cs.iter()
+            .map(|c| json!({"key": c.key, "a": c.a, "b": c.b}))
+            .collect()
+    };
+    json!({
+        "a": a.info.run_id,
+        "b": b.info.run_id,
+        "params": strings(&d.params),
+        "metrics": d.metrics.iter().map(|c| json!({
+            "key": c.key,
+            "a": c.a.map(json_f64),
+            "b": c.b.map(json_f64),
+            "change": c.delta().map(json_f64),
+            "relative_change": c.relative().map(json_f64),
+        })).collect::<Vec<_>>(),
+        "tags": strings(&d.tags),
+        "artifacts": d.artifacts.iter().map(|c| json!({"path": c.key, "a_size": c.a, "b_size": c.b})).collect::<Vec<_>>(),
+    })
 }
 
 fn listing<'a>(infos: impl Iterator<Item = &'a RunInfo>, view: View) -> Listing {

@@ -12,6 +12,8 @@ pub enum Format {
     Table,
     Json,
     Csv,
+    /// A Markdown table, for pull-request comments and CI summaries.
+    Md,
 }
 
 /// Rows of text with a header.
@@ -53,6 +55,28 @@ impl Listing {
             .join("\n");
         s.push('\n');
         s
+    }
+
+    /// A GitHub-flavoured Markdown table.
+    pub fn to_markdown(&self) -> String {
+        let cell = |c: &str| c.replace('|', "\\|").replace('\n', "<br>");
+        let mut out = String::new();
+        out.push_str(&format!(
+            "| {} |\n",
+            self.headers
+                .iter()
+                .map(|h| cell(h))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        ));
+        out.push_str(&format!("|{}\n", " --- |".repeat(self.headers.len())));
+        for r in &self.rows {
+            out.push_str(&format!(
+                "| {} |\n",
+                r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")
+            ));
+        }
+        out
     }
 
     /// RFC 4180 CSV.
@@ -100,6 +124,7 @@ pub fn render(
     match format {
         Format::Table => listing().to_table(),
         Format::Csv => listing().to_csv(),
+        Format::Md => listing().to_markdown(),
         Format::Json => to_json(&json()),
     }
 }
@@ -167,6 +192,16 @@ mod tests {
         assert_eq!(
             l.to_csv(),
             "a,b\n\"x,y\",\"say \"\"hi\"\"\"\nplain,\"multi\nline\"\n"
+        );
+    }
+
+    #[test]
+    fn markdown_escapes_pipes_and_newlines() {
+        let mut l = Listing::new(["key", "value"]);
+        l.row(["a|b", "x\ny"]);
+        assert_eq!(
+            l.to_markdown(),
+            "| key | value |\n| --- | --- |\n| a\\|b | x<br>y |\n"
         );
     }
 

@@ -110,3 +110,36 @@ fn a_wrong_filter_points_at_its_column() {
     let err = env.fails(&["runs", "search", "--order-by", "metrics.loss up"], 2);
     assert!(err.contains("invalid --order-by at column 14"), "{err}");
 }
+
+#[test]
+fn diff_two_runs() {
+    let env = TestEnv::init();
+    let a = env.start("0", "base");
+    let b = env.start("0", "cand");
+    env.ok(&["log", "params", "lr=0.1", "opt=sgd", "--run", &a]);
+    env.ok(&["log", "params", "lr=0.01", "opt=sgd", "--run", &b]);
+    env.ok(&["log", "metrics", "loss=0.5", "acc=0.8", "--run", &a]);
+    env.ok(&[
+        "log",
+        "metrics",
+        "loss=0.25",
+        "acc=0.8",
+        "f1=0.7",
+        "--run",
+        &b,
+    ]);
+    std::fs::write(env.path("m.bin"), "12345").unwrap();
+    env.ok(&["artifacts", "log", "m.bin", "--run", &b]);
+    assert_snapshot!(env.ok(&["runs", "diff", &a, &b, "-f", "md"]), @r"
+    |  | key | base | cand | change |
+    | --- | --- | --- | --- | --- |
+    | param | lr | 0.1 | 0.01 |  |
+    | metric | f1 | - | 0.7 |  |
+    | metric | loss | 0.5 | 0.25 | -0.25 (-50.0%) |
+    | tag | mlflow.runName | base | cand |  |
+    | artifact | m.bin | - | 5 B |  |
+    ");
+    let json = env.json(&["runs", "diff", &a, &b, "-f", "json"]);
+    assert_eq!(json["metrics"][1]["relative_change"], -0.5);
+    assert_eq!(json["params"][0]["b"], "0.01");
+}
