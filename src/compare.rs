@@ -90,41 +90,9 @@ pub fn diff_runs(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Lifecycle, MetricPoint, RunInfo, RunStatus};
 
     fn run(params: &[(&str, &str)], metrics: &[(&str, f64)]) -> Run {
-        Run {
-            info: RunInfo {
-                run_id: "r".into(),
-                experiment_id: "0".into(),
-                run_name: "r".into(),
-                user_id: "u".into(),
-                status: RunStatus::Finished,
-                start_time: 0,
-                end_time: None,
-                artifact_uri: String::new(),
-                lifecycle_stage: Lifecycle::Active,
-                deleted_time: None,
-            },
-            params: params
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            metrics: metrics
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.to_string(),
-                        MetricPoint {
-                            timestamp: 0,
-                            value: *v,
-                            step: 0,
-                        },
-                    )
-                })
-                .collect(),
-            tags: Default::default(),
-        }
+        crate::model::test_run("r", 0, metrics, params)
     }
 
     #[test]

@@ -166,6 +166,48 @@ pub struct Run {
     pub tags: BTreeMap<String, String>,
 }
 
+/// A finished run with the given latest metrics and params, for tests.
+#[cfg(test)]
+pub fn test_run(
+    id: &str,
+    start_time: i64,
+    metrics: &[(&str, f64)],
+    params: &[(&str, &str)],
+) -> Run {
+    Run {
+        info: RunInfo {
+            run_id: id.into(),
+            experiment_id: "0".into(),
+            run_name: format!("run-{id}"),
+            user_id: "u".into(),
+            status: RunStatus::Finished,
+            start_time,
+            end_time: None,
+            artifact_uri: String::new(),
+            lifecycle_stage: Lifecycle::Active,
+            deleted_time: None,
+        },
+        params: params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        metrics: metrics
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    MetricPoint {
+                        timestamp: 0,
+                        value: *v,
+                        step: 0,
+                    },
+                )
+            })
+            .collect(),
+        tags: BTreeMap::new(),
+    }
+}
+
 /// Well-known system tags, as MLflow's client writes them.
 pub mod tags {
     pub const RUN_NAME: &str = "mlflow.runName";

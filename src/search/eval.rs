@@ -189,41 +189,9 @@ pub fn sort_runs(runs: &mut [Run], order_by: &[OrderBy]) {
 mod tests {
     use super::super::{parse_filter, parse_order_by};
     use super::*;
-    use crate::model::{Lifecycle, MetricPoint, RunInfo, RunStatus};
 
     fn run(id: &str, start: i64, metrics: &[(&str, f64)], params: &[(&str, &str)]) -> Run {
-        Run {
-            info: RunInfo {
-                run_id: id.into(),
-                experiment_id: "0".into(),
-                run_name: format!("run-{id}"),
-                user_id: "u".into(),
-                status: RunStatus::Finished,
-                start_time: start,
-                end_time: None,
-                artifact_uri: String::new(),
-                lifecycle_stage: Lifecycle::Active,
-                deleted_time: None,
-            },
-            params: params
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            metrics: metrics
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.to_string(),
-                        MetricPoint {
-                            timestamp: 0,
-                            value: *v,
-                            step: 0,
-                        },
-                    )
-                })
-                .collect(),
-            tags: Default::default(),
-        }
+        crate::model::test_run(id, start, metrics, params)
     }
 
     fn ids(runs: &[Run], filter: &str) -> Vec<String> {
