@@ -43,6 +43,8 @@ pub fn for_each_record<R: std::io::Read>(
     let mut n = 0;
     loop {
         line_counter.at_record_start = true;
+        // serde_json counts lines from where this record's parser started.
+        let base_line = line_counter.line;
         let next = serde_json::Deserializer::from_reader(&mut line_counter)
             .into_iter::<Value>()
             .next();
@@ -53,7 +55,7 @@ pub fn for_each_record<R: std::io::Read>(
                 return Err(format!(
                     "record {} (line {}): invalid JSON: {e}",
                     n + 1,
-                    line_counter.line_of_error(&e)
+                    base_line + e.line().saturating_sub(1)
                 ));
             }
         };
@@ -85,10 +87,6 @@ impl<R: std::io::Read> LineCounter<R> {
             start_line: 1,
             at_record_start: true,
         }
-    }
-
-    fn line_of_error(&self, _e: &serde_json::Error) -> usize {
-        self.line
     }
 }
 
@@ -334,6 +332,9 @@ mod tests {
         assert_eq!(e, "record 2 (line 2): metric 'b': value must be a number");
         let e = records("{\"metrics\": {\"a\": 1}}\n{oops").unwrap_err();
         assert!(e.starts_with("record 2 (line 2): invalid JSON"), "{e}");
+        let e =
+            records("{\"metrics\": {\"a\": 1}}\n\n{\"metrics\":\n  {\"b\": nope}}\n").unwrap_err();
+        assert!(e.starts_with("record 2 (line 4): invalid JSON"), "{e}");
         let e = records("[1]").unwrap_err();
         assert!(e.contains("expected a JSON object"), "{e}");
         let e = records("{\"metric\": {}}").unwrap_err();

@@ -184,7 +184,8 @@ fn batch(ctx: &Ctx, file: Option<PathBuf>, target: Target) -> CmdResult {
             let stdin = std::io::stdin().lock();
             let mut logger = Logger::new(&store, h.clone());
             let res = ingest::for_each_record(BufReader::new(stdin), now, |rec, _| {
-                check_record(&store, &h, &rec, &mut HashMap::new())?;
+                // The logger validates keys and params itself; earlier records are on disk.
+                check_envelope(&h, &rec)?;
                 logger.log(&rec.batch).map_err(|e| e.to_string())?;
                 totals.add(&rec.batch);
                 Ok(())
@@ -229,14 +230,9 @@ fn batch(ctx: &Ctx, file: Option<PathBuf>, target: Target) -> CmdResult {
     Ok(())
 }
 
-/// Checks one record: its run id (if it names one), MLflow's limits for a log-batch body,
-/// keys and values, and params against the run and earlier records.
-fn check_record(
-    store: &Store,
-    h: &RunHandle,
-    rec: &ingest::Record,
-    seen: &mut HashMap<String, String>,
-) -> Result<(), String> {
+/// Checks what only a record knows: the run it names (if any) and MLflow's limits for a
+/// log-batch body.
+fn check_envelope(h: &RunHandle, rec: &ingest::Record) -> Result<(), String> {
     if let Some(r) = &rec.run_id
         && r != &h.info.run_id
     {
@@ -248,6 +244,18 @@ fn check_record(
     if rec.mlflow_body {
         rec.batch.check_limits().map_err(|e| e.to_string())?;
     }
+    Ok(())
+}
+
+/// Checks one record of a file before anything is written: its envelope, keys and values, and
+/// params against the run and against earlier records.
+fn check_record(
+    store: &Store,
+    h: &RunHandle,
+    rec: &ingest::Record,
+    seen: &mut HashMap<String, String>,
+) -> Result<(), String> {
+    check_envelope(h, rec)?;
     rec.batch.validate().map_err(|e| e.to_string())?;
     store
         .check_params(h, &rec.batch.params)

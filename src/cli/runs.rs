@@ -403,48 +403,28 @@ fn search_listing(runs: &[Run], columns: &[search::Identifier], with_experiment:
 }
 
 fn diff_listing(a: &Run, b: &Run, d: &RunDiff) -> Listing {
-    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     let mut l = Listing::new(["", "key", &a.info.run_name, &b.info.run_name, "change"]);
-    for c in &d.params {
-        l.row([
-            "param".into(),
-            c.key.clone(),
-            opt(&c.a),
-            opt(&c.b),
-            String::new(),
-        ]);
-    }
+    let text_rows = |l: &mut Listing, kind: &str, cs: &[compare::Change<String>]| {
+        for c in cs {
+            let (x, y) = (opt(c.a.clone()), opt(c.b.clone()));
+            l.row([kind.to_string(), c.key.clone(), x, y, String::new()]);
+        }
+    };
+    text_rows(&mut l, "param", &d.params);
     for c in &d.metrics {
         let change = match (c.delta(), c.relative()) {
             (Some(x), Some(r)) => format!("{} ({:+.1}%)", signed(x), r * 100.0),
             (Some(x), None) => signed(x),
             _ => String::new(),
         };
-        l.row([
-            "metric".into(),
-            c.key.clone(),
-            opt(&c.a.map(output::value)),
-            opt(&c.b.map(output::value)),
-            change,
-        ]);
+        let (x, y) = (opt(c.a.map(output::value)), opt(c.b.map(output::value)));
+        l.row(["metric".into(), c.key.clone(), x, y, change]);
     }
-    for c in &d.tags {
-        l.row([
-            "tag".into(),
-            c.key.clone(),
-            opt(&c.a),
-            opt(&c.b),
-            String::new(),
-        ]);
-    }
+    text_rows(&mut l, "tag", &d.tags);
     for c in &d.artifacts {
-        l.row([
-            "artifact".into(),
-            c.key.clone(),
-            opt(&c.a.map(output::bytes)),
-            opt(&c.b.map(output::bytes)),
-            String::new(),
-        ]);
+        let (x, y) = (opt(c.a.map(output::bytes)), opt(c.b.map(output::bytes)));
+        l.row(["artifact".into(), c.key.clone(), x, y, String::new()]);
     }
     l
 }

@@ -54,13 +54,8 @@ pub fn temp_file_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
         .at(dir)
 }
 
-/// Appends bytes (whole lines) with a single `write` on a file opened in append mode, so lines
-/// from concurrent writers never interleave.
-pub fn append(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut f = open_append(path)?;
-    f.write_all(bytes).at(path)
-}
-
+/// Opens a file for appending (creating it and its folders). Callers append whole lines with a
+/// single `write` each, so lines from concurrent writers never interleave.
 pub fn open_append(path: &Path) -> Result<File> {
     match OpenOptions::new().append(true).create(true).open(path) {
         Ok(f) => Ok(f),
@@ -88,10 +83,6 @@ pub fn create_dir_all(path: &Path) -> Result<()> {
 
 pub fn rename(from: &Path, to: &Path) -> Result<()> {
     fs::rename(from, to).at(to)
-}
-
-pub fn is_dir(path: &Path) -> bool {
-    path.is_dir()
 }
 
 /// Reads every file under `dir` as `key -> content`, where the key is the relative path with

@@ -100,14 +100,6 @@ impl Store {
         &self.tracking
     }
 
-    pub fn exists(&self) -> bool {
-        self.tracking
-            .join(DEFAULT_EXPERIMENT_ID)
-            .join("meta.yaml")
-            .is_file()
-            || self.tracking.is_dir()
-    }
-
     fn mlt_dir(&self) -> PathBuf {
         self.root.join(MLT_DIR)
     }

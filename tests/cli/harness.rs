@@ -238,6 +238,7 @@ pub fn canonical(env: &TestEnv) -> serde_json::Value {
                 history.insert(key.into(), Value::Array(points));
             }
             let files = env.json(&["artifacts", "list", run_id, "-f", "json"]);
+            // [path, size], null for folders (which have no file_size), as canonical.py lists.
             let artifacts: Vec<Value> = files["files"]
                 .as_array()
                 .unwrap()
@@ -247,17 +248,6 @@ pub fn canonical(env: &TestEnv) -> serde_json::Value {
                         f["path"],
                         f.get("file_size").cloned().unwrap_or(Value::Null)
                     ])
-                })
-                .collect();
-            let artifacts: Vec<Value> = artifacts
-                .into_iter()
-                .zip(files["files"].as_array().unwrap())
-                .map(|(v, f)| {
-                    if f["is_dir"] == true {
-                        json!([v[0], null])
-                    } else {
-                        v
-                    }
                 })
                 .collect();
             crs.push(json!({

@@ -227,11 +227,10 @@ fn concurrent_writers_lose_no_line() {
         );
     }
     for w in 0..8 {
-        let p = env.path(&format!("w{w}.jsonl"));
+        // Param writes (temp file + rename) racing with the appends.
         let mut c = std::process::Command::new(&bin);
         c.args(["log", "params", &format!("p{w}=x"), "--run", &r, "--store"])
             .arg(env.root());
-        let _ = p;
         children.push(c.spawn().unwrap());
     }
     for mut c in children {
@@ -241,6 +240,9 @@ fn concurrent_writers_lose_no_line() {
     assert_eq!(file.lines().count(), 2000);
     for l in file.lines() {
         assert_eq!(l.split(' ').count(), 3, "torn line {l:?}");
+    }
+    for w in 0..8 {
+        assert_eq!(env.read(&format!("mlruns/0/{r}/params/p{w}")), "x");
     }
 }
 
