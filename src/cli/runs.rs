@@ -6,7 +6,7 @@ use crate::model::json_f64;
 use crate::model::{Run, RunInfo, RunStatus, View, tags};
 use crate::output::{self, Format, Listing, json};
 use crate::search;
-use crate::store::{ArtifactEntry, NewRun, RunRef, Store};
+use crate::store::{ArtifactEntry, Keys, NewRun, RunParts, RunRef, Store};
 use clap::Subcommand;
 
 #[derive(Subcommand, Debug)]
@@ -180,10 +180,31 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                     .map(|e| store.experiment(e))
                     .collect::<Result<Vec<_>, _>>()?
             };
+            let columns = referenced_columns(expr.as_ref(), &orders);
+            // JSON shows whole runs; the other formats show only the columns the filter and
+            // the order name, so only those files are read.
+            let parts = if format == Format::Json {
+                RunParts::default()
+            } else {
+                let only = |entity| {
+                    Keys::Only(
+                        columns
+                            .iter()
+                            .filter(|c| c.entity == entity)
+                            .map(|c| c.key.clone())
+                            .collect(),
+                    )
+                };
+                RunParts {
+                    params: only(search::Entity::Param),
+                    metrics: only(search::Entity::Metric),
+                    tags: only(search::Entity::Tag),
+                }
+            };
             let mut runs = Vec::new();
             for e in &exps {
                 for h in store.list_runs(e, view)? {
-                    let run = store.read_run(&h)?;
+                    let run = store.read_run_parts(&h, &parts)?;
                     if expr.as_ref().is_none_or(|x| search::matches(x, &run)) {
                         runs.push(run);
                     }
@@ -191,7 +212,6 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             }
             search::sort_runs(&mut runs, &orders);
             runs.truncate(max_results);
-            let columns = referenced_columns(expr.as_ref(), &orders);
             let text = output::render(
                 format,
                 || {

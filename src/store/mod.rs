@@ -12,7 +12,7 @@ pub mod yaml;
 
 pub use artifact::{ArtifactEntry, RunRef};
 pub use locate::{Located, Origin, locate};
-pub use run::{Batch, Logger, NewRun, RunHandle};
+pub use run::{Batch, Keys, Logger, NewRun, RunHandle, RunParts};
 
 use std::path::{Path, PathBuf};
 

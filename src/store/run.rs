@@ -32,6 +32,22 @@ pub struct RunHandle {
     pub info: RunInfo,
 }
 
+/// Which keys of one kind to read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Keys {
+    #[default]
+    All,
+    Only(Vec<String>),
+}
+
+/// Which params, metrics and tags [`Store::read_run_parts`] reads (all by default).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunParts {
+    pub params: Keys,
+    pub metrics: Keys,
+    pub tags: Keys,
+}
+
 /// Params, metrics and tags to log together.
 #[derive(Clone, Debug, Default)]
 pub struct Batch {
@@ -227,16 +243,35 @@ impl Store {
 
     /// Reads a whole run: info, params, latest metrics, tags.
     pub fn read_run(&self, h: &RunHandle) -> Result<Run> {
+        self.read_run_parts(h, &RunParts::default())
+    }
+
+    /// Reads a run's info and only the params, metrics and tags asked for: a search that names
+    /// two metrics opens two metric files per run, not all of them.
+    pub fn read_run_parts(&self, h: &RunHandle, parts: &RunParts) -> Result<Run> {
+        let files = |folder: &str, keys: &Keys| -> Result<Vec<(String, PathBuf)>> {
+            let dir = h.dir.join(folder);
+            match keys {
+                Keys::All => fs::read_key_files(&dir),
+                // An invalid key names no file (and must not reach outside the run folder).
+                Keys::Only(keys) => Ok(keys
+                    .iter()
+                    .filter(|k| validate_key(KeyKind::Metric, k).is_ok())
+                    .map(|k| (k.clone(), key_path(&dir, k)))
+                    .filter(|(_, p)| p.is_file())
+                    .collect()),
+            }
+        };
         let mut params = BTreeMap::new();
-        for (k, p) in fs::read_key_files(&h.dir.join("params"))? {
+        for (k, p) in files("params", &parts.params)? {
             params.insert(k, fs::read_to_string(&p)?);
         }
         let mut tags = BTreeMap::new();
-        for (k, p) in fs::read_key_files(&h.dir.join("tags"))? {
+        for (k, p) in files("tags", &parts.tags)? {
             tags.insert(k, fs::read_to_string(&p)?);
         }
         let mut metrics = BTreeMap::new();
-        for (k, p) in fs::read_key_files(&h.dir.join("metrics"))? {
+        for (k, p) in files("metrics", &parts.metrics)? {
             if let Some(latest) = self.latest_in_file(&p)? {
                 metrics.insert(k, latest);
             }

@@ -166,3 +166,28 @@ fn malformed_run_meta_is_named() {
     // Listings skip it with a warning instead of failing.
     assert!(s.list_runs(&e, View::All).unwrap().is_empty());
 }
+
+#[test]
+fn reading_only_some_keys() {
+    let (_t, s) = store();
+    let e = s.experiment("0").unwrap();
+    let info = s.create_run(&e, NewRun::default()).unwrap();
+    let h = s.find_run(&info.run_id).unwrap();
+    let batch = Batch {
+        metrics: vec![("a".into(), point(0, 1.0)), ("b/c".into(), point(0, 2.0))],
+        params: vec![("p".into(), "1".into()), ("q".into(), "2".into())],
+        tags: vec![],
+    };
+    s.log_batch(&h, &batch).unwrap();
+    let only = |keys: &[&str]| Keys::Only(keys.iter().map(|k| k.to_string()).collect());
+    let parts = RunParts {
+        params: only(&["q", "missing", "../meta.yaml"]),
+        metrics: only(&["b/c"]),
+        tags: only(&[]),
+    };
+    let run = s.read_run_parts(&h, &parts).unwrap();
+    assert_eq!(run.params.keys().collect::<Vec<_>>(), ["q"]);
+    assert_eq!(run.metrics.keys().collect::<Vec<_>>(), ["b/c"]);
+    assert!(run.tags.is_empty());
+    assert_eq!(s.read_run(&h).unwrap().metrics.len(), 2);
+}
