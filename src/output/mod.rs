@@ -1,6 +1,7 @@
 //! All output formatting: tables (sized to the terminal), CSV, JSON and human times.
 //! Commands build a [`Listing`] and a JSON value; [`Format`] picks which one is printed.
 
+pub mod chart;
 pub mod json;
 
 use std::io::Write;
