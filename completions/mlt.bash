@@ -217,6 +217,9 @@ _mlt() {
             mlt__subcmd__help__subcmd__metrics,history)
                 cmd="mlt__subcmd__help__subcmd__metrics__subcmd__history"
                 ;;
+            mlt__subcmd__help__subcmd__runs,compare)
+                cmd="mlt__subcmd__help__subcmd__runs__subcmd__compare"
+                ;;
             mlt__subcmd__help__subcmd__runs,delete)
                 cmd="mlt__subcmd__help__subcmd__runs__subcmd__delete"
                 ;;
@@ -304,6 +307,9 @@ _mlt() {
             mlt__subcmd__metrics__subcmd__help,history)
                 cmd="mlt__subcmd__metrics__subcmd__help__subcmd__history"
                 ;;
+            mlt__subcmd__runs,compare)
+                cmd="mlt__subcmd__runs__subcmd__compare"
+                ;;
             mlt__subcmd__runs,delete)
                 cmd="mlt__subcmd__runs__subcmd__delete"
                 ;;
@@ -336,6 +342,9 @@ _mlt() {
                 ;;
             mlt__subcmd__runs,start)
                 cmd="mlt__subcmd__runs__subcmd__start"
+                ;;
+            mlt__subcmd__runs__subcmd__help,compare)
+                cmd="mlt__subcmd__runs__subcmd__help__subcmd__compare"
                 ;;
             mlt__subcmd__runs__subcmd__help,delete)
                 cmd="mlt__subcmd__runs__subcmd__help__subcmd__delete"
@@ -1342,8 +1351,22 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__help__subcmd__runs)
-            opts="start end list search diff show delete restore delete-tag"
+            opts="start end list search compare diff show delete restore delete-tag"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__help__subcmd__runs__subcmd__compare)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1904,12 +1927,82 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs)
-            opts="-h -V --store --help --version start end list ls search diff show delete restore delete-tag help"
+            opts="-h -V --store --help --version start end list ls search compare diff show delete restore delete-tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__runs__subcmd__compare)
+            opts="-e -f -h -V --filter --experiment --order-by --max-results --view --base --wide --only-changed --lower-is-better --higher-is-better --no-sparklines --fail-if --summary --format --store --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --experiment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --order-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-results)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --view)
+                    COMPREPLY=($(compgen -W "active deleted all" -- "${cur}"))
+                    return 0
+                    ;;
+                --base)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lower-is-better)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --higher-is-better)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-if)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --summary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
+                    return 0
+                    ;;
                 --store)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2014,8 +2107,22 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__help)
-            opts="start end list search diff show delete restore delete-tag help"
+            opts="start end list search compare diff show delete restore delete-tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__runs__subcmd__help__subcmd__compare)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -177,20 +177,21 @@ complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "set-tag" -d 'Set a tag on an experiment'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "delete-tag" -d 'Delete a tag of an experiment'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -s h -l help -d 'Print help'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -s V -l version -d 'Print version'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "start" -d 'Start a run and print its id: RUN=$(mlt runs start -e train)'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "end" -d 'End a run: set its status and end time'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "list" -d 'List the runs of an experiment, newest first'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "ls" -d 'List the runs of an experiment, newest first'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "search" -d 'Find runs with MLflow\'s filter language (plus OR, NOT and parentheses) and order them'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "diff" -d 'Show what differs between two runs: params, metrics (with change), tags, artifacts'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "show" -d 'Show everything about a run: info, params, latest metrics, tags, artifacts'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "delete" -d 'Delete a run (restorable)'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "restore" -d 'Restore a deleted run'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "delete-tag" -d 'Delete a tag of a run'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search diff show delete restore delete-tag help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show delete restore delete-tag help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show delete restore delete-tag help" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show delete restore delete-tag help" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show delete restore delete-tag help" -f -a "start" -d 'Start a run and print its id: RUN=$(mlt runs start -e train)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show delete restore delete-tag help" -f -a "end" -d 'End a run: set its status and end time'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show delete restore delete-tag help" -f -a "list" -d 'List the runs of an experiment, newest first'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show delete restore delete-tag help" -f -a "ls" -d 'List the runs of an experiment, newest first'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show delete restore delete-tag help" -f -a "search" -d 'Find runs with MLflow\'s filter language (plus OR, NOT and parentheses) and order them'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show delete restore delete-tag help" -f -a "compare" -d 'Compare runs side by side, best values marked; gate a candidate in CI with --fail-if'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show delete restore delete-tag help" -f -a "diff" -d 'Show what differs between two runs: params, metrics (with change), tags, artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show delete restore delete-tag help" -f -a "show" -d 'Show everything about a run: info, params, latest metrics, tags, artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show delete restore delete-tag help" -f -a "delete" -d 'Delete a run (restorable)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show delete restore delete-tag help" -f -a "restore" -d 'Restore a deleted run'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show delete restore delete-tag help" -f -a "delete-tag" -d 'Delete a tag of a run'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show delete restore delete-tag help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -s e -l experiment -d 'Experiment name or id; created when the name is new [default: $MLFLOW_EXPERIMENT_ID, $MLFLOW_EXPERIMENT_NAME, else Default]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -s n -l name -d 'Run name (default: a random adjective-noun-NNN)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -s t -l tag -d 'A tag, repeatable' -r
@@ -242,6 +243,28 @@ md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l filter -d 'Compare the runs this filter finds instead, e.g. "params.opt = \'adam\'"' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -s e -l experiment -d 'With --filter: experiment name or id, repeatable [default: every experiment]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l order-by -d 'With --filter: order of the runs, e.g. "metrics.acc DESC"; repeatable' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l max-results -d 'With --filter: at most this many runs' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l view -d 'With --filter: which runs to search' -r -f -a "active\t''
+deleted\t''
+all\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l base -d 'With --filter: the base run for --fail-if, put first' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l lower-is-better -d 'A metric where lower is better, repeatable (default: keys that look like loss or error)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l higher-is-better -d 'A metric where higher is better, repeatable (overrides the loss/error guess)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l fail-if -d 'Fail (exit 1) when this holds for a candidate against the base, repeatable: e.g. \'metrics.accuracy < base - 0.01\' (base = the base run\'s value of that metric)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l summary -d 'Append the comparison (and the checks\' verdict) as Markdown to FILE, e.g. --summary "$GITHUB_STEP_SUMMARY"' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l wide -d 'One row per run, params and metrics as columns (default: one row per param or metric)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l only-changed -d 'Hide params and metrics that are equal in every run'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l no-sparklines -d 'No sparkline of each metric\'s history in table and md output'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -s f -l format -r -f -a "table\t''
 json\t''
 csv\t''
@@ -270,6 +293,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "end" -d 'End a run: set its status and end time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the runs of an experiment, newest first'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "search" -d 'Find runs with MLflow\'s filter language (plus OR, NOT and parentheses) and order them'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "compare" -d 'Compare runs side by side, best values marked; gate a candidate in CI with --fail-if'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Show what differs between two runs: params, metrics (with change), tags, artifacts'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show everything about a run: info, params, latest metrics, tags, artifacts'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a run (restorable)'
@@ -408,6 +432,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "end" -d 'End a run: set its status and end time'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "list" -d 'List the runs of an experiment, newest first'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "search" -d 'Find runs with MLflow\'s filter language (plus OR, NOT and parentheses) and order them'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "compare" -d 'Compare runs side by side, best values marked; gate a candidate in CI with --fail-if'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "diff" -d 'Show what differs between two runs: params, metrics (with change), tags, artifacts'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "show" -d 'Show everything about a run: info, params, latest metrics, tags, artifacts'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "delete" -d 'Delete a run (restorable)'

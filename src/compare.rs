@@ -1,5 +1,6 @@
-//! Differences between two runs: params, latest metrics (with absolute and relative change),
-//! tags and artifacts. Only what differs is kept.
+//! Comparing runs: the differences between two runs (params, latest metrics with absolute and
+//! relative change, tags and artifacts), and several runs side by side with the best value of
+//! each metric.
 
 use crate::model::Run;
 use crate::store::ArtifactEntry;
@@ -87,6 +88,137 @@ pub fn diff_runs(
     }
 }
 
+/// Whether a lower value of `key` is better: keys that name a loss, an error or a cost, such as
+/// `loss`, `val_loss`, `train/error`, `rmse`, `perplexity` or `latency_ms`.
+pub fn lower_is_better(key: &str) -> bool {
+    const LOWER: &[&str] = &[
+        "loss",
+        "error",
+        "err",
+        "mse",
+        "mae",
+        "rmse",
+        "mape",
+        "smape",
+        "msle",
+        "rmsle",
+        "perplexity",
+        "ppl",
+        "wer",
+        "cer",
+        "ter",
+        "latency",
+        "time",
+        "duration",
+        "seconds",
+        "ms",
+        "cost",
+        "regret",
+        "fpr",
+        "fnr",
+        "eer",
+        "nll",
+        "bpd",
+        "fid",
+    ];
+    let lower = key.to_ascii_lowercase();
+    lower.contains("loss")
+        || lower.contains("error")
+        || lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|word| LOWER.contains(&word))
+}
+
+/// A param across runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamRow {
+    pub key: String,
+    pub values: Vec<Option<String>>,
+    /// Not the same value (or presence) in every run.
+    pub changed: bool,
+}
+
+/// A metric's latest value across runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricRow {
+    pub key: String,
+    pub values: Vec<Option<f64>>,
+    pub lower_is_better: bool,
+    /// Indexes of the runs holding the best value; empty when nothing differs.
+    pub best: Vec<usize>,
+    pub changed: bool,
+}
+
+/// Several runs side by side.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Comparison {
+    pub params: Vec<ParamRow>,
+    pub metrics: Vec<MetricRow>,
+}
+
+impl Comparison {
+    /// Keeps only the params and metrics that differ between the runs.
+    pub fn only_changed(mut self) -> Comparison {
+        self.params.retain(|p| p.changed);
+        self.metrics.retain(|m| m.changed);
+        self
+    }
+}
+
+/// Lines up the params and latest metrics of `runs`; `lower` says which metrics are better low.
+pub fn compare_runs(runs: &[Run], lower: impl Fn(&str) -> bool) -> Comparison {
+    let param_keys: BTreeSet<&String> = runs.iter().flat_map(|r| r.params.keys()).collect();
+    let metric_keys: BTreeSet<&String> = runs.iter().flat_map(|r| r.metrics.keys()).collect();
+    let params = param_keys
+        .into_iter()
+        .map(|k| {
+            let values: Vec<Option<String>> =
+                runs.iter().map(|r| r.params.get(k).cloned()).collect();
+            ParamRow {
+                key: k.clone(),
+                changed: values.iter().any(|v| *v != values[0]),
+                values,
+            }
+        })
+        .collect();
+    let metrics = metric_keys
+        .into_iter()
+        .map(|k| {
+            let values: Vec<Option<f64>> = runs
+                .iter()
+                .map(|r| r.metrics.get(k).map(|p| p.value))
+                .collect();
+            let same = |a: &Option<f64>, b: &Option<f64>| match (a, b) {
+                (Some(x), Some(y)) => x == y || (x.is_nan() && y.is_nan()),
+                (None, None) => true,
+                _ => false,
+            };
+            let changed = values.iter().any(|v| !same(v, &values[0]));
+            let lower_is_better = lower(k);
+            let finite = values.iter().flatten().copied().filter(|v| !v.is_nan());
+            let best_value = if lower_is_better {
+                finite.fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.min(v))))
+            } else {
+                finite.fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
+            };
+            let best = match best_value {
+                Some(b) if changed => (0..values.len())
+                    .filter(|&i| values[i] == Some(b))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            MetricRow {
+                key: k.clone(),
+                values,
+                lower_is_better,
+                best,
+                changed,
+            }
+        })
+        .collect();
+    Comparison { params, metrics }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +260,75 @@ mod tests {
         };
         assert_eq!(diff_runs(&a, &a, &files(1), &files(1)).artifacts, vec![]);
         assert_eq!(diff_runs(&a, &a, &files(1), &files(2)).artifacts.len(), 1);
+    }
+
+    #[test]
+    fn loss_like_keys_are_lower_is_better() {
+        for k in [
+            "loss",
+            "val_loss",
+            "train/loss",
+            "valLoss",
+            "error_rate",
+            "rmse",
+            "eval.mae",
+            "perplexity",
+            "latency_ms",
+            "epoch_time",
+            "wer",
+        ] {
+            assert!(lower_is_better(k), "{k}");
+        }
+        for k in [
+            "acc",
+            "accuracy",
+            "f1",
+            "auc",
+            "precision",
+            "recall",
+            "bleu",
+            "timestep_count",
+            "msg_rate",
+            "items",
+        ] {
+            assert!(!lower_is_better(k), "{k}");
+        }
+    }
+
+    #[test]
+    fn side_by_side_with_best_marked() {
+        let runs = [
+            run(
+                &[("lr", "0.1"), ("opt", "sgd")],
+                &[("loss", 0.5), ("acc", 0.8), ("n", 1.0)],
+            ),
+            run(
+                &[("lr", "0.01"), ("opt", "sgd")],
+                &[("loss", 0.25), ("acc", 0.9), ("n", 1.0)],
+            ),
+            run(
+                &[("opt", "sgd")],
+                &[("loss", 0.25), ("acc", f64::NAN), ("n", 1.0)],
+            ),
+        ];
+        let c = compare_runs(&runs, lower_is_better);
+        assert_eq!(c.params[0].key, "lr");
+        assert_eq!(c.params[0].values[2], None);
+        assert!(c.params[0].changed && !c.params[1].changed);
+        let by_key = |k: &str| c.metrics.iter().find(|m| m.key == k).unwrap().clone();
+        assert_eq!(by_key("loss").best, vec![1, 2]);
+        assert!(by_key("loss").lower_is_better);
+        assert_eq!(by_key("acc").best, vec![1]);
+        assert_eq!(by_key("n").best, Vec::<usize>::new());
+        assert!(!by_key("n").changed);
+        // Overridden direction.
+        let c = compare_runs(&runs, |k| k == "acc");
+        assert_eq!(
+            c.metrics.iter().find(|m| m.key == "acc").unwrap().best,
+            vec![0]
+        );
+        let only = compare_runs(&runs, lower_is_better).only_changed();
+        assert_eq!(only.params.len(), 1);
+        assert_eq!(only.metrics.len(), 2);
     }
 }

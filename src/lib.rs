@@ -8,6 +8,7 @@ pub mod cli;
 pub mod compare;
 pub mod context;
 pub mod env;
+pub mod gate;
 pub mod ingest;
 pub mod model;
 pub mod output;

@@ -2,6 +2,7 @@
 //! errors become messages and exit codes (0 ok, 1 failure, 2 usage).
 
 mod artifacts;
+mod compare;
 mod completions;
 mod experiments;
 mod init;

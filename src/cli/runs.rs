@@ -6,7 +6,7 @@ use crate::model::json_f64;
 use crate::model::{Run, RunInfo, RunStatus, View, tags};
 use crate::output::{self, Format, Listing, json};
 use crate::search;
-use crate::store::{ArtifactEntry, Keys, NewRun, RunParts, RunRef, Store};
+use crate::store::{ArtifactEntry, Keys, NewRun, RunHandle, RunParts, RunRef, Store};
 use clap::Subcommand;
 
 #[derive(Subcommand, Debug)]
@@ -68,6 +68,8 @@ pub enum Cmd {
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
+    /// Compare runs side by side, best values marked; gate a candidate in CI with --fail-if
+    Compare(super::compare::Args),
     /// Show what differs between two runs: params, metrics (with change), tags, artifacts
     Diff {
         /// The base run (id or runs:/ URI)
@@ -165,65 +167,31 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             format,
         } => {
             let store = ctx.existing_store()?;
-            let text = filter.as_deref().unwrap_or("");
-            let expr =
-                search::parse_filter(text).map_err(|e| bad_expression("filter", text, &e))?;
-            let orders = order_by
-                .iter()
-                .map(|o| search::parse_order_by(o).map_err(|e| bad_expression("--order-by", o, &e)))
-                .collect::<Result<Vec<_>, _>>()?;
-            let exps = if experiment.is_empty() {
-                store.list_experiments(View::All)?
-            } else {
-                experiment
-                    .iter()
-                    .map(|e| store.experiment(e))
-                    .collect::<Result<Vec<_>, _>>()?
-            };
-            let columns = referenced_columns(expr.as_ref(), &orders);
             // JSON shows whole runs; the other formats show only the columns the filter and
             // the order name, so only those files are read.
-            let parts = if format == Format::Json {
-                RunParts::default()
-            } else {
-                let only = |entity| {
-                    Keys::Only(
-                        columns
-                            .iter()
-                            .filter(|c| c.entity == entity)
-                            .map(|c| c.key.clone())
-                            .collect(),
-                    )
-                };
-                RunParts {
-                    params: only(search::Entity::Param),
-                    metrics: only(search::Entity::Metric),
-                    tags: only(search::Entity::Tag),
-                }
-            };
-            let mut runs = Vec::new();
-            for e in &exps {
-                for h in store.list_runs(e, view)? {
-                    let run = store.read_run_parts(&h, &parts)?;
-                    if expr.as_ref().is_none_or(|x| search::matches(x, &run)) {
-                        runs.push(run);
-                    }
-                }
-            }
-            search::sort_runs(&mut runs, &orders);
-            runs.truncate(max_results);
+            let found = select_runs(
+                &store,
+                filter.as_deref(),
+                &order_by,
+                &experiment,
+                view,
+                max_results,
+                format == Format::Json,
+            )?;
+            let runs: Vec<Run> = found.runs.into_iter().map(|(_, r)| r).collect();
             let text = output::render(
                 format,
                 || {
                     let several = runs
                         .iter()
                         .any(|r| r.info.experiment_id != runs[0].info.experiment_id);
-                    search_listing(&runs, &columns, several)
+                    search_listing(&runs, &found.columns, several)
                 },
                 || serde_json::json!({"runs": runs.iter().map(json::run).collect::<Vec<_>>()}),
             );
             output::print(&text)?;
         }
+        Cmd::Compare(args) => super::compare::run(ctx, args)?,
         Cmd::Diff { a, b, format } => {
             let store = ctx.existing_store()?;
             let load = |spec: &str| -> Result<(Run, Vec<ArtifactEntry>), CliError> {
@@ -345,8 +313,83 @@ fn start(
     )?)
 }
 
+/// Runs found by a search, in order, with the metrics, params and tags the filter and order
+/// name.
+pub(super) struct Selection {
+    pub runs: Vec<(RunHandle, Run)>,
+    pub columns: Vec<search::Identifier>,
+}
+
+/// Searches experiments (all when none are named) with a filter and order. Each run is read
+/// whole when `whole` is set, else with only the columns the filter and order name.
+pub(super) fn select_runs(
+    store: &Store,
+    filter: Option<&str>,
+    order_by: &[String],
+    experiments: &[String],
+    view: View,
+    max_results: usize,
+    whole: bool,
+) -> Result<Selection, CliError> {
+    let text = filter.unwrap_or("");
+    let expr = search::parse_filter(text).map_err(|e| bad_expression("filter", text, &e))?;
+    let orders = order_by
+        .iter()
+        .map(|o| search::parse_order_by(o).map_err(|e| bad_expression("--order-by", o, &e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let exps = if experiments.is_empty() {
+        store.list_experiments(View::All)?
+    } else {
+        experiments
+            .iter()
+            .map(|e| store.experiment(e))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let columns = referenced_columns(expr.as_ref(), &orders);
+    let parts = if whole {
+        RunParts::default()
+    } else {
+        let only = |entity| {
+            Keys::Only(
+                columns
+                    .iter()
+                    .filter(|c| c.entity == entity)
+                    .map(|c| c.key.clone())
+                    .collect(),
+            )
+        };
+        RunParts {
+            params: only(search::Entity::Param),
+            metrics: only(search::Entity::Metric),
+            tags: only(search::Entity::Tag),
+        }
+    };
+    let mut found = Vec::new();
+    for e in &exps {
+        for h in store.list_runs(e, view)? {
+            let run = store.read_run_parts(&h, &parts)?;
+            if expr.as_ref().is_none_or(|x| search::matches(x, &run)) {
+                found.push((h, run));
+            }
+        }
+    }
+    let mut runs: Vec<Run> = Vec::with_capacity(found.len());
+    let mut handles: std::collections::HashMap<String, RunHandle> = Default::default();
+    for (h, r) in found {
+        handles.insert(h.info.run_id.clone(), h);
+        runs.push(r);
+    }
+    search::sort_runs(&mut runs, &orders);
+    runs.truncate(max_results);
+    let runs = runs
+        .into_iter()
+        .filter_map(|r| handles.remove(&r.info.run_id).map(|h| (h, r)))
+        .collect();
+    Ok(Selection { runs, columns })
+}
+
 /// A filter or order-by error: what is wrong, at which column, with a caret under it.
-fn bad_expression(what: &str, text: &str, e: &search::ParseError) -> CliError {
+pub(super) fn bad_expression(what: &str, text: &str, e: &search::ParseError) -> CliError {
     CliError::usage(format!(
         "invalid {what} at column {}: {}",
         e.column, e.message

@@ -22,6 +22,8 @@ pub enum Format {
 pub struct Listing {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// Table headers are upper-cased unless they are names (of runs, say) to show as they are.
+    pub headers_as_is: bool,
 }
 
 impl Listing {
@@ -29,6 +31,7 @@ impl Listing {
         Listing {
             headers: headers.into_iter().map(Into::into).collect(),
             rows: Vec::new(),
+            headers_as_is: false,
         }
     }
 
@@ -45,7 +48,13 @@ impl Listing {
         if let Some(w) = crate::env::var(crate::env::COLUMNS).and_then(|c| c.parse().ok()) {
             t.set_width(w);
         }
-        t.set_header(self.headers.iter().map(|h| h.to_uppercase()));
+        t.set_header(self.headers.iter().map(|h| {
+            if self.headers_as_is {
+                h.clone()
+            } else {
+                h.to_uppercase()
+            }
+        }));
         for r in &self.rows {
             t.add_row(r.iter().map(|c| sanitize_cell(c)));
         }

@@ -292,11 +292,17 @@ impl Store {
     /// Every point of one metric, in the order logged.
     pub fn metric_history(&self, run_id: &str, key: &str) -> Result<Vec<MetricPoint>> {
         validate_key(KeyKind::Metric, key).map_err(Error::Invalid)?;
-        let h = self.find_run(run_id)?;
+        self.metric_points(&self.find_run(run_id)?, key)
+    }
+
+    /// Every point of one metric of a run already found, in the order logged.
+    pub fn metric_points(&self, h: &RunHandle, key: &str) -> Result<Vec<MetricPoint>> {
+        validate_key(KeyKind::Metric, key).map_err(Error::Invalid)?;
         let path = key_path(&h.dir.join("metrics"), key);
         if !path.is_file() {
             return Err(Error::NotFound(format!(
-                "run {run_id} has no metric '{key}'"
+                "run {} has no metric '{key}'",
+                h.info.run_id
             )));
         }
         self.read_metric_file(&path)

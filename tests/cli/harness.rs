@@ -52,10 +52,13 @@ impl TestEnv {
     }
 
     /// Remembers a stable name for an id in normalized output.
+    /// A run id's 8-character short form (as tables show it) gets the same name.
     pub fn name(&self, value: &str, name: &str) {
-        self.names
-            .borrow_mut()
-            .push((value.to_string(), name.to_string()));
+        let mut names = self.names.borrow_mut();
+        names.push((value.to_string(), name.to_string()));
+        if value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()) {
+            names.push((value[..8].to_string(), name.to_string()));
+        }
     }
 
     pub fn cmd(&self) -> Command {
@@ -109,10 +112,13 @@ impl TestEnv {
         self.normalize(&o.stderr)
     }
 
-    /// Replaces the remembered ids and paths by their names.
+    /// Replaces the remembered ids and paths by their names, longest first (so a run id is
+    /// replaced whole before its short form).
     pub fn normalize(&self, s: &str) -> String {
         let mut s = s.to_string();
-        for (v, n) in self.names.borrow().iter().rev() {
+        let mut names = self.names.borrow().clone();
+        names.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));
+        for (v, n) in &names {
             s = s.replace(v.as_str(), n);
         }
         s

@@ -1,0 +1,440 @@
+//! `mlt runs compare`: runs side by side, best values marked, sparklines, and CI gates.
+
+use super::runs::{bad_expression, select_runs};
+use super::{CliError, CmdResult, Ctx};
+use crate::compare::{self, Comparison};
+use crate::gate::{Gate, Verdict};
+use crate::model::{Run, View, json_f64};
+use crate::output::{self, Format, Listing, chart};
+use crate::store::{RunHandle, RunRef, Store};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Width of the sparkline after each metric value.
+const SPARK_WIDTH: usize = 12;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Runs to compare (ids or runs:/ URIs); with --fail-if the first is the base
+    #[arg(value_name = "RUN", required_unless_present = "filter")]
+    runs: Vec<String>,
+    /// Compare the runs this filter finds instead, e.g. "params.opt = 'adam'"
+    #[arg(long, value_name = "EXPR", conflicts_with = "runs")]
+    filter: Option<String>,
+    /// With --filter: experiment name or id, repeatable [default: every experiment]
+    #[arg(long, short, requires = "filter")]
+    experiment: Vec<String>,
+    /// With --filter: order of the runs, e.g. "metrics.acc DESC"; repeatable
+    #[arg(long = "order-by", value_name = "KEY [ASC|DESC]", requires = "filter")]
+    order_by: Vec<String>,
+    /// With --filter: at most this many runs
+    #[arg(long, default_value_t = 20, requires = "filter")]
+    max_results: usize,
+    /// With --filter: which runs to search
+    #[arg(long, value_enum, default_value_t, requires = "filter")]
+    view: View,
+    /// With --filter: the base run for --fail-if, put first
+    #[arg(long, value_name = "RUN", requires = "filter")]
+    base: Option<String>,
+    /// One row per run, params and metrics as columns (default: one row per param or metric)
+    #[arg(long)]
+    wide: bool,
+    /// Hide params and metrics that are equal in every run
+    #[arg(long)]
+    only_changed: bool,
+    /// A metric where lower is better, repeatable (default: keys that look like loss or error)
+    #[arg(long = "lower-is-better", value_name = "KEY")]
+    lower: Vec<String>,
+    /// A metric where higher is better, repeatable (overrides the loss/error guess)
+    #[arg(long = "higher-is-better", value_name = "KEY")]
+    higher: Vec<String>,
+    /// No sparkline of each metric's history in table and md output
+    #[arg(long)]
+    no_sparklines: bool,
+    /// Fail (exit 1) when this holds for a candidate against the base, repeatable:
+    /// e.g. 'metrics.accuracy < base - 0.01' (base = the base run's value of that metric)
+    #[arg(long = "fail-if", value_name = "EXPR")]
+    fail_if: Vec<String>,
+    /// Append the comparison (and the checks' verdict) as Markdown to FILE,
+    /// e.g. --summary "$GITHUB_STEP_SUMMARY"
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
+    #[arg(long, short, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// One checked condition on one candidate.
+struct Check<'a> {
+    gate: &'a Gate,
+    candidate: usize,
+    verdict: Verdict,
+}
+
+pub fn run(ctx: &Ctx, a: Args) -> CmdResult {
+    // Every expression is checked before any run is read.
+    let gates = a
+        .fail_if
+        .iter()
+        .map(|t| Gate::parse(t).map_err(|e| bad_expression("--fail-if", t, &e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let store = ctx.existing_store()?;
+    let handles = resolve(&store, &a)?;
+    if !gates.is_empty() && handles.len() < 2 {
+        return Err(
+            CliError::usage("--fail-if needs a base run and at least one candidate").hint(
+                "mlt runs compare BASE CANDIDATE --fail-if EXPR (or --filter EXPR --base RUN)",
+            ),
+        );
+    }
+    let runs = handles
+        .iter()
+        .map(|h| store.read_run(h))
+        .collect::<Result<Vec<_>, _>>()?;
+    let lower = |k: &str| {
+        if a.lower.iter().any(|x| x == k) {
+            true
+        } else if a.higher.iter().any(|x| x == k) {
+            false
+        } else {
+            compare::lower_is_better(k)
+        }
+    };
+    let mut cmp = compare::compare_runs(&runs, lower);
+    if a.only_changed {
+        cmp = cmp.only_changed();
+    }
+    let checks: Vec<Check> = (1..runs.len())
+        .flat_map(|c| gates.iter().map(move |g| (g, c)))
+        .map(|(gate, candidate)| Check {
+            gate,
+            candidate,
+            verdict: gate.check(&runs[0], &runs[candidate]),
+        })
+        .collect();
+
+    let wants_sparks =
+        |f: Format| !a.no_sparklines && !a.wide && matches!(f, Format::Table | Format::Md);
+    let histories = if wants_sparks(a.format) || (a.summary.is_some() && wants_sparks(Format::Md)) {
+        histories(&store, &handles, &cmp)
+    } else {
+        BTreeMap::new()
+    };
+    let sheet = Sheet {
+        runs: &runs,
+        cmp: &cmp,
+        histories: &histories,
+    };
+    let text = match a.format {
+        Format::Json => output::to_json(&sheet.json(&checks)),
+        f => {
+            let listing = if a.wide { sheet.wide(f) } else { sheet.rows(f) };
+            match f {
+                Format::Csv => listing.to_csv(),
+                Format::Md => listing.to_markdown(),
+                _ => listing.to_table(),
+            }
+        }
+    };
+    output::print(&text)?;
+
+    for c in &checks {
+        eprintln!(
+            "{} {}: {} (candidate {} vs base {})",
+            if c.verdict.failed { "FAIL" } else { "pass" },
+            c.gate.text,
+            c.verdict.detail,
+            runs[c.candidate].info.run_name,
+            runs[0].info.run_name,
+        );
+    }
+    let failed = checks.iter().filter(|c| c.verdict.failed).count();
+    if let Some(path) = &a.summary {
+        let mut md = String::new();
+        if !checks.is_empty() {
+            md.push_str(&checks_markdown(&checks, &runs, failed));
+        }
+        md.push_str(&sheet.rows(Format::Md).to_markdown());
+        md.push('\n');
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(md.as_bytes()))
+            .map_err(|e| CliError::failure(format!("cannot write {}: {e}", path.display())))?;
+    }
+    if failed > 0 {
+        return Err(CliError::failure(format!(
+            "regression: {failed} of {} checks failed",
+            checks.len()
+        )));
+    }
+    if !checks.is_empty() {
+        eprintln!("All {} checks passed", checks.len());
+    }
+    Ok(())
+}
+
+/// The runs named on the command line, or found by the filter (after the base).
+fn resolve(store: &Store, a: &Args) -> Result<Vec<RunHandle>, CliError> {
+    let find = |spec: &str| -> Result<RunHandle, CliError> {
+        Ok(store.find_run(&RunRef::parse(spec)?.run_id)?)
+    };
+    let Some(filter) = &a.filter else {
+        return a.runs.iter().map(|r| find(r)).collect();
+    };
+    let mut out = Vec::new();
+    if let Some(b) = &a.base {
+        out.push(find(b)?);
+    }
+    let found = select_runs(
+        store,
+        Some(filter),
+        &a.order_by,
+        &a.experiment,
+        a.view,
+        a.max_results,
+        false,
+    )?;
+    for (h, _) in found.runs {
+        if !out.iter().any(|o| o.info.run_id == h.info.run_id) {
+            out.push(h);
+        }
+    }
+    if out.is_empty() {
+        return Err(CliError::failure("no run matches the filter"));
+    }
+    Ok(out)
+}
+
+/// Every point of each shown metric, per run, for the sparklines. A history that cannot be
+/// read just has no sparkline.
+fn histories(
+    store: &Store,
+    handles: &[RunHandle],
+    cmp: &Comparison,
+) -> BTreeMap<(usize, String), Vec<f64>> {
+    let mut out = BTreeMap::new();
+    for m in &cmp.metrics {
+        for (i, h) in handles.iter().enumerate() {
+            if m.values[i].is_some()
+                && let Ok(points) = store.metric_points(h, &m.key)
+            {
+                out.insert((i, m.key.clone()), points.iter().map(|p| p.value).collect());
+            }
+        }
+    }
+    out
+}
+
+struct Sheet<'a> {
+    runs: &'a [Run],
+    cmp: &'a Comparison,
+    histories: &'a BTreeMap<(usize, String), Vec<f64>>,
+}
+
+impl Sheet<'_> {
+    /// Column titles for the runs: their names, with a short id where names are missing or
+    /// shared.
+    fn titles(&self) -> Vec<String> {
+        self.runs
+            .iter()
+            .map(|r| {
+                let name = &r.info.run_name;
+                let shared = self
+                    .runs
+                    .iter()
+                    .filter(|o| &o.info.run_name == name)
+                    .count()
+                    > 1;
+                if name.is_empty() {
+                    short(&r.info.run_id).to_string()
+                } else if shared {
+                    format!("{name} ({})", short(&r.info.run_id))
+                } else {
+                    name.clone()
+                }
+            })
+            .collect()
+    }
+
+    /// A metric cell: the value, marked when best, with a sparkline when there is a history.
+    fn metric_cell(&self, f: Format, m: &compare::MetricRow, i: usize) -> String {
+        let Some(v) = m.values[i] else {
+            return "-".into();
+        };
+        let mut s = output::value(v);
+        if m.best.contains(&i) {
+            s = match f {
+                Format::Md => format!("**{s}**"),
+                Format::Table => format!("{s} *"),
+                _ => s,
+            };
+        }
+        if let Some(h) = self.histories.get(&(i, m.key.clone()))
+            && h.len() > 1
+            && f != Format::Csv
+        {
+            s = format!("{s} {}", chart::sparkline(h, SPARK_WIDTH));
+        }
+        s
+    }
+
+    /// One row per param and metric, one column per run.
+    fn rows(&self, f: Format) -> Listing {
+        let titles = self.titles();
+        let mut headers = vec![String::new(), "key".to_string()];
+        headers.extend(titles.iter().cloned());
+        if f == Format::Csv {
+            headers.push("best".into());
+        }
+        let mut l = Listing::new(headers);
+        l.headers_as_is = true;
+        let mut id_row = vec![String::new(), "run id".to_string()];
+        id_row.extend(self.runs.iter().map(|r| match f {
+            Format::Csv => r.info.run_id.clone(),
+            _ => short(&r.info.run_id).to_string(),
+        }));
+        if f == Format::Csv {
+            id_row.push(String::new());
+        }
+        l.row(id_row);
+        for p in &self.cmp.params {
+            let mut row = vec!["param".to_string(), p.key.clone()];
+            row.extend(
+                p.values
+                    .iter()
+                    .map(|v| v.clone().unwrap_or_else(|| "-".into())),
+            );
+            if f == Format::Csv {
+                row.push(String::new());
+            }
+            l.row(row);
+        }
+        for m in &self.cmp.metrics {
+            let dir = if m.lower_is_better { "↓" } else { "↑" };
+            let mut row = vec!["metric".to_string(), format!("{} {dir}", m.key)];
+            if f == Format::Csv {
+                row[1] = m.key.clone();
+            }
+            row.extend((0..self.runs.len()).map(|i| self.metric_cell(f, m, i)));
+            if f == Format::Csv {
+                row.push(
+                    m.best
+                        .iter()
+                        .map(|&i| titles[i].as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
+            }
+            l.row(row);
+        }
+        l
+    }
+
+    /// One row per run, params and metrics as columns.
+    fn wide(&self, f: Format) -> Listing {
+        let mut headers = vec!["run id".to_string(), "name".to_string()];
+        headers.extend(self.cmp.params.iter().map(|p| format!("params.{}", p.key)));
+        headers.extend(
+            self.cmp
+                .metrics
+                .iter()
+                .map(|m| format!("metrics.{}", m.key)),
+        );
+        let mut l = Listing::new(headers);
+        for (i, r) in self.runs.iter().enumerate() {
+            let mut row = vec![
+                match f {
+                    Format::Csv => r.info.run_id.clone(),
+                    _ => short(&r.info.run_id).to_string(),
+                },
+                r.info.run_name.clone(),
+            ];
+            row.extend(
+                self.cmp
+                    .params
+                    .iter()
+                    .map(|p| p.values[i].clone().unwrap_or_else(|| "-".into())),
+            );
+            row.extend(self.cmp.metrics.iter().map(|m| self.metric_cell(f, m, i)));
+            l.row(row);
+        }
+        l
+    }
+
+    fn json(&self, checks: &[Check]) -> serde_json::Value {
+        use serde_json::json;
+        let id = |i: usize| self.runs[i].info.run_id.clone();
+        let mut v = json!({
+            "runs": self.runs.iter().map(|r| json!({
+                "run_id": r.info.run_id,
+                "run_name": r.info.run_name,
+                "experiment_id": r.info.experiment_id,
+                "status": r.info.status.as_str(),
+            })).collect::<Vec<_>>(),
+            "params": self.cmp.params.iter().map(|p| json!({
+                "key": p.key, "values": p.values, "changed": p.changed,
+            })).collect::<Vec<_>>(),
+            "metrics": self.cmp.metrics.iter().map(|m| json!({
+                "key": m.key,
+                "values": m.values.iter().map(|v| v.map(json_f64)).collect::<Vec<_>>(),
+                "lower_is_better": m.lower_is_better,
+                "best": m.best.iter().map(|&i| id(i)).collect::<Vec<_>>(),
+                "changed": m.changed,
+            })).collect::<Vec<_>>(),
+        });
+        if !checks.is_empty() {
+            v["base"] = json!(id(0));
+            v["checks"] = checks
+                .iter()
+                .map(|c| {
+                    json!({
+                        "condition": c.gate.text,
+                        "candidate": id(c.candidate),
+                        "failed": c.verdict.failed,
+                        "detail": c.verdict.detail,
+                    })
+                })
+                .collect();
+            v["passed"] = json!(checks.iter().all(|c| !c.verdict.failed));
+        }
+        v
+    }
+}
+
+fn checks_markdown(checks: &[Check], runs: &[Run], failed: usize) -> String {
+    let mut md = if failed > 0 {
+        format!(
+            "### ❌ mlt runs compare: {failed} of {} checks failed\n\n",
+            checks.len()
+        )
+    } else {
+        format!(
+            "### ✅ mlt runs compare: all {} checks passed\n\n",
+            checks.len()
+        )
+    };
+    md.push_str(&format!("Base: {}\n\n", runs[0].info.run_name));
+    let mut l = Listing::new(["check", "candidate", "result", "values"]);
+    for c in checks {
+        l.row([
+            format!("`{}`", c.gate.text),
+            runs[c.candidate].info.run_name.clone(),
+            if c.verdict.failed {
+                "❌ fail"
+            } else {
+                "✅ pass"
+            }
+            .to_string(),
+            c.verdict.detail.clone(),
+        ]);
+    }
+    md.push_str(&l.to_markdown());
+    md.push('\n');
+    md
+}
+
+fn short(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
