@@ -33,6 +33,7 @@ complete -c mlt -n "__fish_mlt_needs_command" -f -a "exp" -d 'Create, list, rena
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "runs" -d 'Start, end, list and show runs'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "log" -d 'Log params, metrics and tags to a run'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "metrics" -d 'Read metric histories'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "models" -d 'Register models and manage their versions, aliases, stages and tags'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "artifacts" -d 'Log, list, download and print run artifacts'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -366,6 +367,126 @@ complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcomm
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from help" -f -a "history" -d 'Print every logged point of a metric (step, timestamp, value), in logging order'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "register" -d 'Register a new version of a model (created on first use) and print its number'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "create" -d 'Create an empty registered model'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "list" -d 'List registered models'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "ls" -d 'List registered models'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "show" -d 'Show a registered model and its versions'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "version" -d 'Show one version: NAME VERSION, or a models:/ URI (version, @alias, latest, stage)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "resolve" -d 'Print the local folder a model URI resolves to (models:/, runs:/, paths)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "download" -d 'Copy a model\'s files (models:/ or runs:/ URI) into a folder and print where'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "set-description" -d 'Set the description of a model, or of one version with --version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "delete-description" -d 'Delete the description of a model, or of one version with --version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "set-tag" -d 'Set a tag on a model, or on one version with --version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "delete-tag" -d 'Delete a tag of a model, or of one version with --version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "set-alias" -d 'Point an alias (e.g. champion) at a version; moves it if it exists'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "delete-alias" -d 'Delete an alias'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "stage" -d 'Move a version to a legacy stage: None, Staging, Production or Archived'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "delete-version" -d 'Delete a version (soft, as MLflow does: its number is never reused)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "delete" -d 'Delete a registered model and all its versions'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "rename" -d 'Rename a model, keeping its versions, tags and aliases'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -s d -l description -r
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -s t -l tag -d 'A version tag, repeatable' -r
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -s d -l description -r
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -s t -l tag -d 'A model tag, repeatable' -r
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from show" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from show" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from version" -s f -l format -r -f -a "table\t''
+json\t''
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from version" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from version" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from version" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from resolve" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from resolve" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from resolve" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from download" -s d -l dest -d 'Destination folder' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from download" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from download" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from download" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-description" -s v -l model-version -d 'The version to change instead of the model' -r
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-description" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-description" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-description" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-description" -s v -l model-version -d 'The version to change instead of the model' -r
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-description" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-description" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-description" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-tag" -s v -l model-version -d 'The version to change instead of the model' -r
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-tag" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-tag" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-tag" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-tag" -s v -l model-version -d 'The version to change instead of the model' -r
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-tag" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-tag" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-tag" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-alias" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-alias" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-alias" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-alias" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-alias" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-alias" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from stage" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from stage" -l archive-existing -d 'Move the other versions in that stage (Staging or Production) to Archived'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from stage" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from stage" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-version" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-version" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-version" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from rename" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "register" -d 'Register a new version of a model (created on first use) and print its number'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an empty registered model'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "list" -d 'List registered models'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a registered model and its versions'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "version" -d 'Show one version: NAME VERSION, or a models:/ URI (version, @alias, latest, stage)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "resolve" -d 'Print the local folder a model URI resolves to (models:/, runs:/, paths)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "download" -d 'Copy a model\'s files (models:/ or runs:/ URI) into a folder and print where'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "set-description" -d 'Set the description of a model, or of one version with --version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "delete-description" -d 'Delete the description of a model, or of one version with --version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "set-tag" -d 'Set a tag on a model, or on one version with --version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "delete-tag" -d 'Delete a tag of a model, or of one version with --version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "set-alias" -d 'Point an alias (e.g. champion) at a version; moves it if it exists'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "delete-alias" -d 'Delete an alias'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "stage" -d 'Move a version to a legacy stage: None, Staging, Production or Archived'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "delete-version" -d 'Delete a version (soft, as MLflow does: its number is never reused)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a registered model and all its versions'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Rename a model, keeping its versions, tags and aliases'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -s V -l version -d 'Print version'
@@ -412,14 +533,15 @@ complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subco
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics artifacts completions help" -f -a "init" -d 'Create a store (mlruns/ with the Default experiment)'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics artifacts completions help" -f -a "experiments" -d 'Create, list, rename, delete and tag experiments'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics artifacts completions help" -f -a "runs" -d 'Start, end, list and show runs'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics artifacts completions help" -f -a "log" -d 'Log params, metrics and tags to a run'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics artifacts completions help" -f -a "metrics" -d 'Read metric histories'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics artifacts completions help" -f -a "artifacts" -d 'Log, list, download and print run artifacts'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics artifacts completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics artifacts completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "init" -d 'Create a store (mlruns/ with the Default experiment)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "experiments" -d 'Create, list, rename, delete and tag experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "runs" -d 'Start, end, list and show runs'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "log" -d 'Log params, metrics and tags to a run'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "metrics" -d 'Read metric histories'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "models" -d 'Register models and manage their versions, aliases, stages and tags'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "artifacts" -d 'Log, list, download and print run artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "create" -d 'Create an experiment and print its id'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "list" -d 'List experiments'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "show" -d 'Show one experiment (by id or name)'
@@ -446,6 +568,23 @@ complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "tags" -d 'Set several tags: mlt log tags team=vision stage=dev'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "batch" -d 'Log JSON records from a file or stdin (see the README for the formats)'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from metrics" -f -a "history" -d 'Print every logged point of a metric (step, timestamp, value), in logging order'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "register" -d 'Register a new version of a model (created on first use) and print its number'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "create" -d 'Create an empty registered model'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "list" -d 'List registered models'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "show" -d 'Show a registered model and its versions'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "version" -d 'Show one version: NAME VERSION, or a models:/ URI (version, @alias, latest, stage)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "resolve" -d 'Print the local folder a model URI resolves to (models:/, runs:/, paths)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "download" -d 'Copy a model\'s files (models:/ or runs:/ URI) into a folder and print where'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "set-description" -d 'Set the description of a model, or of one version with --version'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "delete-description" -d 'Delete the description of a model, or of one version with --version'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "set-tag" -d 'Set a tag on a model, or on one version with --version'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "delete-tag" -d 'Delete a tag of a model, or of one version with --version'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "set-alias" -d 'Point an alias (e.g. champion) at a version; moves it if it exists'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "delete-alias" -d 'Delete an alias'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "stage" -d 'Move a version to a legacy stage: None, Staging, Production or Archived'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "delete-version" -d 'Delete a version (soft, as MLflow does: its number is never reused)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "delete" -d 'Delete a registered model and all its versions'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "rename" -d 'Rename a model, keeping its versions, tags and aliases'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from artifacts" -f -a "log" -d 'Copy a file or a folder\'s contents into a run\'s artifacts'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from artifacts" -f -a "list" -d 'List artifacts recursively, with sizes'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from artifacts" -f -a "download" -d 'Copy artifacts to a local folder and print where they landed'

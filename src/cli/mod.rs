@@ -8,6 +8,7 @@ mod experiments;
 mod init;
 mod log;
 mod metrics;
+mod models;
 mod runs;
 
 use crate::env;
@@ -48,6 +49,9 @@ pub enum Command {
     /// Read metric histories
     #[command(subcommand)]
     Metrics(metrics::Cmd),
+    /// Register models and manage their versions, aliases, stages and tags
+    #[command(subcommand)]
+    Models(models::Cmd),
     /// Log, list, download and print run artifacts
     #[command(subcommand)]
     Artifacts(artifacts::Cmd),
@@ -164,6 +168,7 @@ fn dispatch(cli: Cli) -> CmdResult {
         Command::Runs(c) => runs::run(&ctx, c),
         Command::Log(c) => log::run(&ctx, c),
         Command::Metrics(c) => metrics::run(&ctx, c),
+        Command::Models(c) => models::run(&ctx, c),
         Command::Artifacts(c) => artifacts::run(&ctx, c),
         Command::Completions(a) => completions::run(a),
     }

@@ -3,9 +3,11 @@
 //! Nothing here touches the disk: `store` reads and writes these types.
 
 mod float;
+mod registry;
 mod validate;
 
 pub use float::{format_value, json_f64, parse_value};
+pub use registry::*;
 pub use validate::*;
 
 use std::collections::BTreeMap;

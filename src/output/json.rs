@@ -1,7 +1,9 @@
 //! JSON shapes, following MLflow's REST API (`service.proto`) so tools written against it can
 //! read mlt's output. NaN and the infinities are the strings "NaN", "Infinity", "-Infinity".
 
-use crate::model::{Experiment, MetricPoint, Run, RunInfo, json_f64};
+use crate::model::{
+    Experiment, MetricPoint, ModelVersion, RegisteredModel, Run, RunInfo, json_f64,
+};
 use crate::store::ArtifactEntry;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -75,4 +77,38 @@ pub fn file_info(a: &ArtifactEntry) -> Value {
         v["file_size"] = s.into();
     }
     v
+}
+
+/// A `RegisteredModel` message, with the latest version per stage as MLflow returns it.
+pub fn registered_model(m: &RegisteredModel, latest_versions: &[ModelVersion]) -> Value {
+    json!({
+        "name": m.name,
+        "creation_timestamp": m.creation_timestamp,
+        "last_updated_timestamp": m.last_updated_timestamp,
+        "description": m.description,
+        "tags": key_values(&m.tags),
+        "aliases": m.aliases.iter().map(|(a, v)| json!({"alias": a, "version": v.to_string()})).collect::<Vec<_>>(),
+        "latest_versions": latest_versions.iter().map(model_version).collect::<Vec<_>>(),
+    })
+}
+
+/// A `ModelVersion` message (the version number is a string there, as in MLflow's API).
+pub fn model_version(v: &ModelVersion) -> Value {
+    json!({
+        "name": v.name,
+        "version": v.version.to_string(),
+        "creation_timestamp": v.creation_timestamp,
+        "last_updated_timestamp": v.last_updated_timestamp,
+        "current_stage": v.current_stage.as_str(),
+        "description": v.description,
+        "source": v.source,
+        "run_id": v.run_id,
+        "run_link": v.run_link,
+        "status": v.status,
+        "status_message": v.status_message,
+        "storage_location": v.storage_location,
+        "model_id": v.model_id,
+        "tags": key_values(&v.tags),
+        "aliases": v.aliases,
+    })
 }

@@ -7,11 +7,13 @@ mod experiment;
 pub mod fs;
 mod locate;
 mod metric;
+mod registry;
 mod run;
 pub mod yaml;
 
 pub use artifact::{ArtifactEntry, RunRef};
-pub use locate::{Located, Origin, locate};
+pub use locate::{Located, Origin, local_path_of_uri, locate};
+pub use registry::{LoggedModel, ModelUri, NewVersion, REGISTRY};
 pub use run::{Batch, Keys, Logger, NewRun, RunHandle, RunParts};
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,497 @@
+//! `mlt models`: the model registry (register, versions, aliases, stages, tags) and model
+//! URIs.
+
+use super::{CliError, CmdResult, Ctx, parse_key_value};
+use crate::model::{ModelVersion, RegisteredModel, Stage};
+use crate::output::{self, Format, Listing, json};
+use crate::store::{ModelUri, NewVersion, RunRef, Store};
+use clap::Subcommand;
+use std::path::PathBuf;
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Register a new version of a model (created on first use) and print its number
+    Register {
+        /// runs:/<run_id>/<path>, models:/<name>/<version>, models:/<model_id>, or a local
+        /// folder (copied into the store)
+        source: String,
+        /// Registered model name
+        name: String,
+        #[arg(long, short)]
+        description: Option<String>,
+        /// A version tag, repeatable
+        #[arg(long = "tag", short = 't', value_name = "KEY=VALUE", value_parser = parse_key_value)]
+        tags: Vec<(String, String)>,
+    },
+    /// Create an empty registered model
+    Create {
+        name: String,
+        #[arg(long, short)]
+        description: Option<String>,
+        /// A model tag, repeatable
+        #[arg(long = "tag", short = 't', value_name = "KEY=VALUE", value_parser = parse_key_value)]
+        tags: Vec<(String, String)>,
+    },
+    /// List registered models
+    #[command(visible_alias = "ls")]
+    List {
+        #[arg(long, short, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Show a registered model and its versions
+    Show {
+        /// Model name
+        name: String,
+        #[arg(long, short, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Show one version: NAME VERSION, or a models:/ URI (version, @alias, latest, stage)
+    Version {
+        /// Model name or models:/ URI
+        model: String,
+        /// Version number (when MODEL is a name)
+        #[arg(id = "number", value_name = "VERSION")]
+        version: Option<i64>,
+        #[arg(long, short, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Print the local folder a model URI resolves to (models:/, runs:/, paths)
+    Resolve { uri: String },
+    /// Copy a model's files (models:/ or runs:/ URI) into a folder and print where
+    Download {
+        uri: String,
+        /// Destination folder
+        #[arg(long, short, default_value = ".")]
+        dest: PathBuf,
+    },
+    /// Set the description of a model, or of one version with --version
+    SetDescription {
+        name: String,
+        text: String,
+        /// The version to change instead of the model
+        #[arg(
+            id = "model_version",
+            long = "model-version",
+            short = 'v',
+            value_name = "VERSION"
+        )]
+        version: Option<i64>,
+    },
+    /// Delete the description of a model, or of one version with --version
+    DeleteDescription {
+        name: String,
+        /// The version to change instead of the model
+        #[arg(
+            id = "model_version",
+            long = "model-version",
+            short = 'v',
+            value_name = "VERSION"
+        )]
+        version: Option<i64>,
+    },
+    /// Set a tag on a model, or on one version with --version
+    SetTag {
+        name: String,
+        key: String,
+        value: String,
+        /// The version to change instead of the model
+        #[arg(
+            id = "model_version",
+            long = "model-version",
+            short = 'v',
+            value_name = "VERSION"
+        )]
+        version: Option<i64>,
+    },
+    /// Delete a tag of a model, or of one version with --version
+    DeleteTag {
+        name: String,
+        key: String,
+        /// The version to change instead of the model
+        #[arg(
+            id = "model_version",
+            long = "model-version",
+            short = 'v',
+            value_name = "VERSION"
+        )]
+        version: Option<i64>,
+    },
+    /// Point an alias (e.g. champion) at a version; moves it if it exists
+    SetAlias {
+        name: String,
+        alias: String,
+        #[arg(id = "number", value_name = "VERSION")]
+        version: i64,
+    },
+    /// Delete an alias
+    DeleteAlias { name: String, alias: String },
+    /// Move a version to a legacy stage: None, Staging, Production or Archived
+    Stage {
+        name: String,
+        #[arg(id = "number", value_name = "VERSION")]
+        version: i64,
+        stage: String,
+        /// Move the other versions in that stage (Staging or Production) to Archived
+        #[arg(long)]
+        archive_existing: bool,
+    },
+    /// Delete a version (soft, as MLflow does: its number is never reused)
+    DeleteVersion {
+        name: String,
+        #[arg(id = "number", value_name = "VERSION")]
+        version: i64,
+    },
+    /// Delete a registered model and all its versions
+    Delete { name: String },
+    /// Rename a model, keeping its versions, tags and aliases
+    Rename { name: String, new_name: String },
+}
+
+pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
+    match cmd {
+        Cmd::Register {
+            source,
+            name,
+            description,
+            tags,
+        } => {
+            let store = ctx.writable_store()?;
+            let mut new = new_version(&store, &source)?;
+            new.description = description;
+            new.tags = tags;
+            let v = store.create_model_version(&name, new)?;
+            eprintln!("Registered version {} of '{}'", v.version, v.name);
+            output::print(&format!("{}\n", v.version))?;
+        }
+        Cmd::Create {
+            name,
+            description,
+            tags,
+        } => {
+            let store = ctx.writable_store()?;
+            let m = store.create_registered_model(&name, description.as_deref(), &tags)?;
+            eprintln!("Created registered model '{}'", m.name);
+        }
+        Cmd::List { format } => {
+            let store = ctx.existing_store()?;
+            let models = store.list_registered_models()?;
+            let mut rows = Vec::new();
+            for m in models {
+                let versions = store.model_versions(&m.name)?;
+                rows.push((m, versions));
+            }
+            let text = output::render(
+                format,
+                || {
+                    let mut l =
+                        Listing::new(["name", "latest", "aliases", "updated", "description"]);
+                    for (m, vs) in &rows {
+                        l.row([
+                            m.name.clone(),
+                            vs.first()
+                                .map(|v| v.version.to_string())
+                                .unwrap_or_default(),
+                            aliases_text(m),
+                            output::time(m.last_updated_timestamp),
+                            m.description.clone().unwrap_or_default(),
+                        ]);
+                    }
+                    l
+                },
+                || {
+                    serde_json::json!({"registered_models": rows.iter()
+                        .map(|(m, vs)| json::registered_model(m, &latest_per_stage(vs)))
+                        .collect::<Vec<_>>()})
+                },
+            );
+            output::print(&text)?;
+        }
+        Cmd::Show { name, format } => {
+            let store = ctx.existing_store()?;
+            let m = store.registered_model(&name)?;
+            let versions = store.model_versions(&name)?;
+            let text = output::render(
+                format,
+                || versions_listing(&versions),
+                || {
+                    let mut v = json::registered_model(&m, &latest_per_stage(&versions));
+                    v["versions"] = versions.iter().map(json::model_version).collect();
+                    serde_json::json!({"registered_model": v})
+                },
+            );
+            if format == Format::Table {
+                eprintln!("{}", model_header(&m));
+            }
+            output::print(&text)?;
+        }
+        Cmd::Version {
+            model,
+            version,
+            format,
+        } => {
+            let store = ctx.existing_store()?;
+            let v = match (model.starts_with("models:/"), version) {
+                (true, None) => store.resolve_version(&ModelUri::parse(&model)?)?,
+                (false, Some(n)) => store.model_version(&model, n)?,
+                (true, Some(_)) => {
+                    return Err(CliError::usage(
+                        "give a models:/ URI or NAME VERSION, not both",
+                    ));
+                }
+                (false, None) => {
+                    return Err(CliError::usage("no version given")
+                        .hint("mlt models version NAME VERSION, or models:/NAME@ALIAS"));
+                }
+            };
+            let text = output::render(
+                format,
+                || version_detail(&v),
+                || serde_json::json!({"model_version": json::model_version(&v)}),
+            );
+            output::print(&text)?;
+        }
+        Cmd::Resolve { uri } => {
+            let store = ctx.existing_store()?;
+            let p = store.model_files(&uri)?;
+            output::print(&format!("{}\n", p.display()))?;
+        }
+        Cmd::Download { uri, dest } => {
+            let store = ctx.existing_store()?;
+            let dest = std::env::current_dir()?.join(dest);
+            let out = store.download_model(&uri, &dest)?;
+            output::print(&format!("{}\n", out.display()))?;
+        }
+        Cmd::SetDescription {
+            name,
+            text,
+            version,
+        } => {
+            let store = ctx.existing_store()?;
+            match version {
+                Some(v) => store.set_version_description(&name, v, Some(&text))?,
+                None => store.set_model_description(&name, Some(&text))?,
+            }
+        }
+        Cmd::DeleteDescription { name, version } => {
+            let store = ctx.existing_store()?;
+            match version {
+                Some(v) => store.set_version_description(&name, v, None)?,
+                None => store.set_model_description(&name, None)?,
+            }
+        }
+        Cmd::SetTag {
+            name,
+            key,
+            value,
+            version,
+        } => {
+            let store = ctx.existing_store()?;
+            match version {
+                Some(v) => store.set_version_tag(&name, v, &key, &value)?,
+                None => store.set_model_tag(&name, &key, &value)?,
+            }
+        }
+        Cmd::DeleteTag { name, key, version } => {
+            let store = ctx.existing_store()?;
+            match version {
+                Some(v) => store.delete_version_tag(&name, v, &key)?,
+                None => store.delete_model_tag(&name, &key)?,
+            }
+        }
+        Cmd::SetAlias {
+            name,
+            alias,
+            version,
+        } => {
+            let before = ctx.existing_store()?.set_alias(&name, &alias, version)?;
+            match before {
+                Some(b) if b != version => {
+                    eprintln!("Moved {name}@{alias} from version {b} to version {version}")
+                }
+                Some(_) => eprintln!("{name}@{alias} already points at version {version}"),
+                None => eprintln!("Set {name}@{alias} to version {version}"),
+            }
+        }
+        Cmd::DeleteAlias { name, alias } => {
+            let v = ctx.existing_store()?.delete_alias(&name, &alias)?;
+            eprintln!("Deleted {name}@{alias} (was version {v})");
+        }
+        Cmd::Stage {
+            name,
+            version,
+            stage,
+            archive_existing,
+        } => {
+            let st = Stage::parse_user(&stage).ok_or_else(|| {
+                CliError::usage(format!(
+                    "unknown stage '{stage}': expected None, Staging, Production or Archived"
+                ))
+            })?;
+            let archived =
+                ctx.existing_store()?
+                    .transition_stage(&name, version, st, archive_existing)?;
+            for a in archived {
+                eprintln!("Archived version {a} of '{name}'");
+            }
+            eprintln!("Version {version} of '{name}' is now in {st}");
+        }
+        Cmd::DeleteVersion { name, version } => {
+            let removed = ctx.existing_store()?.delete_model_version(&name, version)?;
+            for a in removed {
+                eprintln!("Deleted alias {name}@{a}");
+            }
+            eprintln!("Deleted version {version} of '{name}'");
+        }
+        Cmd::Delete { name } => {
+            ctx.existing_store()?.delete_registered_model(&name)?;
+            eprintln!("Deleted registered model '{name}'");
+        }
+        Cmd::Rename { name, new_name } => {
+            let m = ctx
+                .existing_store()?
+                .rename_registered_model(&name, &new_name)?;
+            eprintln!("Renamed registered model '{name}' to '{}'", m.name);
+        }
+    }
+    Ok(())
+}
+
+/// What a new version is made of: the run or model a URI names, or a local folder to copy.
+fn new_version(store: &Store, source: &str) -> Result<NewVersion, CliError> {
+    if source.starts_with("runs:/") {
+        let r = RunRef::parse(source)?;
+        store.find_run(&r.run_id)?;
+        // The files must be there (in the run's artifacts, or an MLflow 3 logged model).
+        store.model_files(source)?;
+        return Ok(NewVersion {
+            source: source.to_string(),
+            run_id: Some(r.run_id),
+            ..Default::default()
+        });
+    }
+    if source.starts_with("models:/") {
+        return Ok(match ModelUri::parse(source)? {
+            ModelUri::LoggedModel(id) => {
+                let m = store.logged_model(&id)?;
+                NewVersion {
+                    source: source.to_string(),
+                    run_id: m.source_run_id,
+                    model_id: Some(m.model_id),
+                    ..Default::default()
+                }
+            }
+            other => {
+                let v = store.resolve_version(&other)?;
+                NewVersion {
+                    source: source.to_string(),
+                    run_id: v.run_id,
+                    model_id: v.model_id,
+                    ..Default::default()
+                }
+            }
+        });
+    }
+    if source.contains(":/") && !source.starts_with("file:") {
+        return Err(CliError::usage(format!(
+            "cannot register '{source}': expected runs:/, models:/ or a local folder"
+        )));
+    }
+    let path = crate::store::local_path_of_uri(source)
+        .ok_or_else(|| CliError::usage(format!("'{source}' is not a local path")))?;
+    let path = std::env::current_dir()?.join(path);
+    if !path.is_dir() {
+        return Err(CliError::failure(format!(
+            "{} is not a folder",
+            path.display()
+        )));
+    }
+    Ok(NewVersion {
+        // Filled in by the store: the copy's store-relative location.
+        source: String::new(),
+        copy_from: Some(path),
+        ..Default::default()
+    })
+}
+
+/// MLflow's `latest_versions`: the highest version in each stage.
+fn latest_per_stage(versions: &[ModelVersion]) -> Vec<ModelVersion> {
+    let mut out: Vec<ModelVersion> = Vec::new();
+    for v in versions {
+        if !out.iter().any(|o| o.current_stage == v.current_stage) {
+            out.push(v.clone());
+        }
+    }
+    out.sort_by_key(|v| v.current_stage);
+    out
+}
+
+fn aliases_text(m: &RegisteredModel) -> String {
+    m.aliases
+        .iter()
+        .map(|(a, v)| format!("@{a}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn model_header(m: &RegisteredModel) -> String {
+    let mut s = format!("Model '{}'", m.name);
+    if let Some(d) = &m.description {
+        s.push_str(&format!(": {d}"));
+    }
+    if !m.tags.is_empty() {
+        let tags: Vec<String> = m.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        s.push_str(&format!(" [{}]", tags.join(", ")));
+    }
+    s
+}
+
+fn versions_listing(versions: &[ModelVersion]) -> Listing {
+    let mut l = Listing::new(["version", "stage", "aliases", "created", "run", "source"]);
+    for v in versions {
+        l.row([
+            v.version.to_string(),
+            v.current_stage.to_string(),
+            v.aliases
+                .iter()
+                .map(|a| format!("@{a}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            output::time(v.creation_timestamp),
+            v.run_id.clone().unwrap_or_default(),
+            v.source.clone(),
+        ]);
+    }
+    l
+}
+
+fn version_detail(v: &ModelVersion) -> Listing {
+    let mut l = Listing::new(["field", "value"]);
+    l.row(["name", &v.name]);
+    l.row(["version".to_string(), v.version.to_string()]);
+    l.row(["current_stage", v.current_stage.as_str()]);
+    l.row(["aliases".to_string(), v.aliases.join(" ")]);
+    l.row([
+        "description".to_string(),
+        v.description.clone().unwrap_or_default(),
+    ]);
+    l.row(["source", &v.source]);
+    l.row([
+        "storage_location".to_string(),
+        v.storage_location.clone().unwrap_or_default(),
+    ]);
+    l.row(["run_id".to_string(), v.run_id.clone().unwrap_or_default()]);
+    l.row([
+        "model_id".to_string(),
+        v.model_id.clone().unwrap_or_default(),
+    ]);
+    l.row(["status", &v.status]);
+    l.row(["created".to_string(), output::time(v.creation_timestamp)]);
+    l.row([
+        "updated".to_string(),
+        output::time(v.last_updated_timestamp),
+    ]);
+    for (k, val) in &v.tags {
+        l.row([format!("tags.{k}"), val.clone()]);
+    }
+    l
+}
