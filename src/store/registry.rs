@@ -304,6 +304,7 @@ impl Store {
         );
         meta.insert("deployment_job_id".into(), Scalar::Null);
         meta.insert("deployment_job_state".into(), Scalar::Null);
+        meta.insert("workspace".into(), Scalar::from("default"));
         let scratch = self.scratch_dir()?;
         let build = scratch.path().join("model");
         fs::create_dir_all(&build)?;
@@ -407,11 +408,13 @@ impl Store {
             Self::rewrite_meta(&vdir.join("meta.yaml"), |m| {
                 m.insert("name".into(), Scalar::from(new));
                 // Files mlt copied in move with the model.
-                if let Some(Scalar::Str(loc)) = m.get("storage_location")
-                    && let Some(rest) = loc.strip_prefix(&format!("{old_files}/"))
-                {
-                    let moved = format!("{new_files}/{rest}");
-                    m.insert("storage_location".into(), Scalar::from(moved));
+                for field in ["source", "storage_location"] {
+                    if let Some(Scalar::Str(loc)) = m.get(field)
+                        && let Some(rest) = loc.strip_prefix(&format!("{old_files}/"))
+                    {
+                        let moved = format!("{new_files}/{rest}");
+                        m.insert(field.into(), Scalar::from(moved));
+                    }
                 }
             })?;
         }
@@ -489,6 +492,7 @@ impl Store {
         meta.insert("storage_location".into(), Scalar::from(storage_location));
         meta.insert("user_id".into(), Scalar::Null);
         meta.insert("deployment_job_state".into(), Scalar::Null);
+        meta.insert("workspace".into(), Scalar::from("default"));
         fs::write_new(&build.join("meta.yaml"), to_yaml(&meta).as_bytes())?;
         for (k, v) in &new.tags {
             let p = key_path(&build.join("tags"), k);

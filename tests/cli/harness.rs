@@ -197,7 +197,7 @@ pub fn copy_fixture(name: &str, dest: &Path) {
     }
 }
 
-fn kv_map(list: &serde_json::Value) -> serde_json::Value {
+pub fn kv_map(list: &serde_json::Value) -> serde_json::Value {
     let mut m = serde_json::Map::new();
     for kv in list.as_array().into_iter().flatten() {
         m.insert(kv["key"].as_str().unwrap().to_string(), kv["value"].clone());

@@ -219,3 +219,204 @@ fn harness_copy(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The registry as mlt reports it, in the shape of `registry.py`'s canonical JSON.
+fn registry_canonical(env: &TestEnv) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let version_number = |v: &Value| -> i64 { v["version"].as_str().unwrap().parse().unwrap() };
+    let mut models = Vec::new();
+    let list = env.json(&["models", "list", "-f", "json"]);
+    for m in list["registered_models"].as_array().unwrap() {
+        let name = m["name"].as_str().unwrap();
+        let show = &env.json(&["models", "show", name, "-f", "json"])["registered_model"];
+        let mut versions = Vec::new();
+        for v in show["versions"].as_array().unwrap() {
+            let n = version_number(v);
+            let dest = env.path(&format!("dl/{name}/{n}"));
+            env.ok(&[
+                "models",
+                "download",
+                &format!("models:/{name}/{n}"),
+                "--dest",
+                dest.to_str().unwrap(),
+            ]);
+            let mut files: Vec<String> = walkdir::WalkDir::new(&dest)
+                .into_iter()
+                .map(|e| e.unwrap())
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.path().strip_prefix(&dest).unwrap().display().to_string())
+                .collect();
+            files.sort();
+            let mut aliases: Vec<Value> = v["aliases"].as_array().unwrap().clone();
+            aliases.sort_by_key(|a| a.as_str().unwrap().to_string());
+            let download_uri = match &v["storage_location"] {
+                Value::String(s) if !s.is_empty() => s.clone(),
+                _ => v["source"].as_str().unwrap().to_string(),
+            };
+            versions.push(json!({
+                "version": n,
+                "current_stage": v["current_stage"],
+                "description": v["description"],
+                "source": v["source"],
+                "run_id": v["run_id"],
+                "status": v["status"],
+                "tags": harness::kv_map(&v["tags"]),
+                "aliases": aliases,
+                "creation_timestamp": v["creation_timestamp"],
+                "last_updated_timestamp": v["last_updated_timestamp"],
+                "download_uri": download_uri,
+                "files": files,
+            }));
+        }
+        versions.sort_by_key(|v| v["version"].as_i64().unwrap());
+        let mut aliases = serde_json::Map::new();
+        let mut by_alias = serde_json::Map::new();
+        for a in show["aliases"].as_array().unwrap() {
+            let alias = a["alias"].as_str().unwrap();
+            aliases.insert(alias.into(), a["version"].clone());
+            let v = env.json(&[
+                "models",
+                "version",
+                &format!("models:/{name}@{alias}"),
+                "-f",
+                "json",
+            ]);
+            by_alias.insert(alias.into(), json!(version_number(&v["model_version"])));
+        }
+        let mut latest = serde_json::Map::new();
+        for stage in ["None", "Staging", "Production", "Archived"] {
+            let o = env.run(&[
+                "models",
+                "version",
+                &format!("models:/{name}/{stage}"),
+                "-f",
+                "json",
+            ]);
+            if o.code == 0 {
+                let v: Value = serde_json::from_str(&o.stdout).unwrap();
+                latest.insert(stage.into(), json!(version_number(&v["model_version"])));
+            }
+        }
+        models.push(json!({
+            "name": name,
+            "description": show["description"],
+            "tags": harness::kv_map(&show["tags"]),
+            "aliases": aliases,
+            "creation_timestamp": show["creation_timestamp"],
+            "last_updated_timestamp": show["last_updated_timestamp"],
+            "by_alias": by_alias,
+            "latest_by_stage": latest,
+            "versions": versions,
+        }));
+    }
+    models.sort_by_key(|m| m["name"].as_str().unwrap().to_string());
+    json!({"models": models})
+}
+
+#[test]
+fn mlflow_reads_mlts_registry() {
+    let env = TestEnv::new();
+    env.ok(&["init"]);
+    let mut runs = Vec::new();
+    for i in 0..3 {
+        let run = env.ok(&[
+            "runs",
+            "start",
+            "-e",
+            "models",
+            "--name",
+            &format!("train-{i}"),
+        ]);
+        let dir = env.path(&format!("model-{i}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("MLmodel"),
+            format!("flavors: {{}}\nrun_id: {run}\n"),
+        )
+        .unwrap();
+        std::fs::write(dir.join("weights.bin"), "w".repeat(i + 1)).unwrap();
+        env.ok(&[
+            "artifacts",
+            "log",
+            dir.to_str().unwrap(),
+            "--path",
+            "model",
+            "--run",
+            &run,
+        ]);
+        env.ok(&["runs", "end", "--run", &run]);
+        runs.push(run);
+    }
+    env.ok(&[
+        "models", "create", "clf", "-d", "a model", "-t", "team=cv", "-t", "yes=no",
+    ]);
+    for r in &runs {
+        env.ok(&["models", "register", &format!("runs:/{r}/model"), "clf"]);
+    }
+    // A local folder, copied into the store.
+    std::fs::create_dir_all(env.path("local/sub")).unwrap();
+    std::fs::write(env.path("local/MLmodel"), "flavors: {}\n").unwrap();
+    std::fs::write(env.path("local/sub/data.txt"), "012").unwrap();
+    env.ok(&["models", "register", "local", "clf", "-t", "from=disk"]);
+    env.ok(&["models", "set-alias", "clf", "champion", "1"]);
+    env.ok(&["models", "set-alias", "clf", "champion", "2"]);
+    env.ok(&["models", "set-alias", "clf", "staging", "3"]);
+    env.ok(&["models", "set-alias", "clf", "edge", "4"]);
+    env.ok(&["models", "stage", "clf", "1", "Production"]);
+    env.ok(&[
+        "models",
+        "stage",
+        "clf",
+        "2",
+        "production",
+        "--archive-existing",
+    ]);
+    env.ok(&["models", "stage", "clf", "3", "Staging"]);
+    env.ok(&["models", "set-tag", "clf", "-v", "2", "validated", "true"]);
+    env.ok(&[
+        "models",
+        "set-description",
+        "clf",
+        "-v",
+        "2",
+        "the good one",
+    ]);
+    env.ok(&["models", "delete-version", "clf", "3"]);
+    env.ok(&["models", "set-description", "clf", "a model, revised"]);
+    env.ok(&["models", "set-tag", "clf", "owner", "ana"]);
+    env.ok(&["models", "delete-tag", "clf", "yes"]);
+    env.ok(&["models", "rename", "clf", "classifier"]);
+    env.ok(&["models", "register", "models:/classifier/2", "other model"]);
+
+    let mlt = registry_canonical(&env);
+    let mlflow: serde_json::Value =
+        serde_json::from_str(&py("registry.py", &[Path::new("read"), env.root()])).unwrap();
+    assert_same(&mlflow, &mlt);
+    // The comparison covered what it should: the renamed model kept its tags and aliases.
+    let clf = &mlt["models"][0];
+    assert_eq!(clf["name"], "classifier");
+    assert_eq!(clf["tags"]["team"], "cv");
+    assert_eq!(clf["by_alias"]["champion"], 2);
+    assert_eq!(clf["versions"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        clf["versions"][2]["files"],
+        serde_json::json!(["MLmodel", "sub/data.txt"])
+    );
+}
+
+#[test]
+fn mlt_reads_mlflows_registry() {
+    let env = TestEnv::new();
+    let mlflow: serde_json::Value =
+        serde_json::from_str(&py("registry.py", &[Path::new("write"), env.root()])).unwrap();
+    assert_same(&mlflow, &registry_canonical(&env));
+    assert_eq!(mlflow["models"].as_array().unwrap().len(), 2);
+    // Version numbers go on after a deleted version.
+    let next = env.ok(&[
+        "models",
+        "register",
+        "models:/classifier@champion",
+        "classifier",
+    ]);
+    assert_eq!(next, "4");
+}
