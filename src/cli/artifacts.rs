@@ -31,7 +31,8 @@ pub enum Cmd {
     },
     /// Copy artifacts to a local folder and print where they landed
     Download {
-        /// Run id or runs:/<run_id>/<path> [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]
+        /// Run id, runs:/<run_id>/<path>, or a models:/ URI
+        /// [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]
         run: Option<String>,
         /// Only this artifact path (default: all)
         #[arg(long)]
@@ -106,6 +107,12 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         }
         Cmd::Download { run, path, dest } => {
             let store = ctx.existing_store()?;
+            if let Some(uri) = run.as_deref().filter(|r| r.starts_with("models:/")) {
+                let dest = std::env::current_dir()?.join(dest);
+                let out = store.download_model(uri, path.as_deref(), &dest)?;
+                output::print(&format!("{}\n", out.display()))?;
+                return Ok(());
+            }
             let (h, path) = resolve(&store, run.as_deref(), path)?;
             let dest = std::env::current_dir()?.join(dest);
             let out = store.download_artifacts(&h, path.as_deref(), &dest)?;

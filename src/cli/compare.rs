@@ -6,7 +6,7 @@ use crate::compare::{self, Comparison};
 use crate::gate::{Gate, Verdict};
 use crate::model::{Run, View, json_f64};
 use crate::output::{self, Format, Listing, chart};
-use crate::store::{RunHandle, RunRef, Store};
+use crate::store::{RunHandle, Store};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -16,7 +16,8 @@ const SPARK_WIDTH: usize = 12;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Runs to compare (ids or runs:/ URIs); with --fail-if the first is the base
+    /// Runs to compare (ids, runs:/ URIs, or models:/ URIs of registered versions, for the
+    /// runs that made them); with --fail-if the first is the base
     #[arg(value_name = "RUN", required_unless_present = "filter")]
     runs: Vec<String>,
     /// Compare the runs this filter finds instead, e.g. "params.opt = 'adam'"
@@ -177,9 +178,7 @@ pub fn run(ctx: &Ctx, a: Args) -> CmdResult {
 
 /// The runs named on the command line, or found by the filter (after the base).
 fn resolve(store: &Store, a: &Args) -> Result<Vec<RunHandle>, CliError> {
-    let find = |spec: &str| -> Result<RunHandle, CliError> {
-        Ok(store.find_run(&RunRef::parse(spec)?.run_id)?)
-    };
+    let find = |spec: &str| super::find_run(store, spec);
     let Some(filter) = &a.filter else {
         return a.runs.iter().map(|r| find(r)).collect();
     };

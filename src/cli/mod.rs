@@ -145,6 +145,22 @@ pub fn run_id(flag: Option<&str>) -> Result<String, CliError> {
         })
 }
 
+/// The run a spec names: a run id, a `runs:/` URI, or a registered version's `models:/` URI
+/// (the run that produced it), so `runs compare models:/m@champion models:/m@staging` works.
+pub fn find_run(store: &Store, spec: &str) -> Result<store::RunHandle, CliError> {
+    if spec.starts_with("models:/") {
+        let v = store.resolve_version(&store::ModelUri::parse(spec)?)?;
+        let Some(run) = v.run_id else {
+            return Err(CliError::failure(format!(
+                "{spec} (version {} of '{}') was not made by a run, so it has no tracking data",
+                v.version, v.name
+            )));
+        };
+        return Ok(store.find_run(&run)?);
+    }
+    Ok(store.find_run(&store::RunRef::parse(spec)?.run_id)?)
+}
+
 /// Parses `key=value`.
 pub fn parse_key_value(s: &str) -> Result<(String, String), String> {
     s.split_once('=')

@@ -258,7 +258,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         Cmd::Download { uri, dest } => {
             let store = ctx.existing_store()?;
             let dest = std::env::current_dir()?.join(dest);
-            let out = store.download_model(&uri, &dest)?;
+            let out = store.download_model(&uri, None, &dest)?;
             output::print(&format!("{}\n", out.display()))?;
         }
         Cmd::SetDescription {

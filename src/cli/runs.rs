@@ -195,7 +195,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         Cmd::Diff { a, b, format } => {
             let store = ctx.existing_store()?;
             let load = |spec: &str| -> Result<(Run, Vec<ArtifactEntry>), CliError> {
-                let h = store.find_run(&RunRef::parse(spec)?.run_id)?;
+                let h = super::find_run(&store, spec)?;
                 let files = store.list_artifacts(&h, None).unwrap_or_else(|e| {
                     eprintln!("warning: {e}");
                     Vec::new()

@@ -621,7 +621,7 @@ impl Store {
         self.model_version(name, version)?;
         let mut archived = Vec::new();
         if archive_existing {
-            for other in self.model_versions(name)? {
+            for other in self.model_versions(name)?.into_iter().rev() {
                 if other.version != version && other.current_stage == stage {
                     self.rewrite_version(name, other.version, |m| {
                         m.insert(
@@ -800,8 +800,21 @@ impl Store {
 impl Store {
     /// Copies a model's files into `dest`: a folder's contents, or a single file by its name.
     /// Returns what was written (the folder, or the file).
-    pub fn download_model(&self, uri: &str, dest: &Path) -> Result<PathBuf> {
-        let files = self.model_files(uri)?;
+    /// With `sub`, only that file or folder inside the model (a folder keeps its path).
+    pub fn download_model(&self, uri: &str, sub: Option<&str>, dest: &Path) -> Result<PathBuf> {
+        let mut files = self.model_files(uri)?;
+        let mut dest = dest.to_path_buf();
+        if let Some(sub) = sub.map(|s| s.trim_matches('/')).filter(|s| !s.is_empty()) {
+            super::artifact::validate_artifact_path(sub)?;
+            files = files.join(sub);
+            if !files.exists() {
+                return Err(Error::NotFound(format!("{uri} has no file '{sub}'")));
+            }
+            if files.is_dir() {
+                dest = dest.join(sub);
+            }
+        }
+        let dest = dest.as_path();
         if files.is_file() {
             fs::create_dir_all(dest)?;
             let out = dest.join(files.file_name().unwrap_or_default());
