@@ -244,6 +244,9 @@ _mlt() {
             mlt__subcmd__help__subcmd__models,download)
                 cmd="mlt__subcmd__help__subcmd__models__subcmd__download"
                 ;;
+            mlt__subcmd__help__subcmd__models,get-alias)
+                cmd="mlt__subcmd__help__subcmd__models__subcmd__get__subcmd__alias"
+                ;;
             mlt__subcmd__help__subcmd__models,list)
                 cmd="mlt__subcmd__help__subcmd__models__subcmd__list"
                 ;;
@@ -385,6 +388,9 @@ _mlt() {
             mlt__subcmd__models,download)
                 cmd="mlt__subcmd__models__subcmd__download"
                 ;;
+            mlt__subcmd__models,get-alias)
+                cmd="mlt__subcmd__models__subcmd__get__subcmd__alias"
+                ;;
             mlt__subcmd__models,help)
                 cmd="mlt__subcmd__models__subcmd__help"
                 ;;
@@ -441,6 +447,9 @@ _mlt() {
                 ;;
             mlt__subcmd__models__subcmd__help,download)
                 cmd="mlt__subcmd__models__subcmd__help__subcmd__download"
+                ;;
+            mlt__subcmd__models__subcmd__help,get-alias)
+                cmd="mlt__subcmd__models__subcmd__help__subcmd__get__subcmd__alias"
                 ;;
             mlt__subcmd__models__subcmd__help,help)
                 cmd="mlt__subcmd__models__subcmd__help__subcmd__help"
@@ -1519,7 +1528,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__help__subcmd__models)
-            opts="register create list show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename"
+            opts="register create list show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1617,6 +1626,20 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__help__subcmd__models__subcmd__download)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__help__subcmd__models__subcmd__get__subcmd__alias)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2347,7 +2370,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models)
-            opts="-h -V --store --help --version register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help"
+            opts="-h -V --store --help --version register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2530,8 +2553,26 @@ _mlt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mlt__subcmd__models__subcmd__get__subcmd__alias)
+            opts="-h -V --store --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mlt__subcmd__models__subcmd__help)
-            opts="register create list show version resolve download set-description delete-description set-tag delete-tag set-alias delete-alias stage delete-version delete rename help"
+            opts="register create list show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2629,6 +2670,20 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__help__subcmd__download)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__models__subcmd__help__subcmd__get__subcmd__alias)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -123,6 +123,8 @@ pub enum Cmd {
         #[arg(id = "number", value_name = "VERSION")]
         version: i64,
     },
+    /// Print the version an alias points at
+    GetAlias { name: String, alias: String },
     /// Delete an alias
     DeleteAlias { name: String, alias: String },
     /// Move a version to a legacy stage: None, Staging, Production or Archived
@@ -311,6 +313,12 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                 Some(_) => eprintln!("{name}@{alias} already points at version {version}"),
                 None => eprintln!("Set {name}@{alias} to version {version}"),
             }
+        }
+        Cmd::GetAlias { name, alias } => {
+            let v = ctx
+                .existing_store()?
+                .resolve_version(&ModelUri::Alias(name, alias))?;
+            output::print(&format!("{}\n", v.version))?;
         }
         Cmd::DeleteAlias { name, alias } => {
             let v = ctx.existing_store()?.delete_alias(&name, &alias)?;

@@ -334,3 +334,58 @@ fn compare_the_runs_behind_two_aliases() {
     let err = env.fails(&["runs", "compare", "models:/clf/1", "models:/clf/3"], 1);
     assert_snapshot!(err, @"error: models:/clf/3 (version 3 of 'clf') was not made by a run, so it has no tracking data");
 }
+
+/// The README's promotion and rollback flow, in a store committed to git: each alias move is a
+/// one-line change.
+#[test]
+fn promotion_and_rollback_are_small_git_diffs() {
+    let (env, run) = store();
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .args(args)
+            .current_dir(env.root())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@t")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@t")
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let source = format!("runs:/{run}/model");
+    env.ok(&["models", "register", &source, "classifier"]);
+    env.ok(&["models", "set-alias", "classifier", "champion", "1"]);
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "v1 is champion"]);
+    let v = env.ok(&["models", "register", &source, "classifier"]);
+    env.ok(&["models", "set-alias", "classifier", "staging", &v]);
+    let o = env.run(&[
+        "runs",
+        "compare",
+        "models:/classifier@champion",
+        "models:/classifier@staging",
+        "--fail-if",
+        "metrics.acc < base - 0.01",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let prev = env.ok(&["models", "get-alias", "classifier", "champion"]);
+    assert_eq!(prev, "1");
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "v2 registered"]);
+    env.ok(&["models", "set-alias", "classifier", "champion", &v]);
+    // (The model's last_updated_timestamp changes too, in real use; the clock is fixed here.)
+    assert_snapshot!(git(&["diff", "--numstat"]), @"1	1	registry/models/classifier/aliases/champion");
+    git(&["commit", "-qam", "promote"]);
+    env.ok(&["models", "set-alias", "classifier", "champion", &prev]);
+    assert_eq!(
+        env.ok(&["models", "get-alias", "classifier", "champion"]),
+        "1"
+    );
+    assert_eq!(git(&["diff", "--numstat"]).lines().count(), 1);
+}
