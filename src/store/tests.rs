@@ -191,3 +191,59 @@ fn reading_only_some_keys() {
     assert!(run.tags.is_empty());
     assert_eq!(s.read_run(&h).unwrap().metrics.len(), 2);
 }
+
+#[test]
+fn registry_versions_aliases_stages_and_rename() {
+    use crate::model::Stage;
+    let (t, s) = store();
+    let model = t.path().join("model");
+    std::fs::create_dir_all(&model).unwrap();
+    std::fs::write(model.join("MLmodel"), "flavors: {}\n").unwrap();
+    let new = || NewVersion {
+        copy_from: Some(model.clone()),
+        ..Default::default()
+    };
+    assert_eq!(s.create_model_version("m", new()).unwrap().version, 1);
+    let v2 = s.create_model_version("m", new()).unwrap();
+    assert_eq!(v2.version, 2);
+    assert_eq!(
+        v2.storage_location.as_deref(),
+        Some("registry/models/m/version-2/artifacts")
+    );
+    assert_eq!(s.set_alias("m", "champion", 1).unwrap(), None);
+    assert_eq!(s.set_alias("m", "champion", 2).unwrap(), Some(1));
+    assert_eq!(s.model_version("m", 2).unwrap().aliases, vec!["champion"]);
+    assert!(s.set_alias("m", "latest", 1).is_err());
+    assert!(s.set_alias("m", "x", 3).is_err());
+
+    s.transition_stage("m", 1, Stage::Production, false).unwrap();
+    let archived = s.transition_stage("m", 2, Stage::Production, true).unwrap();
+    assert_eq!(archived, vec![1]);
+    assert_eq!(s.model_version("m", 1).unwrap().current_stage, Stage::Archived);
+    let prod = s
+        .resolve_version(&ModelUri::parse("models:/m/production").unwrap())
+        .unwrap();
+    assert_eq!(prod.version, 2);
+
+    // Deleting 2 drops its alias; the number is not reused.
+    assert_eq!(s.delete_model_version("m", 2).unwrap(), vec!["champion"]);
+    assert!(s.model_version("m", 2).is_err());
+    assert_eq!(s.create_model_version("m", new()).unwrap().version, 3);
+    let latest = s
+        .resolve_version(&ModelUri::parse("models:/m/latest").unwrap())
+        .unwrap();
+    assert_eq!(latest.version, 3);
+
+    s.set_model_tag("m", "team", "cv").unwrap();
+    s.set_alias("m", "best", 3).unwrap();
+    let renamed = s.rename_registered_model("m", "n").unwrap();
+    assert_eq!(renamed.tags.get("team").map(String::as_str), Some("cv"));
+    assert_eq!(renamed.aliases.get("best"), Some(&3));
+    assert!(s.registered_model("m").is_err());
+    let files = s.model_files("models:/n@best").unwrap();
+    assert_eq!(files, t.path().join("registry/models/n/version-3/artifacts"));
+    assert!(files.join("MLmodel").is_file());
+    // Nothing is left behind in the scratch space.
+    let tmp = t.path().join(".mlt/tmp");
+    assert_eq!(std::fs::read_dir(tmp).unwrap().count(), 0);
+}
