@@ -1026,12 +1026,24 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__list)
-            opts="-f -h -V --view --format --store --help --version"
+            opts="-f -h -V --filter --order-by --max-results --view --format --store --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --order-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-results)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --view)
                     COMPREPLY=($(compgen -W "active deleted all" -- "${cur}"))
                     return 0

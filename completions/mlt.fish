@@ -44,8 +44,8 @@ complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "create" -d 'Create an experiment and print its id'
-complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "list" -d 'List experiments'
-complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "ls" -d 'List experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "list" -d 'List experiments, newest first; filter and order them as MLflow\'s search_experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "ls" -d 'List experiments, newest first; filter and order them as MLflow\'s search_experiments'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "show" -d 'Show one experiment (by id or name)'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "rename" -d 'Rename an experiment'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "delete" -d 'Delete an experiment (moved to mlruns/.trash/, restorable)'
@@ -58,7 +58,10 @@ complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_sub
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from create" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
-complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l view -d 'Which experiments to show' -r -f -a "active\t''
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l filter -d 'e.g. "name LIKE \'cv-%\' and tags.team = \'vision\'" (default: every experiment)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l order-by -d 'name, experiment_id, creation_time or last_update_time, e.g. "name" or "last_update_time DESC"; repeatable, first is most significant' -r
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l max-results -d 'At most this many experiments [default: all]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l view -d 'Which experiments to search (the filter applies to these)' -r -f -a "active\t''
 deleted\t''
 all\t''"
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
@@ -68,7 +71,10 @@ md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l view -d 'Which experiments to show' -r -f -a "active\t''
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l filter -d 'e.g. "name LIKE \'cv-%\' and tags.team = \'vision\'" (default: every experiment)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l order-by -d 'name, experiment_id, creation_time or last_update_time, e.g. "name" or "last_update_time DESC"; repeatable, first is most significant' -r
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l max-results -d 'At most this many experiments [default: all]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l view -d 'Which experiments to search (the filter applies to these)' -r -f -a "active\t''
 deleted\t''
 all\t''"
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
@@ -101,7 +107,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_sub
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete-tag" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete-tag" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an experiment and print its id'
-complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "list" -d 'List experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "list" -d 'List experiments, newest first; filter and order them as MLflow\'s search_experiments'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one experiment (by id or name)'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Rename an experiment'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an experiment (moved to mlruns/.trash/, restorable)'
@@ -113,8 +119,8 @@ complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcomm
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "create" -d 'Create an experiment and print its id'
-complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "list" -d 'List experiments'
-complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "ls" -d 'List experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "list" -d 'List experiments, newest first; filter and order them as MLflow\'s search_experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "ls" -d 'List experiments, newest first; filter and order them as MLflow\'s search_experiments'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "show" -d 'Show one experiment (by id or name)'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "rename" -d 'Rename an experiment'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "delete" -d 'Delete an experiment (moved to mlruns/.trash/, restorable)'
@@ -127,7 +133,10 @@ complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from create" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
-complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l view -d 'Which experiments to show' -r -f -a "active\t''
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l filter -d 'e.g. "name LIKE \'cv-%\' and tags.team = \'vision\'" (default: every experiment)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l order-by -d 'name, experiment_id, creation_time or last_update_time, e.g. "name" or "last_update_time DESC"; repeatable, first is most significant' -r
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l max-results -d 'At most this many experiments [default: all]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l view -d 'Which experiments to search (the filter applies to these)' -r -f -a "active\t''
 deleted\t''
 all\t''"
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
@@ -137,7 +146,10 @@ md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l view -d 'Which experiments to show' -r -f -a "active\t''
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l filter -d 'e.g. "name LIKE \'cv-%\' and tags.team = \'vision\'" (default: every experiment)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l order-by -d 'name, experiment_id, creation_time or last_update_time, e.g. "name" or "last_update_time DESC"; repeatable, first is most significant' -r
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l max-results -d 'At most this many experiments [default: all]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l view -d 'Which experiments to search (the filter applies to these)' -r -f -a "active\t''
 deleted\t''
 all\t''"
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
@@ -170,7 +182,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete-tag" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete-tag" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an experiment and print its id'
-complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "list" -d 'List experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "list" -d 'List experiments, newest first; filter and order them as MLflow\'s search_experiments'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one experiment (by id or name)'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Rename an experiment'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an experiment (moved to mlruns/.trash/, restorable)'
@@ -548,7 +560,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcom
 complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "completions" -d 'Print a shell completion script'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "create" -d 'Create an experiment and print its id'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "list" -d 'List experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "list" -d 'List experiments, newest first; filter and order them as MLflow\'s search_experiments'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "show" -d 'Show one experiment (by id or name)'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "rename" -d 'Rename an experiment'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "delete" -d 'Delete an experiment (moved to mlruns/.trash/, restorable)'

@@ -1,6 +1,7 @@
 //! `mlt runs compare`: runs side by side, best values marked, sparklines, and CI gates.
 
-use super::runs::{bad_expression, select_runs};
+use super::bad_expression;
+use super::runs::select_runs;
 use super::{CliError, CmdResult, Ctx};
 use crate::compare::{self, Comparison};
 use crate::gate::{Gate, Verdict};

@@ -1,6 +1,7 @@
-use super::{CmdResult, Ctx, parse_key_value};
+use super::{CmdResult, Ctx, bad_expression, parse_key_value};
 use crate::model::{Experiment, View};
 use crate::output::{self, Format, Listing, json};
+use crate::search::{self, Entity, Identifier};
 use clap::Subcommand;
 
 #[derive(Subcommand, Debug)]
@@ -16,10 +17,20 @@ pub enum Cmd {
         #[arg(long = "tag", short = 't', value_name = "KEY=VALUE", value_parser = parse_key_value)]
         tags: Vec<(String, String)>,
     },
-    /// List experiments
+    /// List experiments, newest first; filter and order them as MLflow's search_experiments
     #[command(visible_alias = "ls")]
     List {
-        /// Which experiments to show
+        /// e.g. "name LIKE 'cv-%' and tags.team = 'vision'" (default: every experiment)
+        #[arg(long, value_name = "EXPR")]
+        filter: Option<String>,
+        /// name, experiment_id, creation_time or last_update_time, e.g. "name" or
+        /// "last_update_time DESC"; repeatable, first is most significant
+        #[arg(long = "order-by", value_name = "KEY [ASC|DESC]")]
+        order_by: Vec<String>,
+        /// At most this many experiments [default: all]
+        #[arg(long, value_name = "N")]
+        max_results: Option<usize>,
+        /// Which experiments to search (the filter applies to these)
         #[arg(long, value_enum, default_value_t)]
         view: View,
         #[arg(long, short, value_enum, default_value_t)]
@@ -61,12 +72,36 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let e = store.create_experiment(&name, artifact_location.as_deref(), &tags)?;
             output::print(&format!("{}\n", e.experiment_id))?;
         }
-        Cmd::List { view, format } => {
+        Cmd::List {
+            filter,
+            order_by,
+            max_results,
+            view,
+            format,
+        } => {
+            let text = filter.as_deref().unwrap_or("");
+            let expr = search::parse_experiment_filter(text)
+                .map_err(|e| bad_expression("filter", text, &e))?;
+            let orders = order_by
+                .iter()
+                .map(|o| {
+                    search::parse_experiment_order_by(o)
+                        .map_err(|e| bad_expression("--order-by", o, &e))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             let store = ctx.existing_store()?;
-            let exps = store.list_experiments(view)?;
+            // As MLflow's file store: the view picks the experiments, then the filter, the
+            // order and the limit apply.
+            let mut exps = store.list_experiments(view)?;
+            if let Some(x) = &expr {
+                exps.retain(|e| search::matches_experiment(x, e));
+            }
+            search::sort_experiments(&mut exps, &orders);
+            exps.truncate(max_results.unwrap_or(usize::MAX));
+            let columns = named_columns(expr.as_ref(), &orders);
             let text = output::render(
                 format,
-                || listing(&exps, view),
+                || listing(&exps, view, &columns),
                 || serde_json::json!({"experiments": exps.iter().map(json::experiment).collect::<Vec<_>>()}),
             );
             output::print(&text)?;
@@ -112,22 +147,63 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
     Ok(())
 }
 
-fn listing(exps: &[Experiment], view: View) -> Listing {
-    let mut headers = vec!["id", "name", "created", "artifact location"];
-    if view != View::Active {
-        headers.insert(2, "stage");
+/// What the listing shows beyond its usual columns: the tags the filter names, and the last
+/// update time when the filter or the order names it.
+struct Columns {
+    updated: bool,
+    tags: Vec<String>,
+}
+
+fn named_columns(expr: Option<&search::Expr>, orders: &[search::OrderBy]) -> Columns {
+    let named: Vec<&Identifier> = expr
+        .map(|e| e.identifiers())
+        .unwrap_or_default()
+        .into_iter()
+        .chain(orders.iter().map(|o| &o.ident))
+        .collect();
+    let mut tags: Vec<String> = Vec::new();
+    for i in &named {
+        if i.entity == Entity::Tag && !tags.contains(&i.key) {
+            tags.push(i.key.clone());
+        }
     }
+    Columns {
+        updated: named
+            .iter()
+            .any(|i| i.entity == Entity::Attribute && i.key == "last_update_time"),
+        tags,
+    }
+}
+
+fn listing(exps: &[Experiment], view: View, columns: &Columns) -> Listing {
+    let mut headers: Vec<String> = vec!["id".into(), "name".into()];
+    if view != View::Active {
+        headers.push("stage".into());
+    }
+    headers.push("created".into());
+    if columns.updated {
+        headers.push("updated".into());
+    }
+    headers.push("artifact location".into());
+    headers.extend(columns.tags.iter().map(|k| format!("tags.{k}")));
+    let time = |t: Option<i64>| t.map(output::time).unwrap_or_default();
     let mut l = Listing::new(headers);
     for e in exps {
-        let mut row = vec![
-            e.experiment_id.clone(),
-            e.name.clone(),
-            e.creation_time.map(output::time).unwrap_or_default(),
-            e.artifact_location.clone(),
-        ];
+        let mut row = vec![e.experiment_id.clone(), e.name.clone()];
         if view != View::Active {
-            row.insert(2, e.lifecycle_stage.as_str().to_string());
+            row.push(e.lifecycle_stage.as_str().to_string());
         }
+        row.push(time(e.creation_time));
+        if columns.updated {
+            row.push(time(e.last_update_time));
+        }
+        row.push(e.artifact_location.clone());
+        row.extend(
+            columns
+                .tags
+                .iter()
+                .map(|k| e.tags.get(k).cloned().unwrap_or_default()),
+        );
         l.row(row);
     }
     l

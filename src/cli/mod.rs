@@ -161,6 +161,18 @@ pub fn find_run(store: &Store, spec: &str) -> Result<store::RunHandle, CliError>
     Ok(store.find_run(&store::RunRef::parse(spec)?.run_id)?)
 }
 
+/// A filter or order-by error: what is wrong, at which column, with a caret under it.
+pub fn bad_expression(what: &str, text: &str, e: &crate::search::ParseError) -> CliError {
+    CliError::usage(format!(
+        "invalid {what} at column {}: {}",
+        e.column, e.message
+    ))
+    .hint(format!(
+        "\n  {text}\n  {}^",
+        " ".repeat(e.column.saturating_sub(1))
+    ))
+}
+
 /// Parses `key=value`.
 pub fn parse_key_value(s: &str) -> Result<(String, String), String> {
     s.split_once('=')

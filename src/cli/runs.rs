@@ -1,4 +1,4 @@
-use super::{CliError, CmdResult, Ctx, parse_key_value, run_id};
+use super::{CliError, CmdResult, Ctx, bad_expression, parse_key_value, run_id};
 use crate::compare::{self, RunDiff};
 use crate::context;
 use crate::env;
@@ -388,44 +388,20 @@ pub(super) fn select_runs(
     Ok(Selection { runs, columns })
 }
 
-/// A filter or order-by error: what is wrong, at which column, with a caret under it.
-pub(super) fn bad_expression(what: &str, text: &str, e: &search::ParseError) -> CliError {
-    CliError::usage(format!(
-        "invalid {what} at column {}: {}",
-        e.column, e.message
-    ))
-    .hint(format!(
-        "\n  {text}\n  {}^",
-        " ".repeat(e.column.saturating_sub(1))
-    ))
-}
-
 /// The metrics, params and tags a filter or order-by names, in order, once each.
 fn referenced_columns(
     expr: Option<&search::Expr>,
     orders: &[search::OrderBy],
 ) -> Vec<search::Identifier> {
-    fn walk(e: &search::Expr, out: &mut Vec<search::Identifier>) {
-        match e {
-            search::Expr::Cmp { ident, .. } => {
-                if ident.entity != search::Entity::Attribute && !out.contains(ident) {
-                    out.push(ident.clone());
-                }
-            }
-            search::Expr::And(a, b) | search::Expr::Or(a, b) => {
-                walk(a, out);
-                walk(b, out);
-            }
-            search::Expr::Not(a) => walk(a, out),
-        }
-    }
-    let mut out = Vec::new();
-    if let Some(e) = expr {
-        walk(e, &mut out);
-    }
-    for o in orders {
-        if o.ident.entity != search::Entity::Attribute && !out.contains(&o.ident) {
-            out.push(o.ident.clone());
+    let named = expr
+        .map(|e| e.identifiers())
+        .unwrap_or_default()
+        .into_iter()
+        .chain(orders.iter().map(|o| &o.ident));
+    let mut out: Vec<search::Identifier> = Vec::new();
+    for ident in named {
+        if ident.entity != search::Entity::Attribute && !out.contains(ident) {
+            out.push(ident.clone());
         }
     }
     out

@@ -1,8 +1,9 @@
-//! Evaluating filters on runs, and ordering runs, with MLflow's meaning: a metric is its latest
-//! value, a missing key matches nothing (but `IS NULL`), and missing or NaN values sort last.
+//! Evaluating filters on runs and experiments, and ordering them, with MLflow's meaning: a
+//! metric is its latest value, a missing key matches nothing (but `IS NULL`), and missing or
+//! NaN values sort last.
 
 use super::parse::{Entity, Expr, Identifier, Op, OrderBy, Value};
-use crate::model::Run;
+use crate::model::{Experiment, Run};
 use std::cmp::Ordering;
 
 enum Field<'a> {
@@ -99,6 +100,11 @@ fn eval_cmp(run: &Run, ident: &Identifier, op: Op, value: &Value) -> bool {
         Op::IsNotNull => return !matches!(f, Field::Missing),
         _ => {}
     }
+    eval_field(f, op, value)
+}
+
+/// One comparison of a present or missing field with a value (not `IS [NOT] NULL`).
+fn eval_field(f: Field, op: Op, value: &Value) -> bool {
     match (f, value) {
         (Field::Missing, _) => false,
         (Field::Num(x), Value::Number(y)) => compare(op, x.partial_cmp(y)),
@@ -139,6 +145,90 @@ pub fn matches(expr: &Expr, run: &Run) -> bool {
         Expr::And(a, b) => matches(a, run) && matches(b, run),
         Expr::Or(a, b) => matches(a, run) || matches(b, run),
         Expr::Not(e) => !matches(e, run),
+    }
+}
+
+/// An experiment's column: `name`, `experiment_id`, `creation_time`, `last_update_time` or a tag.
+/// The times are missing in experiments written by old MLflow versions.
+fn experiment_field<'a>(e: &'a Experiment, ident: &Identifier) -> Field<'a> {
+    let time = |t: Option<i64>| t.map_or(Field::Missing, |t| Field::Num(t as f64));
+    match ident.entity {
+        Entity::Tag => e
+            .tags
+            .get(&ident.key)
+            .map_or(Field::Missing, |v| Field::Text(v)),
+        Entity::Attribute => match ident.key.as_str() {
+            "name" => Field::Text(&e.name),
+            "experiment_id" => Field::Text(&e.experiment_id),
+            "creation_time" => time(e.creation_time),
+            "last_update_time" => time(e.last_update_time),
+            _ => Field::Missing,
+        },
+        Entity::Metric | Entity::Param => Field::Missing,
+    }
+}
+
+/// Whether an experiment matches a filter from `parse_experiment_filter`, as in MLflow's
+/// `SearchExperimentsUtils._does_experiment_match_clause`: a missing tag matches only
+/// `IS NULL`. A missing time is Python's `None` there, which only `!=` matches (`<` and `>`
+/// raise a TypeError in MLflow; here they do not match).
+pub fn matches_experiment(expr: &Expr, e: &Experiment) -> bool {
+    match expr {
+        Expr::Cmp { ident, op, value } => {
+            let f = experiment_field(e, ident);
+            match op {
+                Op::IsNull => matches!(f, Field::Missing),
+                Op::IsNotNull => !matches!(f, Field::Missing),
+                Op::Ne if ident.entity == Entity::Attribute && matches!(f, Field::Missing) => true,
+                _ => eval_field(f, *op, value),
+            }
+        }
+        Expr::And(a, b) => matches_experiment(a, e) && matches_experiment(b, e),
+        Expr::Or(a, b) => matches_experiment(a, e) || matches_experiment(b, e),
+        Expr::Not(x) => !matches_experiment(x, e),
+    }
+}
+
+/// Sorts experiments as MLflow's file store does (`SearchExperimentsUtils.sort`). Without
+/// clauses: `creation_time DESC, experiment_id ASC`. With clauses: those, then
+/// `experiment_id DESC` as the tie-breaker unless a clause names `experiment_id`. Ids and
+/// names compare as text (`"10" < "9"`), and a missing time sorts last in either direction.
+pub fn sort_experiments(exps: &mut [Experiment], order_by: &[OrderBy]) {
+    let mut keys: Vec<(&str, bool)> = order_by
+        .iter()
+        .map(|o| (o.ident.key.as_str(), o.ascending))
+        .collect();
+    if keys.is_empty() {
+        keys = vec![("creation_time", false), ("experiment_id", true)];
+    } else if !keys.iter().any(|(k, _)| *k == "experiment_id") {
+        keys.push(("experiment_id", false));
+    }
+    exps.sort_by(|a, b| {
+        for &(key, ascending) in &keys {
+            let ord = match key {
+                "name" => missing_last(Some(&a.name), Some(&b.name), ascending),
+                "experiment_id" => {
+                    missing_last(Some(&a.experiment_id), Some(&b.experiment_id), ascending)
+                }
+                "creation_time" => missing_last(a.creation_time, b.creation_time, ascending),
+                _ => missing_last(a.last_update_time, b.last_update_time, ascending),
+            };
+            if ord != Ordering::Equal {
+                return ord;
+            }
+        }
+        Ordering::Equal
+    });
+}
+
+/// MLflow's `_Sorter`: `None` is greater than everything in either direction.
+fn missing_last<T: Ord>(a: Option<T>, b: Option<T>, ascending: bool) -> Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) if ascending => x.cmp(&y),
+        (Some(x), Some(y)) => y.cmp(&x),
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
     }
 }
 
@@ -242,6 +332,123 @@ mod tests {
             ["b", "c"]
         );
         assert_eq!(ids(&runs, "`Run Name` LIKE '%-b'"), ["b"]);
+    }
+
+    fn exp(id: &str, name: &str, created: Option<i64>, tags: &[(&str, &str)]) -> Experiment {
+        Experiment {
+            experiment_id: id.into(),
+            name: name.into(),
+            artifact_location: format!("mlruns/{id}"),
+            lifecycle_stage: crate::model::Lifecycle::Active,
+            creation_time: created,
+            last_update_time: created.map(|t| t + 100),
+            tags: tags
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    fn experiments() -> Vec<Experiment> {
+        vec![
+            exp("0", "Default", Some(10), &[]),
+            exp(
+                "1",
+                "cv-resnet",
+                Some(20),
+                &[("team", "vision"), ("gpu", "a100")],
+            ),
+            exp("2", "CV-vit", Some(30), &[("team", "Vision")]),
+            exp("3", "nlp", None, &[("team", "text")]),
+        ]
+    }
+
+    fn exp_ids(exps: &[Experiment], filter: &str) -> Vec<String> {
+        let e = super::super::parse_experiment_filter(filter)
+            .unwrap()
+            .unwrap();
+        exps.iter()
+            .filter(|x| matches_experiment(&e, x))
+            .map(|x| x.experiment_id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn experiment_filters() {
+        let exps = experiments();
+        let none: Vec<&str> = Vec::new();
+        for (filter, want) in [
+            ("name = 'nlp'", vec!["3"]),
+            ("name != 'nlp'", vec!["0", "1", "2"]),
+            ("name LIKE 'cv-%'", vec!["1"]),
+            ("name ILIKE 'cv-%'", vec!["1", "2"]),
+            ("name LIKE '_lp'", vec!["3"]),
+            ("name LIKE 'CV.vit'", none.clone()),
+            ("attribute.name = 'Default'", vec!["0"]),
+            ("experiment_id = '2'", vec!["2"]),
+            ("experiment_id != '2'", vec!["0", "1", "3"]),
+            ("experiment_id LIKE '%'", vec!["0", "1", "2", "3"]),
+            ("experiment_id ILIKE '1'", vec!["1"]),
+            ("experiment_id IN ('0', '3', '9')", vec!["0", "3"]),
+            ("experiment_id NOT IN ('0', '3')", vec!["1", "2"]),
+            ("creation_time = 20", vec!["1"]),
+            ("creation_time > 10", vec!["1", "2"]),
+            ("creation_time >= 10", vec!["0", "1", "2"]),
+            ("creation_time < 20.5", vec!["0", "1"]),
+            ("creation_time <= 20", vec!["0", "1"]),
+            // A missing time is None in MLflow: only != holds.
+            ("creation_time != 20", vec!["0", "2", "3"]),
+            ("last_update_time = 130", vec!["2"]),
+            ("last_update_time > 115", vec!["1", "2"]),
+            ("tags.team = 'vision'", vec!["1"]),
+            ("tags.team != 'vision'", vec!["2", "3"]),
+            ("tags.team LIKE 'V%'", vec!["2"]),
+            ("tags.team ILIKE 'v%'", vec!["1", "2"]),
+            ("tags.gpu IS NULL", vec!["0", "2", "3"]),
+            ("tags.gpu IS NOT NULL", vec!["1"]),
+            ("tags.nope = 'x'", none.clone()),
+            ("tags.nope != 'x'", none.clone()),
+            // mlt's extensions.
+            ("name = 'nlp' or tags.team = 'vision'", vec!["1", "3"]),
+            ("not tags.team ILIKE 'vision'", vec!["0", "3"]),
+            (
+                "(name LIKE 'cv%' or name = 'nlp') and not creation_time < 25",
+                vec!["3"],
+            ),
+        ] {
+            assert_eq!(exp_ids(&exps, filter), want, "{filter}");
+        }
+    }
+
+    fn sorted(order: &[&str]) -> Vec<String> {
+        let mut exps = experiments();
+        exps.push(exp("10", "nlp-2", Some(30), &[]));
+        let clauses: Vec<OrderBy> = order
+            .iter()
+            .map(|o| super::super::parse_experiment_order_by(o).unwrap())
+            .collect();
+        sort_experiments(&mut exps, &clauses);
+        exps.into_iter().map(|e| e.experiment_id).collect()
+    }
+
+    #[test]
+    fn experiment_ordering() {
+        // MLflow's default: newest first, then the id as text; a missing time is last.
+        assert_eq!(sorted(&[]), ["10", "2", "1", "0", "3"]);
+        // With clauses, ties go by id descending (MLflow's tie-breaker).
+        assert_eq!(sorted(&["creation_time"]), ["0", "1", "2", "10", "3"]);
+        assert_eq!(sorted(&["creation_time DESC"]), ["2", "10", "1", "0", "3"]);
+        assert_eq!(
+            sorted(&["creation_time DESC", "experiment_id"]),
+            ["10", "2", "1", "0", "3"]
+        );
+        assert_eq!(sorted(&["name"]), ["2", "0", "1", "3", "10"]);
+        assert_eq!(sorted(&["name DESC"]), ["10", "3", "1", "0", "2"]);
+        assert_eq!(sorted(&["experiment_id DESC"]), ["3", "2", "10", "1", "0"]);
+        assert_eq!(
+            sorted(&["last_update_time DESC", "name"]),
+            ["2", "10", "1", "0", "3"]
+        );
     }
 
     #[test]

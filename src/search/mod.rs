@@ -1,5 +1,6 @@
-//! The run filter language: MLflow's `search_runs` filters (`metrics.acc > 0.9 and
-//! params.lr = '0.01'`), plus `OR`, `NOT` and parentheses, and `ORDER BY` clauses.
+//! The filter language: MLflow's `search_runs` filters (`metrics.acc > 0.9 and
+//! params.lr = '0.01'`) and `search_experiments` filters (`name LIKE 'cv-%' and
+//! tags.team = 'vision'`), plus `OR`, `NOT` and parentheses, and `ORDER BY` clauses.
 //!
 //! Parsing is separate from evaluation so a bad filter is reported (with its column) before
 //! any run is read.
@@ -7,7 +8,8 @@
 mod eval;
 mod parse;
 
-pub use eval::{matches, sort_runs};
+pub use eval::{matches, matches_experiment, sort_experiments, sort_runs};
 pub use parse::{
-    Entity, Expr, Identifier, Op, OrderBy, ParseError, Value, parse_filter, parse_order_by,
+    Entity, Expr, Identifier, Op, OrderBy, ParseError, Value, parse_experiment_filter,
+    parse_experiment_order_by, parse_filter, parse_order_by,
 };

@@ -1,4 +1,9 @@
 //! Lexer and recursive-descent parser for filters and order-by clauses.
+//!
+//! One lexer and one grammar (comparisons joined by AND, OR, NOT and parentheses) serve two
+//! subjects with different columns: runs (MLflow's `search_runs`) and experiments (MLflow's
+//! `search_experiments`). What a column is, and which comparisons it takes, depends on the
+//! subject; a wrong one is an error at its column, like any syntax error.
 
 use std::fmt;
 
@@ -54,6 +59,13 @@ pub enum Value {
     None,
 }
 
+/// What a filter or an order-by searches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Subject {
+    Runs,
+    Experiments,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expr {
     Cmp {
@@ -64,6 +76,29 @@ pub enum Expr {
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     Not(Box<Expr>),
+}
+
+impl Expr {
+    /// The columns a filter names, in order, once each.
+    pub fn identifiers(&self) -> Vec<&Identifier> {
+        fn walk<'a>(e: &'a Expr, out: &mut Vec<&'a Identifier>) {
+            match e {
+                Expr::Cmp { ident, .. } => {
+                    if !out.contains(&ident) {
+                        out.push(ident);
+                    }
+                }
+                Expr::And(a, b) | Expr::Or(a, b) => {
+                    walk(a, out);
+                    walk(b, out);
+                }
+                Expr::Not(a) => walk(a, out),
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &mut out);
+        out
+    }
 }
 
 /// A parse error with the 1-based column it points at.
@@ -220,6 +255,7 @@ fn lex(input: &str) -> Result<Vec<Lexed>, ParseError> {
 }
 
 struct Parser {
+    subject: Subject,
     toks: Vec<Lexed>,
     pos: usize,
     end_col: usize,
@@ -288,33 +324,50 @@ impl Parser {
             Some(Tok::Backticked(w)) | Some(Tok::Quoted(w, '"')) => {
                 return Ok(Identifier {
                     entity: Entity::Attribute,
-                    key: attribute(&w, col)?,
+                    key: self.attribute(&w, col)?,
                 });
             }
             _ => {
                 return err(
                     col,
-                    "expected a column such as metrics.loss, params.lr or status",
+                    match self.subject {
+                        Subject::Runs => {
+                            "expected a column such as metrics.loss, params.lr or status"
+                        }
+                        Subject::Experiments => {
+                            "expected a column such as name, creation_time or tags.team"
+                        }
+                    },
                 );
             }
         };
-        let entity = match first.to_ascii_lowercase().as_str() {
-            "metric" | "metrics" => Some(Entity::Metric),
-            "param" | "params" | "parameter" | "parameters" => Some(Entity::Param),
-            "tag" | "tags" => Some(Entity::Tag),
-            "attribute" | "attributes" | "attr" | "run" => Some(Entity::Attribute),
+        let entity = match (self.subject, first.to_ascii_lowercase().as_str()) {
+            (Subject::Runs, "metric" | "metrics") => Some(Entity::Metric),
+            (Subject::Runs, "param" | "params" | "parameter" | "parameters") => Some(Entity::Param),
+            (_, "tag" | "tags") => Some(Entity::Tag),
+            (Subject::Runs, "attribute" | "attributes" | "attr" | "run") => Some(Entity::Attribute),
+            // MLflow's search_experiments takes `attribute.`; `attributes.` is mlt's, as for runs.
+            (Subject::Experiments, "attribute" | "attributes") => Some(Entity::Attribute),
             _ => None,
         };
         if self.peek() != Some(&Tok::Dot) || entity.is_none() {
             if self.peek() == Some(&Tok::Dot) {
                 return err(
                     col,
-                    format!("unknown entity '{first}' (use metrics, params, tags or attributes)"),
+                    match self.subject {
+                        Subject::Runs => format!(
+                            "unknown entity '{first}' (use metrics, params, tags or attributes)"
+                        ),
+                        Subject::Experiments => format!(
+                            "unknown entity '{first}' (experiments have attributes and tags: \
+                             use name, attribute.name or tags.<key>)"
+                        ),
+                    },
                 );
             }
             return Ok(Identifier {
                 entity: Entity::Attribute,
-                key: attribute(&first, col)?,
+                key: self.attribute(&first, col)?,
             });
         }
         self.pos += 1;
@@ -337,7 +390,7 @@ impl Parser {
         }
         let entity = entity.expect("checked above");
         let key = if entity == Entity::Attribute {
-            attribute(&key, key_col)?
+            self.attribute(&key, key_col)?
         } else {
             key
         };
@@ -374,6 +427,9 @@ impl Parser {
                     }
                     self.pos += 1;
                     let op = if not { Op::IsNotNull } else { Op::IsNull };
+                    if self.subject == Subject::Experiments {
+                        check_experiment(&ident, op, &Value::None, op_col, op_col)?;
+                    }
                     return Ok(Expr::Cmp {
                         ident,
                         op,
@@ -401,8 +457,17 @@ impl Parser {
             (Op::In | Op::NotIn, Some(Tok::LParen)) => {
                 let mut items = Vec::new();
                 loop {
+                    let item_col = self.col();
                     match self.next() {
                         Some(Tok::Quoted(s, _)) => items.push(s),
+                        // An 18-digit experiment id would lose digits as a number.
+                        Some(Tok::Number(_))
+                            if self.subject == Subject::Experiments
+                                && ident.entity == Entity::Attribute
+                                && ident.key == "experiment_id" =>
+                        {
+                            return err(item_col, "quote the ids: ('0', '1')");
+                        }
                         Some(Tok::Number(n)) => items.push(n.to_string()),
                         _ => {
                             return err(
@@ -435,8 +500,19 @@ impl Parser {
             }
             _ => return err(val_col, "expected a value"),
         };
-        check_kinds(&ident, op, &value, val_col)?;
+        match self.subject {
+            Subject::Runs => check_kinds(&ident, op, &value, val_col)?,
+            Subject::Experiments => check_experiment(&ident, op, &value, op_col, val_col)?,
+        }
         Ok(Expr::Cmp { ident, op, value })
+    }
+
+    /// The canonical name of an attribute of the subject.
+    fn attribute(&self, name: &str, col: usize) -> Result<String, ParseError> {
+        match self.subject {
+            Subject::Runs => attribute(name, col),
+            Subject::Experiments => experiment_attribute(name, col),
+        }
     }
 }
 
@@ -458,6 +534,21 @@ fn attribute(name: &str, col: usize) -> Result<String, ParseError> {
         }
     };
     Ok(canonical.to_string())
+}
+
+/// MLflow's searchable experiment attributes (`SearchExperimentsUtils.VALID_SEARCH_ATTRIBUTE_KEYS`,
+/// also its order-by keys). They have no aliases, and are case-sensitive as in MLflow.
+fn experiment_attribute(name: &str, col: usize) -> Result<String, ParseError> {
+    match name {
+        "name" | "experiment_id" | "creation_time" | "last_update_time" => Ok(name.to_string()),
+        _ => err(
+            col,
+            format!(
+                "unknown attribute '{name}' (experiment attributes: name, experiment_id, \
+                 creation_time, last_update_time)"
+            ),
+        ),
+    }
 }
 
 fn is_numeric_attribute(key: &str) -> bool {
@@ -509,13 +600,92 @@ fn check_kinds(ident: &Identifier, op: Op, value: &Value, col: usize) -> Result<
     Ok(())
 }
 
-/// Parses a filter expression. An empty filter is `None` (every run matches).
-pub fn parse_filter(input: &str) -> Result<Option<Expr>, ParseError> {
+/// The comparisons MLflow's `SearchExperimentsUtils` allows:
+///
+/// - `name`: `= != LIKE ILIKE`, with a quoted value;
+/// - `experiment_id`: the same, and `IN`, `NOT IN` with a list of quoted ids
+///   (`LIST_SUPPORTED_KEYS`);
+/// - `creation_time`, `last_update_time`: `= != < <= > >=`, with a number;
+/// - `tags.<key>`: `= != LIKE ILIKE` with a quoted value, and `IS NULL`, `IS NOT NULL`
+///   (`VALID_TAG_COMPARATORS`); attributes take no `IS NULL`.
+///
+/// A wrong comparison points at the operator, a wrong value at the value.
+fn check_experiment(
+    ident: &Identifier,
+    op: Op,
+    value: &Value,
+    op_col: usize,
+    val_col: usize,
+) -> Result<(), ParseError> {
+    let key = &ident.key;
+    match ident.entity {
+        Entity::Tag => {
+            if !matches!(
+                op,
+                Op::Eq | Op::Ne | Op::Like | Op::ILike | Op::IsNull | Op::IsNotNull
+            ) {
+                return err(
+                    op_col,
+                    format!("{ident} is a tag: use =, !=, LIKE, ILIKE, IS NULL or IS NOT NULL"),
+                );
+            }
+            if !matches!(value, Value::Str(_) | Value::None) {
+                return err(val_col, format!("{ident} is a tag: quote the value"));
+            }
+        }
+        _ if matches!(op, Op::IsNull | Op::IsNotNull) => {
+            return err(
+                op_col,
+                format!("IS NULL applies to tags only, not to the attribute {key}"),
+            );
+        }
+        _ if is_numeric_experiment_attribute(key) => {
+            if !matches!(op, Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge) {
+                return err(
+                    op_col,
+                    format!("{key} is a time in milliseconds: use =, !=, <, <=, > or >="),
+                );
+            }
+            if !matches!(value, Value::Number(_)) {
+                return err(
+                    val_col,
+                    format!("{key} is a time in milliseconds: compare it with a number"),
+                );
+            }
+        }
+        _ => {
+            let lists = key == "experiment_id";
+            if matches!(op, Op::In | Op::NotIn) && !lists {
+                return err(op_col, format!("only experiment_id takes IN, not {key}"));
+            }
+            if matches!(op, Op::Lt | Op::Le | Op::Gt | Op::Ge) {
+                return err(
+                    op_col,
+                    format!(
+                        "{key} is text: use =, !=, LIKE, ILIKE{}",
+                        if lists { ", IN or NOT IN" } else { "" }
+                    ),
+                );
+            }
+            if matches!(value, Value::Number(_)) {
+                return err(val_col, format!("{key} is text: quote the value"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_numeric_experiment_attribute(key: &str) -> bool {
+    matches!(key, "creation_time" | "last_update_time")
+}
+
+fn parse(subject: Subject, input: &str) -> Result<Option<Expr>, ParseError> {
     let toks = lex(input)?;
     if toks.is_empty() {
         return Ok(None);
     }
     let mut p = Parser {
+        subject,
         toks,
         pos: 0,
         end_col: input.chars().count() + 1,
@@ -527,15 +697,46 @@ pub fn parse_filter(input: &str) -> Result<Option<Expr>, ParseError> {
     Ok(Some(e))
 }
 
-/// Parses one `ORDER BY` clause: `<identifier> [ASC|DESC]`.
+/// Parses a run filter (MLflow's `search_runs`). An empty filter is `None` (every run matches).
+pub fn parse_filter(input: &str) -> Result<Option<Expr>, ParseError> {
+    parse(Subject::Runs, input)
+}
+
+/// Parses an experiment filter (MLflow's `search_experiments`): the attributes `name`,
+/// `experiment_id`, `creation_time` and `last_update_time`, and `tags.<key>`. An empty filter
+/// is `None` (every experiment matches).
+pub fn parse_experiment_filter(input: &str) -> Result<Option<Expr>, ParseError> {
+    parse(Subject::Experiments, input)
+}
+
+/// Parses one `ORDER BY` clause for runs: `<identifier> [ASC|DESC]`.
 pub fn parse_order_by(input: &str) -> Result<OrderBy, ParseError> {
+    order_by(Subject::Runs, input)
+}
+
+/// Parses one `ORDER BY` clause for experiments: an attribute (`name`, `experiment_id`,
+/// `creation_time`, `last_update_time`) and `ASC` or `DESC`. MLflow cannot order experiments
+/// by tag.
+pub fn parse_experiment_order_by(input: &str) -> Result<OrderBy, ParseError> {
+    order_by(Subject::Experiments, input)
+}
+
+fn order_by(subject: Subject, input: &str) -> Result<OrderBy, ParseError> {
     let toks = lex(input)?;
     let mut p = Parser {
+        subject,
         toks,
         pos: 0,
         end_col: input.chars().count() + 1,
     };
+    let col = p.col();
     let ident = p.identifier()?;
+    if subject == Subject::Experiments && ident.entity != Entity::Attribute {
+        return err(
+            col,
+            "experiments are ordered by name, experiment_id, creation_time or last_update_time",
+        );
+    }
     let ascending = if p.keyword("desc") {
         p.pos += 1;
         false
@@ -653,6 +854,175 @@ mod tests {
         assert_eq!(e.column, 10);
         let e = parse_filter("metrics.a > 1 metrics.b > 2").unwrap_err();
         assert_eq!(e.column, 15);
+    }
+
+    #[test]
+    fn experiment_filters() {
+        let f = |s: &str| parse_experiment_filter(s).unwrap().unwrap();
+        assert_eq!(
+            f("name = 'a'"),
+            cmp(Entity::Attribute, "name", Op::Eq, Value::Str("a".into()))
+        );
+        // MLflow's `attribute.` prefix, mlt's `attributes.`, quoted names, `tag.`.
+        for s in [
+            "attribute.name = 'a'",
+            "attributes.name = 'a'",
+            "`name` = 'a'",
+            "\"name\" = \"a\"",
+        ] {
+            assert_eq!(f(s), f("name = 'a'"), "{s}");
+        }
+        assert_eq!(
+            f("tag.`a b` IS NULL"),
+            cmp(Entity::Tag, "a b", Op::IsNull, Value::None)
+        );
+        assert_eq!(
+            f("experiment_id NOT IN ('0', '1')"),
+            cmp(
+                Entity::Attribute,
+                "experiment_id",
+                Op::NotIn,
+                Value::List(vec!["0".into(), "1".into()])
+            )
+        );
+        assert_eq!(
+            f("creation_time >= 1.5e3"),
+            cmp(
+                Entity::Attribute,
+                "creation_time",
+                Op::Ge,
+                Value::Number(1500.0)
+            )
+        );
+        for ok in [
+            "name != 'a' or name LIKE 'a%' and not name ILIKE 'B%'",
+            "experiment_id = '0' or experiment_id LIKE '8%' or experiment_id IN ('1')",
+            "creation_time = 1 and creation_time != 1 and last_update_time < 1",
+            "last_update_time <= 1 or last_update_time > 1 or (creation_time >= 1)",
+            "tags.t = 'x' or tags.t != 'x' or tags.t LIKE 'x' or tags.t ILIKE 'x'",
+            "tags.t IS NOT NULL",
+        ] {
+            assert!(parse_experiment_filter(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(parse_experiment_filter("").unwrap(), None);
+    }
+
+    #[test]
+    fn experiment_filter_errors_point_at_the_column() {
+        let e = |s: &str| {
+            let e = parse_experiment_filter(s).unwrap_err();
+            format!("{e}")
+        };
+        // Columns of runs are not columns of experiments.
+        assert_eq!(
+            e("metrics.acc > 1"),
+            "column 1: unknown entity 'metrics' (experiments have attributes and tags: use \
+             name, attribute.name or tags.<key>)"
+        );
+        assert_eq!(
+            e("attr.name = 'a'"),
+            e("metrics.acc > 1").replace("metrics", "attr")
+        );
+        assert_eq!(
+            e("tags.t = 'a' and status = 'x'"),
+            "column 18: unknown attribute 'status' (experiment attributes: name, \
+             experiment_id, creation_time, last_update_time)"
+        );
+        assert!(e("Name = 'a'").starts_with("column 1: unknown attribute 'Name'"));
+        // Operators: at the operator.
+        assert_eq!(
+            e("name < 'b'"),
+            "column 6: name is text: use =, !=, LIKE, ILIKE"
+        );
+        assert_eq!(
+            e("experiment_id >= '1'"),
+            "column 15: experiment_id is text: use =, !=, LIKE, ILIKE, IN or NOT IN"
+        );
+        assert_eq!(
+            e("name IN ('a')"),
+            "column 6: only experiment_id takes IN, not name"
+        );
+        assert_eq!(
+            e("creation_time LIKE 5"),
+            "column 15: creation_time is a time in milliseconds: use =, !=, <, <=, > or >="
+        );
+        assert_eq!(
+            e("last_update_time IN (1)"),
+            "column 18: last_update_time is a time in milliseconds: use =, !=, <, <=, > or >="
+        );
+        assert_eq!(
+            e("tags.t > 'a'"),
+            "column 8: tags.t is a tag: use =, !=, LIKE, ILIKE, IS NULL or IS NOT NULL"
+        );
+        assert_eq!(
+            e("name IS NULL"),
+            "column 6: IS NULL applies to tags only, not to the attribute name"
+        );
+        assert_eq!(
+            e("creation_time IS NOT NULL"),
+            "column 15: IS NULL applies to tags only, not to the attribute creation_time"
+        );
+        // Values: at the value.
+        assert_eq!(
+            e("creation_time > '5'"),
+            "column 17: creation_time is a time in milliseconds: compare it with a number"
+        );
+        assert_eq!(e("name = 5"), "column 8: name is text: quote the value");
+        assert_eq!(
+            e("experiment_id = 0"),
+            "column 17: experiment_id is text: quote the value"
+        );
+        assert_eq!(
+            e("tags.t = 5"),
+            "column 10: tags.t is a tag: quote the value"
+        );
+        assert_eq!(
+            e("experiment_id IN ('1', 2)"),
+            "column 24: quote the ids: ('0', '1')"
+        );
+        // The shared grammar's errors.
+        assert_eq!(e("name = 'a"), "column 8: unclosed '");
+        assert_eq!(e("(name = 'a'"), "column 12: expected ')'");
+        assert_eq!(
+            e("= 'a'"),
+            "column 1: expected a column such as name, creation_time or tags.team"
+        );
+    }
+
+    #[test]
+    fn experiment_order_by() {
+        let o = |s: &str| parse_experiment_order_by(s).unwrap();
+        for key in ["name", "experiment_id", "creation_time", "last_update_time"] {
+            assert_eq!(o(key).ident.key, key);
+            assert!(o(key).ascending);
+        }
+        assert!(!o("attribute.name DESC").ascending);
+        assert!(o("`name` asc").ascending);
+        let e = parse_experiment_order_by("tags.team").unwrap_err();
+        assert_eq!(
+            format!("{e}"),
+            "column 1: experiments are ordered by name, experiment_id, creation_time or \
+             last_update_time"
+        );
+        let e = parse_experiment_order_by("name sideways").unwrap_err();
+        assert_eq!(e.column, 6);
+        let e = parse_experiment_order_by("start_time").unwrap_err();
+        assert!(
+            e.message.starts_with("unknown attribute 'start_time'"),
+            "{e}"
+        );
+        // Runs keep their own columns.
+        assert!(parse_order_by("start_time").is_ok());
+        assert!(parse_order_by("name").is_err());
+    }
+
+    #[test]
+    fn identifiers_are_listed_once_in_order() {
+        let e = parse_filter("metrics.a > 1 or (params.b = 'x' and not metrics.a < 0)")
+            .unwrap()
+            .unwrap();
+        let names: Vec<String> = e.identifiers().iter().map(|i| i.to_string()).collect();
+        assert_eq!(names, ["metrics.a", "params.b"]);
     }
 
     #[test]

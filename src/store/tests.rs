@@ -216,10 +216,14 @@ fn registry_versions_aliases_stages_and_rename() {
     assert!(s.set_alias("m", "latest", 1).is_err());
     assert!(s.set_alias("m", "x", 3).is_err());
 
-    s.transition_stage("m", 1, Stage::Production, false).unwrap();
+    s.transition_stage("m", 1, Stage::Production, false)
+        .unwrap();
     let archived = s.transition_stage("m", 2, Stage::Production, true).unwrap();
     assert_eq!(archived, vec![1]);
-    assert_eq!(s.model_version("m", 1).unwrap().current_stage, Stage::Archived);
+    assert_eq!(
+        s.model_version("m", 1).unwrap().current_stage,
+        Stage::Archived
+    );
     let prod = s
         .resolve_version(&ModelUri::parse("models:/m/production").unwrap())
         .unwrap();
@@ -241,7 +245,10 @@ fn registry_versions_aliases_stages_and_rename() {
     assert_eq!(renamed.aliases.get("best"), Some(&3));
     assert!(s.registered_model("m").is_err());
     let files = s.model_files("models:/n@best").unwrap();
-    assert_eq!(files, t.path().join("registry/models/n/version-3/artifacts"));
+    assert_eq!(
+        files,
+        t.path().join("registry/models/n/version-3/artifacts")
+    );
     assert!(files.join("MLmodel").is_file());
     // Nothing is left behind in the scratch space.
     let tmp = t.path().join(".mlt/tmp");

@@ -141,3 +141,147 @@ fn malformed_meta_is_named_and_skipped_in_listings() {
         "{err}"
     );
 }
+
+/// Four experiments besides Default, created a second apart, with tags; "old-nlp" is deleted
+/// (which updates it) later.
+fn searchable() -> TestEnv {
+    let env = TestEnv::init();
+    let exps: [(&str, &[&str]); 4] = [
+        ("cv-resnet", &["-t", "team=vision", "-t", "gpu=a100"]),
+        ("CV-vit", &["-t", "team=Vision"]),
+        ("nlp", &["-t", "team=text"]),
+        ("old-nlp", &["-t", "team=text"]),
+    ];
+    for (i, (name, tags)) in exps.into_iter().enumerate() {
+        let mut args = vec!["experiments", "create", name];
+        args.extend(tags);
+        let o = env.run_with(&args, |c| {
+            c.env(
+                "MLT_NOW_MS",
+                (crate::harness::NOW + (i as i64 + 1) * 1000).to_string(),
+            );
+        });
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        env.name(&o.value(), &format!("[EXP:{name}]"));
+    }
+    let o = env.run_with(&["experiments", "delete", "old-nlp"], |c| {
+        c.env("MLT_NOW_MS", (crate::harness::NOW + 10_000).to_string());
+    });
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    env
+}
+
+#[test]
+fn list_with_mlflow_filters() {
+    let env = searchable();
+    let list = |args: &[&str]| {
+        let mut a = vec!["experiments", "list", "-f", "csv"];
+        a.extend(args);
+        env.normalize(&env.ok(&a))
+    };
+    assert_snapshot!(list(&["--filter", "name ILIKE 'cv-%' and tags.team != 'text'"]), @r"
+    id,name,created,artifact location,tags.team
+    [EXP:CV-vit],CV-vit,2026-11-29 03:27:39,mlruns/[EXP:CV-vit],Vision
+    [EXP:cv-resnet],cv-resnet,2026-11-29 03:27:38,mlruns/[EXP:cv-resnet],vision
+    ");
+    // The view picks the experiments the filter searches.
+    assert_snapshot!(list(&["--view", "all", "--filter", "tags.team = 'text'"]), @r"
+    id,name,stage,created,artifact location,tags.team
+    [EXP:old-nlp],old-nlp,deleted,2026-11-29 03:27:41,mlruns/[EXP:old-nlp],text
+    [EXP:nlp],nlp,active,2026-11-29 03:27:40,mlruns/[EXP:nlp],text
+    ");
+    // OR, NOT and parentheses; IS NULL on tags; times are milliseconds.
+    let since = (crate::harness::NOW + 2000).to_string();
+    assert_snapshot!(list(&[
+        "--filter",
+        &format!("(tags.gpu IS NOT NULL or name = 'nlp') and not creation_time > {since}"),
+    ]), @r"
+    id,name,created,artifact location,tags.gpu
+    [EXP:cv-resnet],cv-resnet,2026-11-29 03:27:38,mlruns/[EXP:cv-resnet],a100
+    ");
+}
+
+#[test]
+fn list_ordered_and_limited() {
+    let env = searchable();
+    let ids = |args: &[&str]| {
+        let mut a = vec!["experiments", "list", "-f", "json"];
+        a.extend(args);
+        let names: Vec<String> = env.json(&a)["experiments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_string())
+            .collect();
+        names.join(" ")
+    };
+    // MLflow's default: creation_time DESC, experiment_id.
+    assert_eq!(ids(&[]), "nlp CV-vit cv-resnet Default");
+    assert_eq!(ids(&["--order-by", "name"]), "CV-vit Default cv-resnet nlp");
+    assert_eq!(
+        ids(&["--order-by", "attribute.name DESC", "--max-results", "2"]),
+        "nlp cv-resnet"
+    );
+    // The deletion updated old-nlp.
+    assert_eq!(
+        ids(&[
+            "--view",
+            "all",
+            "--order-by",
+            "last_update_time DESC",
+            "--max-results",
+            "1"
+        ]),
+        "old-nlp"
+    );
+    let table = env.ok(&[
+        "experiments",
+        "list",
+        "--filter",
+        "experiment_id IN ('0')",
+        "--order-by",
+        "last_update_time",
+    ]);
+    assert_snapshot!(table, @r"
+    ID  NAME     CREATED              UPDATED              ARTIFACT LOCATION
+    0   Default  2026-11-29 03:27:37  2026-11-29 03:27:37  mlruns/0
+    ");
+}
+
+#[test]
+fn a_wrong_experiment_filter_points_at_its_column() {
+    let env = searchable();
+    let err = env.fails(
+        &[
+            "experiments",
+            "list",
+            "--filter",
+            "name = 'nlp' or tags.team < 'x'",
+        ],
+        2,
+    );
+    assert_snapshot!(err, @r"
+    error: invalid filter at column 27: tags.team is a tag: use =, !=, LIKE, ILIKE, IS NULL or IS NOT NULL
+      name = 'nlp' or tags.team < 'x'
+                                ^
+    ");
+    let err = env.fails(&["experiments", "list", "--filter", "metrics.acc > 1"], 2);
+    assert_snapshot!(err, @r"
+    error: invalid filter at column 1: unknown entity 'metrics' (experiments have attributes and tags: use name, attribute.name or tags.<key>)
+      metrics.acc > 1
+      ^
+    ");
+    let err = env.fails(&["experiments", "list", "--order-by", "tags.team"], 2);
+    assert_snapshot!(err, @r"
+    error: invalid --order-by at column 1: experiments are ordered by name, experiment_id, creation_time or last_update_time
+      tags.team
+      ^
+    ");
+    // A bad filter is reported before the store is looked for.
+    let empty = TestEnv::new();
+    let err = empty.fails(&["experiments", "list", "--filter", "name = nlp"], 2);
+    assert!(
+        err.starts_with("error: invalid filter at column 8"),
+        "{err}"
+    );
+}

@@ -420,3 +420,179 @@ fn mlt_reads_mlflows_registry() {
     ]);
     assert_eq!(next, "4");
 }
+
+/// Experiments for the filter comparison: tags, equal creation times (so the tie-breakers
+/// show), a deleted one, and one written by an old MLflow, without times.
+fn experiments_to_search(env: &TestEnv) {
+    env.ok(&["init"]);
+    let at = |ms: i64, args: &[&str]| {
+        let o = env.run_with(args, |c| {
+            c.env("MLT_NOW_MS", (harness::NOW + ms).to_string());
+        });
+        assert_eq!(o.code, 0, "{}", o.stderr);
+    };
+    let create = ["experiments", "create"];
+    at(
+        1000,
+        &[
+            &create[..],
+            &["cv-resnet", "-t", "team=vision", "-t", "gpu=a100"],
+        ]
+        .concat(),
+    );
+    at(
+        2000,
+        &[&create[..], &["CV-vit", "-t", "team=Vision"]].concat(),
+    );
+    at(
+        2000,
+        &[&create[..], &["nlp", "-t", "team=text", "-t", "note=a.b"]].concat(),
+    );
+    at(
+        3000,
+        &[&create[..], &["old_nlp", "-t", "team=text"]].concat(),
+    );
+    at(
+        4000,
+        &["experiments", "set-tag", "cv-resnet", "stage", "prod"],
+    );
+    at(5000, &["experiments", "delete", "old_nlp"]);
+    at(6000, &[&create[..], &["legacy"]].concat());
+    let id = env.ok(&["experiments", "show", "legacy", "-f", "json"]);
+    let id: serde_json::Value = serde_json::from_str(&id).unwrap();
+    let meta = env.path(&format!(
+        "mlruns/{}/meta.yaml",
+        id["experiment"]["experiment_id"].as_str().unwrap()
+    ));
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let old: String = text
+        .lines()
+        .filter(|l| !l.starts_with("creation_time") && !l.starts_with("last_update_time"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&meta, old).unwrap();
+}
+
+#[test]
+fn experiment_filters_find_what_mlflow_finds() {
+    let env = TestEnv::new();
+    experiments_to_search(&env);
+    let t = |ms: i64| (harness::NOW + ms).to_string();
+    // Filters MLflow accepts; numeric comparisons skip "legacy" first, because MLflow raises
+    // a TypeError comparing its missing time with <, > (all() stops at the first false).
+    let filters = [
+        String::new(),
+        "name = 'nlp'".into(),
+        "name != 'nlp'".into(),
+        "name LIKE 'cv-%'".into(),
+        "name ILIKE 'cv-%'".into(),
+        "name LIKE 'cv.resnet'".into(),
+        "name LIKE 'old_nlp'".into(),
+        "attribute.name = \"CV-vit\"".into(),
+        "`name` LIKE '%t'".into(),
+        "experiment_id = '0'".into(),
+        "experiment_id != '0'".into(),
+        "experiment_id LIKE '%1%'".into(),
+        "experiment_id IN ('0', 'nope')".into(),
+        "experiment_id NOT IN ('0')".into(),
+        format!("creation_time = {}", t(2000)),
+        format!("creation_time != {}", t(2000)),
+        format!("name != 'legacy' and creation_time > {}", t(1000)),
+        format!("name != 'legacy' and creation_time >= {}", t(1000)),
+        format!("name != 'legacy' and creation_time < {}.5", t(2000)),
+        format!("name != 'legacy' and creation_time <= {}", t(2000)),
+        format!("name != 'legacy' and last_update_time > {}", t(3000)),
+        "tags.team = 'vision'".into(),
+        "tags.team != 'vision'".into(),
+        "tags.team LIKE 'V%'".into(),
+        "tags.team ILIKE 'v%'".into(),
+        "tag.note LIKE 'a.b'".into(),
+        "tags.note LIKE 'a_b'".into(),
+        "tags.`stage` = 'prod'".into(),
+        "tags.gpu IS NULL".into(),
+        "tags.gpu IS NOT NULL".into(),
+        "tags.team = 'text' and name LIKE 'old%'".into(),
+    ];
+    let orders: [&[&str]; 9] = [
+        &[],
+        &["name"],
+        &["name DESC"],
+        &["creation_time"],
+        &["creation_time DESC"],
+        &["attribute.creation_time DESC", "experiment_id"],
+        &["last_update_time DESC", "name"],
+        &["experiment_id DESC"],
+        &["creation_time", "name DESC"],
+    ];
+    // Cases MLflow refuses, and so does mlt (with exit 2).
+    let refused = [
+        "name IN ('nlp')",
+        "name < 'b'",
+        "experiment_id > '0'",
+        "experiment_id = 0",
+        "experiment_id IN (0)",
+        "creation_time = '1'",
+        "creation_time LIKE 1",
+        "creation_time IS NULL",
+        "tags.team < 'x'",
+        "tags.team = 1",
+        "params.p = 'x'",
+        "metrics.m > 1",
+        "Name = 'nlp'",
+        "lifecycle_stage = 'active'",
+        "name = nlp",
+    ];
+    let mut cases: Vec<(String, Vec<&str>)> = filters
+        .iter()
+        .map(|f| (f.clone(), Vec::new()))
+        .chain(orders.iter().map(|o| (String::new(), o.to_vec())))
+        .chain(refused.iter().map(|f| (f.to_string(), Vec::new())))
+        .collect();
+    cases.push((String::new(), vec!["tags.team"]));
+    let json: Vec<serde_json::Value> = cases
+        .iter()
+        .map(|(f, o)| serde_json::json!({"filter": f, "order_by": o}))
+        .collect();
+    let cases_file = env.path("cases.json");
+    std::fs::write(&cases_file, serde_json::to_string(&json).unwrap()).unwrap();
+    let out = py("mlflow_search_experiments.py", &[env.root(), &cases_file]);
+    let answers: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), cases.len());
+    let mut compared = 0;
+    for ((filter, order), mlflow) in cases.iter().zip(&answers) {
+        let mut args = vec!["experiments", "list", "--view", "all", "-f", "json"];
+        if !filter.is_empty() {
+            args.extend(["--filter", filter.as_str()]);
+        }
+        for o in order {
+            args.extend(["--order-by", o]);
+        }
+        let o = env.run(&args);
+        if mlflow.get("error").is_some() {
+            assert_eq!(
+                o.code, 2,
+                "MLflow refuses {filter:?} {order:?} ({mlflow}), mlt says:\n{}",
+                o.stdout
+            );
+            continue;
+        }
+        assert_eq!(o.code, 0, "{filter:?} {order:?}: {}", o.stderr);
+        let listed: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+        let ids: Vec<serde_json::Value> = listed["experiments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["experiment_id"].clone())
+            .collect();
+        assert_eq!(
+            &serde_json::Value::Array(ids),
+            mlflow,
+            "filter {filter:?}, order {order:?}"
+        );
+        compared += 1;
+    }
+    assert_eq!(compared, filters.len() + orders.len());
+}
