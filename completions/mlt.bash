@@ -2864,12 +2864,24 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__list)
-            opts="-f -h -V --format --store --help --version"
+            opts="-f -h -V --filter --order-by --max-results --format --store --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --order-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-results)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
                     return 0

@@ -384,8 +384,8 @@ complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subc
 complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -f -a "register" -d 'Register a new version of a model (created on first use) and print its number'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -f -a "create" -d 'Create an empty registered model'
-complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -f -a "list" -d 'List registered models'
-complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -f -a "ls" -d 'List registered models'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -f -a "list" -d 'List registered models, with MLflow\'s registered-model filters'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -f -a "ls" -d 'List registered models, with MLflow\'s registered-model filters'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -f -a "show" -d 'Show a registered model and its versions'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -f -a "version" -d 'Show one version: NAME VERSION, or a models:/ URI (version, @alias, latest, stage)'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -f -a "resolve" -d 'Print the local folder a model URI resolves to (models:/, runs:/, paths)'
@@ -412,6 +412,9 @@ complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcomma
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -l filter -d 'e.g. "name LIKE \'clf-%\' and tags.team = \'cv\'" (name: = != LIKE ILIKE IN NOT IN; tags.<key>: = != LIKE ILIKE)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -l order-by -d 'name, creation_timestamp or last_updated_timestamp, with ASC or DESC; repeatable [default: name]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -l max-results -d 'At most this many models [default: all]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
 json\t''
 csv\t''
@@ -419,6 +422,9 @@ md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -l filter -d 'e.g. "name LIKE \'clf-%\' and tags.team = \'cv\'" (name: = != LIKE ILIKE IN NOT IN; tags.<key>: = != LIKE ILIKE)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -l order-by -d 'name, creation_timestamp or last_updated_timestamp, with ASC or DESC; repeatable [default: name]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -l max-results -d 'At most this many models [default: all]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
 json\t''
 csv\t''
@@ -487,7 +493,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcomma
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from rename" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "register" -d 'Register a new version of a model (created on first use) and print its number'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an empty registered model'
-complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "list" -d 'List registered models'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "list" -d 'List registered models, with MLflow\'s registered-model filters'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a registered model and its versions'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "version" -d 'Show one version: NAME VERSION, or a models:/ URI (version, @alias, latest, stage)'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "resolve" -d 'Print the local folder a model URI resolves to (models:/, runs:/, paths)'
@@ -587,7 +593,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from metrics" -f -a "history" -d 'Print every logged point of a metric (step, timestamp, value), in logging order'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "register" -d 'Register a new version of a model (created on first use) and print its number'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "create" -d 'Create an empty registered model'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "list" -d 'List registered models'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "list" -d 'List registered models, with MLflow\'s registered-model filters'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "show" -d 'Show a registered model and its versions'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "version" -d 'Show one version: NAME VERSION, or a models:/ URI (version, @alias, latest, stage)'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "resolve" -d 'Print the local folder a model URI resolves to (models:/, runs:/, paths)'

@@ -1,9 +1,10 @@
 //! `mlt models`: the model registry (register, versions, aliases, stages, tags) and model
 //! URIs.
 
-use super::{CliError, CmdResult, Ctx, parse_key_value};
+use super::{CliError, CmdResult, Ctx, bad_expression, parse_key_value};
 use crate::model::{ModelVersion, RegisteredModel, Stage};
 use crate::output::{self, Format, Listing, json};
+use crate::search;
 use crate::store::{ModelUri, NewVersion, RunRef, Store};
 use clap::Subcommand;
 use std::path::PathBuf;
@@ -32,9 +33,20 @@ pub enum Cmd {
         #[arg(long = "tag", short = 't', value_name = "KEY=VALUE", value_parser = parse_key_value)]
         tags: Vec<(String, String)>,
     },
-    /// List registered models
+    /// List registered models, with MLflow's registered-model filters
     #[command(visible_alias = "ls")]
     List {
+        /// e.g. "name LIKE 'clf-%' and tags.team = 'cv'" (name: = != LIKE ILIKE IN NOT IN;
+        /// tags.<key>: = != LIKE ILIKE)
+        #[arg(long, value_name = "EXPR")]
+        filter: Option<String>,
+        /// name, creation_timestamp or last_updated_timestamp, with ASC or DESC; repeatable
+        /// [default: name]
+        #[arg(long = "order-by", value_name = "KEY [ASC|DESC]")]
+        order_by: Vec<String>,
+        /// At most this many models [default: all]
+        #[arg(long)]
+        max_results: Option<usize>,
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
@@ -174,9 +186,40 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let m = store.create_registered_model(&name, description.as_deref(), &tags)?;
             eprintln!("Created registered model '{}'", m.name);
         }
-        Cmd::List { format } => {
+        Cmd::List {
+            filter,
+            order_by,
+            max_results,
+            format,
+        } => {
+            let text = filter.as_deref().unwrap_or("");
+            let expr =
+                search::parse_model_filter(text).map_err(|e| bad_expression("filter", text, &e))?;
+            let orders = order_by
+                .iter()
+                .map(|o| {
+                    search::parse_model_order_by(o).map_err(|e| bad_expression("--order-by", o, &e))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             let store = ctx.existing_store()?;
-            let models = store.list_registered_models()?;
+            // Prompts are registered models too; MLflow hides them from model searches unless
+            // the filter names the prompt tag itself.
+            let asks_for_prompts = expr.as_ref().is_some_and(|e| {
+                e.identifiers()
+                    .iter()
+                    .any(|i| i.entity == search::Entity::Tag && i.key == search::IS_PROMPT_TAG)
+            });
+            let mut models: Vec<RegisteredModel> = store
+                .list_registered_models()?
+                .into_iter()
+                .filter(|m| {
+                    asks_for_prompts
+                        || m.tags.get(search::IS_PROMPT_TAG).map(String::as_str) != Some("true")
+                })
+                .filter(|m| expr.as_ref().is_none_or(|e| search::matches_model(e, m)))
+                .collect();
+            search::sort_models(&mut models, &orders);
+            models.truncate(max_results.unwrap_or(usize::MAX));
             let mut rows = Vec::new();
             for m in models {
                 let versions = store.model_versions(&m.name)?;

@@ -3,7 +3,7 @@
 //! NaN values sort last.
 
 use super::parse::{Entity, Expr, Identifier, Op, OrderBy, Value};
-use crate::model::{Experiment, Run};
+use crate::model::{Experiment, RegisteredModel, Run};
 use std::cmp::Ordering;
 
 enum Field<'a> {
@@ -480,5 +480,133 @@ mod tests {
             let order: Vec<_> = runs.iter().map(|r| r.info.run_id.as_str()).collect();
             assert_eq!(order, want, "{clause}");
         }
+    }
+}
+
+/// The tag MLflow puts on prompts, which are registered models hidden from model searches.
+pub const IS_PROMPT_TAG: &str = "mlflow.prompt.is_prompt";
+
+/// Whether a registered model matches a filter from `parse_model_filter`, as in MLflow's
+/// `SearchModelUtils`: a missing tag matches nothing, except that a model without the prompt
+/// tag is "not a prompt".
+pub fn matches_model(expr: &Expr, m: &RegisteredModel) -> bool {
+    match expr {
+        Expr::Cmp { ident, op, value } => {
+            let f = match ident.entity {
+                Entity::Tag => m
+                    .tags
+                    .get(&ident.key)
+                    .map_or(Field::Missing, |v| Field::Text(v)),
+                _ => Field::Text(&m.name),
+            };
+            if ident.entity == Entity::Tag
+                && ident.key == IS_PROMPT_TAG
+                && matches!(f, Field::Missing)
+            {
+                return matches!((op, value), (Op::Eq, Value::Str(v)) if v == "false")
+                    || matches!((op, value), (Op::Ne, Value::Str(v)) if v == "true");
+            }
+            eval_field(f, *op, value)
+        }
+        Expr::And(a, b) => matches_model(a, m) && matches_model(b, m),
+        Expr::Or(a, b) => matches_model(a, m) || matches_model(b, m),
+        Expr::Not(x) => !matches_model(x, m),
+    }
+}
+
+/// Sorts registered models by the clauses, then by name (MLflow's tie-breaker), which is
+/// also the order without clauses.
+pub fn sort_models(models: &mut [RegisteredModel], order_by: &[OrderBy]) {
+    let mut keys: Vec<(&str, bool)> = order_by
+        .iter()
+        .map(|o| (o.ident.key.as_str(), o.ascending))
+        .collect();
+    if !keys.iter().any(|(k, _)| *k == "name") {
+        keys.push(("name", true));
+    }
+    models.sort_by(|a, b| {
+        for &(key, ascending) in &keys {
+            let ord = match key {
+                "name" => a.name.cmp(&b.name),
+                "creation_timestamp" => a.creation_timestamp.cmp(&b.creation_timestamp),
+                _ => a.last_updated_timestamp.cmp(&b.last_updated_timestamp),
+            };
+            let ord = if ascending { ord } else { ord.reverse() };
+            if ord != Ordering::Equal {
+                return ord;
+            }
+        }
+        Ordering::Equal
+    });
+}
+
+#[cfg(test)]
+mod model_tests {
+    use super::*;
+    use crate::search::{parse_model_filter, parse_model_order_by};
+
+    fn model(name: &str, created: i64, tags: &[(&str, &str)]) -> RegisteredModel {
+        RegisteredModel {
+            name: name.into(),
+            creation_timestamp: created,
+            last_updated_timestamp: created,
+            description: None,
+            tags: tags
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            aliases: Default::default(),
+        }
+    }
+
+    #[test]
+    fn registered_model_filters_and_order() {
+        let ms = [
+            model("clf", 3, &[("team", "cv")]),
+            model("Clf-big", 1, &[("team", "nlp")]),
+            model("prompt", 2, &[(IS_PROMPT_TAG, "true")]),
+        ];
+        let names = |f: &str| -> Vec<&str> {
+            let e = parse_model_filter(f).unwrap().unwrap();
+            ms.iter()
+                .filter(|m| matches_model(&e, m))
+                .map(|m| m.name.as_str())
+                .collect()
+        };
+        assert_eq!(names("name = 'clf'"), ["clf"]);
+        assert_eq!(names("name ILIKE 'clf%'"), ["clf", "Clf-big"]);
+        assert_eq!(names("name LIKE 'clf%'"), ["clf"]);
+        assert_eq!(names("name IN ('clf', 'prompt')"), ["clf", "prompt"]);
+        assert_eq!(names("tags.team != 'cv'"), ["Clf-big"]);
+        assert_eq!(
+            names("tags.team = 'cv' or name = 'prompt'"),
+            ["clf", "prompt"]
+        );
+        // The prompt filter MLflow adds to every model search.
+        assert_eq!(
+            names("tags.`mlflow.prompt.is_prompt` != 'true'"),
+            ["clf", "Clf-big"]
+        );
+        assert_eq!(
+            names("tags.`mlflow.prompt.is_prompt` = 'false'"),
+            ["clf", "Clf-big"]
+        );
+        let err = |f: &str| parse_model_filter(f).unwrap_err();
+        assert_eq!(err("creation_timestamp > 1").column, 1);
+        assert_eq!(err("name > 'a'").column, 6);
+        assert_eq!(err("tags.team IN ('a')").column, 11);
+        assert_eq!(err("name = 1").column, 8);
+        assert_eq!(err("metrics.acc = 1").column, 1);
+        let mut sorted = ms.to_vec();
+        sort_models(
+            &mut sorted,
+            &[parse_model_order_by("creation_timestamp DESC").unwrap()],
+        );
+        let order: Vec<&str> = sorted.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(order, ["clf", "prompt", "Clf-big"]);
+        sort_models(&mut sorted, &[]);
+        let order: Vec<&str> = sorted.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(order, ["Clf-big", "clf", "prompt"]);
+        assert!(parse_model_order_by("tags.team").is_err());
     }
 }

@@ -8,8 +8,12 @@
 mod eval;
 mod parse;
 
-pub use eval::{matches, matches_experiment, sort_experiments, sort_runs};
+pub use eval::{
+    IS_PROMPT_TAG, matches, matches_experiment, matches_model, sort_experiments, sort_models,
+    sort_runs,
+};
 pub use parse::{
     Entity, Expr, Identifier, Op, OrderBy, ParseError, Value, parse_experiment_filter,
-    parse_experiment_order_by, parse_filter, parse_order_by,
+    parse_experiment_order_by, parse_filter, parse_model_filter, parse_model_order_by,
+    parse_order_by,
 };

@@ -64,6 +64,8 @@ pub enum Value {
 enum Subject {
     Runs,
     Experiments,
+    /// Registered models (MLflow's `search_registered_models`).
+    Models,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -337,6 +339,7 @@ impl Parser {
                         Subject::Experiments => {
                             "expected a column such as name, creation_time or tags.team"
                         }
+                        Subject::Models => "expected name or tags.<key>",
                     },
                 );
             }
@@ -347,7 +350,9 @@ impl Parser {
             (_, "tag" | "tags") => Some(Entity::Tag),
             (Subject::Runs, "attribute" | "attributes" | "attr" | "run") => Some(Entity::Attribute),
             // MLflow's search_experiments takes `attribute.`; `attributes.` is mlt's, as for runs.
-            (Subject::Experiments, "attribute" | "attributes") => Some(Entity::Attribute),
+            (Subject::Experiments | Subject::Models, "attribute" | "attributes") => {
+                Some(Entity::Attribute)
+            }
             _ => None,
         };
         if self.peek() != Some(&Tok::Dot) || entity.is_none() {
@@ -361,6 +366,10 @@ impl Parser {
                         Subject::Experiments => format!(
                             "unknown entity '{first}' (experiments have attributes and tags: \
                              use name, attribute.name or tags.<key>)"
+                        ),
+                        Subject::Models => format!(
+                            "unknown entity '{first}' (registered models have a name and tags: \
+                             use name or tags.<key>)"
                         ),
                     },
                 );
@@ -398,7 +407,20 @@ impl Parser {
     }
 
     fn comparison(&mut self) -> Result<Expr, ParseError> {
+        let ident_col = self.col();
         let ident = self.identifier()?;
+        if self.subject == Subject::Models
+            && ident.entity == Entity::Attribute
+            && ident.key != "name"
+        {
+            return err(
+                ident_col,
+                format!(
+                    "registered models are filtered by name and tags, not {}",
+                    ident.key
+                ),
+            );
+        }
         let op_col = self.col();
         let op = match self.next() {
             Some(Tok::Op(o)) => match o {
@@ -427,8 +449,12 @@ impl Parser {
                     }
                     self.pos += 1;
                     let op = if not { Op::IsNotNull } else { Op::IsNull };
-                    if self.subject == Subject::Experiments {
-                        check_experiment(&ident, op, &Value::None, op_col, op_col)?;
+                    match self.subject {
+                        Subject::Experiments => {
+                            check_experiment(&ident, op, &Value::None, op_col, op_col)?
+                        }
+                        Subject::Models => check_model(&ident, op, &Value::None, op_col, op_col)?,
+                        Subject::Runs => {}
                     }
                     return Ok(Expr::Cmp {
                         ident,
@@ -503,6 +529,7 @@ impl Parser {
         match self.subject {
             Subject::Runs => check_kinds(&ident, op, &value, val_col)?,
             Subject::Experiments => check_experiment(&ident, op, &value, op_col, val_col)?,
+            Subject::Models => check_model(&ident, op, &value, op_col, val_col)?,
         }
         Ok(Expr::Cmp { ident, op, value })
     }
@@ -512,6 +539,16 @@ impl Parser {
         match self.subject {
             Subject::Runs => attribute(name, col),
             Subject::Experiments => experiment_attribute(name, col),
+            Subject::Models => match name {
+                "name" | "creation_timestamp" | "last_updated_timestamp" => Ok(name.to_string()),
+                _ => err(
+                    col,
+                    format!(
+                        "unknown attribute '{name}' (registered models: name, and \
+                         creation_timestamp or last_updated_timestamp to order by)"
+                    ),
+                ),
+            },
         }
     }
 }
@@ -675,6 +712,38 @@ fn check_experiment(
     Ok(())
 }
 
+/// The comparisons MLflow's `SearchModelUtils` allows: `name` with `= != LIKE ILIKE IN NOT IN`
+/// and a quoted value (or a list), `tags.<key>` with `= != LIKE ILIKE` and a quoted value.
+/// The timestamps order registered models but cannot filter them.
+fn check_model(
+    ident: &Identifier,
+    op: Op,
+    value: &Value,
+    op_col: usize,
+    val_col: usize,
+) -> Result<(), ParseError> {
+    let name = ident.entity == Entity::Attribute;
+    let allowed = match op {
+        Op::Eq | Op::Ne | Op::Like | Op::ILike => true,
+        Op::In | Op::NotIn => name,
+        _ => false,
+    };
+    if !allowed {
+        return err(
+            op_col,
+            if name {
+                "name takes =, !=, LIKE, ILIKE, IN or NOT IN".to_string()
+            } else {
+                format!("{ident} is a tag: use =, !=, LIKE or ILIKE")
+            },
+        );
+    }
+    if !matches!(value, Value::Str(_) | Value::List(_)) {
+        return err(val_col, format!("{ident} is text: quote the value"));
+    }
+    Ok(())
+}
+
 fn is_numeric_experiment_attribute(key: &str) -> bool {
     matches!(key, "creation_time" | "last_update_time")
 }
@@ -709,6 +778,18 @@ pub fn parse_experiment_filter(input: &str) -> Result<Option<Expr>, ParseError> 
     parse(Subject::Experiments, input)
 }
 
+/// Parses a registered-model filter (MLflow's `search_registered_models`): `name` and
+/// `tags.<key>`. An empty filter is `None`.
+pub fn parse_model_filter(input: &str) -> Result<Option<Expr>, ParseError> {
+    parse(Subject::Models, input)
+}
+
+/// Parses one `ORDER BY` clause for registered models: `name`, `creation_timestamp` or
+/// `last_updated_timestamp`, and `ASC` or `DESC`.
+pub fn parse_model_order_by(input: &str) -> Result<OrderBy, ParseError> {
+    order_by(Subject::Models, input)
+}
+
 /// Parses one `ORDER BY` clause for runs: `<identifier> [ASC|DESC]`.
 pub fn parse_order_by(input: &str) -> Result<OrderBy, ParseError> {
     order_by(Subject::Runs, input)
@@ -735,6 +816,12 @@ fn order_by(subject: Subject, input: &str) -> Result<OrderBy, ParseError> {
         return err(
             col,
             "experiments are ordered by name, experiment_id, creation_time or last_update_time",
+        );
+    }
+    if subject == Subject::Models && ident.entity != Entity::Attribute {
+        return err(
+            col,
+            "registered models are ordered by name, creation_timestamp or last_updated_timestamp",
         );
     }
     let ascending = if p.keyword("desc") {

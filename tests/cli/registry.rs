@@ -389,3 +389,52 @@ fn promotion_and_rollback_are_small_git_diffs() {
     );
     assert_eq!(git(&["diff", "--numstat"]).lines().count(), 1);
 }
+
+#[test]
+fn search_registered_models() {
+    let (env, _) = store();
+    env.ok(&["models", "create", "clf-small", "-t", "team=cv"]);
+    env.ok(&["models", "create", "clf-big", "-t", "team=nlp"]);
+    env.ok(&[
+        "models",
+        "create",
+        "summarize",
+        "-t",
+        "mlflow.prompt.is_prompt=true",
+    ]);
+    let names = |args: &[&str]| {
+        let mut a = vec!["models", "list", "-f", "csv"];
+        a.extend(args);
+        env.ok(&a)
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&[]), ["clf-big", "clf-small"]);
+    assert_eq!(
+        names(&["--filter", "tags.team = 'cv' or name = 'x'"]),
+        ["clf-small"]
+    );
+    assert_eq!(
+        names(&[
+            "--filter",
+            "name LIKE 'clf-%'",
+            "--order-by",
+            "name DESC",
+            "--max-results",
+            "1"
+        ]),
+        ["clf-small"]
+    );
+    assert_eq!(
+        names(&["--filter", "tags.`mlflow.prompt.is_prompt` = 'true'"]),
+        ["summarize"]
+    );
+    let err = env.fails(&["models", "list", "--filter", "tags.team > 'a'"], 2);
+    assert_snapshot!(err, @r"
+    error: invalid filter at column 11: tags.team is a tag: use =, !=, LIKE or ILIKE
+      tags.team > 'a'
+                ^
+    ");
+}

@@ -402,6 +402,64 @@ fn mlflow_reads_mlts_registry() {
         clf["versions"][2]["files"],
         serde_json::json!(["MLmodel", "sub/data.txt"])
     );
+
+    // Registered-model search: the same names, in the same order, as MLflow's.
+    env.ok(&["models", "set-tag", "other model", "team", "nlp"]);
+    env.ok(&[
+        "models",
+        "create",
+        "a prompt",
+        "-t",
+        "mlflow.prompt.is_prompt=true",
+    ]);
+    let queries = serde_json::json!([
+        ["", []],
+        ["name = 'classifier'", []],
+        ["name != 'classifier'", []],
+        ["name LIKE '%model'", []],
+        ["name ILIKE 'CLASS%'", []],
+        ["name IN ('classifier', 'nothing')", []],
+        ["name NOT IN ('classifier')", []],
+        ["tags.team = 'cv'", []],
+        ["tags.team != 'cv'", []],
+        ["tags.team LIKE '%l%'", []],
+        ["tags.`mlflow.prompt.is_prompt` = 'true'", []],
+        ["name LIKE '%' and tags.owner = 'ana'", []],
+        ["", ["name DESC"]],
+        ["", ["creation_timestamp DESC"]],
+        ["", ["last_updated_timestamp ASC", "name DESC"]],
+    ]);
+    let mlflow: serde_json::Value = serde_json::from_str(&py(
+        "registry.py",
+        &[
+            Path::new("search"),
+            env.root(),
+            Path::new(&queries.to_string()),
+        ],
+    ))
+    .unwrap();
+    for (q, expected) in queries
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(mlflow.as_array().unwrap())
+    {
+        let mut args = vec!["models", "list", "-f", "json"];
+        let filter = q[0].as_str().unwrap();
+        if !filter.is_empty() {
+            args.extend(["--filter", filter]);
+        }
+        for o in q[1].as_array().unwrap() {
+            args.extend(["--order-by", o.as_str().unwrap()]);
+        }
+        let names: Vec<serde_json::Value> = env.json(&args)["registered_models"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["name"].clone())
+            .collect();
+        assert_eq!(&serde_json::Value::Array(names), expected, "{q}");
+    }
 }
 
 #[test]

@@ -2,6 +2,8 @@
 
 read:  prints the canonical JSON of the model registry at STORE_ROOT/registry, as the real
        MLflow reads it (MLFLOW_REGISTRY_URI=file:<store>/registry).
+search: prints the names search_registered_models returns for each [filter, order_by] of
+       the JSON list given.
 write: first writes a registry there with MLflow's own client (runs with model files,
        registered models, versions, tags, descriptions, aliases, stages, a deleted version),
        then prints the canonical JSON as above.
@@ -135,9 +137,26 @@ def write(c):
     mlflow.end_run()
 
 
+def search(c, queries):
+    """[[filter, [order_by...]], ...] -> [[names...] or "error", ...]"""
+    out = []
+    for filter_string, order_by in queries:
+        try:
+            ms = c.search_registered_models(filter_string=filter_string, order_by=order_by,
+                                            max_results=1000)
+            out.append([m.name for m in ms])
+        except Exception:  # MLflow refuses the filter
+            out.append("error")
+    return out
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "search":
+        c = client(sys.argv[2])
+        print(json.dumps(search(c, json.loads(sys.argv[3]))))
+        return
     if len(sys.argv) != 3 or sys.argv[1] not in ("read", "write"):
-        sys.exit("usage: registry.py read|write STORE_ROOT")
+        sys.exit("usage: registry.py read|write STORE_ROOT | registry.py search STORE_ROOT JSON")
     c = client(sys.argv[2])
     if sys.argv[1] == "write":
         write(c)
