@@ -121,18 +121,16 @@ impl Store {
 
     /// Lists artifacts under `path` (or all), recursively, sorted by path.
     pub fn list_artifacts(&self, h: &RunHandle, path: Option<&str>) -> Result<Vec<ArtifactEntry>> {
-        let base = self.artifact_dir(h)?;
-        let start = join_rel(&base, path)?;
+        let own = self.artifact_dir(h)?;
         let mut out = Vec::new();
-        if !start.exists() {
-            return match path {
-                Some(p) => Err(Error::NotFound(format!(
-                    "run {} has no artifact '{p}'",
-                    h.info.run_id
-                ))),
-                None => Ok(out),
-            };
-        }
+        let start = match path {
+            // Resolved like any artifact, so MLflow 3's logged models are found too.
+            Some(_) => self.artifact_path(h, path)?,
+            None if !own.exists() => return Ok(out),
+            None => own.clone(),
+        };
+        // Paths are listed from the artifact root: `<path>/<below start>`.
+        let prefix = path.map(|p| p.trim_matches('/')).unwrap_or("");
         if start.is_file() {
             let size = std::fs::metadata(&start).at(&start)?.len();
             out.push(ArtifactEntry {
@@ -155,12 +153,15 @@ impl Store {
             {
                 continue;
             }
-            let rel = entry.path().strip_prefix(&base).unwrap_or(entry.path());
-            let rel = rel
+            let below = entry.path().strip_prefix(&start).unwrap_or(entry.path());
+            let mut parts: Vec<String> = below
                 .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            if !prefix.is_empty() {
+                parts.insert(0, prefix.to_string());
+            }
+            let rel = parts.join("/");
             let is_dir = entry.file_type().is_dir();
             let size = if is_dir {
                 None
@@ -245,9 +246,28 @@ impl Store {
         Ok(plan.into_iter().map(|(_, _, a)| a).collect())
     }
 
-    /// The local path of one artifact (file or folder).
+    /// The local path of one artifact (file or folder). MLflow 3 keeps a logged model's files
+    /// under the experiment's `models/<model_id>/artifacts`, not in the run's artifacts, and
+    /// resolves `runs:/<run>/<model name>/...` to them; so does this, when the run's own
+    /// artifacts have no such path.
     pub fn artifact_path(&self, h: &RunHandle, path: Option<&str>) -> Result<PathBuf> {
         let p = join_rel(&self.artifact_dir(h)?, path)?;
+        if !p.exists()
+            && let Some(path) = path
+        {
+            let (first, rest) = match path.split_once('/') {
+                Some((f, r)) => (f, Some(r)),
+                None => (path, None),
+            };
+            if let Some(dir) =
+                self.logged_model_of_run(&h.info.experiment_id, &h.info.run_id, first)?
+            {
+                let p = join_rel(&dir, rest)?;
+                if p.exists() {
+                    return Ok(p);
+                }
+            }
+        }
         if !p.exists() {
             return Err(Error::NotFound(format!(
                 "run {} has no artifact '{}'",

@@ -751,31 +751,10 @@ impl Store {
             };
         }
         if uri.starts_with("runs:/") {
+            // artifact_path falls back to MLflow 3's logged models by itself.
             let r = RunRef::parse(uri)?;
             let h = self.find_run(&r.run_id)?;
-            return match self.artifact_path(&h, r.path.as_deref()) {
-                Ok(p) => Ok(p),
-                Err(Error::NotFound(msg)) => {
-                    // MLflow 3 keeps a logged model's files under the experiment's models/.
-                    let first = r
-                        .path
-                        .as_deref()
-                        .unwrap_or("")
-                        .split('/')
-                        .next()
-                        .unwrap_or("");
-                    let rest = r
-                        .path
-                        .as_deref()
-                        .and_then(|p| p.split_once('/'))
-                        .map(|x| x.1);
-                    match self.logged_model_of_run(&h.info.experiment_id, &r.run_id, first)? {
-                        Some(dir) => Ok(rest.map_or(dir.clone(), |r| dir.join(r))),
-                        None => Err(Error::NotFound(msg)),
-                    }
-                }
-                Err(e) => Err(e),
-            };
+            return self.artifact_path(&h, r.path.as_deref());
         }
         let path = local_path_of_uri(uri).ok_or_else(|| {
             Error::Invalid(format!(
@@ -900,7 +879,12 @@ impl Store {
     }
 
     /// The files of the logged model named `name` that run `run_id` produced.
-    fn logged_model_of_run(&self, exp: &str, run_id: &str, name: &str) -> Result<Option<PathBuf>> {
+    pub(crate) fn logged_model_of_run(
+        &self,
+        exp: &str,
+        run_id: &str,
+        name: &str,
+    ) -> Result<Option<PathBuf>> {
         let Some(exp_dir) = self.experiment_dir(exp) else {
             return Ok(None);
         };

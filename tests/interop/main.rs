@@ -654,3 +654,67 @@ fn experiment_filters_find_what_mlflow_finds() {
     }
     assert_eq!(compared, filters.len() + orders.len());
 }
+
+/// An MLflow 3 logged model (files under the experiment's `models/m-.../artifacts`, not the
+/// run's): mlt finds it through `runs:/` and `models:/` URIs, registers it again by its
+/// `models:/m-...` id, and MLflow loads the version mlt's alias points at.
+#[test]
+fn mlflow3_logged_models_round_trip() {
+    let env = TestEnv::new();
+    let out: serde_json::Value =
+        serde_json::from_str(&py("logged_model.py", &[Path::new("write"), env.root()])).unwrap();
+    let run = out["run_id"].as_str().unwrap();
+    let model_id = out["model_id"].as_str().unwrap();
+    let files = env.json(&[
+        "artifacts",
+        "list",
+        &format!("runs:/{run}/model"),
+        "-f",
+        "json",
+    ]);
+    let names: Vec<&str> = files["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"model/MLmodel"), "{names:?}");
+    env.ok(&[
+        "artifacts",
+        "download",
+        &format!("runs:/{run}/model"),
+        "--dest",
+        "dl",
+    ]);
+    assert!(env.path("dl/model/python_model.pkl").is_file());
+    let v1 = env.json(&["models", "version", "models:/doubler/1", "-f", "json"]);
+    assert_eq!(v1["model_version"]["model_id"], model_id);
+    assert_eq!(v1["model_version"]["run_id"], run);
+
+    let v = env.ok(&[
+        "models",
+        "register",
+        &format!("models:/{model_id}"),
+        "doubler",
+    ]);
+    assert_eq!(v, "2");
+    env.ok(&["models", "set-alias", "doubler", "champion", "2"]);
+    let v2 = env.json(&[
+        "models",
+        "version",
+        "models:/doubler@champion",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(v2["model_version"]["model_id"], model_id);
+    assert_eq!(v2["model_version"]["run_id"], run);
+    let pred = py(
+        "logged_model.py",
+        &[
+            Path::new("load"),
+            env.root(),
+            Path::new("models:/doubler@champion"),
+        ],
+    );
+    assert_eq!(pred.trim(), "[2, 4, 6]");
+}
