@@ -40,6 +40,9 @@ _mlt() {
             mlt,metrics)
                 cmd="mlt__subcmd__metrics"
                 ;;
+            mlt,models)
+                cmd="mlt__subcmd__models"
+                ;;
             mlt,runs)
                 cmd="mlt__subcmd__runs"
                 ;;
@@ -154,6 +157,9 @@ _mlt() {
             mlt__subcmd__help,metrics)
                 cmd="mlt__subcmd__help__subcmd__metrics"
                 ;;
+            mlt__subcmd__help,models)
+                cmd="mlt__subcmd__help__subcmd__models"
+                ;;
             mlt__subcmd__help,runs)
                 cmd="mlt__subcmd__help__subcmd__runs"
                 ;;
@@ -216,6 +222,12 @@ _mlt() {
                 ;;
             mlt__subcmd__help__subcmd__metrics,history)
                 cmd="mlt__subcmd__help__subcmd__metrics__subcmd__history"
+                ;;
+            mlt__subcmd__help__subcmd__models,inspect)
+                cmd="mlt__subcmd__help__subcmd__models__subcmd__inspect"
+                ;;
+            mlt__subcmd__help__subcmd__models,log)
+                cmd="mlt__subcmd__help__subcmd__models__subcmd__log"
                 ;;
             mlt__subcmd__help__subcmd__runs,compare)
                 cmd="mlt__subcmd__help__subcmd__runs__subcmd__compare"
@@ -307,6 +319,24 @@ _mlt() {
             mlt__subcmd__metrics__subcmd__help,history)
                 cmd="mlt__subcmd__metrics__subcmd__help__subcmd__history"
                 ;;
+            mlt__subcmd__models,help)
+                cmd="mlt__subcmd__models__subcmd__help"
+                ;;
+            mlt__subcmd__models,inspect)
+                cmd="mlt__subcmd__models__subcmd__inspect"
+                ;;
+            mlt__subcmd__models,log)
+                cmd="mlt__subcmd__models__subcmd__log"
+                ;;
+            mlt__subcmd__models__subcmd__help,help)
+                cmd="mlt__subcmd__models__subcmd__help__subcmd__help"
+                ;;
+            mlt__subcmd__models__subcmd__help,inspect)
+                cmd="mlt__subcmd__models__subcmd__help__subcmd__inspect"
+                ;;
+            mlt__subcmd__models__subcmd__help,log)
+                cmd="mlt__subcmd__models__subcmd__help__subcmd__log"
+                ;;
             mlt__subcmd__runs,compare)
                 cmd="mlt__subcmd__runs__subcmd__compare"
                 ;;
@@ -383,7 +413,7 @@ _mlt() {
 
     case "${cmd}" in
         mlt)
-            opts="-h -V --store --help --version init experiments exp runs log metrics artifacts completions help"
+            opts="-h -V --store --help --version init experiments exp runs log metrics artifacts models completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -959,7 +989,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__help)
-            opts="init experiments runs log metrics artifacts completions help"
+            opts="init experiments runs log metrics artifacts models completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1337,6 +1367,48 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__help__subcmd__metrics__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__help__subcmd__models)
+            opts="log inspect"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__help__subcmd__models__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__help__subcmd__models__subcmd__log)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1913,6 +1985,132 @@ _mlt() {
                     ;;
                 -f)
                     COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__models)
+            opts="-h -V --store --help --version log inspect help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__models__subcmd__help)
+            opts="log inspect help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__models__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__models__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__models__subcmd__help__subcmd__log)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__models__subcmd__inspect)
+            opts="-f -h -V --format --store --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json md" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json md" -- "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__models__subcmd__log)
+            opts="-h -V --run --name --store --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --run)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --store)

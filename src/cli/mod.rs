@@ -8,6 +8,7 @@ mod experiments;
 mod init;
 mod log;
 mod metrics;
+mod models;
 mod runs;
 
 use crate::env;
@@ -51,6 +52,9 @@ pub enum Command {
     /// Log, list, download and print run artifacts
     #[command(subcommand)]
     Artifacts(artifacts::Cmd),
+    /// Register, manage and inspect models
+    #[command(subcommand)]
+    Models(models::Cmd),
     /// Print a shell completion script
     Completions(completions::Args),
 }
@@ -165,6 +169,7 @@ fn dispatch(cli: Cli) -> CmdResult {
         Command::Log(c) => log::run(&ctx, c),
         Command::Metrics(c) => metrics::run(&ctx, c),
         Command::Artifacts(c) => artifacts::run(&ctx, c),
+        Command::Models(c) => models::run(&ctx, c),
         Command::Completions(a) => completions::run(a),
     }
 }
