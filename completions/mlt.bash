@@ -247,8 +247,14 @@ _mlt() {
             mlt__subcmd__help__subcmd__models,get-alias)
                 cmd="mlt__subcmd__help__subcmd__models__subcmd__get__subcmd__alias"
                 ;;
+            mlt__subcmd__help__subcmd__models,inspect)
+                cmd="mlt__subcmd__help__subcmd__models__subcmd__inspect"
+                ;;
             mlt__subcmd__help__subcmd__models,list)
                 cmd="mlt__subcmd__help__subcmd__models__subcmd__list"
+                ;;
+            mlt__subcmd__help__subcmd__models,log)
+                cmd="mlt__subcmd__help__subcmd__models__subcmd__log"
                 ;;
             mlt__subcmd__help__subcmd__models,register)
                 cmd="mlt__subcmd__help__subcmd__models__subcmd__register"
@@ -394,8 +400,14 @@ _mlt() {
             mlt__subcmd__models,help)
                 cmd="mlt__subcmd__models__subcmd__help"
                 ;;
+            mlt__subcmd__models,inspect)
+                cmd="mlt__subcmd__models__subcmd__inspect"
+                ;;
             mlt__subcmd__models,list)
                 cmd="mlt__subcmd__models__subcmd__list"
+                ;;
+            mlt__subcmd__models,log)
+                cmd="mlt__subcmd__models__subcmd__log"
                 ;;
             mlt__subcmd__models,ls)
                 cmd="mlt__subcmd__models__subcmd__list"
@@ -454,8 +466,14 @@ _mlt() {
             mlt__subcmd__models__subcmd__help,help)
                 cmd="mlt__subcmd__models__subcmd__help__subcmd__help"
                 ;;
+            mlt__subcmd__models__subcmd__help,inspect)
+                cmd="mlt__subcmd__models__subcmd__help__subcmd__inspect"
+                ;;
             mlt__subcmd__models__subcmd__help,list)
                 cmd="mlt__subcmd__models__subcmd__help__subcmd__list"
+                ;;
+            mlt__subcmd__models__subcmd__help,log)
+                cmd="mlt__subcmd__models__subcmd__help__subcmd__log"
                 ;;
             mlt__subcmd__models__subcmd__help,register)
                 cmd="mlt__subcmd__models__subcmd__help__subcmd__register"
@@ -1540,7 +1558,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__help__subcmd__models)
-            opts="register create list show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename"
+            opts="log inspect register create list show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1665,7 +1683,35 @@ _mlt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mlt__subcmd__help__subcmd__models__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mlt__subcmd__help__subcmd__models__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__help__subcmd__models__subcmd__log)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2382,7 +2428,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models)
-            opts="-h -V --store --help --version register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help"
+            opts="-h -V --store --help --version log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2584,7 +2630,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__help)
-            opts="register create list show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help"
+            opts="log inspect register create list show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2723,7 +2769,35 @@ _mlt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mlt__subcmd__models__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mlt__subcmd__models__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__models__subcmd__help__subcmd__log)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2863,6 +2937,32 @@ _mlt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mlt__subcmd__models__subcmd__inspect)
+            opts="-f -h -V --format --store --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json md" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json md" -- "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mlt__subcmd__models__subcmd__list)
             opts="-f -h -V --filter --order-by --max-results --format --store --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2888,6 +2988,32 @@ _mlt() {
                     ;;
                 -f)
                     COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__models__subcmd__log)
+            opts="-h -V --run --name --store --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --run)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --store)

@@ -32,6 +32,14 @@ pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// Microseconds since the Unix epoch (or `MLT_NOW_MS` × 1000).
+pub fn now_us() -> i64 {
+    if let Some(v) = var(MLT_NOW_MS).and_then(|v| v.parse::<i64>().ok()) {
+        return v.saturating_mul(1000);
+    }
+    chrono::Utc::now().timestamp_micros()
+}
+
 /// The user name MLflow would record (`getpass.getuser()`: the variables, then the password
 /// database entry of the process's uid).
 pub fn user() -> String {

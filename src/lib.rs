@@ -10,6 +10,7 @@ pub mod context;
 pub mod env;
 pub mod gate;
 pub mod ingest;
+pub mod mlmodel;
 pub mod model;
 pub mod output;
 pub mod search;

@@ -9,6 +9,7 @@ mod init;
 mod log;
 mod metrics;
 mod models;
+mod package;
 mod runs;
 
 use crate::env;
@@ -49,7 +50,7 @@ pub enum Command {
     /// Read metric histories
     #[command(subcommand)]
     Metrics(metrics::Cmd),
-    /// Register models and manage their versions, aliases, stages and tags
+    /// Register, log and inspect models; manage versions, aliases, stages and tags
     #[command(subcommand)]
     Models(models::Cmd),
     /// Log, list, download and print run artifacts

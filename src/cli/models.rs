@@ -1,7 +1,7 @@
-//! `mlt models`: the model registry (register, versions, aliases, stages, tags) and model
-//! URIs.
+//! `mlt models`: the model registry (register, versions, aliases, stages, tags), model URIs,
+//! and model packages (`log`, `inspect`, in `package.rs`).
 
-use super::{CliError, CmdResult, Ctx, bad_expression, parse_key_value};
+use super::{CliError, CmdResult, Ctx, bad_expression, package, parse_key_value};
 use crate::model::{ModelVersion, RegisteredModel, Stage};
 use crate::output::{self, Format, Listing, json};
 use crate::search;
@@ -11,6 +11,10 @@ use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
+    /// Store a model folder in a run's artifacts, with an MLmodel that MLflow can load
+    Log(package::LogArgs),
+    /// Show a model's flavors, signature, input example, requirements and size
+    Inspect(package::InspectArgs),
     /// Register a new version of a model (created on first use) and print its number
     Register {
         /// runs:/<run_id>/<path>, models:/<name>/<version>, models:/<model_id>, or a local
@@ -163,6 +167,8 @@ pub enum Cmd {
 
 pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
     match cmd {
+        Cmd::Log(a) => package::log(ctx, a)?,
+        Cmd::Inspect(a) => package::inspect(ctx, a)?,
         Cmd::Register {
             source,
             name,

@@ -220,6 +220,8 @@ pub mod tags {
     pub const NOTE: &str = "mlflow.note.content";
     pub const GIT_COMMIT: &str = "mlflow.source.git.commit";
     pub const GIT_BRANCH: &str = "mlflow.source.git.branch";
+    /// JSON list of the models logged to a run (MLflow's `MLFLOW_LOGGED_MODELS`).
+    pub const LOGGED_MODELS: &str = "mlflow.log-model.history";
 }
 
 /// A new experiment id: 18 random decimal digits without a leading zero, as MLflow 2+ makes.

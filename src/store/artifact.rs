@@ -73,7 +73,7 @@ pub fn validate_artifact_path(p: &str) -> Result<()> {
     Ok(())
 }
 
-fn join_rel(base: &Path, rel: Option<&str>) -> Result<PathBuf> {
+pub(super) fn join_rel(base: &Path, rel: Option<&str>) -> Result<PathBuf> {
     match rel {
         None | Some("") => Ok(base.to_path_buf()),
         Some(r) => {
@@ -310,7 +310,7 @@ impl Store {
 }
 
 /// Copies a file to a temp file beside the target and renames it into place.
-fn copy_atomic(src: &Path, dst: &Path) -> Result<()> {
+pub(super) fn copy_atomic(src: &Path, dst: &Path) -> Result<()> {
     let dir = dst.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
     let tmp = fs::temp_file_in(dir)?;

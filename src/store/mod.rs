@@ -7,6 +7,7 @@ mod experiment;
 pub mod fs;
 mod locate;
 mod metric;
+mod model_files;
 mod registry;
 mod run;
 pub mod yaml;

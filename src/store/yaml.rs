@@ -226,6 +226,161 @@ impl Doc {
     }
 }
 
+/// Parses a YAML document into a JSON tree, for files whose content is free-form (an `MLmodel`).
+/// Mapping keys that are not strings become their text; tags are dropped; NaN and the
+/// infinities, which JSON cannot hold, become the strings "NaN", "Infinity" and "-Infinity".
+/// An empty document is an error, and so is one that is not a mapping.
+pub fn parse_tree(text: &str) -> Result<serde_json::Value, String> {
+    let value: yaml_serde::Value = yaml_serde::from_str(text).map_err(|e| e.to_string())?;
+    match value {
+        yaml_serde::Value::Mapping(_) => Ok(to_json(value)),
+        yaml_serde::Value::Null => Err("the file is empty".into()),
+        _ => Err("the file is not a YAML mapping".into()),
+    }
+}
+
+fn to_json(v: yaml_serde::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    use yaml_serde::Value as Y;
+    match v {
+        Y::Null => J::Null,
+        Y::Bool(b) => J::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                J::from(i)
+            } else if let Some(u) = n.as_u64() {
+                J::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f)
+                    .map_or_else(|| J::String(crate::model::format_value(f)), J::Number)
+            }
+        }
+        Y::String(s) => J::String(s),
+        Y::Sequence(items) => J::Array(items.into_iter().map(to_json).collect()),
+        Y::Mapping(m) => J::Object(
+            m.into_iter()
+                .map(|(k, v)| {
+                    let key = match to_json(k) {
+                        J::String(s) => s,
+                        J::Null => "null".into(),
+                        // Python writes bool keys as True/False; numbers as their text.
+                        J::Bool(b) => if b { "True" } else { "False" }.into(),
+                        other => other.to_string(),
+                    };
+                    (key, to_json(v))
+                })
+                .collect(),
+        ),
+        Y::Tagged(t) => to_json(t.value),
+    }
+}
+
+/// Writes a JSON tree whose top is an object as block YAML the way PyYAML's
+/// `safe_dump(default_flow_style=False)` lays it out (keys sorted at every level, sequences
+/// under a key not indented), but with every string quoted and floats always in YAML 1.1's
+/// float form (`1.0e-05`, `.nan`), so PyYAML reads back exactly the same values.
+pub fn tree_to_yaml(tree: &serde_json::Value) -> String {
+    let mut out = String::new();
+    match tree {
+        serde_json::Value::Object(m) if !m.is_empty() => write_mapping(&mut out, m, 0),
+        other => {
+            out.push_str(&flow_scalar(other));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn write_mapping(out: &mut String, m: &serde_json::Map<String, serde_json::Value>, indent: usize) {
+    use serde_json::Value as J;
+    let mut keys: Vec<&String> = m.keys().collect();
+    keys.sort();
+    for (i, k) in keys.into_iter().enumerate() {
+        // The first key of a mapping inside a sequence sits on the "- " line.
+        if i > 0 || indent == 0 || !out.ends_with("- ") {
+            out.push_str(&" ".repeat(indent));
+        }
+        out.push_str(&quote_key(k));
+        out.push(':');
+        match &m[k] {
+            J::Object(sub) if !sub.is_empty() => {
+                out.push('\n');
+                write_mapping(out, sub, indent + 2);
+            }
+            J::Array(items) if !items.is_empty() => {
+                out.push('\n');
+                write_sequence(out, items, indent);
+            }
+            v => {
+                out.push(' ');
+                out.push_str(&flow_scalar(v));
+                out.push('\n');
+            }
+        }
+    }
+}
+
+fn write_sequence(out: &mut String, items: &[serde_json::Value], indent: usize) {
+    use serde_json::Value as J;
+    for item in items {
+        if !out.ends_with("- ") {
+            out.push_str(&" ".repeat(indent));
+        }
+        out.push_str("- ");
+        match item {
+            J::Object(sub) if !sub.is_empty() => write_mapping(out, sub, indent + 2),
+            J::Array(inner) if !inner.is_empty() => write_sequence(out, inner, indent + 2),
+            v => {
+                out.push_str(&flow_scalar(v));
+                out.push('\n');
+            }
+        }
+    }
+}
+
+/// A scalar, or an empty mapping or sequence, on one line.
+fn flow_scalar(v: &serde_json::Value) -> String {
+    use serde_json::Value as J;
+    match v {
+        J::Null => "null".into(),
+        J::Bool(b) => b.to_string(),
+        J::Number(n) if n.is_f64() => yaml11_float(n.as_f64().unwrap_or(f64::NAN)),
+        J::Number(n) => n.to_string(),
+        J::String(s) => quote(s),
+        J::Array(_) => "[]".into(),
+        J::Object(_) => "{}".into(),
+    }
+}
+
+/// A float as PyYAML writes one: `1.5`, `3.0`, `1.0e-05`, `1.0e+20`, `.nan`, `.inf`, `-.inf`.
+/// (YAML 1.1 takes `1e-05` or `3` for a string or an int.)
+fn yaml11_float(f: f64) -> String {
+    if f.is_nan() {
+        return ".nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { ".inf" } else { "-.inf" }.into();
+    }
+    let s = format!("{f:?}");
+    match s.split_once('e') {
+        None if s.contains('.') => s,
+        None => format!("{s}.0"),
+        Some((mant, exp)) => {
+            let mant = if mant.contains('.') {
+                mant.to_string()
+            } else {
+                format!("{mant}.0")
+            };
+            let (sign, digits) = match exp.strip_prefix('-') {
+                Some(d) => ('-', d),
+                None => ('+', exp.trim_start_matches('+')),
+            };
+            format!("{mant}e{sign}{digits:0>2}")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,5 +428,51 @@ mod tests {
         let meta = Doc::parse(text).unwrap().to_meta();
         let again = Doc::parse(&to_yaml(&meta)).unwrap().to_meta();
         assert_eq!(meta, again);
+    }
+    #[test]
+    fn trees_round_trip_through_block_yaml() {
+        let text = "flavors:\n  python_function:\n    env:\n      conda: conda.yaml\n    \
+                    loader_module: mlflow.sklearn\n    python_version: 3.11.7\n  sklearn:\n    \
+                    code: null\nsignature:\n  inputs: '[{\"type\": \"double\", \"name\": \"x1\",\n    \
+                    \"required\": true}]'\nmetadata:\n  list: [1, 'yes', {a: b}, [x, y], []]\n  \
+                    empty: {}\n  ratio: 0.5\n  tiny: 1.0e-05\n  big: 1e300\n  \"odd key\": 012\n\
+                    model_size_bytes: 7076\nflag: true\n";
+        let tree = parse_tree(text).unwrap();
+        assert_eq!(
+            tree["signature"]["inputs"],
+            "[{\"type\": \"double\", \"name\": \"x1\", \"required\": true}]"
+        );
+        assert_eq!(
+            tree["flavors"]["python_function"]["python_version"],
+            "3.11.7"
+        );
+        let y = tree_to_yaml(&tree);
+        assert_eq!(parse_tree(&y).unwrap(), tree);
+        assert!(y.contains("python_version: '3.11.7'\n"), "{y}");
+        assert!(y.contains("  tiny: 1.0e-05\n"), "{y}");
+        assert!(
+            y.contains("  list:\n  - 1\n  - 'yes'\n  - a: 'b'\n  - - 'x'\n    - 'y'\n  - []\n"),
+            "{y}"
+        );
+        assert!(y.contains("    code: null\n"), "{y}");
+        assert!(y.contains("  empty: {}\n"), "{y}");
+        assert!(parse_tree("").is_err());
+        assert!(parse_tree("- a\n").is_err());
+        assert!(parse_tree("a: [").is_err());
+    }
+
+    #[test]
+    fn floats_in_yaml_1_1_form() {
+        for (f, s) in [
+            (1.5, "1.5"),
+            (3.0, "3.0"),
+            (1e-5, "1.0e-05"),
+            (1e20, "1.0e+20"),
+            (-2.5e-300, "-2.5e-300"),
+            (f64::NAN, ".nan"),
+            (f64::NEG_INFINITY, "-.inf"),
+        ] {
+            assert_eq!(yaml11_float(f), s);
+        }
     }
 }

@@ -438,3 +438,15 @@ fn search_registered_models() {
                 ^
     ");
 }
+
+#[test]
+fn inspect_a_registered_version() {
+    let (env, _) = store();
+    let fixture = crate::harness::fixture("models/sklearn-mlflow3");
+    env.ok(&["models", "register", fixture.to_str().unwrap(), "skl"]);
+    env.ok(&["models", "set-alias", "skl", "champion", "1"]);
+    let v = env.json(&["models", "inspect", "models:/skl@champion", "-f", "json"]);
+    assert!(v["flavors"]["sklearn"].is_object(), "{v}");
+    let err = env.fails(&["models", "inspect", "models:/skl@nope"], 1);
+    assert_snapshot!(err, @"error: model 'skl' has no alias 'nope'");
+}

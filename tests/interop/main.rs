@@ -718,3 +718,103 @@ fn mlflow3_logged_models_round_trip() {
     );
     assert_eq!(pred.trim(), "[2, 4, 6]");
 }
+
+/// Copies the sklearn model MLflow 3 logged (`fixtures/models/sklearn-mlflow3`) to `dest`;
+/// `stripped` drops the fields of the run that logged it, as `mlflow.sklearn.save_model`
+/// would have written the file, with a fixed `model_uuid`.
+fn sklearn_model(dest: &Path, stripped: bool) {
+    let src = repo().join("fixtures/models/sklearn-mlflow3");
+    harness_copy(&src, dest);
+    if stripped {
+        let text = std::fs::read_to_string(dest.join("MLmodel")).unwrap();
+        let kept: Vec<&str> = text
+            .lines()
+            .filter(|l| {
+                !["artifact_path:", "run_id:", "model_id:"]
+                    .iter()
+                    .any(|p| l.starts_with(p))
+            })
+            .map(|l| {
+                if l.starts_with("model_uuid:") {
+                    "model_uuid: 0123456789abcdef0123456789abcdef"
+                } else {
+                    l
+                }
+            })
+            .collect();
+        std::fs::write(dest.join("MLmodel"), kept.join("\n") + "\n").unwrap();
+    }
+}
+
+#[test]
+fn mlflow_loads_models_that_mlt_logs() {
+    let env = TestEnv::new();
+    env.ok(&["init"]);
+    let run = env.ok(&["runs", "start", "--name", "train"]);
+    sklearn_model(&env.path("logged"), false);
+    sklearn_model(&env.path("saved"), true);
+    std::fs::create_dir_all(env.path("raw")).unwrap();
+    std::fs::write(env.path("raw/weights.bin"), [1u8, 2, 3, 4]).unwrap();
+    let uri = env.ok(&["models", "log", "logged", "--run", &run]);
+    assert_eq!(uri, format!("runs:/{run}/model"));
+    env.ok(&["models", "log", "saved", "--run", &run, "--name", "saved"]);
+    env.ok(&["models", "log", "raw", "--run", &run, "--name", "raw"]);
+    env.ok(&["runs", "end", "--run", &run]);
+
+    let got: serde_json::Value = serde_json::from_str(&py(
+        "mlflow_load_model.py",
+        &[
+            env.root(),
+            Path::new(&run),
+            Path::new("model"),
+            Path::new("saved"),
+            Path::new("raw"),
+        ],
+    ))
+    .unwrap();
+    let artifacts = env.path(&format!("mlruns/0/{run}/artifacts"));
+    for name in ["model", "saved", "raw"] {
+        let m = &got["models"][name];
+        // MLflow reads back every field mlt wrote, equal.
+        let ours = mlt::mlmodel::MlModel::load(&artifacts.join(name)).unwrap();
+        for (k, theirs) in m["mlmodel"].as_object().unwrap() {
+            let want = ours
+                .fields()
+                .get(k)
+                .cloned()
+                .unwrap_or(serde_json::Value::Null);
+            assert_eq!(theirs, &want, "{name}: {k}");
+        }
+        assert_eq!(m["mlmodel"]["run_id"], run.as_str(), "{name}");
+        assert_eq!(m["mlmodel"]["artifact_path"], name, "{name}");
+        assert_eq!(m["mlmodel"]["model_id"], serde_json::Value::Null, "{name}");
+    }
+    // The sklearn models load through pyfunc and predict y = 2*x1 - x2 + 1.
+    for name in ["model", "saved"] {
+        let m = &got["models"][name];
+        assert_eq!(m["pyfunc_error"], serde_json::Value::Null, "{name}");
+        assert_eq!(m["predictions"], serde_json::json!([2.5, 5.5]), "{name}");
+        assert_eq!(m["files"].as_array().unwrap().len(), 7, "{name}");
+    }
+    assert_eq!(
+        got["models"]["saved"]["mlmodel"]["model_uuid"],
+        "0123456789abcdef0123456789abcdef"
+    );
+    // A folder without an MLmodel: MLflow reads and downloads it, but it has no pyfunc flavor.
+    let raw = &got["models"]["raw"];
+    assert_eq!(raw["mlmodel"]["flavors"], serde_json::json!({}));
+    assert_eq!(raw["files"], serde_json::json!(["MLmodel", "weights.bin"]));
+    let err = raw["pyfunc_error"].as_str().unwrap();
+    assert!(err.contains("python_function"), "{err}");
+    // The history tag, as MLflow reads it: one entry per model, in order.
+    let history = got["history"].as_array().unwrap();
+    let paths: Vec<&str> = history
+        .iter()
+        .map(|h| h["artifact_path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["model", "saved", "raw"]);
+    assert_eq!(
+        history[0]["flavors"]["python_function"]["loader_module"],
+        "mlflow.sklearn"
+    );
+}
