@@ -1,6 +1,6 @@
 """Usage: logged_model.py write STORE_ROOT | logged_model.py load STORE_ROOT MODEL_URI
 
-write: logs an MLflow 3 model (a pyfunc PythonModel that doubles its input) in a run, with
+write: logs an MLflow 3 sklearn model (a LinearRegression fitted to y = 2x) in a run, with
        registered_model_name="doubler", and prints {"run_id", "model_id"} as JSON.
 load:  loads MODEL_URI with mlflow.pyfunc.load_model and prints its prediction for [1, 2, 3].
 """
@@ -19,21 +19,24 @@ def main():
     client(root)
     import mlflow
 
+    # MLflow 3.17 loads pickled or skops models only when told to.
+    os.environ["MLFLOW_ALLOW_PICKLE_DESERIALIZATION"] = "true"
+    import numpy as np
+
     if mode == "write":
+        from sklearn.linear_model import LinearRegression
 
-        class Doubler(mlflow.pyfunc.PythonModel):
-            def predict(self, context, model_input, params=None):
-                return [x * 2 for x in model_input]
-
+        x = np.array([[0.0], [1.0], [2.0], [3.0]])
+        model = LinearRegression().fit(x, 2 * x.ravel())
         with mlflow.start_run() as run:
-            info = mlflow.pyfunc.log_model(
-                name="model", python_model=Doubler(), registered_model_name="doubler"
+            info = mlflow.sklearn.log_model(
+                model, name="model", registered_model_name="doubler", input_example=x[:2]
             )
         print(json.dumps({"run_id": run.info.run_id, "model_id": info.model_id}))
     else:
         model = mlflow.pyfunc.load_model(sys.argv[3])
-        print(json.dumps(list(model.predict([1, 2, 3]))))
-
+        pred = model.predict(np.array([[1.0], [2.0], [3.0]]))
+        print(json.dumps([round(float(v), 6) for v in pred]))
 
 if __name__ == "__main__":
     main()

@@ -655,7 +655,7 @@ fn experiment_filters_find_what_mlflow_finds() {
     assert_eq!(compared, filters.len() + orders.len());
 }
 
-/// An MLflow 3 logged model (files under the experiment's `models/m-.../artifacts`, not the
+/// An MLflow 3 logged sklearn model (files under the experiment's `models/m-.../artifacts`, not the
 /// run's): mlt finds it through `runs:/` and `models:/` URIs, registers it again by its
 /// `models:/m-...` id, and MLflow loads the version mlt's alias points at.
 #[test]
@@ -686,7 +686,9 @@ fn mlflow3_logged_models_round_trip() {
         "--dest",
         "dl",
     ]);
-    assert!(env.path("dl/model/python_model.pkl").is_file());
+    assert!(env.path("dl/model/MLmodel").is_file());
+    let inspected = env.json(&["models", "inspect", "models:/doubler/1", "-f", "json"]);
+    assert!(inspected["flavors"]["sklearn"].is_object(), "{inspected}");
     let v1 = env.json(&["models", "version", "models:/doubler/1", "-f", "json"]);
     assert_eq!(v1["model_version"]["model_id"], model_id);
     assert_eq!(v1["model_version"]["run_id"], run);
@@ -716,7 +718,7 @@ fn mlflow3_logged_models_round_trip() {
             Path::new("models:/doubler@champion"),
         ],
     );
-    assert_eq!(pred.trim(), "[2, 4, 6]");
+    assert_eq!(pred.trim(), "[2.0, 4.0, 6.0]");
 }
 
 /// Copies the sklearn model MLflow 3 logged (`fixtures/models/sklearn-mlflow3`) to `dest`;
