@@ -39,7 +39,10 @@ mod tests {
 
     #[test]
     fn sparkline_shapes() {
-        assert_eq!(sparkline(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], 20), "▁▂▃▄▅▆▇█");
+        assert_eq!(
+            sparkline(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], 20),
+            "▁▂▃▄▅▆▇█"
+        );
         assert_eq!(sparkline(&[3.0, 3.0, 3.0], 20), "▁▁▁");
         assert_eq!(sparkline(&[], 20), "");
         assert_eq!(sparkline(&[f64::NAN, 1.0, f64::INFINITY, 2.0], 20), "▁█");
