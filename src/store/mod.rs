@@ -12,6 +12,7 @@ pub mod yaml;
 
 pub use artifact::{ArtifactEntry, RunRef};
 pub use locate::{Located, Origin, locate};
+pub use metric::MetricPoints;
 pub use run::{Batch, Keys, Logger, NewRun, RunHandle, RunParts};
 
 use std::path::{Path, PathBuf};
