@@ -5,7 +5,7 @@
 mod float;
 mod validate;
 
-pub use float::{format_value, json_f64, parse_value};
+pub use float::{format_value, json_f64, parse_value, push_value};
 pub use validate::*;
 
 use std::collections::BTreeMap;
