@@ -3,7 +3,7 @@ use crate::compare::{self, RunDiff};
 use crate::context;
 use crate::env;
 use crate::model::json_f64;
-use crate::model::{Run, RunInfo, RunStatus, View, tags};
+use crate::model::{Experiment, Run, RunInfo, RunStatus, View, tags};
 use crate::output::{self, Format, Listing, json};
 use crate::search;
 use crate::store::{ArtifactEntry, Keys, NewRun, RunParts, RunRef, Store};
@@ -172,34 +172,14 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                 .iter()
                 .map(|o| search::parse_order_by(o).map_err(|e| bad_expression("--order-by", o, &e)))
                 .collect::<Result<Vec<_>, _>>()?;
-            let exps = if experiment.is_empty() {
-                store.list_experiments(View::All)?
-            } else {
-                experiment
-                    .iter()
-                    .map(|e| store.experiment(e))
-                    .collect::<Result<Vec<_>, _>>()?
-            };
+            let exps = experiments(&store, &experiment)?;
             let columns = referenced_columns(expr.as_ref(), &orders);
             // JSON shows whole runs; the other formats show only the columns the filter and
             // the order name, so only those files are read.
             let parts = if format == Format::Json {
                 RunParts::default()
             } else {
-                let only = |entity| {
-                    Keys::Only(
-                        columns
-                            .iter()
-                            .filter(|c| c.entity == entity)
-                            .map(|c| c.key.clone())
-                            .collect(),
-                    )
-                };
-                RunParts {
-                    params: only(search::Entity::Param),
-                    metrics: only(search::Entity::Metric),
-                    tags: only(search::Entity::Tag),
-                }
+                parts_for(&columns)
             };
             let mut runs = Vec::new();
             for e in &exps {
@@ -345,8 +325,38 @@ fn start(
     )?)
 }
 
+/// The experiments named (by id or name), or every experiment when none is.
+pub(super) fn experiments(store: &Store, specs: &[String]) -> Result<Vec<Experiment>, CliError> {
+    if specs.is_empty() {
+        return Ok(store.list_experiments(View::All)?);
+    }
+    Ok(specs
+        .iter()
+        .map(|e| store.experiment(e))
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The parts of a run that hold these columns: reading only them is enough to evaluate a
+/// filter that names them.
+pub(super) fn parts_for(columns: &[search::Identifier]) -> RunParts {
+    let only = |entity| {
+        Keys::Only(
+            columns
+                .iter()
+                .filter(|c| c.entity == entity)
+                .map(|c| c.key.clone())
+                .collect(),
+        )
+    };
+    RunParts {
+        params: only(search::Entity::Param),
+        metrics: only(search::Entity::Metric),
+        tags: only(search::Entity::Tag),
+    }
+}
+
 /// A filter or order-by error: what is wrong, at which column, with a caret under it.
-fn bad_expression(what: &str, text: &str, e: &search::ParseError) -> CliError {
+pub(super) fn bad_expression(what: &str, text: &str, e: &search::ParseError) -> CliError {
     CliError::usage(format!(
         "invalid {what} at column {}: {}",
         e.column, e.message
@@ -358,7 +368,7 @@ fn bad_expression(what: &str, text: &str, e: &search::ParseError) -> CliError {
 }
 
 /// The metrics, params and tags a filter or order-by names, in order, once each.
-fn referenced_columns(
+pub(super) fn referenced_columns(
     expr: Option<&search::Expr>,
     orders: &[search::OrderBy],
 ) -> Vec<search::Identifier> {

@@ -5,6 +5,7 @@ mod harness;
 mod artifacts;
 mod experiments;
 mod log;
+mod metrics;
 mod runs;
 mod search;
 mod store;
