@@ -226,7 +226,8 @@ pub fn plot(series: &[Series], style: &PlotStyle) -> Option<String> {
         ymax = ymax.max(y);
     }
     let height = style.height.max(2);
-    let y_axis = Axis::new(ymin, ymax, (height / 4).max(1), false);
+    // A label about every third row.
+    let y_axis = Axis::new(ymin, ymax, ((height - 1) / 3).max(1), false);
     // y labels, by row from the top; the minimum and maximum first, then ticks with a free
     // row between them and any other label.
     let mut row_labels: Vec<Option<&str>> = vec![None; height];
@@ -441,6 +442,17 @@ mod tests {
         assert_eq!(labels[0], " 7300000.0 ", "{out}");
         assert_eq!(labels[2], "       0.0 ", "{out}");
         assert_eq!(labels[4], "-5000000.0 ", "{out}");
+        // About every third row has a label.
+        let tall = Series {
+            label: "t".into(),
+            points: vec![(0.0, 1.35), (30.0, 0.07)],
+        };
+        let out = plot(&[tall], &style(40, 10)).unwrap();
+        let labels: Vec<&str> = out
+            .lines()
+            .filter_map(|l| l.split_once(" ┤").map(|(label, _)| label.trim()))
+            .collect();
+        assert_eq!(labels, ["1.35", "1.0", "0.5", "0.07"], "{out}");
         // A range wider than f64 still spreads over the rows.
         let huge = Series {
             label: "c".into(),
