@@ -220,6 +220,9 @@ _mlt() {
             mlt__subcmd__help__subcmd__log,tags)
                 cmd="mlt__subcmd__help__subcmd__log__subcmd__tags"
                 ;;
+            mlt__subcmd__help__subcmd__metrics,export)
+                cmd="mlt__subcmd__help__subcmd__metrics__subcmd__export"
+                ;;
             mlt__subcmd__help__subcmd__metrics,history)
                 cmd="mlt__subcmd__help__subcmd__metrics__subcmd__history"
                 ;;
@@ -361,11 +364,17 @@ _mlt() {
             mlt__subcmd__log__subcmd__help,tags)
                 cmd="mlt__subcmd__log__subcmd__help__subcmd__tags"
                 ;;
+            mlt__subcmd__metrics,export)
+                cmd="mlt__subcmd__metrics__subcmd__export"
+                ;;
             mlt__subcmd__metrics,help)
                 cmd="mlt__subcmd__metrics__subcmd__help"
                 ;;
             mlt__subcmd__metrics,history)
                 cmd="mlt__subcmd__metrics__subcmd__history"
+                ;;
+            mlt__subcmd__metrics__subcmd__help,export)
+                cmd="mlt__subcmd__metrics__subcmd__help__subcmd__export"
                 ;;
             mlt__subcmd__metrics__subcmd__help,help)
                 cmd="mlt__subcmd__metrics__subcmd__help__subcmd__help"
@@ -1530,8 +1539,22 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__help__subcmd__metrics)
-            opts="history"
+            opts="history export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__help__subcmd__metrics__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2338,7 +2361,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__metrics)
-            opts="-h -V --store --help --version history help"
+            opts="-h -V --store --help --version history export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2355,9 +2378,73 @@ _mlt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        mlt__subcmd__metrics__subcmd__help)
-            opts="history help"
+        mlt__subcmd__metrics__subcmd__export)
+            opts="-e -k -f -h -V --experiment --filter --key --view --format --store --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --experiment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --view)
+                    COMPREPLY=($(compgen -W "active deleted all" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "csv jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "csv jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__metrics__subcmd__help)
+            opts="history export help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__metrics__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2398,13 +2485,21 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__metrics__subcmd__history)
-            opts="-f -h -V --run --format --store --help --version"
+            opts="-f -h -V --run --plot --x --height --format --store --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --run)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --x)
+                    COMPREPLY=($(compgen -W "step time" -- "${cur}"))
+                    return 0
+                    ;;
+                --height)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

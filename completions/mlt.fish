@@ -32,7 +32,7 @@ complete -c mlt -n "__fish_mlt_needs_command" -f -a "experiments" -d 'Create, li
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "exp" -d 'Create, list, rename, delete and tag experiments'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "runs" -d 'Start, end, list and show runs'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "log" -d 'Log params, metrics and tags to a run'
-complete -c mlt -n "__fish_mlt_needs_command" -f -a "metrics" -d 'Read metric histories'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "metrics" -d 'Print, plot and export metric histories'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "models" -d 'Register, log and inspect models; manage versions, aliases, stages and tags'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "artifacts" -d 'Log, list, download and print run artifacts'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -364,20 +364,37 @@ complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "tags" -d 'Set several tags: mlt log tags team=vision stage=dev'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "batch" -d 'Log JSON records from a file or stdin (see the README for the formats)'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history help" -s h -l help -d 'Print help'
-complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history help" -s V -l version -d 'Print version'
-complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history help" -f -a "history" -d 'Print every logged point of a metric (step, timestamp, value), in logging order'
-complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history export help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history export help" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history export help" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history export help" -f -a "history" -d 'Print every point of metrics (step, timestamp, value) in logging order, or plot them'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history export help" -f -a "export" -d 'Write every metric point (run_id, key, step, timestamp, value) as CSV or JSON lines, in constant memory'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -l run -d 'A run, repeatable [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -l x -d 'The plot\'s x axis: the step, or the seconds since the first point' -r -f -a "step\t''
+time\t'Wall-clock seconds since the earliest point plotted'"
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -l height -d 'Rows of the plot' -r
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -s f -l format -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -l plot -d 'Draw every run\'s keys on one chart in the terminal'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
-complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from help" -f -a "history" -d 'Print every logged point of a metric (step, timestamp, value), in logging order'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -s e -l experiment -d 'Experiment name or id, repeatable [default: every experiment]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -l filter -d 'Only the runs that match, e.g. "params.lr = \'0.01\' and metrics.acc > 0.9"' -r
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -s k -l key -d 'Only this metric, repeatable [default: every metric]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -l view -r -f -a "active\t''
+deleted\t''
+all\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -s f -l format -r -f -a "csv\t'RFC 4180 CSV with a header line'
+jsonl\t'One JSON object per line'"
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from help" -f -a "history" -d 'Print every point of metrics (step, timestamp, value) in logging order, or plot them'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write every metric point (run_id, key, step, timestamp, value) as CSV or JSON lines, in constant memory'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -s h -l help -d 'Print help'
@@ -575,7 +592,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcom
 complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "experiments" -d 'Create, list, rename, delete and tag experiments'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "runs" -d 'Start, end, list and show runs'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "log" -d 'Log params, metrics and tags to a run'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "metrics" -d 'Read metric histories'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "metrics" -d 'Print, plot and export metric histories'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "models" -d 'Register, log and inspect models; manage versions, aliases, stages and tags'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "artifacts" -d 'Log, list, download and print run artifacts'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "completions" -d 'Print a shell completion script'
@@ -605,7 +622,8 @@ complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "tag" -d 'Set one tag'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "tags" -d 'Set several tags: mlt log tags team=vision stage=dev'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from log" -f -a "batch" -d 'Log JSON records from a file or stdin (see the README for the formats)'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from metrics" -f -a "history" -d 'Print every logged point of a metric (step, timestamp, value), in logging order'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from metrics" -f -a "history" -d 'Print every point of metrics (step, timestamp, value) in logging order, or plot them'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from metrics" -f -a "export" -d 'Write every metric point (run_id, key, step, timestamp, value) as CSV or JSON lines, in constant memory'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "log" -d 'Store a model folder in a run\'s artifacts, with an MLmodel that MLflow can load'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "inspect" -d 'Show a model\'s flavors, signature, input example, requirements and size'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "register" -d 'Register a new version of a model (created on first use) and print its number'

@@ -16,8 +16,10 @@ pub const MLFLOW_EXPERIMENT_ID: &str = "MLFLOW_EXPERIMENT_ID";
 pub const MLT_NOW_MS: &str = "MLT_NOW_MS";
 /// Overrides `mlflow.source.name` of new runs (default: the calling script).
 pub const MLT_SOURCE_NAME: &str = "MLT_SOURCE_NAME";
-/// Width of tables, when set (otherwise the terminal's).
+/// Width of tables and charts, when set (otherwise the terminal's).
 pub const COLUMNS: &str = "COLUMNS";
+/// Set (and not empty): no colors, even on a terminal (<https://no-color.org>).
+pub const NO_COLOR: &str = "NO_COLOR";
 
 /// A variable's value when it is set and not empty.
 pub fn var(name: &str) -> Option<String> {

@@ -217,10 +217,16 @@ fn histories(
     let mut out = BTreeMap::new();
     for m in &cmp.metrics {
         for (i, h) in handles.iter().enumerate() {
-            if m.values[i].is_some()
-                && let Ok(points) = store.metric_points(h, &m.key)
-            {
-                out.insert((i, m.key.clone()), points.iter().map(|p| p.value).collect());
+            let values: Option<Vec<f64>> = m.values[i]
+                .and_then(|_| store.metric_points(h, &m.key).ok())
+                .and_then(|points| {
+                    points
+                        .map(|p| p.map(|p| p.value))
+                        .collect::<Result<Vec<_>, _>>()
+                        .ok()
+                });
+            if let Some(values) = values {
+                out.insert((i, m.key.clone()), values);
             }
         }
     }

@@ -47,7 +47,7 @@ pub enum Command {
     /// Log params, metrics and tags to a run
     #[command(subcommand)]
     Log(log::Cmd),
-    /// Read metric histories
+    /// Print, plot and export metric histories
     #[command(subcommand)]
     Metrics(metrics::Cmd),
     /// Register, log and inspect models; manage versions, aliases, stages and tags

@@ -3,7 +3,7 @@ use crate::compare::{self, RunDiff};
 use crate::context;
 use crate::env;
 use crate::model::json_f64;
-use crate::model::{Run, RunInfo, RunStatus, View, tags};
+use crate::model::{Experiment, Run, RunInfo, RunStatus, View, tags};
 use crate::output::{self, Format, Listing, json};
 use crate::search;
 use crate::store::{ArtifactEntry, Keys, NewRun, RunHandle, RunParts, RunRef, Store};
@@ -337,32 +337,12 @@ pub(super) fn select_runs(
         .iter()
         .map(|o| search::parse_order_by(o).map_err(|e| bad_expression("--order-by", o, &e)))
         .collect::<Result<Vec<_>, _>>()?;
-    let exps = if experiments.is_empty() {
-        store.list_experiments(View::All)?
-    } else {
-        experiments
-            .iter()
-            .map(|e| store.experiment(e))
-            .collect::<Result<Vec<_>, _>>()?
-    };
+    let exps = self::experiments(store, experiments)?;
     let columns = referenced_columns(expr.as_ref(), &orders);
     let parts = if whole {
         RunParts::default()
     } else {
-        let only = |entity| {
-            Keys::Only(
-                columns
-                    .iter()
-                    .filter(|c| c.entity == entity)
-                    .map(|c| c.key.clone())
-                    .collect(),
-            )
-        };
-        RunParts {
-            params: only(search::Entity::Param),
-            metrics: only(search::Entity::Metric),
-            tags: only(search::Entity::Tag),
-        }
+        parts_for(&columns)
     };
     let mut found = Vec::new();
     for e in &exps {
@@ -388,8 +368,38 @@ pub(super) fn select_runs(
     Ok(Selection { runs, columns })
 }
 
+/// The experiments named (by id or name), or every experiment when none is.
+pub(super) fn experiments(store: &Store, specs: &[String]) -> Result<Vec<Experiment>, CliError> {
+    if specs.is_empty() {
+        return Ok(store.list_experiments(View::All)?);
+    }
+    Ok(specs
+        .iter()
+        .map(|e| store.experiment(e))
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The parts of a run that hold these columns: reading only them is enough to evaluate a
+/// filter that names them.
+pub(super) fn parts_for(columns: &[search::Identifier]) -> RunParts {
+    let only = |entity| {
+        Keys::Only(
+            columns
+                .iter()
+                .filter(|c| c.entity == entity)
+                .map(|c| c.key.clone())
+                .collect(),
+        )
+    };
+    RunParts {
+        params: only(search::Entity::Param),
+        metrics: only(search::Entity::Metric),
+        tags: only(search::Entity::Tag),
+    }
+}
+
 /// The metrics, params and tags a filter or order-by names, in order, once each.
-fn referenced_columns(
+pub(super) fn referenced_columns(
     expr: Option<&search::Expr>,
     orders: &[search::OrderBy],
 ) -> Vec<search::Identifier> {

@@ -3,55 +3,109 @@
 /// Formats a value the way Python's `str(float)` does (`1.0`, `1e-05`, `1e+20`, `nan`, `inf`),
 /// so metric files written by mlt look like MLflow's own.
 pub fn format_value(v: f64) -> String {
+    let mut s = String::with_capacity(24);
+    push_value(&mut s, v);
+    s
+}
+
+/// Appends [`format_value`]'s text to `out`, allocating nothing else: an export formats
+/// hundreds of millions of values.
+pub fn push_value(out: &mut String, v: f64) {
+    use std::fmt::Write;
     if v.is_nan() {
-        return "nan".into();
+        return out.push_str("nan");
     }
     if v.is_infinite() {
-        return if v > 0.0 { "inf" } else { "-inf" }.into();
+        return out.push_str(if v > 0.0 { "inf" } else { "-inf" });
     }
     if v == 0.0 {
-        return if v.is_sign_negative() { "-0.0" } else { "0.0" }.into();
+        return out.push_str(if v.is_sign_negative() { "-0.0" } else { "0.0" });
     }
     // `{:e}` gives the shortest digits that round-trip, e.g. "1.2345e-5".
-    let sci = format!("{v:e}");
-    let (mantissa, exp) = sci.split_once('e').expect("`{:e}` has an exponent");
-    let exp: i32 = exp.parse().expect("exponent is an integer");
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => ("-", m),
-        None => ("", mantissa),
-    };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let mut sci = StackStr::default();
+    let _ = write!(sci, "{:e}", v.abs());
+    let (mantissa, exp) = sci.as_str().split_once('e').unwrap_or((sci.as_str(), "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let mut digits = StackStr::default();
+    let _ = digits.write_str(mantissa.split('.').next().unwrap_or(""));
+    let _ = digits.write_str(mantissa.split('.').nth(1).unwrap_or(""));
+    let digits = digits.as_str();
+    let n = digits.len() as i32;
+    if v < 0.0 {
+        out.push('-');
+    }
+    let zeros = |out: &mut String, k: i32| (0..k).for_each(|_| out.push('0'));
     if (-4..16).contains(&exp) {
         // Fixed notation, as Python's repr does for 1e-4 <= |v| < 1e16.
-        let n = digits.len() as i32;
-        let s = if exp >= 0 {
+        if exp >= 0 {
+            let e = exp as usize;
             if n > exp + 1 {
-                format!(
-                    "{}.{}",
-                    &digits[..=exp as usize],
-                    &digits[exp as usize + 1..]
-                )
+                out.push_str(&digits[..=e]);
+                out.push('.');
+                out.push_str(&digits[e + 1..]);
             } else {
-                format!("{}{}.0", digits, "0".repeat((exp + 1 - n) as usize))
+                out.push_str(digits);
+                zeros(out, exp + 1 - n);
+                out.push_str(".0");
             }
         } else {
-            format!("0.{}{}", "0".repeat((-exp - 1) as usize), digits)
-        };
-        format!("{sign}{s}")
+            out.push_str("0.");
+            zeros(out, -exp - 1);
+            out.push_str(digits);
+        }
     } else {
-        let m = if digits.len() > 1 {
-            format!("{}.{}", &digits[..1], &digits[1..])
-        } else {
-            digits
-        };
-        let esign = if exp < 0 { '-' } else { '+' };
-        format!("{sign}{m}e{esign}{:02}", exp.abs())
+        out.push_str(&digits[..1]);
+        if n > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        let _ = write!(out, "e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
+    }
+}
+
+/// A short string on the stack (a float's digits never exceed it).
+struct StackStr {
+    buf: [u8; 40],
+    len: usize,
+}
+
+impl Default for StackStr {
+    fn default() -> Self {
+        StackStr {
+            buf: [0; 40],
+            len: 0,
+        }
+    }
+}
+
+impl StackStr {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+impl std::fmt::Write for StackStr {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        if end > self.buf.len() {
+            return Err(std::fmt::Error);
+        }
+        self.buf[self.len..end].copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
 /// Parses a value as Python's `float()` does: `nan`, `inf`, `-Infinity`, `1e+20`, `3`.
 pub fn parse_value(s: &str) -> Option<f64> {
     let t = s.trim();
+    // The common case, without allocating: plain decimal or scientific notation.
+    if !t.is_empty()
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+    {
+        return t.parse().ok();
+    }
     let lower = t.to_ascii_lowercase();
     let body = lower.trim_start_matches(['+', '-']);
     let neg = lower.starts_with('-');

@@ -6,7 +6,7 @@ mod float;
 mod registry;
 mod validate;
 
-pub use float::{format_value, json_f64, parse_value};
+pub use float::{format_value, json_f64, parse_value, push_value};
 pub use registry::*;
 pub use validate::*;
 

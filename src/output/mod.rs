@@ -1,8 +1,10 @@
 //! All output formatting: tables (sized to the terminal), CSV, JSON and human times.
 //! Commands build a [`Listing`] and a JSON value; [`Format`] picks which one is printed.
+//! Charts are in [`chart`]; output too large to build first is streamed by [`stream`].
 
 pub mod chart;
 pub mod json;
+pub mod stream;
 
 use std::io::Write;
 
@@ -148,6 +150,22 @@ pub fn print(s: &str) -> std::io::Result<()> {
     }
 }
 
+/// The width charts are drawn to: `COLUMNS`, else the terminal's, else 80.
+pub fn terminal_width() -> usize {
+    crate::env::var(crate::env::COLUMNS)
+        .and_then(|c| c.parse().ok())
+        .or_else(|| comfy_table::Table::new().width().map(usize::from))
+        .filter(|w| *w > 0)
+        .unwrap_or(80)
+}
+
+/// Whether stdout gets colors: only a terminal, and only without `NO_COLOR`
+/// (<https://no-color.org>).
+pub fn color_stdout() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && crate::env::var(crate::env::NO_COLOR).is_none()
+}
+
 /// Milliseconds since the epoch as `YYYY-MM-DD HH:MM:SS` (UTC).
 pub fn time(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
@@ -170,7 +188,8 @@ pub fn duration(ms: i64) -> String {
     }
 }
 
-/// A metric value for a table: like Python prints it, but `NaN`/`Infinity` spelled as in JSON.
+/// A metric value for a table, as Python prints it and as metric files hold it (`0.5`,
+/// `1e-05`, `nan`, `inf`).
 pub fn value(v: f64) -> String {
     crate::model::format_value(v)
 }

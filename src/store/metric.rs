@@ -1,10 +1,11 @@
 //! Metric files: `metrics/<key>`, one `"<timestamp> <value> <step>\n"` line per point,
 //! appended and never rewritten.
 
-use super::{Result, Store};
+use super::{Error, Result, Store};
 use crate::model::{MetricPoint, format_value, parse_value};
+use std::fs::File;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The line MLflow writes for a point.
 pub fn format_line(p: &MetricPoint) -> String {
@@ -13,11 +14,18 @@ pub fn format_line(p: &MetricPoint) -> String {
 
 /// Parses one line as MLflow does (`line.strip().split(" ")`: 2, 3 or 5 fields).
 pub fn parse_line(line: &str) -> Result<MetricPoint, String> {
-    let fields: Vec<&str> = line.trim().split(' ').collect();
-    if !matches!(fields.len(), 2 | 3 | 5) {
+    // No allocation per line: an export reads hundreds of millions of them.
+    let mut fields = [""; 5];
+    let mut count = 0;
+    for f in line.trim().split(' ') {
+        if count < fields.len() {
+            fields[count] = f;
+        }
+        count += 1;
+    }
+    if !matches!(count, 2 | 3 | 5) {
         return Err(format!(
-            "expected 'timestamp value step', found {} fields",
-            fields.len()
+            "expected 'timestamp value step', found {count} fields"
         ));
     }
     let timestamp = fields[0]
@@ -25,11 +33,11 @@ pub fn parse_line(line: &str) -> Result<MetricPoint, String> {
         .map_err(|_| format!("timestamp '{}' is not an integer", fields[0]))?;
     let value =
         parse_value(fields[1]).ok_or_else(|| format!("value '{}' is not a number", fields[1]))?;
-    let step = match fields.get(2) {
-        Some(s) => s
+    let step = match count {
+        2 => 0,
+        _ => fields[2]
             .parse::<i64>()
-            .map_err(|_| format!("step '{s}' is not an integer"))?,
-        None => 0,
+            .map_err(|_| format!("step '{}' is not an integer", fields[2]))?,
     };
     Ok(MetricPoint {
         timestamp,
@@ -38,57 +46,105 @@ pub fn parse_line(line: &str) -> Result<MetricPoint, String> {
     })
 }
 
-impl Store {
-    /// Reads every good point of a metric file, in file order. Bad lines, a torn last line and
-    /// an empty file are reported as warnings and skipped, so one damaged file never hides a
-    /// whole run (MLflow would refuse to read the run at all).
-    pub fn read_metric_file(&self, path: &Path) -> Result<Vec<MetricPoint>> {
-        let file = std::fs::File::open(path).map_err(|source| super::Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let mut reader = BufReader::new(file);
-        let mut points = Vec::new();
-        let mut line = String::new();
-        let mut n = 0usize;
+/// The good points of one metric file, read line by line as they are asked for, so a file of
+/// any size is read in constant memory. Bad lines, a torn last line and an empty file are
+/// reported through the store's warnings and skipped, so one damaged file never hides a whole
+/// run (MLflow would refuse to read the run at all).
+pub struct MetricPoints<'a> {
+    store: &'a Store,
+    path: PathBuf,
+    reader: Option<BufReader<File>>,
+    line: String,
+    n: usize,
+}
+
+impl MetricPoints<'_> {
+    /// The file being read (for messages).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Iterator for MetricPoints<'_> {
+    type Item = Result<MetricPoint>;
+
+    fn next(&mut self) -> Option<Result<MetricPoint>> {
         loop {
-            line.clear();
-            let read = reader
-                .read_line(&mut line)
-                .map_err(|source| super::Error::Io {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
+            let reader = self.reader.as_mut()?;
+            self.line.clear();
+            let read = match reader.read_line(&mut self.line) {
+                Ok(read) => read,
+                Err(source) => {
+                    self.reader = None;
+                    return Some(Err(Error::Io {
+                        path: self.path.clone(),
+                        source,
+                    }));
+                }
+            };
             if read == 0 {
-                break;
+                self.reader = None;
+                if self.n == 0 {
+                    self.store
+                        .warn(&format!("{}: empty metric file", self.path.display()));
+                }
+                return None;
             }
-            n += 1;
-            let complete = line.ends_with('\n');
+            self.n += 1;
+            let line = self.line.as_str();
             if line.trim().is_empty() {
                 continue;
             }
-            match parse_line(&line) {
+            let complete = line.ends_with('\n');
+            match parse_line(line) {
                 // A last line without its newline is a write cut short unless it is whole.
-                Ok(p) if complete || line.trim().split(' ').count() != 2 => points.push(p),
-                Ok(_) => self.warn(&format!("{}:{n}: torn last line skipped", path.display())),
-                Err(msg) => self.warn(&format!(
-                    "{}:{n}: malformed metric line skipped: {msg}",
-                    path.display()
+                Ok(p) if complete || line.trim().split(' ').count() != 2 => return Some(Ok(p)),
+                Ok(_) => self.store.warn(&format!(
+                    "{}:{}: torn last line skipped",
+                    self.path.display(),
+                    self.n
+                )),
+                Err(msg) => self.store.warn(&format!(
+                    "{}:{}: malformed metric line skipped: {msg}",
+                    self.path.display(),
+                    self.n
                 )),
             }
         }
-        if n == 0 {
-            self.warn(&format!("{}: empty metric file", path.display()));
-        }
-        Ok(points)
+    }
+}
+
+impl Store {
+    /// Streams the good points of a metric file, in file order (see [`MetricPoints`]).
+    pub(crate) fn metric_file_points(&self, path: &Path) -> Result<MetricPoints<'_>> {
+        let file = File::open(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(MetricPoints {
+            store: self,
+            path: path.to_path_buf(),
+            reader: Some(BufReader::with_capacity(64 * 1024, file)),
+            line: String::new(),
+            n: 0,
+        })
+    }
+
+    /// Reads every good point of a metric file, in file order.
+    pub fn read_metric_file(&self, path: &Path) -> Result<Vec<MetricPoint>> {
+        self.metric_file_points(path)?.collect()
     }
 
     /// The latest point of a metric file by MLflow's rule, if it has any good line.
     pub(crate) fn latest_in_file(&self, path: &Path) -> Result<Option<MetricPoint>> {
-        let points = self.read_metric_file(path)?;
-        Ok(points
-            .into_iter()
-            .reduce(|best, p| if p.later_than(&best) { p } else { best }))
+        let mut best: Option<MetricPoint> = None;
+        for p in self.metric_file_points(path)? {
+            let p = p?;
+            if best.as_ref().is_none_or(|b| p.later_than(b)) {
+                best = Some(p);
+            }
+        }
+        Ok(best)
     }
 }
 

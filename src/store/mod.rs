@@ -14,6 +14,7 @@ pub mod yaml;
 
 pub use artifact::{ArtifactEntry, RunRef};
 pub use locate::{Located, Origin, local_path_of_uri, locate};
+pub use metric::MetricPoints;
 pub use registry::{LoggedModel, ModelUri, NewVersion, REGISTRY};
 pub use run::{Batch, Keys, Logger, NewRun, RunHandle, RunParts};
 

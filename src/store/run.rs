@@ -3,6 +3,7 @@
 
 use super::experiment::key_path;
 use super::fs::{self, IoContext};
+use super::metric::MetricPoints;
 use super::yaml::{Doc, Meta, Scalar, to_yaml};
 use super::{Error, Result, Store, TRASH};
 use crate::env;
@@ -292,11 +293,13 @@ impl Store {
     /// Every point of one metric, in the order logged.
     pub fn metric_history(&self, run_id: &str, key: &str) -> Result<Vec<MetricPoint>> {
         validate_key(KeyKind::Metric, key).map_err(Error::Invalid)?;
-        self.metric_points(&self.find_run(run_id)?, key)
+        let h = self.find_run(run_id)?;
+        self.metric_points(&h, key)?.collect()
     }
 
-    /// Every point of one metric of a run already found, in the order logged.
-    pub fn metric_points(&self, h: &RunHandle, key: &str) -> Result<Vec<MetricPoint>> {
+    /// Streams the points of one metric of a run, in the order logged, reading the file as
+    /// they are asked for (constant memory, whatever the file's size).
+    pub fn metric_points(&self, h: &RunHandle, key: &str) -> Result<MetricPoints<'_>> {
         validate_key(KeyKind::Metric, key).map_err(Error::Invalid)?;
         let path = key_path(&h.dir.join("metrics"), key);
         if !path.is_file() {
@@ -305,7 +308,15 @@ impl Store {
                 h.info.run_id
             )));
         }
-        self.read_metric_file(&path)
+        self.metric_file_points(&path)
+    }
+
+    /// The metric keys of a run, sorted by path (`a`, `train/acc`, `train/loss`, `z`).
+    pub fn metric_keys(&self, h: &RunHandle) -> Result<Vec<String>> {
+        Ok(fs::read_key_files(&h.dir.join("metrics"))?
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect())
     }
 
     /// The runs of an experiment, newest first (MLflow's default order). Unreadable runs are

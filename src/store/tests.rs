@@ -254,3 +254,40 @@ fn registry_versions_aliases_stages_and_rename() {
     let tmp = t.path().join(".mlt/tmp");
     assert_eq!(std::fs::read_dir(tmp).unwrap().count(), 0);
 }
+
+#[test]
+fn metric_points_stream_one_key_and_keys_are_listed_by_path() {
+    let (_t, s) = store();
+    let e = s.experiment("0").unwrap();
+    let info = s.create_run(&e, NewRun::default()).unwrap();
+    let h = s.find_run(&info.run_id).unwrap();
+    let batch = Batch {
+        metrics: vec![
+            ("z".into(), point(0, 1.0)),
+            ("train/loss".into(), point(0, 0.5)),
+            ("train/loss".into(), point(1, 0.25)),
+            ("a".into(), point(0, 2.0)),
+            ("train/acc".into(), point(0, 0.9)),
+        ],
+        ..Batch::default()
+    };
+    s.log_batch(&h, &batch).unwrap();
+    assert_eq!(
+        s.metric_keys(&h).unwrap(),
+        ["a", "train/acc", "train/loss", "z"]
+    );
+    let mut points = s.metric_points(&h, "train/loss").unwrap();
+    assert_eq!(points.next().unwrap().unwrap(), point(0, 0.5));
+    assert_eq!(points.next().unwrap().unwrap(), point(1, 0.25));
+    assert!(points.next().is_none());
+    assert!(points.next().is_none(), "a finished stream stays finished");
+    let err = s.metric_points(&h, "nope").err().unwrap();
+    assert_eq!(
+        err.to_string(),
+        format!("run {} has no metric 'nope'", info.run_id)
+    );
+    assert!(matches!(
+        s.metric_points(&h, "../meta.yaml"),
+        Err(Error::Invalid(_))
+    ));
+}

@@ -77,6 +77,21 @@ impl TestEnv {
         c
     }
 
+    /// The same command as a `std::process::Command`, for tests that must spawn it and talk to
+    /// it while it runs.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let c = self.cmd();
+        let mut s = std::process::Command::new(c.get_program());
+        for (k, v) in c.get_envs() {
+            match v {
+                Some(v) => s.env(k, v),
+                None => s.env_remove(k),
+            };
+        }
+        s.current_dir(self.root());
+        s
+    }
+
     pub fn run_with(&self, args: &[&str], f: impl FnOnce(&mut Command)) -> Output {
         let mut c = self.cmd();
         c.args(args);

@@ -6,6 +6,7 @@ mod artifacts;
 mod compare;
 mod experiments;
 mod log;
+mod metrics;
 mod models;
 mod registry;
 mod runs;
