@@ -565,11 +565,7 @@ fn folder_files(dir: &Path) -> Result<Vec<(String, u64)>> {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = crate::store::fs::slash_path(rel);
         let size = entry
             .metadata()
             .map_err(|e| crate::store::fs::walk_error(e, dir))?

@@ -9,6 +9,19 @@ use crate::store::{ModelUri, NewVersion, RunRef, Store};
 use clap::Subcommand;
 use std::path::PathBuf;
 
+/// `-v N`: change version N instead of the model.
+#[derive(clap::Args, Debug)]
+pub struct VersionOpt {
+    /// The version to change instead of the model
+    #[arg(
+        id = "model_version",
+        long = "model-version",
+        short = 'v',
+        value_name = "VERSION"
+    )]
+    version: Option<i64>,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
     /// Store a model folder in a run's artifacts, with an MLmodel that MLflow can load
@@ -84,53 +97,29 @@ pub enum Cmd {
     SetDescription {
         name: String,
         text: String,
-        /// The version to change instead of the model
-        #[arg(
-            id = "model_version",
-            long = "model-version",
-            short = 'v',
-            value_name = "VERSION"
-        )]
-        version: Option<i64>,
+        #[command(flatten)]
+        target: VersionOpt,
     },
     /// Delete the description of a model, or of one version with --version
     DeleteDescription {
         name: String,
-        /// The version to change instead of the model
-        #[arg(
-            id = "model_version",
-            long = "model-version",
-            short = 'v',
-            value_name = "VERSION"
-        )]
-        version: Option<i64>,
+        #[command(flatten)]
+        target: VersionOpt,
     },
     /// Set a tag on a model, or on one version with --version
     SetTag {
         name: String,
         key: String,
         value: String,
-        /// The version to change instead of the model
-        #[arg(
-            id = "model_version",
-            long = "model-version",
-            short = 'v',
-            value_name = "VERSION"
-        )]
-        version: Option<i64>,
+        #[command(flatten)]
+        target: VersionOpt,
     },
     /// Delete a tag of a model, or of one version with --version
     DeleteTag {
         name: String,
         key: String,
-        /// The version to change instead of the model
-        #[arg(
-            id = "model_version",
-            long = "model-version",
-            short = 'v',
-            value_name = "VERSION"
-        )]
-        version: Option<i64>,
+        #[command(flatten)]
+        target: VersionOpt,
     },
     /// Point an alias (e.g. champion) at a version; moves it if it exists
     SetAlias {
@@ -315,7 +304,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         Cmd::SetDescription {
             name,
             text,
-            version,
+            target: VersionOpt { version },
         } => {
             let store = ctx.existing_store()?;
             match version {
@@ -323,7 +312,10 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                 None => store.set_model_description(&name, Some(&text))?,
             }
         }
-        Cmd::DeleteDescription { name, version } => {
+        Cmd::DeleteDescription {
+            name,
+            target: VersionOpt { version },
+        } => {
             let store = ctx.existing_store()?;
             match version {
                 Some(v) => store.set_version_description(&name, v, None)?,
@@ -334,7 +326,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             name,
             key,
             value,
-            version,
+            target: VersionOpt { version },
         } => {
             let store = ctx.existing_store()?;
             match version {
@@ -342,7 +334,11 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                 None => store.set_model_tag(&name, &key, &value)?,
             }
         }
-        Cmd::DeleteTag { name, key, version } => {
+        Cmd::DeleteTag {
+            name,
+            key,
+            target: VersionOpt { version },
+        } => {
             let store = ctx.existing_store()?;
             match version {
                 Some(v) => store.delete_version_tag(&name, v, &key)?,

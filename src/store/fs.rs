@@ -85,6 +85,14 @@ pub fn rename(from: &Path, to: &Path) -> Result<()> {
     fs::rename(from, to).at(to)
 }
 
+/// A relative path with `/` separators on every platform: an artifact path, a nested key.
+pub fn slash_path(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Reads every file under `dir` as `key -> content`, where the key is the relative path with
 /// `/` separators (MLflow's nested keys). A missing folder reads as empty.
 pub fn read_key_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
@@ -101,11 +109,7 @@ pub fn read_key_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let key = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let key = slash_path(rel);
         out.push((key, entry.path().to_path_buf()));
     }
     Ok(out)

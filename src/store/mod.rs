@@ -139,11 +139,7 @@ impl Store {
 
     /// The store-relative form of a path under the tracking folder, with `/` separators.
     pub(crate) fn relative_location(&self, path: &Path) -> String {
-        let rel = path.strip_prefix(&self.root).unwrap_or(path);
-        rel.components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/")
+        fs::slash_path(path.strip_prefix(&self.root).unwrap_or(path))
     }
 
     /// Creates the store (`mlruns/`, `.trash/`, the Default experiment) if it is missing.

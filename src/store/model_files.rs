@@ -56,11 +56,7 @@ impl Store {
             if rel == Path::new(mlmodel_name) {
                 continue;
             }
-            let rel_s = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel_s = fs::slash_path(rel);
             plan.push((
                 entry.path().to_path_buf(),
                 target.join(rel),
