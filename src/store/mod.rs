@@ -12,9 +12,9 @@ mod run;
 pub mod yaml;
 
 pub use artifact::{ArtifactEntry, RunRef};
-pub use locate::{Located, Origin, local_path_of_uri, locate};
+pub use locate::{Located, Origin, local_path_of_uri, locate, path_to_file_uri};
 pub use registry::{LoggedModel, ModelUri, NewVersion, REGISTRY};
-pub use run::{Batch, Keys, Logger, NewRun, RunHandle, RunParts};
+pub use run::{Batch, Keys, LocationForm, Logger, NewRun, RunHandle, RunParts};
 
 use std::path::{Path, PathBuf};
 

@@ -25,6 +25,15 @@ pub struct NewRun {
     pub user: Option<String>,
 }
 
+/// The two forms of a run's artifact location (see [`Store::set_artifact_location_form`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocationForm {
+    /// An absolute `file://` URI, right from any working directory.
+    Absolute,
+    /// Relative to the store root, so the store can be moved.
+    Relative,
+}
+
 /// A located run: its folder and its `meta.yaml`.
 #[derive(Clone, Debug)]
 pub struct RunHandle {
@@ -436,6 +445,42 @@ impl Store {
             end_time
         };
         self.write_run_info(&h.dir, &info)?;
+        Ok(info)
+    }
+
+    /// Rewrites a run's artifact location in the other form: a store-relative location
+    /// (`mlruns/1/<run>/artifacts`) becomes the absolute `file://` URI of the same folder, or
+    /// such a URI (or absolute path) inside the store becomes store-relative again. Anything
+    /// else (another scheme, a folder outside the store) is left as it is. `mlt run` gives its
+    /// command an absolute location, because MLflow's client resolves a relative one against
+    /// its own working directory, and makes it relative again when the run ends.
+    pub fn set_artifact_location_form(&self, run_id: &str, form: LocationForm) -> Result<RunInfo> {
+        use super::locate::{local_path_of_uri, normalize, path_to_file_uri};
+        let _lock = self.lock()?;
+        let h = self.find_run(run_id)?;
+        let uri = h.info.artifact_uri.as_str();
+        let local = local_path_of_uri(uri);
+        let new = match (form, local) {
+            (LocationForm::Absolute, Some(p))
+                if !p.is_absolute() && !uri.is_empty() && !uri.starts_with("file:") =>
+            {
+                Some(path_to_file_uri(&normalize(&self.root.join(p))))
+            }
+            (LocationForm::Relative, Some(p)) if p.is_absolute() => {
+                let p = normalize(&p);
+                p.starts_with(&self.root)
+                    .then(|| self.relative_location(&p))
+                    .filter(|rel| !rel.is_empty())
+            }
+            _ => None,
+        };
+        let mut info = h.info;
+        if let Some(new) = new
+            && new != info.artifact_uri
+        {
+            info.artifact_uri = new;
+            self.write_run_info(&h.dir, &info)?;
+        }
         Ok(info)
     }
 
