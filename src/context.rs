@@ -101,10 +101,17 @@ pub fn script_of_command(args: &[String]) -> Option<String> {
     let interpreters = [
         "sh", "bash", "zsh", "dash", "ksh", "fish", "python", "python3",
     ];
-    if interpreters.contains(&prog.as_str()) {
+    if interpreters.contains(&prog.as_str()) || prog.starts_with("python") {
         // `bash train.sh`: the script is the first argument that is not an option.
-        if let Some(script) = args.iter().skip(1).find(|a| !a.starts_with('-')) {
-            return Some(script.clone());
+        let mut rest = args.iter().skip(1);
+        while let Some(a) = rest.next() {
+            match a.as_str() {
+                // `bash -c '...'` runs no script file; `python -m pkg.train` runs a module.
+                "-c" => break,
+                "-m" => return rest.next().cloned().or(Some(prog)),
+                o if o.starts_with('-') => continue,
+                script => return Some(script.to_string()),
+            }
         }
     }
     Some(prog)
@@ -287,6 +294,11 @@ mod tests {
             Some("train.sh")
         );
         assert_eq!(s(&["./train", "x"]).as_deref(), Some("train"));
+        assert_eq!(s(&["bash", "-c", "echo hi"]).as_deref(), Some("bash"));
+        assert_eq!(
+            s(&["python3.11", "-m", "pkg.train"]).as_deref(),
+            Some("pkg.train")
+        );
         assert_eq!(s(&[]), None);
     }
 

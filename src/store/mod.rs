@@ -12,7 +12,9 @@ mod run;
 pub mod yaml;
 
 pub use artifact::{ArtifactEntry, RunRef};
-pub use locate::{Located, Origin, local_path_of_uri, locate, path_to_file_uri};
+pub use locate::{
+    Located, Origin, local_path_of_uri, locate, normalize as normalize_path, path_to_file_uri,
+};
 pub use registry::{LoggedModel, ModelUri, NewVersion, REGISTRY};
 pub use run::{Batch, Keys, LocationForm, Logger, NewRun, RunHandle, RunParts};
 

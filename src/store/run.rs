@@ -577,15 +577,40 @@ impl Store {
 /// Logs batch after batch to one run, keeping metric files open between batches (a stream of
 /// thousands of records costs one open per key, not one per point).
 pub struct Logger<'a> {
-    store: &'a Store,
+    store: StoreRef<'a>,
     h: RunHandle,
     files: HashMap<String, std::fs::File>,
+}
+
+/// The store a [`Logger`] writes to: borrowed, or its own (for a logger that lives in a thread).
+enum StoreRef<'a> {
+    Borrowed(&'a Store),
+    Owned(Box<Store>),
+}
+
+impl std::ops::Deref for StoreRef<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        match self {
+            StoreRef::Borrowed(s) => s,
+            StoreRef::Owned(s) => s,
+        }
+    }
 }
 
 impl<'a> Logger<'a> {
     pub fn new(store: &'a Store, h: RunHandle) -> Logger<'a> {
         Logger {
-            store,
+            store: StoreRef::Borrowed(store),
+            h,
+            files: HashMap::new(),
+        }
+    }
+
+    /// A logger that owns its store, so it can be moved into another thread.
+    pub fn owning(store: Store, h: RunHandle) -> Logger<'static> {
+        Logger {
+            store: StoreRef::Owned(Box::new(store)),
             h,
             files: HashMap::new(),
         }

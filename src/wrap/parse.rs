@@ -380,12 +380,13 @@ fn compile(src: &str) -> Result<Pattern, String> {
     })
 }
 
-/// Cuts a byte stream into lines (at `\n` or `\r`, so progress bars count) with bounded memory:
-/// a line longer than [`MAX_LINE`] is dropped.
+/// Cuts a byte stream into lines (at `\n`, `\r\n` or `\r`, so progress bars count) with
+/// bounded memory: a line longer than [`MAX_LINE`] is dropped.
 #[derive(Default)]
 pub struct Lines {
     buf: Vec<u8>,
     skipping: bool,
+    after_cr: bool,
 }
 
 impl Lines {
@@ -397,16 +398,27 @@ impl Lines {
     pub fn feed(&mut self, chunk: &[u8], mut f: impl FnMut(&str)) {
         let mut rest = chunk;
         while let Some(i) = rest.iter().position(|b| *b == b'\n' || *b == b'\r') {
-            self.push(&rest[..i]);
-            self.emit(&mut f);
+            let cr = rest[i] == b'\r';
+            // The `\n` of a `\r\n` ends no second line.
+            let crlf = !cr && i == 0 && self.after_cr && self.buf.is_empty() && !self.skipping;
+            if !crlf {
+                self.push(&rest[..i]);
+                self.emit(&mut f);
+            }
+            self.after_cr = cr;
             rest = &rest[i + 1..];
+        }
+        if !rest.is_empty() {
+            self.after_cr = false;
         }
         self.push(rest);
     }
 
     /// Ends the stream: the last line, if it had no line ending.
     pub fn finish(&mut self, mut f: impl FnMut(&str)) {
-        self.emit(&mut f);
+        if !self.buf.is_empty() {
+            self.emit(&mut f);
+        }
     }
 
     fn push(&mut self, bytes: &[u8]) {
@@ -422,7 +434,7 @@ impl Lines {
     }
 
     fn emit(&mut self, f: &mut impl FnMut(&str)) {
-        if !self.skipping && !self.buf.is_empty() {
+        if !self.skipping {
             f(&String::from_utf8_lossy(&self.buf));
         }
         self.buf.clear();
@@ -649,9 +661,10 @@ mod tests {
         let mut lines = Lines::new();
         let mut got = Vec::new();
         lines.feed(b"a=1\nb=", |l| got.push(l.to_string()));
-        lines.feed(b"2\r\nprogress 50%\rprogress", |l| got.push(l.to_string()));
+        lines.feed(b"2\r", |l| got.push(l.to_string()));
+        lines.feed(b"\n\nprogress 50%\rprogress", |l| got.push(l.to_string()));
         lines.finish(|l| got.push(l.to_string()));
-        assert_eq!(got, ["a=1", "b=2", "progress 50%", "progress"]);
+        assert_eq!(got, ["a=1", "b=2", "", "progress 50%", "progress"]);
     }
 
     #[test]

@@ -62,18 +62,29 @@ impl TestEnv {
     }
 
     pub fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("mlt").unwrap();
+        Command::from_std(self.std_cmd())
+    }
+
+    /// The command as a `std::process::Command`, for tests that spawn mlt and act while it
+    /// runs. `mlt` itself is on the `PATH`, so scripts run by `mlt run` can call it.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let bin = assert_cmd::cargo::cargo_bin("mlt");
+        let mut c = std::process::Command::new(&bin);
         c.current_dir(self.root());
         for (k, _) in std::env::vars() {
             if k.starts_with("MLT_") || k.starts_with("MLFLOW_") {
                 c.env_remove(k);
             }
         }
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let mut dirs = vec![bin.parent().unwrap().to_path_buf()];
+        dirs.extend(std::env::split_paths(&path));
         c.env("MLT_NOW_MS", NOW.to_string())
             .env("COLUMNS", "120")
             .env("MLT_SOURCE_NAME", "train.sh")
             .env("USER", "tester")
-            .env("LOGNAME", "tester");
+            .env("LOGNAME", "tester")
+            .env("PATH", std::env::join_paths(dirs).unwrap());
         c
     }
 

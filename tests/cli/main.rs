@@ -7,6 +7,7 @@ mod compare;
 mod experiments;
 mod log;
 mod registry;
+mod run;
 mod runs;
 mod search;
 mod store;
