@@ -318,7 +318,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand run" -s e -l experiment -d 'Expe
 complete -c mlt -n "__fish_mlt_using_subcommand run" -s n -l name -d 'Run name (default: a random adjective-noun-NNN)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand run" -s P -l param -d 'A param to log (with --entry-point, a parameter of the entry point); repeatable' -r
 complete -c mlt -n "__fish_mlt_using_subcommand run" -s t -l tag -d 'A tag, repeatable' -r
-complete -c mlt -n "__fish_mlt_using_subcommand run" -l parent -d 'Parent run [default: the run of an enclosing `mlt run`]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand run" -l parent -d 'Parent run [default: the run of an enclosing `mlt run`: $MLT_RUN_ID or $MLFLOW_RUN_ID, when that run is in this store and still running]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand run" -s d -l description -d 'Description (the mlflow.note.content tag)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand run" -l entry-point -d 'Run this entry point of the MLproject (instead of a COMMAND)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand run" -l project -d 'The folder holding the MLproject [default: .]' -r -F

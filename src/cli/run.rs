@@ -43,7 +43,8 @@ pub struct Args {
     /// A tag, repeatable
     #[arg(long = "tag", short = 't', value_name = "KEY=VALUE", value_parser = parse_key_value)]
     tags: Vec<(String, String)>,
-    /// Parent run [default: the run of an enclosing `mlt run`]
+    /// Parent run [default: the run of an enclosing `mlt run`: $MLT_RUN_ID or $MLFLOW_RUN_ID,
+    /// when that run is in this store and still running]
     #[arg(long, value_name = "RUN")]
     parent: Option<String>,
     /// Description (the mlflow.note.content tag)
@@ -103,12 +104,12 @@ struct Plan {
 pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
     let probe =
         MetricParser::new(args.parse_metrics, &args.metric_patterns).map_err(CliError::usage)?;
-    if !(args.grace.is_finite() && args.grace >= 0.0) {
-        return Err(CliError::usage(format!(
-            "--grace must be a number of seconds, got {}",
+    let grace = Duration::try_from_secs_f64(args.grace).map_err(|_| {
+        CliError::usage(format!(
+            "--grace must be a number of seconds (0 or more), got {}",
             args.grace
-        )));
-    }
+        ))
+    })?;
     if args.command.is_empty() && args.entry_point.is_none() {
         if args.dry_run && probe.is_enabled() {
             return show_sample(probe);
@@ -149,7 +150,7 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
         parse_metrics: args.parse_metrics,
         metric_patterns: args.metric_patterns,
         capture: args.capture,
-        grace: Duration::from_secs_f64(args.grace),
+        grace,
     };
     let info = start(
         &store,
@@ -668,4 +669,16 @@ fn show_sample(mut parser: MetricParser) -> CmdResult {
         eprintln!("warning: '{k}' is not a valid metric key; it would not be logged");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_system_tags_are_cut_to_mlflows_limit() {
+        assert_eq!(super::fit("short".into()), "short");
+        let long = "é".repeat(9000);
+        let cut = super::fit(long);
+        assert_eq!(cut.chars().count(), 8000);
+        assert!(cut.ends_with("é..."));
+    }
 }

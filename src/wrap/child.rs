@@ -266,7 +266,8 @@ pub fn run(
                         signal_name(signal),
                         spec.grace.as_secs_f64()
                     );
-                    deadline = Some(Instant::now() + spec.grace);
+                    // A grace too long to represent is no deadline at all.
+                    deadline = Instant::now().checked_add(spec.grace);
                 } else {
                     eprintln!("mlt: killing the command");
                     send(Signal::KILL);

@@ -208,6 +208,37 @@ fn a_failing_command_fails_the_run_with_its_exit_code() {
 }
 
 #[test]
+fn a_command_killed_by_a_signal_fails_the_run() {
+    let env = TestEnv::init();
+    let o = env.run(&["run", "--", "sh", "-c", "echo before; kill -KILL $$"]);
+    assert_eq!(o.code, 137, "{}", o.stderr);
+    let id = started(&o);
+    let run = show(&env, &id);
+    assert_eq!(run["run"]["info"]["status"], "FAILED");
+    assert_eq!(kv_map(&run["run"]["data"]["tags"])["mlt.signal"], "SIGKILL");
+    assert!(o.stderr.contains("(killed by SIGKILL)"), "{}", o.stderr);
+    assert_eq!(
+        env.read(&format!("mlruns/0/{id}/artifacts/stdout.txt")),
+        "before\n"
+    );
+}
+
+#[test]
+fn stdin_reaches_the_command() {
+    let env = TestEnv::init();
+    let o = env.run_with(&["run", "--", "sh", "-c", "cat; echo end"], |c| {
+        c.write_stdin("line one\nline two\n");
+    });
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout, "line one\nline two\nend\n");
+    let id = started(&o);
+    assert_eq!(
+        env.read(&format!("mlruns/0/{id}/artifacts/stdout.txt")),
+        o.stdout
+    );
+}
+
+#[test]
 fn a_command_that_cannot_start_records_nothing() {
     let env = TestEnv::init();
     let before = env.snapshot_files();
@@ -233,6 +264,10 @@ fn usage_errors() {
     assert_snapshot!(
         env.fails(&["run", "--metric-pattern", "loss: (\\number", "--", "true"], 2),
         @r"error: invalid --metric-pattern 'loss: (\number': unclosed group"
+    );
+    assert_snapshot!(
+        env.fails(&["run", "--grace=-1", "--", "true"], 2),
+        @"error: --grace must be a number of seconds (0 or more), got -1"
     );
     assert_snapshot!(
         env.fails(&["run", "-P", "a/../b=1", "--", "true"], 1),
