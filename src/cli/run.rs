@@ -360,20 +360,16 @@ impl Wrapped<'_> {
         let store = self.store;
         let mut c = std::process::Command::new(&plan.program);
         c.args(&plan.args).current_dir(&plan.dir);
-        let tracking = store.tracking();
-        // MLT_STORE names the tracking folder itself when it is not <root>/mlruns.
-        let mlt_store = if tracking == store.root().join(store::MLRUNS) {
-            store.root()
-        } else {
-            tracking
-        };
         c.env(env::MLT_RUN_ID, &h.info.run_id)
             .env(env::MLFLOW_RUN_ID, &h.info.run_id)
-            .env(env::MLT_STORE, mlt_store)
-            .env(env::MLFLOW_TRACKING_URI, store::path_to_file_uri(tracking))
+            .env(env::MLT_STORE, store.env_location())
+            .env(
+                env::MLFLOW_TRACKING_URI,
+                store::path_to_file_uri(store.tracking()),
+            )
             .env(
                 env::MLFLOW_REGISTRY_URI,
-                store::path_to_file_uri(&store.root().join(store::REGISTRY)),
+                store::path_to_file_uri(&store.registry_root()),
             )
             .env(env::MLFLOW_EXPERIMENT_ID, &h.info.experiment_id)
             .env(env::MLFLOW_ALLOW_FILE_STORE, "true")
@@ -412,11 +408,7 @@ impl Wrapped<'_> {
         if let Some(url) = context::repo_url(dir) {
             t.push((tags::GIT_REPO_URL.to_string(), url));
         }
-        let exclude = [
-            store.tracking().to_path_buf(),
-            store.root().join(store::REGISTRY),
-            store.root().join(store::MLT_DIR),
-        ];
+        let exclude = store.own_folders();
         let dirty = context::git_dirty(&tree, &exclude);
         if let Some(d) = dirty {
             t.push((tags::GIT_DIRTY.to_string(), d.to_string()));

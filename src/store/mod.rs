@@ -104,6 +104,27 @@ impl Store {
         &self.tracking
     }
 
+    /// The model registry folder (`registry/` beside `mlruns/`), MLflow's registry URI.
+    pub fn registry_root(&self) -> PathBuf {
+        self.root.join(registry::REGISTRY)
+    }
+
+    /// The folders the store itself writes: `mlruns/`, `registry/` and `.mlt/` (left out when
+    /// asking git whether the code around a store is dirty).
+    pub fn own_folders(&self) -> [PathBuf; 3] {
+        [self.tracking.clone(), self.registry_root(), self.mlt_dir()]
+    }
+
+    /// The path that names this store to another mlt process (`MLT_STORE`): the root, or the
+    /// tracking folder itself when it is not called `mlruns/`.
+    pub fn env_location(&self) -> &Path {
+        if self.tracking == self.root.join(MLRUNS) {
+            &self.root
+        } else {
+            &self.tracking
+        }
+    }
+
     fn mlt_dir(&self) -> PathBuf {
         self.root.join(MLT_DIR)
     }
