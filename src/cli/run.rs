@@ -232,7 +232,13 @@ impl Wrapped<'_> {
         let pinned = pinned.artifact_uri != self.info.artifact_uri;
         self.record_git(&h, &plan.dir);
 
-        let (out_file, err_file) = self.capture_files(&h, self.options.capture)?;
+        // Output that cannot be saved (a location mlt cannot write) still passes through.
+        let (out_file, err_file) =
+            self.capture_files(&h, self.options.capture)
+                .unwrap_or_else(|e| {
+                    eprintln!("warning: the output will not be saved: {}", e.message);
+                    (None, None)
+                });
         let logged = Arc::new(AtomicUsize::new(0));
         let reader = |enabled: bool| -> Result<Option<LineReader>, CliError> {
             if !enabled {

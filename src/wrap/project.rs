@@ -71,6 +71,8 @@ pub struct Rendered {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Project {
     pub dir: PathBuf,
+    /// The MLproject file, when there is one.
+    pub file: Option<PathBuf>,
     pub name: Option<String>,
     pub environment: Option<Environment>,
     pub entry_points: Vec<EntryPoint>,
@@ -126,6 +128,7 @@ impl Project {
         }
         Ok(Project {
             dir: dir.to_path_buf(),
+            file,
             name: tree.get("name").map(Tree::python_str),
             environment,
             entry_points,
@@ -147,14 +150,21 @@ impl Project {
             ),
             _ => {
                 let names: Vec<&str> = self.entry_points.iter().map(|e| e.name.as_str()).collect();
-                let known = if names.is_empty() {
-                    "the project declares none".to_string()
-                } else {
-                    format!("declared: {}", names.join(", "))
-                };
-                return Err(format!(
-                    "no entry point '{name}' ({known}), and it is not a .py, .sh or .R script"
-                ));
+                return Err(match &self.file {
+                    None => format!(
+                        "no MLproject in {}, and '{name}' is not a .py, .sh or .R script",
+                        self.dir.display()
+                    ),
+                    Some(_) if names.is_empty() => format!(
+                        "no entry point '{name}' (the MLproject declares none), and it is not \
+                         a .py, .sh or .R script"
+                    ),
+                    Some(_) => format!(
+                        "no entry point '{name}' (declared: {}), and it is not a .py, .sh or .R \
+                         script",
+                        names.join(", ")
+                    ),
+                });
             }
         };
         Ok(EntryPoint {
@@ -655,8 +665,16 @@ entry_points:
         assert_eq!(r.command, "python train.py --lr 0.1");
         assert_eq!(
             p.entry_point("main", "bash").unwrap_err(),
-            "no entry point 'main' (the project declares none), and it is not a .py, .sh or .R \
-             script"
+            format!(
+                "no MLproject in {}, and 'main' is not a .py, .sh or .R script",
+                p.dir.display()
+            )
+        );
+        let (_t, p) = project(&[("MLproject", "name: x\n")]);
+        assert_eq!(
+            p.unwrap().entry_point("main", "bash").unwrap_err(),
+            "no entry point 'main' (the MLproject declares none), and it is not a .py, .sh or \
+             .R script"
         );
     }
 
