@@ -773,8 +773,16 @@ with mlflow.start_run() as run:
         },
     );
     assert_eq!(o.code, 2, "{}", o.stderr);
-    let runs = env.json(&["runs", "list", "-e", "py", "-f", "json"]);
-    let failed = &runs["runs"][0]["info"];
-    assert_ne!(failed["run_id"], id.as_str());
-    assert_eq!(failed["status"], "FAILED");
+    let failed = o
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("mlt: run "))
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_ne!(failed, id);
+    let run = &env.json(&["runs", "show", &failed, "-f", "json"])["run"];
+    assert_eq!(run["info"]["status"], "FAILED");
 }
