@@ -212,6 +212,7 @@ pub fn run(
     let mut force_killed = false;
     let mut deadline: Option<Instant> = None;
     let mut detached = false;
+    let mut late_signal = false;
     while status.is_none() || streams_done < readers.len() {
         let event = match deadline {
             Some(d) => match interrupts
@@ -247,15 +248,27 @@ pub fn run(
                 from_process,
             } => {
                 if status.is_some() {
-                    // The command is gone but something it started holds its output open.
-                    if own_group {
-                        send(Signal::KILL);
-                    }
-                    if interrupted.is_some() {
+                    // The command has ended, but something it started still holds its output
+                    // open: stop that (in its own group), and stop waiting at a second signal.
+                    // The command's own outcome stands.
+                    if late_signal {
                         detached = true;
                         break;
                     }
-                    interrupted = Some(signal);
+                    late_signal = true;
+                    if own_group {
+                        eprintln!(
+                            "mlt: the command has exited; stopping what it left running, which \
+                             holds its output"
+                        );
+                        send(Signal::KILL);
+                    } else {
+                        eprintln!(
+                            "mlt: the command has exited, but something it started still holds \
+                             its output ({} again to stop waiting)",
+                            signal_name(signal)
+                        );
+                    }
                 } else if interrupted.is_none() {
                     interrupted = Some(signal);
                     if own_group || from_process {

@@ -362,6 +362,45 @@ fn a_command_that_ignores_the_signal_is_killed_after_the_grace_period() {
 }
 
 #[test]
+fn a_signal_after_the_command_exited_stops_what_it_left_running() {
+    // The background sleep holds the output pipe open, so mlt waits for it, as `| tee` would.
+    let env = TestEnv::init();
+    let mut child = env
+        .std_cmd()
+        .args(["run", "--", "sh", "-c", "sleep 30 & echo main done"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert_eq!(line, "main done\n");
+    // Once the run's command has exited, mlt says so on its way to wait for the output.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let pid = rustix::process::Pid::from_child(&child);
+    rustix::process::kill_process(pid, rustix::process::Signal::INT).unwrap();
+    let o = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).to_string();
+    let id = started(&Output {
+        code: 0,
+        stdout: String::new(),
+        stderr: stderr.clone(),
+    });
+    let status = show(&env, &id)["run"]["info"]["status"].clone();
+    if stderr.contains("the command has exited; stopping what it left running") {
+        // The command's own outcome stands.
+        assert_eq!(o.status.code(), Some(0), "{stderr}");
+        assert_eq!(status, "FINISHED");
+    } else {
+        // On a slow machine the signal came while sh was still running: an interrupted run.
+        assert_eq!(o.status.code(), Some(130), "{stderr}");
+        assert_eq!(status, "KILLED");
+    }
+}
+
+#[test]
 fn output_of_200_mb_streams_through_in_flat_memory() {
     const SIZE: u64 = 200_000_000;
     let env = TestEnv::init();
