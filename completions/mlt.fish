@@ -31,6 +31,7 @@ complete -c mlt -n "__fish_mlt_needs_command" -f -a "init" -d 'Create a store (m
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "experiments" -d 'Create, list, rename, delete and tag experiments'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "exp" -d 'Create, list, rename, delete and tag experiments'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "runs" -d 'Start, end, list and show runs'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "run" -d 'Run a command in a new run: params, output, metrics, outcome and code recorded'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "log" -d 'Log params, metrics and tags to a run'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "metrics" -d 'Print, plot and export metric histories'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "models" -d 'Register, log and inspect models; manage versions, aliases, stages and tags'
@@ -313,6 +314,24 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Restore a deleted run'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "delete-tag" -d 'Delete a tag of a run'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand run" -s e -l experiment -d 'Experiment name or id; created when the name is new [default: $MLFLOW_EXPERIMENT_ID, $MLFLOW_EXPERIMENT_NAME, else Default]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand run" -s n -l name -d 'Run name (default: a random adjective-noun-NNN)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand run" -s P -l param -d 'A param to log (with --entry-point, a parameter of the entry point); repeatable' -r
+complete -c mlt -n "__fish_mlt_using_subcommand run" -s t -l tag -d 'A tag, repeatable' -r
+complete -c mlt -n "__fish_mlt_using_subcommand run" -l parent -d 'Parent run [default: the run of an enclosing `mlt run`: $MLT_RUN_ID or $MLFLOW_RUN_ID, when that run is in this store and still running]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand run" -s d -l description -d 'Description (the mlflow.note.content tag)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand run" -l entry-point -d 'Run this entry point of the MLproject (instead of a COMMAND)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand run" -l project -d 'The folder holding the MLproject [default: .]' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand run" -l metric-pattern -d 'Log metrics from lines matching REGEX: groups (?P<key>..) (?P<value>..) (?P<step>..) or named after a metric; shorthands \\key \\value \\step \\number; repeatable' -r
+complete -c mlt -n "__fish_mlt_using_subcommand run" -l capture -d 'How the output is saved: stdout.txt and stderr.txt, one output.txt, or not at all' -r -f -a "split\t'stdout.txt and stderr.txt'
+combined\t'output.txt, both streams in the order they came'
+none\t'nothing saved'"
+complete -c mlt -n "__fish_mlt_using_subcommand run" -l grace -d 'Seconds the command has to stop after Ctrl-C or SIGTERM is passed on, before SIGKILL' -r
+complete -c mlt -n "__fish_mlt_using_subcommand run" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand run" -l parse-metrics -d 'Log metrics the command prints as `key: value`, `key=value` or JSON lines'
+complete -c mlt -n "__fish_mlt_using_subcommand run" -l dry-run -d 'Show what would run and be logged, recording nothing; with --parse-metrics or --metric-pattern, show the metrics a sample of output on stdin would log'
+complete -c mlt -n "__fish_mlt_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mlt -n "__fish_mlt_using_subcommand run" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -s V -l version -d 'Print version'
@@ -588,15 +607,16 @@ complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subco
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "init" -d 'Create a store (mlruns/ with the Default experiment)'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "experiments" -d 'Create, list, rename, delete and tag experiments'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "runs" -d 'Start, end, list and show runs'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "log" -d 'Log params, metrics and tags to a run'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "metrics" -d 'Print, plot and export metric histories'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "models" -d 'Register, log and inspect models; manage versions, aliases, stages and tags'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "artifacts" -d 'Log, list, download and print run artifacts'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs log metrics models artifacts completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "init" -d 'Create a store (mlruns/ with the Default experiment)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "experiments" -d 'Create, list, rename, delete and tag experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "runs" -d 'Start, end, list and show runs'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "run" -d 'Run a command in a new run: params, output, metrics, outcome and code recorded'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "log" -d 'Log params, metrics and tags to a run'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "metrics" -d 'Print, plot and export metric histories'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "models" -d 'Register, log and inspect models; manage versions, aliases, stages and tags'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "artifacts" -d 'Log, list, download and print run artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "create" -d 'Create an experiment and print its id'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "list" -d 'List experiments, newest first; filter and order them as MLflow\'s search_experiments'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "show" -d 'Show one experiment (by id or name)'

@@ -1,5 +1,7 @@
 //! Where a run comes from: the calling script and the git commit, recorded as MLflow's system
-//! tags. Git is read from the files in `.git/` (no `git` process), so `mlt runs start` stays fast.
+//! tags. The commit, branch and remote URL are read from the files in `.git/` (no `git`
+//! process), so `mlt runs start` stays fast. Only `mlt run` asks the `git` binary, when there is
+//! one, whether the tree is dirty and for its diff.
 
 use std::path::{Path, PathBuf};
 
@@ -85,6 +87,12 @@ fn parent_script() -> Option<String> {
         .filter(|a| !a.is_empty())
         .map(|a| String::from_utf8_lossy(a).into_owned())
         .collect();
+    script_of_command(&args)
+}
+
+/// The script a command line runs, as MLflow names a run's source: `python train.py` and
+/// `bash train.sh` give the script, `./train` gives `train`.
+pub fn script_of_command(args: &[String]) -> Option<String> {
     let first = args.first()?;
     let prog = Path::new(first.trim_start_matches('-'))
         .file_name()?
@@ -93,13 +101,125 @@ fn parent_script() -> Option<String> {
     let interpreters = [
         "sh", "bash", "zsh", "dash", "ksh", "fish", "python", "python3",
     ];
-    if interpreters.contains(&prog.as_str()) {
+    if interpreters.contains(&prog.as_str()) || prog.starts_with("python") {
         // `bash train.sh`: the script is the first argument that is not an option.
-        if let Some(script) = args.iter().skip(1).find(|a| !a.starts_with('-')) {
-            return Some(script.clone());
+        let mut rest = args.iter().skip(1);
+        while let Some(a) = rest.next() {
+            match a.as_str() {
+                // `bash -c '...'` runs no script file; `python -m pkg.train` runs a module.
+                "-c" => break,
+                "-m" => return rest.next().cloned().or(Some(prog)),
+                o if o.starts_with('-') => continue,
+                script => return Some(script.to_string()),
+            }
         }
     }
     Some(prog)
+}
+
+/// The work tree (the folder holding `.git`) that contains `dir`.
+pub fn work_tree(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// The URL of the repository's first remote, as MLflow's `get_git_repo_url` records it (read
+/// from the git config, with any user and password taken out of the URL).
+pub fn repo_url(dir: &Path) -> Option<String> {
+    let git_dir = find_git_dir(dir)?;
+    let common = std::fs::read_to_string(git_dir.join("commondir"))
+        .ok()
+        .map(|c| git_dir.join(c.trim()))
+        .unwrap_or_else(|| git_dir.clone());
+    let config = std::fs::read_to_string(common.join("config")).ok()?;
+    let mut in_remote = false;
+    for line in config.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_remote = line.starts_with("[remote ");
+            continue;
+        }
+        if !in_remote {
+            continue;
+        }
+        if let Some((k, v)) = line.split_once('=')
+            && k.trim().eq_ignore_ascii_case("url")
+        {
+            let v = v.trim().trim_matches('"');
+            return (!v.is_empty()).then(|| strip_credentials(v));
+        }
+    }
+    None
+}
+
+/// `https://user:token@host/x` without `user:token@` (MLflow's `_strip_credentials_from_url`);
+/// URLs without a scheme (`git@host:org/repo`) are left as they are.
+fn strip_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..host_end].rfind('@') {
+        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
+fn git_command(work_tree: &Path, args: &[&str], exclude: &[PathBuf]) -> std::process::Command {
+    let mut c = std::process::Command::new("git");
+    c.arg("-C")
+        .arg(work_tree)
+        .args(args)
+        .arg("--")
+        .arg(".")
+        // Never wait on the index lock of a git command the user runs meanwhile.
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    for p in exclude {
+        if let Ok(rel) = p.strip_prefix(work_tree)
+            && !rel.as_os_str().is_empty()
+        {
+            c.arg(format!(":(exclude){}", rel.display()));
+        }
+    }
+    c
+}
+
+/// Whether tracked files differ from the commit (MLflow's `is_dirty(untracked_files=False)`),
+/// leaving out the paths in `exclude` (the store itself, when it lives in the repository). Asks
+/// `git status`; `None` when there is no git or it fails.
+pub fn git_dirty(work_tree: &Path, exclude: &[PathBuf]) -> Option<bool> {
+    let out = git_command(
+        work_tree,
+        &["status", "--porcelain", "--untracked-files=no"],
+        exclude,
+    )
+    .output()
+    .ok()?;
+    out.status.success().then_some(!out.stdout.is_empty())
+}
+
+/// Writes the changes of the tracked files against the commit (staged and not, `git diff
+/// HEAD`) into `out`, streamed, leaving out the paths in `exclude`.
+pub fn write_git_diff(
+    work_tree: &Path,
+    exclude: &[PathBuf],
+    out: std::fs::File,
+) -> std::io::Result<()> {
+    let status = git_command(
+        work_tree,
+        &["diff", "HEAD", "--no-color", "--no-ext-diff"],
+        exclude,
+    )
+    .stdout(out)
+    .status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!("git diff failed ({status})")))
+    }
 }
 
 #[cfg(test)]
@@ -131,5 +251,92 @@ mod tests {
         );
         std::fs::write(git.join("HEAD"), format!("{hash}\n")).unwrap();
         assert_eq!(git_info(&sub).unwrap().branch, None);
+        assert_eq!(work_tree(&sub).as_deref(), Some(tmp.path()));
+    }
+
+    #[test]
+    fn repo_url_is_the_first_remote_without_credentials() {
+        let tmp = tempfile::tempdir().unwrap();
+        let git = tmp.path().join(".git");
+        std::fs::create_dir_all(&git).unwrap();
+        assert_eq!(repo_url(tmp.path()), None);
+        std::fs::write(
+            git.join("config"),
+            "[core]\n\tbare = false\n[branch \"main\"]\n\turl = not-a-remote\n\
+             [remote \"origin\"]\n\turl = https://ana:s3cret@example.com/team/repo.git\n\
+             [remote \"fork\"]\n\turl = git@example.com:ana/repo.git\n",
+        )
+        .unwrap();
+        assert_eq!(
+            repo_url(tmp.path()).as_deref(),
+            Some("https://example.com/team/repo.git")
+        );
+        assert_eq!(
+            strip_credentials("git@example.com:ana/repo.git"),
+            "git@example.com:ana/repo.git"
+        );
+        assert_eq!(
+            strip_credentials("ssh://git@host/x?a@b"),
+            "ssh://host/x?a@b"
+        );
+    }
+
+    #[test]
+    fn scripts_of_command_lines() {
+        let s =
+            |a: &[&str]| script_of_command(&a.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            s(&["python", "-u", "src/train.py", "--lr", "1"]).as_deref(),
+            Some("src/train.py")
+        );
+        assert_eq!(
+            s(&["/usr/bin/bash", "train.sh"]).as_deref(),
+            Some("train.sh")
+        );
+        assert_eq!(s(&["./train", "x"]).as_deref(), Some("train"));
+        assert_eq!(s(&["bash", "-c", "echo hi"]).as_deref(), Some("bash"));
+        assert_eq!(
+            s(&["python3.11", "-m", "pkg.train"]).as_deref(),
+            Some("pkg.train")
+        );
+        assert_eq!(s(&[]), None);
+    }
+
+    #[test]
+    fn dirty_state_and_diff_from_git() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let git = |args: &[&str]| {
+            let ok = std::process::Command::new("git")
+                .args(["-c", "user.name=t", "-c", "user.email=t@t", "-C"])
+                .arg(dir)
+                .args(args)
+                .output()
+                .unwrap()
+                .status
+                .success();
+            assert!(ok, "git {args:?}");
+        };
+        git(&["init", "-q"]);
+        std::fs::create_dir_all(dir.join("mlruns")).unwrap();
+        std::fs::write(dir.join("train.py"), "print(1)\n").unwrap();
+        std::fs::write(dir.join("mlruns/meta.yaml"), "a: 1\n").unwrap();
+        git(&["add", "."]);
+        git(&["commit", "-q", "-m", "init"]);
+        let exclude = [dir.join("mlruns")];
+        assert_eq!(git_dirty(dir, &exclude), Some(false));
+        // Changes to the store do not make the code dirty; untracked files neither.
+        std::fs::write(dir.join("mlruns/meta.yaml"), "a: 2\n").unwrap();
+        std::fs::write(dir.join("new.txt"), "x").unwrap();
+        assert_eq!(git_dirty(dir, &exclude), Some(false));
+        assert_eq!(git_dirty(dir, &[]), Some(true));
+        std::fs::write(dir.join("train.py"), "print(2)\n").unwrap();
+        assert_eq!(git_dirty(dir, &exclude), Some(true));
+        let out = dir.join("diff.txt");
+        write_git_diff(dir, &exclude, std::fs::File::create(&out).unwrap()).unwrap();
+        let diff = std::fs::read_to_string(&out).unwrap();
+        assert!(diff.contains("-print(1)\n+print(2)"), "{diff}");
+        assert!(!diff.contains("mlruns"), "{diff}");
+        assert_eq!(git_dirty(&dir.join("nowhere"), &[]), None);
     }
 }

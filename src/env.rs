@@ -21,6 +21,16 @@ pub const COLUMNS: &str = "COLUMNS";
 /// Set (and not empty): no colors, even on a terminal (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
 
+// Set by `mlt run` for the command it runs (with MLT_RUN_ID, MLT_STORE, MLFLOW_RUN_ID,
+// MLFLOW_TRACKING_URI and MLFLOW_EXPERIMENT_ID above).
+
+/// MLflow's model registry URI: the store's `registry/` folder.
+pub const MLFLOW_REGISTRY_URI: &str = "MLFLOW_REGISTRY_URI";
+/// MLflow 3.13+ refuses a file store without it.
+pub const MLFLOW_ALLOW_FILE_STORE: &str = "MLFLOW_ALLOW_FILE_STORE";
+/// Set to 1 (unless already set) so Python's output reaches the pipe as it is printed.
+pub const PYTHONUNBUFFERED: &str = "PYTHONUNBUFFERED";
+
 /// A variable's value when it is set and not empty.
 pub fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())

@@ -15,3 +15,4 @@ pub mod model;
 pub mod output;
 pub mod search;
 pub mod store;
+pub mod wrap;

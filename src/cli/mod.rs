@@ -10,6 +10,7 @@ mod log;
 mod metrics;
 mod models;
 mod package;
+mod run;
 mod runs;
 
 use crate::env;
@@ -44,6 +45,8 @@ pub enum Command {
     /// Start, end, list and show runs
     #[command(subcommand)]
     Runs(runs::Cmd),
+    /// Run a command in a new run: params, output, metrics, outcome and code recorded
+    Run(run::Args),
     /// Log params, metrics and tags to a run
     #[command(subcommand)]
     Log(log::Cmd),
@@ -82,6 +85,15 @@ impl CliError {
             message: message.into(),
             hint: None,
             code: 1,
+        }
+    }
+
+    /// Exits with `code` and no message (the wrapped command's own exit code).
+    pub fn exit(code: u8) -> CliError {
+        CliError {
+            message: String::new(),
+            hint: None,
+            code,
         }
     }
 
@@ -195,6 +207,7 @@ fn dispatch(cli: Cli) -> CmdResult {
         Command::Init(a) => init::run(&ctx, a, cli.store.is_some()),
         Command::Experiments(c) => experiments::run(&ctx, c),
         Command::Runs(c) => runs::run(&ctx, c),
+        Command::Run(a) => run::run(&ctx, a),
         Command::Log(c) => log::run(&ctx, c),
         Command::Metrics(c) => metrics::run(&ctx, c),
         Command::Models(c) => models::run(&ctx, c),
@@ -214,6 +227,7 @@ pub fn main() -> ExitCode {
     };
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.message.is_empty() => ExitCode::from(e.code),
         Err(e) => {
             eprintln!("error: {}", e.message);
             match e.hint {

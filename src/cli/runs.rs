@@ -126,7 +126,17 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             description,
         } => {
             let store = ctx.writable_store()?;
-            let info = start(&store, experiment, name, tags, parent, description)?;
+            let info = start(
+                &store,
+                Start {
+                    experiment,
+                    name,
+                    tags,
+                    parent,
+                    description,
+                    ..Start::default()
+                },
+            )?;
             output::print(&format!("{}\n", info.run_id))?;
         }
         Cmd::End { run, status } => {
@@ -253,16 +263,24 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
     Ok(())
 }
 
+/// What a new run starts with; `system` tags replace or add to MLflow's defaults, and the
+/// user's `tags` win over both.
+#[derive(Default)]
+pub(super) struct Start {
+    pub experiment: Option<String>,
+    pub name: Option<String>,
+    pub tags: Vec<(String, String)>,
+    pub parent: Option<String>,
+    pub description: Option<String>,
+    pub system: Vec<(String, String)>,
+    /// Where to read the git commit and branch (default: the working directory).
+    pub dir: Option<std::path::PathBuf>,
+}
+
 /// Starts a run with MLflow's system tags.
-fn start(
-    store: &Store,
-    experiment: Option<String>,
-    name: Option<String>,
-    user_tags: Vec<(String, String)>,
-    parent: Option<String>,
-    description: Option<String>,
-) -> Result<RunInfo, CliError> {
-    let exp = match experiment
+pub(super) fn start(store: &Store, s: Start) -> Result<RunInfo, CliError> {
+    let exp = match s
+        .experiment
         .or_else(|| env::var(env::MLFLOW_EXPERIMENT_ID))
         .or_else(|| env::var(env::MLFLOW_EXPERIMENT_NAME))
     {
@@ -283,8 +301,9 @@ fn start(
         (tags::SOURCE_NAME.into(), context::source_name()),
         (tags::SOURCE_TYPE.into(), "LOCAL".into()),
     ];
-    if let Some(git) = std::env::current_dir()
-        .ok()
+    if let Some(git) = s
+        .dir
+        .or_else(|| std::env::current_dir().ok())
         .and_then(|d| context::git_info(&d))
     {
         t.push((tags::GIT_COMMIT.into(), git.commit));
@@ -292,20 +311,22 @@ fn start(
             t.push((tags::GIT_BRANCH.into(), b));
         }
     }
-    if let Some(p) = parent {
+    if let Some(p) = s.parent {
         let p = store.find_run(&RunRef::parse(&p)?.run_id)?;
         t.push((tags::PARENT_RUN_ID.into(), p.info.run_id));
     }
-    if let Some(d) = description {
+    if let Some(d) = s.description {
         t.push((tags::NOTE.into(), d));
     }
+    t.retain(|(k, _)| !s.system.iter().any(|(sk, _)| sk == k));
+    t.extend(s.system);
     // User tags win over the defaults above.
-    t.retain(|(k, _)| !user_tags.iter().any(|(uk, _)| uk == k));
-    t.extend(user_tags);
+    t.retain(|(k, _)| !s.tags.iter().any(|(uk, _)| uk == k));
+    t.extend(s.tags);
     Ok(store.create_run(
         &exp,
         NewRun {
-            run_name: name,
+            run_name: s.name,
             tags: t,
             start_time: None,
             user: Some(user),

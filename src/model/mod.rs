@@ -222,6 +222,19 @@ pub mod tags {
     pub const GIT_BRANCH: &str = "mlflow.source.git.branch";
     /// JSON list of the models logged to a run (MLflow's `MLFLOW_LOGGED_MODELS`).
     pub const LOGGED_MODELS: &str = "mlflow.log-model.history";
+    pub const GIT_DIRTY: &str = "mlflow.source.git.dirty";
+    pub const GIT_REPO_URL: &str = "mlflow.source.git.repoURL";
+    pub const PROJECT_ENTRY_POINT: &str = "mlflow.project.entryPoint";
+    pub const PROJECT_ENV: &str = "mlflow.project.env";
+    pub const PROJECT_BACKEND: &str = "mlflow.project.backend";
+    /// mlt's own tags for a wrapped command (`mlt run`).
+    pub const COMMAND: &str = "mlt.command";
+    pub const CWD: &str = "mlt.cwd";
+    pub const HOST: &str = "mlt.host";
+    pub const EXIT_CODE: &str = "mlt.exitCode";
+    pub const SIGNAL: &str = "mlt.signal";
+    pub const DURATION: &str = "mlt.duration";
+    pub const PROJECT_ENV_CONFIG: &str = "mlt.project.envConfig";
 }
 
 /// A new experiment id: 18 random decimal digits without a leading zero, as MLflow 2+ makes.

@@ -242,6 +242,34 @@ impl Store {
         Ok(plan.into_iter().map(|(_, _, a)| a).collect())
     }
 
+    /// Opens an artifact file to be written as it grows (a command's output, saved while the
+    /// command runs): created empty, in append mode so chunks from several writers never
+    /// overlap. Unlike other artifact writes it is not renamed into place: a reader sees the
+    /// output so far. Returns the file and its local path.
+    pub fn create_artifact_file(
+        &self,
+        h: &RunHandle,
+        path: &str,
+    ) -> Result<(std::fs::File, PathBuf)> {
+        if h.info.lifecycle_stage == crate::model::Lifecycle::Deleted {
+            return Err(Error::Invalid(format!(
+                "run {} is deleted; restore it before logging to it",
+                h.info.run_id
+            )));
+        }
+        let target = join_rel(&self.artifact_dir(h)?, Some(path))?;
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&target)
+            .at(&target)?;
+        file.set_len(0).at(&target)?;
+        Ok((file, target))
+    }
+
     /// The local path of one artifact (file or folder). MLflow 3 keeps a logged model's files
     /// under the experiment's `models/<model_id>/artifacts`, not in the run's artifacts, and
     /// resolves `runs:/<run>/<model name>/...` to them; so does this, when the run's own

@@ -144,6 +144,21 @@ fn has_scheme(s: &str) -> bool {
     }
 }
 
+/// The `file://` URI of an absolute path, percent-encoded as Python's `Path.as_uri()` does
+/// (letters, digits, `_ . - ~` and `/` stay as they are), so MLflow reads it back exactly.
+pub fn path_to_file_uri(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::from("file://");
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"_.-~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -209,6 +224,12 @@ mod tests {
     #[test]
     fn uris() {
         assert_eq!(local_path_of_uri("file:///a%20b/c"), Some("/a b/c".into()));
+        let odd = Path::new("/tmp/a b/é%/x_y.z~-");
+        assert_eq!(path_to_file_uri(odd), "file:///tmp/a%20b/%C3%A9%25/x_y.z~-");
+        assert_eq!(
+            local_path_of_uri(&path_to_file_uri(odd)).as_deref(),
+            Some(odd)
+        );
         assert_eq!(local_path_of_uri("file:/a"), Some("/a".into()));
         assert_eq!(local_path_of_uri("file://localhost/a"), Some("/a".into()));
         assert_eq!(local_path_of_uri("file://other/a"), None);

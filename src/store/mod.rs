@@ -13,10 +13,12 @@ mod run;
 pub mod yaml;
 
 pub use artifact::{ArtifactEntry, RunRef};
-pub use locate::{Located, Origin, local_path_of_uri, locate};
+pub use locate::{
+    Located, Origin, local_path_of_uri, locate, normalize as normalize_path, path_to_file_uri,
+};
 pub use metric::MetricPoints;
 pub use registry::{LoggedModel, ModelUri, NewVersion, REGISTRY};
-pub use run::{Batch, Keys, Logger, NewRun, RunHandle, RunParts};
+pub use run::{Batch, Keys, LocationForm, Logger, NewRun, RunHandle, RunParts};
 
 use std::path::{Path, PathBuf};
 
@@ -102,6 +104,27 @@ impl Store {
     /// The `mlruns/` folder (MLflow's tracking root).
     pub fn tracking(&self) -> &Path {
         &self.tracking
+    }
+
+    /// The model registry folder (`registry/` beside `mlruns/`), MLflow's registry URI.
+    pub fn registry_root(&self) -> PathBuf {
+        self.root.join(registry::REGISTRY)
+    }
+
+    /// The folders the store itself writes: `mlruns/`, `registry/` and `.mlt/` (left out when
+    /// asking git whether the code around a store is dirty).
+    pub fn own_folders(&self) -> [PathBuf; 3] {
+        [self.tracking.clone(), self.registry_root(), self.mlt_dir()]
+    }
+
+    /// The path that names this store to another mlt process (`MLT_STORE`): the root, or the
+    /// tracking folder itself when it is not called `mlruns/`.
+    pub fn env_location(&self) -> &Path {
+        if self.tracking == self.root.join(MLRUNS) {
+            &self.root
+        } else {
+            &self.tracking
+        }
     }
 
     fn mlt_dir(&self) -> PathBuf {

@@ -26,6 +26,15 @@ pub struct NewRun {
     pub user: Option<String>,
 }
 
+/// The two forms of a run's artifact location (see [`Store::set_artifact_location_form`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocationForm {
+    /// An absolute `file://` URI, right from any working directory.
+    Absolute,
+    /// Relative to the store root, so the store can be moved.
+    Relative,
+}
+
 /// A located run: its folder and its `meta.yaml`.
 #[derive(Clone, Debug)]
 pub struct RunHandle {
@@ -450,6 +459,42 @@ impl Store {
         Ok(info)
     }
 
+    /// Rewrites a run's artifact location in the other form: a store-relative location
+    /// (`mlruns/1/<run>/artifacts`) becomes the absolute `file://` URI of the same folder, or
+    /// such a URI (or absolute path) inside the store becomes store-relative again. Anything
+    /// else (another scheme, a folder outside the store) is left as it is. `mlt run` gives its
+    /// command an absolute location, because MLflow's client resolves a relative one against
+    /// its own working directory, and makes it relative again when the run ends.
+    pub fn set_artifact_location_form(&self, run_id: &str, form: LocationForm) -> Result<RunInfo> {
+        use super::locate::{local_path_of_uri, normalize, path_to_file_uri};
+        let _lock = self.lock()?;
+        let h = self.find_run(run_id)?;
+        let uri = h.info.artifact_uri.as_str();
+        let local = local_path_of_uri(uri);
+        let new = match (form, local) {
+            (LocationForm::Absolute, Some(p))
+                if !p.is_absolute() && !uri.is_empty() && !uri.starts_with("file:") =>
+            {
+                Some(path_to_file_uri(&normalize(&self.root.join(p))))
+            }
+            (LocationForm::Relative, Some(p)) if p.is_absolute() => {
+                let p = normalize(&p);
+                p.starts_with(&self.root)
+                    .then(|| self.relative_location(&p))
+                    .filter(|rel| !rel.is_empty())
+            }
+            _ => None,
+        };
+        let mut info = h.info;
+        if let Some(new) = new
+            && new != info.artifact_uri
+        {
+            info.artifact_uri = new;
+            self.write_run_info(&h.dir, &info)?;
+        }
+        Ok(info)
+    }
+
     pub fn delete_run(&self, run_id: &str) -> Result<RunInfo> {
         let _lock = self.lock()?;
         let h = self.active_run(run_id)?;
@@ -543,15 +588,40 @@ impl Store {
 /// Logs batch after batch to one run, keeping metric files open between batches (a stream of
 /// thousands of records costs one open per key, not one per point).
 pub struct Logger<'a> {
-    store: &'a Store,
+    store: StoreRef<'a>,
     h: RunHandle,
     files: HashMap<String, std::fs::File>,
+}
+
+/// The store a [`Logger`] writes to: borrowed, or its own (for a logger that lives in a thread).
+enum StoreRef<'a> {
+    Borrowed(&'a Store),
+    Owned(Box<Store>),
+}
+
+impl std::ops::Deref for StoreRef<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        match self {
+            StoreRef::Borrowed(s) => s,
+            StoreRef::Owned(s) => s,
+        }
+    }
 }
 
 impl<'a> Logger<'a> {
     pub fn new(store: &'a Store, h: RunHandle) -> Logger<'a> {
         Logger {
-            store,
+            store: StoreRef::Borrowed(store),
+            h,
+            files: HashMap::new(),
+        }
+    }
+
+    /// A logger that owns its store, so it can be moved into another thread.
+    pub fn owning(store: Store, h: RunHandle) -> Logger<'static> {
+        Logger {
+            store: StoreRef::Owned(Box::new(store)),
             h,
             files: HashMap::new(),
         }

@@ -291,3 +291,66 @@ fn metric_points_stream_one_key_and_keys_are_listed_by_path() {
         Err(Error::Invalid(_))
     ));
 }
+
+#[test]
+fn artifact_locations_switch_between_relative_and_absolute() {
+    let (t, s) = store();
+    let e = s.create_experiment("e", None, &[]).unwrap();
+    let info = s.create_run(&e, NewRun::default()).unwrap();
+    let id = &info.run_id;
+    let rel = info.artifact_uri.clone();
+    let abs = s
+        .set_artifact_location_form(id, LocationForm::Absolute)
+        .unwrap()
+        .artifact_uri;
+    assert_eq!(
+        abs,
+        path_to_file_uri(&t.path().join(&rel)),
+        "the same folder, as MLflow's Path.as_uri writes it"
+    );
+    // Switching twice is a no-op; what mlt reads is the same folder either way.
+    let again = s
+        .set_artifact_location_form(id, LocationForm::Absolute)
+        .unwrap();
+    assert_eq!(again.artifact_uri, abs);
+    let h = s.find_run(id).unwrap();
+    assert_eq!(h.info.artifact_uri, abs);
+    assert_eq!(s.artifact_dir(&h).unwrap(), t.path().join(&rel));
+    let back = s
+        .set_artifact_location_form(id, LocationForm::Relative)
+        .unwrap();
+    assert_eq!(back.artifact_uri, rel);
+    assert_eq!(s.find_run(id).unwrap().info.artifact_uri, rel);
+
+    // A location outside the store, or with another scheme, stays as it is.
+    for location in ["/elsewhere/art", "s3://bucket/art"] {
+        let e = s
+            .create_experiment(&format!("x{}", location.len()), Some(location), &[])
+            .unwrap();
+        let info = s.create_run(&e, NewRun::default()).unwrap();
+        for form in [LocationForm::Absolute, LocationForm::Relative] {
+            let after = s.set_artifact_location_form(&info.run_id, form).unwrap();
+            assert_eq!(after.artifact_uri, info.artifact_uri);
+        }
+    }
+}
+
+#[test]
+fn artifact_files_grow_in_place() {
+    use std::io::Write;
+    let (_t, s) = store();
+    let e = s.create_experiment("e", None, &[]).unwrap();
+    let info = s.create_run(&e, NewRun::default()).unwrap();
+    let h = s.find_run(&info.run_id).unwrap();
+    let (mut f, path) = s.create_artifact_file(&h, "logs/out.txt").unwrap();
+    f.write_all(b"one\n").unwrap();
+    let mut g = f.try_clone().unwrap();
+    g.write_all(b"two\n").unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "one\ntwo\n");
+    let listed = s.list_artifacts(&h, None).unwrap();
+    assert!(listed.iter().any(|a| a.path == "logs/out.txt"));
+    // Opening it again starts it afresh.
+    let (_f, _) = s.create_artifact_file(&h, "logs/out.txt").unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "");
+    assert!(s.create_artifact_file(&h, "../escape.txt").is_err());
+}

@@ -381,6 +381,94 @@ fn yaml11_float(f: f64) -> String {
     }
 }
 
+/// A YAML document as a tree, for files mlt reads but never writes (an `MLproject`). Mappings
+/// keep their order, as PyYAML's dicts do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tree {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    List(Vec<Tree>),
+    Map(Vec<(String, Tree)>),
+}
+
+impl Tree {
+    /// The value of a key of a mapping (`None` for other nodes).
+    pub fn get(&self, key: &str) -> Option<&Tree> {
+        match self {
+            Tree::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The value as Python's `str()` gives it for what PyYAML read: `True`, `10`, `0.1`,
+    /// `1e-05`, `None`, `['a', 1]`.
+    pub fn python_str(&self) -> String {
+        match self {
+            Tree::Str(s) => s.clone(),
+            other => other.python_repr(),
+        }
+    }
+
+    fn python_repr(&self) -> String {
+        match self {
+            Tree::Null => "None".into(),
+            Tree::Bool(true) => "True".into(),
+            Tree::Bool(false) => "False".into(),
+            Tree::Int(i) => i.to_string(),
+            Tree::Float(f) => crate::model::format_value(*f),
+            Tree::Str(s) => format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
+            Tree::List(items) => format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(Tree::python_repr)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Tree::Map(entries) => format!(
+                "{{{}}}",
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("'{k}': {}", v.python_repr()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+
+    fn from_value(v: yaml_serde::Value) -> Tree {
+        use yaml_serde::Value;
+        match v {
+            Value::Null => Tree::Null,
+            Value::Bool(b) => Tree::Bool(b),
+            Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+                (Some(i), _) => Tree::Int(i),
+                // An integer too large for i64 keeps its digits.
+                _ if n.is_u64() => Tree::Str(n.to_string()),
+                (None, Some(f)) => Tree::Float(f),
+                (None, None) => Tree::Str(n.to_string()),
+            },
+            Value::String(s) => Tree::Str(s),
+            Value::Sequence(items) => Tree::List(items.into_iter().map(Tree::from_value).collect()),
+            Value::Mapping(m) => Tree::Map(
+                m.into_iter()
+                    .map(|(k, v)| (Tree::from_value(k).python_str(), Tree::from_value(v)))
+                    .collect(),
+            ),
+            Value::Tagged(t) => Tree::from_value(t.value),
+        }
+    }
+}
+
+/// Parses a YAML document into a [`Tree`]; an empty document is `Null`.
+pub fn parse_ordered_tree(text: &str) -> Result<Tree, String> {
+    let value: yaml_serde::Value = yaml_serde::from_str(text).map_err(|e| e.to_string())?;
+    Ok(Tree::from_value(value))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,6 +507,34 @@ mod tests {
         assert!(Doc::parse("").is_err());
         assert!(Doc::parse("- a\n- b\n").is_err());
         assert!(Doc::parse("a: [").is_err());
+    }
+
+    #[test]
+    fn trees_keep_order_and_python_values() {
+        let t = parse_ordered_tree(
+            "name: demo\nentry_points:\n  main:\n    parameters:\n      b: float\n      \
+             a: {type: int, default: 10}\n      c: {default: 0.1}\n      d: {default: true}\n      \
+             e: {default: null}\n      f: {default: [x, 1]}\n",
+        )
+        .unwrap();
+        let params = t
+            .get("entry_points")
+            .and_then(|e| e.get("main"))
+            .and_then(|m| m.get("parameters"))
+            .unwrap();
+        let Tree::Map(entries) = params else {
+            panic!("{params:?}")
+        };
+        let names: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["b", "a", "c", "d", "e", "f"]);
+        let default = |k: &str| params.get(k).unwrap().get("default").unwrap().python_str();
+        assert_eq!(default("a"), "10");
+        assert_eq!(default("c"), "0.1");
+        assert_eq!(default("d"), "True");
+        assert_eq!(default("e"), "None");
+        assert_eq!(default("f"), "['x', 1]");
+        assert_eq!(parse_ordered_tree("").unwrap(), Tree::Null);
+        assert!(parse_ordered_tree("a: [").is_err());
     }
 
     #[test]

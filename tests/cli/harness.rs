@@ -62,34 +62,30 @@ impl TestEnv {
     }
 
     pub fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("mlt").unwrap();
+        Command::from_std(self.std_cmd())
+    }
+
+    /// The command as a `std::process::Command`, for tests that spawn mlt and act while it
+    /// runs. `mlt` itself is on the `PATH`, so scripts run by `mlt run` can call it.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let bin = assert_cmd::cargo::cargo_bin("mlt");
+        let mut c = std::process::Command::new(&bin);
         c.current_dir(self.root());
         for (k, _) in std::env::vars() {
             if k.starts_with("MLT_") || k.starts_with("MLFLOW_") {
                 c.env_remove(k);
             }
         }
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let mut dirs = vec![bin.parent().unwrap().to_path_buf()];
+        dirs.extend(std::env::split_paths(&path));
         c.env("MLT_NOW_MS", NOW.to_string())
             .env("COLUMNS", "120")
             .env("MLT_SOURCE_NAME", "train.sh")
             .env("USER", "tester")
-            .env("LOGNAME", "tester");
+            .env("LOGNAME", "tester")
+            .env("PATH", std::env::join_paths(dirs).unwrap());
         c
-    }
-
-    /// The same command as a `std::process::Command`, for tests that must spawn it and talk to
-    /// it while it runs.
-    pub fn std_cmd(&self) -> std::process::Command {
-        let c = self.cmd();
-        let mut s = std::process::Command::new(c.get_program());
-        for (k, v) in c.get_envs() {
-            match v {
-                Some(v) => s.env(k, v),
-                None => s.env_remove(k),
-            };
-        }
-        s.current_dir(self.root());
-        s
     }
 
     pub fn run_with(&self, args: &[&str], f: impl FnOnce(&mut Command)) -> Output {

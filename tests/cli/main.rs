@@ -9,6 +9,7 @@ mod log;
 mod metrics;
 mod models;
 mod registry;
+mod run;
 mod runs;
 mod search;
 mod store;

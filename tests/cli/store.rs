@@ -122,5 +122,9 @@ fn the_readme_quickstart_runs() {
         assert!(stdout.contains(name), "{stdout}");
     }
     assert!(stdout.contains("metrics.accuracy"), "{stdout}");
-    assert!(stderr.contains("Logged 100 metric values"), "{stderr}");
+    assert!(
+        stderr.contains("mlt: logged 100 metric values from the output"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("mlt.command"), "{stdout}");
 }

@@ -820,3 +820,135 @@ fn mlflow_loads_models_that_mlt_logs() {
         "mlflow.sklearn"
     );
 }
+
+/// `mlt run` wraps a Python script that logs through MLflow's own client: `mlflow.start_run()`
+/// resumes mlt's run, the artifacts land in the run's folder (not under the script's working
+/// directory, which is not the store root), `mlt log` in the same script adds to the same run,
+/// the store is relative again afterwards, and MLflow reads the result as mlt does.
+#[test]
+fn mlflow_client_inside_mlt_run_logs_to_the_run() {
+    let env = TestEnv::new();
+    env.ok(&["init"]);
+    let code = env.path("code");
+    std::fs::create_dir_all(&code).unwrap();
+    std::fs::write(
+        code.join("train.py"),
+        r#"import os, subprocess
+import mlflow
+
+with mlflow.start_run() as run:
+    assert run.info.run_id == os.environ["MLT_RUN_ID"], run.info.run_id
+    print("artifact_uri", run.info.artifact_uri, flush=True)
+    mlflow.log_param("alpha", 0.5)
+    for step in range(3):
+        mlflow.log_metric("loss", 1.0 / (step + 1), step=step)
+    with open("weights.txt", "w") as f:
+        f.write("w")
+    mlflow.log_artifact("weights.txt", artifact_path="model")
+    mlflow.set_tag("framework", "python")
+    subprocess.run(["mlt", "log", "metric", "from_shell", "7"], check=True)
+    print("eval_acc: 0.9", flush=True)
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        code.join("fails_after_end.py"),
+        "import sys\nimport mlflow\n\nwith mlflow.start_run():\n    mlflow.log_metric(\"x\", 1)\n\
+         # MLflow has ended the run FINISHED here; the script then fails.\nsys.exit(2)\n",
+    )
+    .unwrap();
+    let python_bin = python().to_str().unwrap();
+    let o = env.run_with(
+        &[
+            "run",
+            "-e",
+            "py",
+            "--name",
+            "client",
+            "--parse-metrics",
+            "--",
+            python_bin,
+            "train.py",
+        ],
+        |c| {
+            c.current_dir(&code);
+        },
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let id = o
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("mlt: run "))
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    let root_uri = format!("artifact_uri file://{}/mlruns/", env.root().display());
+    assert!(o.stdout.starts_with(&root_uri), "{}", o.stdout);
+    assert!(
+        !code.join("mlruns").exists(),
+        "MLflow wrote under the script's folder"
+    );
+
+    let run = &env.json(&["runs", "show", &id, "-f", "json"])["run"];
+    assert_eq!(run["info"]["status"], "FINISHED");
+    let exp = run["info"]["experiment_id"].as_str().unwrap();
+    assert_eq!(
+        run["info"]["artifact_uri"],
+        format!("mlruns/{exp}/{id}/artifacts").as_str()
+    );
+    assert_eq!(
+        harness::kv_map(&run["data"]["params"]),
+        serde_json::json!({"alpha": "0.5"})
+    );
+    let metrics: Vec<(String, f64)> = run["data"]["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["key"].as_str().unwrap().into(),
+                m["value"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        metrics,
+        [
+            ("eval_acc".to_string(), 0.9),
+            ("from_shell".to_string(), 7.0),
+            ("loss".to_string(), 1.0 / 3.0)
+        ]
+    );
+    assert_eq!(harness::kv_map(&run["data"]["tags"])["framework"], "python");
+    let files = env.ok(&["artifacts", "list", &id]);
+    assert!(files.contains("model/weights.txt"), "{files}");
+    assert!(files.contains("stdout.txt"), "{files}");
+
+    // MLflow sees the store as mlt does.
+    let mlflow: serde_json::Value =
+        serde_json::from_str(&py("mlflow_read.py", &[env.root()])).unwrap();
+    assert_same(&mlflow, &canonical(&env));
+
+    // MLflow's client ends its run FINISHED; the exit code that follows decides.
+    let o = env.run_with(
+        &["run", "-e", "py", "--", python_bin, "fails_after_end.py"],
+        |c| {
+            c.current_dir(&code);
+        },
+    );
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    let failed = o
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("mlt: run "))
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_ne!(failed, id);
+    let run = &env.json(&["runs", "show", &failed, "-f", "json"])["run"];
+    assert_eq!(run["info"]["status"], "FAILED");
+}
