@@ -9,12 +9,14 @@ mod locate;
 mod metric;
 mod registry;
 mod run;
+pub mod transfer;
 pub mod yaml;
 
 pub use artifact::{ArtifactEntry, RunRef};
 pub use locate::{Located, Origin, local_path_of_uri, locate};
 pub use registry::{LoggedModel, ModelUri, NewVersion, REGISTRY};
 pub use run::{Batch, Keys, Logger, NewRun, RunHandle, RunParts};
+pub use transfer::{Conflict, Counts, OnConflict, Plan, Report, Selection, TransferOptions};
 
 use std::path::{Path, PathBuf};
 

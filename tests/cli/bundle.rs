@@ -1,0 +1,318 @@
+//! `mlt export`, `mlt import` and `mlt store merge`.
+
+use crate::harness::TestEnv;
+use insta::assert_snapshot;
+use std::path::Path;
+
+/// A store in `src/`: two experiments (one deleted), runs with params, metrics, tags and
+/// artifacts, and a registered model with an alias. Returns the id of the "base" run.
+fn populate(env: &TestEnv) -> String {
+    let s = ["--store", "src"];
+    let run = |args: &[&str]| env.ok(&[&s[..], args].concat());
+    run(&["init"]);
+    let id = run(&["experiments", "create", "vision", "-t", "team=cv"]);
+    env.name(&id, "[EXP:vision]");
+    let base = run(&["runs", "start", "-e", "vision", "--name", "base"]);
+    env.name(&base, "[RUN:base]");
+    run(&["log", "params", "lr=0.1", "opt=adam", "--run", &base]);
+    run(&[
+        "log", "metrics", "loss=0.5", "acc=0.8", "--step", "1", "--run", &base,
+    ]);
+    run(&[
+        "log", "metrics", "loss=0.4", "acc=0.9", "--step", "2", "--run", &base,
+    ]);
+    std::fs::create_dir_all(env.path("files/model")).unwrap();
+    std::fs::write(env.path("files/model/weights.bin"), [0u8, 1, 2]).unwrap();
+    std::fs::write(env.path("files/notes.txt"), "hello").unwrap();
+    run(&["artifacts", "log", "files", "--run", &base]);
+    run(&["runs", "end", "--run", &base]);
+    let other = run(&["runs", "start", "-e", "vision", "--name", "other"]);
+    env.name(&other, "[RUN:other]");
+    run(&["log", "param", "lr", "0.01", "--run", &other]);
+    run(&["models", "register", &format!("runs:/{base}/model"), "clf"]);
+    run(&["models", "set-alias", "clf", "champion", "1"]);
+    let gone = run(&["experiments", "create", "gone"]);
+    env.name(&gone, "[EXP:gone]");
+    let g = run(&["runs", "start", "-e", "gone", "--name", "g"]);
+    env.name(&g, "[RUN:g]");
+    run(&["experiments", "delete", "gone"]);
+    base
+}
+
+/// Every file under a folder with its content, except the Default experiment's meta.yaml
+/// (each store has its own) and `.mlt/`.
+fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut t = all_files(root);
+    t.retain(|(rel, _)| rel != "mlruns/0/meta.yaml");
+    t
+}
+
+/// Every file and folder under a folder with its content, except `.mlt/`.
+fn all_files(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(root).sort_by_file_name() {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(root).unwrap().display().to_string();
+        if rel.starts_with(".mlt") {
+            continue;
+        }
+        let content = if e.file_type().is_file() {
+            std::fs::read(e.path()).unwrap()
+        } else {
+            b"<dir>".to_vec()
+        };
+        out.push((rel, content));
+    }
+    out
+}
+
+#[test]
+fn export_then_import_gives_every_file_back() {
+    let env = TestEnv::new();
+    populate(&env);
+    let o = env.run(&["--store", "src", "export", "b"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.value(), "b");
+    assert_snapshot!(o.stderr, @"Exported 3 experiments, 3 runs (4 metric points, 2 artifacts, 8 B), 1 registered model and 1 model version to b (29 files, 2.4 KiB)");
+    let o = env.run(&["--store", "dst", "import", "b"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_snapshot!(env.normalize(&o.stderr), @r"
+    Created a store at [STORE]/dst
+    Created experiment 'gone' ([EXP:gone])
+    Created experiment 'vision' ([EXP:vision])
+    Imported 2 experiments, 3 runs (4 metric points, 2 artifacts, 8 B), 1 registered model and 1 model version
+    The counts match the bundle's manifest
+    ");
+    assert!(tree(&env.path("dst")) == tree(&env.path("src")));
+    // The same through a .tar.gz.
+    env.ok(&["--store", "src", "export", "b.tar.gz"]);
+    env.ok(&["--store", "dst2", "import", "b.tar.gz"]);
+    assert!(tree(&env.path("dst2")) == tree(&env.path("src")));
+}
+
+#[test]
+fn importing_twice_changes_nothing_and_says_so() {
+    let env = TestEnv::new();
+    populate(&env);
+    env.ok(&["--store", "src", "export", "b.tar.gz"]);
+    env.ok(&["--store", "dst", "import", "b.tar.gz"]);
+    let before = tree(&env.path("dst"));
+    let o = env.run(&["--store", "dst", "import", "b.tar.gz"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_snapshot!(o.stderr, @"Nothing to import: everything is already here (3 experiments, 3 runs, 1 registered model, 1 model version)");
+    assert_snapshot!(o.stdout, @r"
+     WHAT                             IMPORTED  UNCHANGED  OVERWRITTEN  SKIPPED  IN BUNDLE
+     experiments                      0         3          0            0        3
+     runs                             0         3          0            0        3
+     metric points                    0         0          0            0        4
+     artifacts                        0         0          0            0        2
+     artifact bytes                   0         0          0            0        8
+     logged models, datasets, traces  0         0          0            0        0
+     registered models                0         1          0            0        1
+     model versions                   0         1          0            0        1
+    ");
+    assert!(tree(&env.path("dst")) == before);
+    // Merging the source store itself is the same: nothing new.
+    let o = env.run(&["--store", "dst", "store", "merge", "src", "-f", "json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let report: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(report["unchanged"]["runs"], 3);
+    assert_eq!(report["imported"]["runs"], 0);
+    assert!(tree(&env.path("dst")) == before);
+}
+
+#[test]
+fn a_tampered_bundle_is_refused_and_the_store_is_untouched() {
+    let env = TestEnv::new();
+    let base = populate(&env);
+    env.ok(&["--store", "src", "export", "b"]);
+    env.ok(&["init", "dst"]);
+    env.ok(&["--store", "dst", "experiments", "create", "mine"]);
+    let before = all_files(&env.path("dst"));
+    let exp = env.ok(&[
+        "--store",
+        "src",
+        "experiments",
+        "show",
+        "vision",
+        "-f",
+        "json",
+    ]);
+    let exp: serde_json::Value = serde_json::from_str(&exp).unwrap();
+    let exp = exp["experiment"]["experiment_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let param = env.path(&format!("b/mlruns/{exp}/{base}/params/lr"));
+
+    std::fs::write(&param, "0.2").unwrap();
+    let err = env.fails(&["--store", "dst", "import", "b"], 1);
+    assert_snapshot!(err, @r"
+    error: bundle rejected: mlruns/[EXP:vision]/[RUN:base]/params/lr has changed: its SHA-256 differs from the manifest's
+    hint: nothing was imported; the store is unchanged
+    ");
+    std::fs::remove_file(&param).unwrap();
+    let err = env.fails(&["--store", "dst", "import", "b"], 1);
+    assert_snapshot!(err, @r"
+    error: bundle rejected: mlruns/[EXP:vision]/[RUN:base]/params/lr is missing
+    hint: nothing was imported; the store is unchanged
+    ");
+    std::fs::write(&param, "0.1").unwrap();
+    std::os::unix::fs::symlink("/etc", env.path("b/mlruns/etc")).unwrap();
+    let err = env.fails(&["--store", "dst", "import", "b"], 1);
+    assert_snapshot!(err, @r"
+    error: bundle rejected: mlruns/etc is a symbolic link (to /etc); bundles hold only files and folders
+    hint: nothing was imported; the store is unchanged
+    ");
+    assert!(all_files(&env.path("dst")) == before);
+    // A store that did not exist is not created by a refused bundle.
+    env.fails(&["--store", "never", "import", "b"], 1);
+    assert!(!env.path("never").exists());
+}
+
+/// A .tar.gz holding one entry named as given (the tar crate refuses to write bad names).
+fn evil_tar(path: &Path, name: &str, kind: tar::EntryType, link: Option<&str>) {
+    let file = std::fs::File::create(path).unwrap();
+    let gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+    let mut b = tar::Builder::new(gz);
+    let mut h = tar::Header::new_gnu();
+    h.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
+    h.set_entry_type(kind);
+    h.set_mode(0o644);
+    if let Some(l) = link {
+        h.as_old_mut().linkname[..l.len()].copy_from_slice(l.as_bytes());
+    }
+    h.set_size(0);
+    h.set_cksum();
+    b.append(&h, std::io::empty()).unwrap();
+    b.into_inner().unwrap().finish().unwrap();
+}
+
+#[test]
+fn tarballs_with_escaping_paths_or_links_are_refused() {
+    let env = TestEnv::init();
+    let before = all_files(&env.path("mlruns"));
+    evil_tar(
+        &env.path("up.tar.gz"),
+        "../../x",
+        tar::EntryType::Regular,
+        None,
+    );
+    let err = env.fails(&["import", "up.tar.gz"], 1);
+    assert_snapshot!(err, @r"
+    error: bundle rejected: the archive holds '../../x' climbs out of the bundle with '..'
+    hint: nothing was imported; the store is unchanged
+    ");
+    evil_tar(
+        &env.path("link.tar.gz"),
+        "mlruns",
+        tar::EntryType::Symlink,
+        Some("/etc"),
+    );
+    let err = env.fails(&["import", "link.tar.gz"], 1);
+    assert_snapshot!(err, @r"
+    error: bundle rejected: mlruns is a link (to /etc); bundles hold only files and folders
+    hint: nothing was imported; the store is unchanged
+    ");
+    evil_tar(
+        &env.path("abs.tar.gz"),
+        "/tmp/x",
+        tar::EntryType::Regular,
+        None,
+    );
+    let err = env.fails(&["import", "abs.tar.gz"], 1);
+    assert!(err.contains("is an absolute path"), "{err}");
+    assert!(all_files(&env.path("mlruns")) == before);
+    assert!(!env.path("registry").exists());
+}
+
+#[test]
+fn conflicts_are_reported_per_run_and_settled_by_on_conflict() {
+    let env = TestEnv::new();
+    let base = populate(&env);
+    env.ok(&["--store", "src", "export", "old"]);
+    env.ok(&["--store", "dst", "import", "old"]);
+    // The run goes on in the source: one more point.
+    env.ok(&[
+        "--store", "src", "log", "metric", "loss", "0.3", "--step", "3", "--run", &base,
+    ]);
+    env.ok(&["--store", "src", "export", "new.tar.gz"]);
+    let before = all_files(&env.path("dst"));
+    let err = env.fails(&["--store", "dst", "import", "new.tar.gz"], 1);
+    assert_snapshot!(err, @r"
+    conflict: run [RUN:base]: differs in metrics/loss (2 points here, 3 in the source)
+    error: 1 conflict; nothing was imported
+    hint: --on-conflict skip keeps this store's copies, --on-conflict overwrite takes the bundle's
+    ");
+    assert!(all_files(&env.path("dst")) == before);
+    let o = env.run(&[
+        "--store",
+        "dst",
+        "import",
+        "new.tar.gz",
+        "--on-conflict",
+        "skip",
+    ]);
+    assert_eq!(o.code, 0);
+    assert_snapshot!(env.normalize(&o.stderr), @r"
+    conflict: run [RUN:base]: differs in metrics/loss (2 points here, 3 in the source); kept this store's copy
+    Nothing imported: the conflicts were kept as they are here, and the rest is already here (3 experiments, 2 runs, 1 registered model, 1 model version)
+    ");
+    assert!(all_files(&env.path("dst")) == before);
+    let o = env.run(&[
+        "--store",
+        "dst",
+        "import",
+        "new.tar.gz",
+        "--on-conflict",
+        "overwrite",
+    ]);
+    assert_eq!(o.code, 0);
+    assert_snapshot!(env.normalize(&o.stderr), @r"
+    conflict: run [RUN:base]: differs in metrics/loss (2 points here, 3 in the source); replaced by the source's
+    Imported 1 run (5 metric points, 2 artifacts, 8 B)
+    ");
+    assert!(tree(&env.path("dst")) == tree(&env.path("src")));
+}
+
+#[test]
+fn export_selects_runs_by_filter_id_or_model() {
+    let env = TestEnv::new();
+    let base = populate(&env);
+    let s = ["--store", "src"];
+    let run = |args: &[&str]| env.run(&[&s[..], args].concat());
+    let o = run(&["export", "f", "--filter", "params.lr = '0.01'"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.path("f/manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(m["counts"]["runs"], 1);
+    assert_eq!(m["selection"]["filter"], "params.lr = '0.01'");
+    assert_eq!(m["contents"]["experiments"][0]["name"], "vision");
+    // A model brings the run behind its version, and the run's experiment.
+    run(&["export", "m", "-m", "clf", "--no-artifacts"]);
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.path("m/manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(m["contents"]["experiments"][0]["runs"][0], base.as_str());
+    assert_eq!(
+        m["contents"]["models"][0]["versions"],
+        serde_json::json!([1])
+    );
+    assert_eq!(m["counts"]["artifacts"], 0);
+    assert_eq!(m["artifacts"], false);
+    let err = env.fails(
+        &[
+            "--store",
+            "src",
+            "export",
+            "x",
+            "--filter",
+            "params.lr = '9'",
+        ],
+        1,
+    );
+    assert_snapshot!(err, @r#"error: nothing to export: no run matches the filter "params.lr = '9'""#);
+    let err = env.fails(&["--store", "src", "export", "m"], 1);
+    assert_snapshot!(err, @"error: m already exists; remove it or choose another name");
+}
