@@ -757,6 +757,8 @@ impl Store {
             }
             plan.report.unchanged.models += 1;
             let mut versions = Vec::new();
+            // Versions kept as they are here although the source's differ.
+            let mut kept: BTreeSet<String> = BTreeSet::new();
             for (version, d) in src_versions {
                 let here_v = mine.join(format!("version-{version}"));
                 if !here_v.join("meta.yaml").is_file() {
@@ -779,6 +781,7 @@ impl Store {
                 });
                 if opts.on_conflict != OnConflict::Overwrite {
                     plan.report.skipped.model_versions += 1;
+                    kept.insert(version.to_string());
                     continue;
                 }
                 versions.push(VersionPlan {
@@ -804,6 +807,14 @@ impl Store {
             for (alias, p) in fs::read_key_files(&src_dir.join("aliases"))? {
                 let theirs = fs::read_to_string(&p)?.trim().to_string();
                 let here_alias = mine.join("aliases").join(&alias);
+                if kept.contains(&theirs) {
+                    plan.report.conflicts.push(Conflict {
+                        kind: "alias",
+                        id: format!("{name}@{alias}"),
+                        reason: format!("points at version {theirs}, which differs here"),
+                    });
+                    continue;
+                }
                 if !here_alias.is_file() {
                     set_aliases.push((alias, theirs));
                     continue;

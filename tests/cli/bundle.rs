@@ -316,3 +316,129 @@ fn export_selects_runs_by_filter_id_or_model() {
     let err = env.fails(&["--store", "src", "export", "m"], 1);
     assert_snapshot!(err, @"error: m already exists; remove it or choose another name");
 }
+
+#[test]
+fn merging_two_stores_that_both_went_on() {
+    let env = TestEnv::new();
+    populate(&env);
+    // Two machines start from the same store...
+    env.ok(&["--store", "src", "export", "b.tar.gz"]);
+    env.ok(&["--store", "a", "import", "b.tar.gz"]);
+    env.ok(&["--store", "b", "import", "b.tar.gz"]);
+    // ...and both go on: new runs, the same new experiment name (so two ids), a version 2 each.
+    let on = |store: &str, name: &str| {
+        let r = env.ok(&[
+            "--store", store, "runs", "start", "-e", "sweep", "--name", name,
+        ]);
+        env.name(&r, &format!("[RUN:{name}]"));
+        env.ok(&["--store", store, "log", "metric", "acc", "0.9", "--run", &r]);
+        env.ok(&["--store", store, "runs", "end", "--run", &r]);
+        env.ok(&[
+            "--store",
+            store,
+            "models",
+            "register",
+            &format!("runs:/{r}"),
+            "clf",
+        ]);
+        r
+    };
+    let ra = on("a", "on-a");
+    let rb = on("b", "on-b");
+    env.ok(&["--store", "b", "models", "set-alias", "clf", "staging", "2"]);
+    let err = env.fails(&["--store", "a", "store", "merge", "b"], 1);
+    assert_snapshot!(err, @r"
+    conflict: model version clf/2: differs in meta.yaml
+    conflict: alias clf@staging: points at version 2, which differs here
+    error: 2 conflicts; nothing was imported
+    hint: --on-conflict skip keeps this store's copies, --on-conflict overwrite takes the other store's
+    ");
+    let o = env.run(&[
+        "--store",
+        "a",
+        "store",
+        "merge",
+        "b",
+        "--on-conflict",
+        "skip",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_snapshot!(env.normalize(&o.stderr), @r"
+    conflict: model version clf/2: differs in meta.yaml; kept this store's copy
+    conflict: alias clf@staging: points at version 2, which differs here; kept this store's copy
+    Imported 1 run (1 metric point, 0 artifacts, 0 B)
+    ");
+    // b's run went into a's "sweep" experiment (matched by name), with its id.
+    let a_sweep = env.json(&["--store", "a", "runs", "list", "-e", "sweep", "-f", "json"]);
+    let mut ids: Vec<&str> = a_sweep["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["info"]["run_id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    let mut want = vec![ra.as_str(), rb.as_str()];
+    want.sort();
+    assert_eq!(ids, want);
+    let exps = env.ok(&["--store", "a", "experiments", "list", "-f", "csv"]);
+    assert_eq!(exps.matches("sweep").count(), 1, "{exps}");
+    // The alias b added points at b's version 2, which a kept as its own: not taken.
+    let alias = env.run(&["--store", "a", "models", "get-alias", "clf", "staging"]);
+    assert_eq!(alias.code, 1);
+}
+
+/// The README's recipe for a git merge of two branches that both logged runs.
+#[test]
+fn the_readme_git_merge_recipe_works() {
+    let env = TestEnv::new();
+    let sh = |script: &str| {
+        let out = std::process::Command::new("bash")
+            .arg("-euc")
+            .arg(script)
+            .current_dir(env.root())
+            .env("MLT", assert_cmd::cargo::cargo_bin("mlt"))
+            .env("MLT_NOW_MS", "1795922857436")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@t.invalid")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@t.invalid")
+            .env_remove("MLT_STORE")
+            .env_remove("MLFLOW_TRACKING_URI")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // Both branches create the experiment "sweep", log a run and register version 2.
+    sh(r#"
+        git init -q -b main . && $MLT init >/dev/null 2>&1
+        R=$($MLT runs start -e base 2>/dev/null); $MLT models register runs:/$R clf 2>/dev/null
+        git add -A && git commit -qm base && git checkout -qb other
+        R=$($MLT runs start -e sweep --name theirs 2>/dev/null)
+        $MLT models register runs:/$R clf 2>/dev/null; echo theirs > code.txt
+        git add -A && git commit -qm theirs && git checkout -q main
+        R=$($MLT runs start -e sweep --name ours 2>/dev/null)
+        $MLT models register runs:/$R clf 2>/dev/null
+        git add -A && git commit -qm ours
+        git merge -q other >/dev/null 2>&1 || true
+    "#);
+    // The recipe, as the README gives it.
+    sh(r#"
+        git restore --source=HEAD --staged --worktree -- mlruns registry
+        git clean -fdq -- mlruns registry
+        mkdir /tmp/theirs-$$ && git archive other mlruns registry | tar -x -C /tmp/theirs-$$
+        $MLT store merge /tmp/theirs-$$ --on-conflict skip >/dev/null 2>&1
+        rm -rf /tmp/theirs-$$
+        git add -A mlruns registry && git commit -qm merge
+    "#);
+    let names = sh(r#"$MLT runs search -e sweep -f csv | cut -d, -f2 | sort"#);
+    assert_eq!(names, "name\nours\ntheirs\n");
+    let exps = sh(r#"$MLT experiments list -f csv | cut -d, -f2 | sort"#);
+    assert_eq!(exps, "Default\nbase\nname\nsweep\n");
+    assert_eq!(sh("cat code.txt"), "theirs\n");
+    assert_eq!(sh("git status --porcelain"), "");
+}
