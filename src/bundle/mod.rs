@@ -93,7 +93,8 @@ pub fn open(path: &Path) -> Result<Opened> {
             _tmp: None,
         });
     }
-    let located = store::locate(Some(path), None, None, Path::new("/"));
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    let located = store::locate(Some(path), None, None, &cwd);
     let s = located.store();
     if !s.tracking().is_dir() {
         return Err(rejected(format!(

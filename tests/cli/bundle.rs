@@ -442,3 +442,34 @@ fn the_readme_git_merge_recipe_works() {
     assert_eq!(sh("cat code.txt"), "theirs\n");
     assert_eq!(sh("git status --porcelain"), "");
 }
+
+/// `fixtures/mlflow-store` was written by MLflow 3.17.2 on another machine: its absolute
+/// artifact locations lead nowhere here. Importing it gives every value, with the locations
+/// in this store's relative form and the artifacts copied in.
+#[test]
+fn imports_an_mlflow_store_written_on_another_machine() {
+    let env = TestEnv::init();
+    crate::harness::copy_fixture("mlflow-store", &env.path("elsewhere"));
+    let o = env.run(&["import", "elsewhere/mlruns"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    std::fs::remove_dir_all(env.path("elsewhere")).unwrap();
+    let mut want: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::harness::fixture("mlflow-store.json")).unwrap(),
+    )
+    .unwrap();
+    for e in want["experiments"].as_array_mut().unwrap() {
+        let id = e["experiment_id"].as_str().unwrap().to_string();
+        e["artifact_location"] = format!("mlruns/{id}").into();
+        for r in e["runs"].as_array_mut().unwrap() {
+            let run = r["run_id"].as_str().unwrap().to_string();
+            r["artifact_uri"] = format!("mlruns/{id}/{run}/artifacts").into();
+        }
+    }
+    assert!(crate::harness::canonical(&env) == want);
+    crate::harness::copy_fixture("mlflow-store", &env.path("elsewhere"));
+    let before = all_files(env.root());
+    let o = env.run(&["import", "elsewhere"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.starts_with("Nothing to import"), "{}", o.stderr);
+    assert!(all_files(env.root()) == before);
+}

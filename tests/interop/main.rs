@@ -654,3 +654,38 @@ fn experiment_filters_find_what_mlflow_finds() {
     }
     assert_eq!(compared, filters.len() + orders.len());
 }
+
+/// MLflow's canonical JSON with the documented import rewrites applied: experiment and run
+/// artifact locations become store-relative.
+fn with_import_rewrites(mut v: serde_json::Value) -> serde_json::Value {
+    for e in v["experiments"].as_array_mut().unwrap() {
+        let id = e["experiment_id"].as_str().unwrap().to_string();
+        e["artifact_location"] = format!("mlruns/{id}").into();
+        for r in e["runs"].as_array_mut().unwrap() {
+            let run = r["run_id"].as_str().unwrap().to_string();
+            r["artifact_uri"] = format!("mlruns/{id}/{run}/artifacts").into();
+        }
+    }
+    v
+}
+
+#[test]
+fn mlt_imports_a_store_mlflow_wrote_elsewhere() {
+    let written = TestEnv::new();
+    let mlflow: serde_json::Value =
+        serde_json::from_str(&py("mlflow_write.py", &[written.root()])).unwrap();
+    let env = TestEnv::init();
+    let o = env.run(&["import", written.path("mlruns").to_str().unwrap()]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // The MLflow store is gone: the artifacts were copied, not pointed at.
+    drop(written);
+    let want = with_import_rewrites(mlflow);
+    assert_same(&want, &canonical(&env));
+    // And MLflow reads the imported store with the same values.
+    let again: serde_json::Value =
+        serde_json::from_str(&py("mlflow_read.py", &[env.root()])).unwrap();
+    assert_same(&want, &again);
+    // A store is never imported into itself.
+    let o = env.run(&["import", env.path("mlruns").to_str().unwrap()]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+}
