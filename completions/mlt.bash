@@ -2099,12 +2099,16 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__import)
-            opts="-f -h -V --on-conflict --dry-run --format --store --help --version"
+            opts="-f -h -V --artifact-root --on-conflict --dry-run --format --store --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --artifact-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --on-conflict)
                     COMPREPLY=($(compgen -W "skip fail overwrite" -- "${cur}"))
                     return 0

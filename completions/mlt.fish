@@ -567,6 +567,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand export" -l store -d 'The store: 
 complete -c mlt -n "__fish_mlt_using_subcommand export" -l no-artifacts -d 'Leave artifacts out (runs keep an empty artifacts/ folder)'
 complete -c mlt -n "__fish_mlt_using_subcommand export" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand export" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand import" -l artifact-root -d 'With an mlflow.db: the folder holding its runs\' artifacts as <experiment id>/<run id>/artifacts, when they are not where MLflow recorded them [default: mlruns/ beside the database, else mlartifacts/]' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand import" -l on-conflict -d 'What to do with a run or model version that is here with different content' -r -f -a "skip\t'Keep this store\'s copy'
 fail\t'Change nothing when anything conflicts'
 overwrite\t'Replace this store\'s copy'"

@@ -32,8 +32,14 @@ impl From<OnConflictArg> for OnConflict {
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A bundle (folder or .tar.gz), or a store or MLflow mlruns/ folder
+    /// A bundle (folder or .tar.gz), a store or MLflow mlruns/ folder, or an MLflow SQLite
+    /// database (mlflow.db)
     pub source: PathBuf,
+    /// With an mlflow.db: the folder holding its runs' artifacts as <experiment id>/<run
+    /// id>/artifacts, when they are not where MLflow recorded them [default: mlruns/ beside
+    /// the database, else mlartifacts/]
+    #[arg(long, value_name = "DIR")]
+    pub artifact_root: Option<PathBuf>,
     /// What to do with a run or model version that is here with different content
     #[arg(long, value_enum, default_value_t)]
     pub on_conflict: OnConflictArg,
@@ -241,7 +247,49 @@ pub fn transfer(
     Ok(())
 }
 
+/// Imports an MLflow SQLite database: read into a temporary store, then taken in.
+fn from_mlflow_db(ctx: &Ctx, args: &Args) -> CmdResult {
+    let db = &args.source;
+    let beside = db.parent().unwrap_or(std::path::Path::new("."));
+    let root = args.artifact_root.clone().unwrap_or_else(|| {
+        let mlruns = beside.join("mlruns");
+        if mlruns.is_dir() {
+            mlruns
+        } else {
+            beside.join("mlartifacts")
+        }
+    });
+    let tmp = tempfile::Builder::new()
+        .prefix("mlt-import-db-")
+        .tempdir()?;
+    let source = Store::new(tmp.path()).on_warning(|m| eprintln!("warning: {m}"));
+    for w in source.write_from_mlflow_db(db, &root)? {
+        eprintln!("note: {w}");
+    }
+    let target = if args.dry_run {
+        ctx.store()
+    } else {
+        ctx.writable_store()?
+    };
+    let opts = TransferOptions {
+        on_conflict: args.on_conflict.into(),
+        artifacts: true,
+    };
+    transfer(
+        &target,
+        &source,
+        opts,
+        args.dry_run,
+        args.format,
+        None,
+        "database",
+    )
+}
+
 pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
+    if args.source.is_file() && crate::store::sqlite::is_sqlite(&args.source) {
+        return from_mlflow_db(ctx, &args);
+    }
     // Everything is verified before the store is touched (or created).
     let opened = bundle::open(&args.source).map_err(super::bundle_error)?;
     let target = if args.dry_run {

@@ -9,6 +9,7 @@ mod locate;
 mod metric;
 mod registry;
 mod run;
+pub mod sqlite;
 pub mod transfer;
 pub mod yaml;
 
