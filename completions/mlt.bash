@@ -1181,12 +1181,20 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__export)
-            opts="-e -r -m -h -V --experiment --run --filter --view --model --no-artifacts --store --help --version"
+            opts="-f -e -r -m -h -V --format --experiment --run --filter --view --model --no-artifacts --store --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "bundle mlflow-export-import csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "bundle mlflow-export-import csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --experiment)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

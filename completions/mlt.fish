@@ -556,6 +556,9 @@ complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subco
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from help" -f -a "download" -d 'Copy artifacts to a local folder and print where they landed'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from help" -f -a "cat" -d 'Print one artifact file to stdout'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand export" -s f -l format -r -f -a "bundle\t'An mlt bundle: store-shaped content and a manifest of checksums (mlt import reads it)'
+mlflow-export-import\t'The folders and JSON of the mlflow-export-import tool (its import-experiments reads them into an MLflow server)'
+csv\t'One row a run: info, latest metrics, params and tags as columns (like MLflow\'s `experiments csv`)'"
 complete -c mlt -n "__fish_mlt_using_subcommand export" -s e -l experiment -d 'An experiment (name or id), whole: its runs, logged models, datasets; repeatable' -r
 complete -c mlt -n "__fish_mlt_using_subcommand export" -s r -l run -d 'A run (id or runs:/ URI); repeatable' -r
 complete -c mlt -n "__fish_mlt_using_subcommand export" -l filter -d 'The runs an MLflow filter finds (in the -e experiments, else in all)' -r
@@ -565,7 +568,7 @@ all\t''"
 complete -c mlt -n "__fish_mlt_using_subcommand export" -s m -l model -d 'A registered model, with all its versions and the runs behind them; repeatable' -r
 complete -c mlt -n "__fish_mlt_using_subcommand export" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand export" -l no-artifacts -d 'Leave artifacts out (runs keep an empty artifacts/ folder)'
-complete -c mlt -n "__fish_mlt_using_subcommand export" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand export" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand import" -l artifact-root -d 'With an mlflow.db: the folder holding its runs\' artifacts as <experiment id>/<run id>/artifacts, when they are not where MLflow recorded them [default: mlruns/ beside the database, else mlartifacts/]' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand import" -l on-conflict -d 'What to do with a run or model version that is here with different content' -r -f -a "skip\t'Keep this store\'s copy'

@@ -11,6 +11,7 @@
 //! What goes in, and how a bundle's content lands in a store, is the store's business
 //! ([`crate::store::transfer`]); this module only packs, lists and checks files.
 
+pub mod export_import;
 mod manifest;
 mod tarball;
 

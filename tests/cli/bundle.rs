@@ -473,3 +473,82 @@ fn imports_an_mlflow_store_written_on_another_machine() {
     assert!(o.stderr.starts_with("Nothing to import"), "{}", o.stderr);
     assert!(all_files(env.root()) == before);
 }
+
+#[test]
+fn export_csv_has_a_row_a_run_and_a_column_a_key() {
+    let env = TestEnv::new();
+    populate(&env);
+    let o = env.run(&["--store", "src", "export", "-f", "csv", "-e", "vision"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // Both runs start at the same time, so their order is their random ids': sort them.
+    let text = env.normalize(&o.stdout);
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[1..].sort();
+    assert_snapshot!(lines.join("\n"), @r"
+    run_id,experiment_id,run_name,status,artifact_uri,start_time,end_time,metrics.acc,metrics.loss,params.lr,params.opt,tags.mlflow.runName,tags.mlflow.source.name,tags.mlflow.source.type,tags.mlflow.user
+    [RUN:base],[EXP:vision],base,FINISHED,mlruns/[EXP:vision]/[RUN:base]/artifacts,2026-11-29 03:27:37.436+00:00,2026-11-29 03:27:37.436+00:00,0.9,0.4,0.1,adam,base,train.sh,LOCAL,tester
+    [RUN:other],[EXP:vision],other,RUNNING,mlruns/[EXP:vision]/[RUN:other]/artifacts,2026-11-29 03:27:37.436+00:00,,,,0.01,,other,train.sh,LOCAL,tester
+    ");
+    env.ok(&[
+        "--store",
+        "src",
+        "export",
+        "-f",
+        "csv",
+        "runs.csv",
+        "--filter",
+        "params.lr = '0.1'",
+    ]);
+    assert_eq!(env.read("runs.csv").lines().count(), 2);
+}
+
+#[test]
+fn export_in_mlflow_export_import_layout() {
+    let env = TestEnv::new();
+    let base = populate(&env);
+    let o = env.run(&[
+        "--store",
+        "src",
+        "export",
+        "mei",
+        "-f",
+        "mlflow-export-import",
+        "-e",
+        "vision",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_snapshot!(o.stderr, @"Exported 1 experiment and 2 runs (2 artifacts) in mlflow-export-import's layout to mei");
+    let exps: serde_json::Value = serde_json::from_str(&env.read("mei/experiments.json")).unwrap();
+    let id = exps["mlflow"]["experiments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(exps["mlflow"]["experiments"][0]["name"], "vision");
+    let exp: serde_json::Value =
+        serde_json::from_str(&env.read(&format!("mei/{id}/experiment.json"))).unwrap();
+    assert_eq!(exp["mlflow"]["experiment"]["tags"]["team"], "cv");
+    assert_eq!(exp["mlflow"]["runs"].as_array().unwrap().len(), 2);
+    let run: serde_json::Value =
+        serde_json::from_str(&env.read(&format!("mei/{id}/runs/{base}/run.json"))).unwrap();
+    assert_eq!(run["mlflow"]["params"]["lr"], "0.1");
+    assert_eq!(run["mlflow"]["metrics"]["loss"][1]["value"], 0.4);
+    assert_eq!(run["mlflow"]["info"]["status"], "FINISHED");
+    assert_eq!(
+        env.read(&format!("mei/{id}/runs/{base}/artifacts/notes.txt")),
+        "hello"
+    );
+    let err = env.fails(
+        &[
+            "--store",
+            "src",
+            "export",
+            "m2",
+            "-f",
+            "mlflow-export-import",
+            "-m",
+            "clf",
+        ],
+        2,
+    );
+    assert!(err.contains("not registered models"), "{err}");
+}

@@ -754,3 +754,32 @@ fn mlt_imports_an_mlflow_sqlite_database() {
     }
     assert_same(&out["registry"], &Value::Array(models));
 }
+
+/// `mlt export --format mlflow-export-import`: the folders and JSON of that tool, read with
+/// Python's json as its importer reads them, hold every value mlt holds.
+#[test]
+fn the_mlflow_export_import_layout_holds_every_value() {
+    let env = TestEnv::new();
+    write_with_mlt(&env);
+    let o = env.run(&[
+        "export",
+        "mei",
+        "-f",
+        "mlflow-export-import",
+        "--view",
+        "all",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let read: serde_json::Value =
+        serde_json::from_str(&py("export_import_read.py", &[&env.path("mei")])).unwrap();
+    // What the tool carries: everything but latest metrics, artifact URIs and sizes.
+    let mut want = canonical(&env);
+    for e in want["experiments"].as_array_mut().unwrap() {
+        for r in e["runs"].as_array_mut().unwrap() {
+            let r = r.as_object_mut().unwrap();
+            r.remove("metrics");
+            r.remove("artifact_uri");
+        }
+    }
+    assert_same(&want, &read);
+}
