@@ -306,3 +306,51 @@ fn conflicts_are_reported_per_run_and_settled_as_asked() {
     assert_eq!(over.overwritten.runs, 1);
     assert_eq!(other.metric_history(&run, "loss").unwrap().len(), 3);
 }
+
+#[test]
+fn an_experiment_id_taken_here_gets_a_new_id_and_its_runs_follow() {
+    let (tmp, s, run) = source();
+    let vision = s.experiment("vision").unwrap();
+    // Here, another experiment already has vision's id (old sequential ids collide so).
+    let target = Store::new(tmp.path().join("dst"));
+    target.init().unwrap();
+    let other = target.create_experiment("other", None, &[]).unwrap();
+    let from = target.tracking().join(&other.experiment_id);
+    let to = target.tracking().join(&vision.experiment_id);
+    std::fs::rename(&from, &to).unwrap();
+    let meta = std::fs::read_to_string(to.join("meta.yaml")).unwrap();
+    std::fs::write(
+        to.join("meta.yaml"),
+        meta.replace(&other.experiment_id, &vision.experiment_id),
+    )
+    .unwrap();
+    let r = target
+        .plan_transfer(&s, &Selection::default(), Default::default())
+        .unwrap()
+        .apply(&mut |_, _, _| {})
+        .unwrap();
+    let (name, new_id) = &r.experiments_created[0];
+    assert_eq!(name, "vision");
+    assert_ne!(new_id, &vision.experiment_id);
+    let e = target.experiment("vision").unwrap();
+    assert_eq!(&e.experiment_id, new_id);
+    assert_eq!(e.artifact_location, format!("mlruns/{new_id}"));
+    let h = target.find_run(&run).unwrap();
+    assert_eq!(&h.info.experiment_id, new_id);
+    assert_eq!(
+        h.info.artifact_uri,
+        format!("mlruns/{new_id}/{run}/artifacts")
+    );
+    assert_eq!(target.list_artifacts(&h, None).unwrap().len(), 2);
+    assert_eq!(
+        target.experiment("other").unwrap().experiment_id,
+        vision.experiment_id
+    );
+    // The version's run came along; its source names the run, so it still resolves.
+    assert!(
+        target
+            .model_files("models:/clf/1")
+            .unwrap()
+            .ends_with("model")
+    );
+}

@@ -58,13 +58,16 @@ pub fn summary(c: &Counts) -> String {
     if c.experiments > 0 {
         parts.push(plural(c.experiments, "experiment", "experiments"));
     }
-    parts.push(format!(
-        "{} ({}, {}, {})",
-        plural(c.runs, "run", "runs"),
-        plural(c.metric_points, "metric point", "metric points"),
-        plural(c.artifacts, "artifact", "artifacts"),
-        output::bytes(c.artifact_bytes)
-    ));
+    let others = c.experiment_items + c.models + c.model_versions;
+    if c.runs > 0 || others == 0 {
+        parts.push(format!(
+            "{} ({}, {}, {})",
+            plural(c.runs, "run", "runs"),
+            plural(c.metric_points, "metric point", "metric points"),
+            plural(c.artifacts, "artifact", "artifacts"),
+            output::bytes(c.artifact_bytes)
+        ));
+    }
     if c.experiment_items > 0 {
         parts.push(plural(
             c.experiment_items,

@@ -434,7 +434,7 @@ impl Store {
         sel: &Selection,
         opts: TransferOptions,
     ) -> Result<Plan<'a>> {
-        if !source.tracking.is_dir() {
+        if !source.tracking.is_dir() && !source.registry_models_dir_for_reading().is_dir() {
             return Err(Error::NotFound(format!(
                 "{} holds no store (no {} folder)",
                 source.root.display(),

@@ -552,3 +552,25 @@ fn export_in_mlflow_export_import_layout() {
     );
     assert!(err.contains("not registered models"), "{err}");
 }
+
+#[test]
+fn a_model_registered_from_a_folder_travels_with_its_files() {
+    let env = TestEnv::init();
+    std::fs::create_dir_all(env.path("mdl")).unwrap();
+    std::fs::write(env.path("mdl/MLmodel"), "flavors: {}\n").unwrap();
+    env.ok(&["models", "register", "mdl", "solo"]);
+    let o = env.run(&["export", "solo.tar.gz", "-m", "solo"]);
+    assert_snapshot!(o.stderr, @"Exported 1 registered model and 1 model version to solo.tar.gz (3 files, 577 B)");
+    let o = env.run(&["--store", "dst", "import", "solo.tar.gz"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    env.ok(&[
+        "--store",
+        "dst",
+        "models",
+        "download",
+        "models:/solo/1",
+        "--dest",
+        "dl",
+    ]);
+    assert_eq!(env.read("dl/MLmodel"), "flavors: {}\n");
+}
