@@ -537,7 +537,14 @@ impl Store {
         let mut run_infos: Vec<(RunInfo, PathBuf)> = Vec::new();
         let mut involved: BTreeSet<String> = whole.clone();
         for dir in runs.values() {
-            let info = source.read_run_info(dir)?;
+            // A damaged run is left behind with a warning; it does not stop the others.
+            let info = match source.read_run_info(dir) {
+                Ok(i) => i,
+                Err(e) => {
+                    plan.warnings.push(format!("skipping run: {e}"));
+                    continue;
+                }
+            };
             involved.insert(info.experiment_id.clone());
             run_infos.push((info, dir.clone()));
         }

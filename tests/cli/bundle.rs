@@ -574,3 +574,38 @@ fn a_model_registered_from_a_folder_travels_with_its_files() {
     ]);
     assert_eq!(env.read("dl/MLmodel"), "flavors: {}\n");
 }
+
+#[test]
+fn a_damaged_run_is_left_behind_with_a_warning() {
+    let env = TestEnv::new();
+    let base = populate(&env);
+    let exp = env.json(&[
+        "--store",
+        "src",
+        "experiments",
+        "show",
+        "vision",
+        "-f",
+        "json",
+    ]);
+    let exp = exp["experiment"]["experiment_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        env.path(&format!("src/mlruns/{exp}/{base}/meta.yaml")),
+        "run_id: [",
+    )
+    .unwrap();
+    let o = env.run(&["--store", "src", "export", "b"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.starts_with("warning: skipping run: malformed"),
+        "{}",
+        o.stderr
+    );
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.path("b/manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(m["counts"]["runs"], 2);
+}
