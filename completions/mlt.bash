@@ -28,8 +28,14 @@ _mlt() {
             mlt,experiments)
                 cmd="mlt__subcmd__experiments"
                 ;;
+            mlt,export)
+                cmd="mlt__subcmd__export"
+                ;;
             mlt,help)
                 cmd="mlt__subcmd__help"
+                ;;
+            mlt,import)
+                cmd="mlt__subcmd__import"
                 ;;
             mlt,init)
                 cmd="mlt__subcmd__init"
@@ -48,6 +54,9 @@ _mlt() {
                 ;;
             mlt,runs)
                 cmd="mlt__subcmd__runs"
+                ;;
+            mlt,store)
+                cmd="mlt__subcmd__store"
                 ;;
             mlt__subcmd__artifacts,cat)
                 cmd="mlt__subcmd__artifacts__subcmd__cat"
@@ -148,8 +157,14 @@ _mlt() {
             mlt__subcmd__help,experiments)
                 cmd="mlt__subcmd__help__subcmd__experiments"
                 ;;
+            mlt__subcmd__help,export)
+                cmd="mlt__subcmd__help__subcmd__export"
+                ;;
             mlt__subcmd__help,help)
                 cmd="mlt__subcmd__help__subcmd__help"
+                ;;
+            mlt__subcmd__help,import)
+                cmd="mlt__subcmd__help__subcmd__import"
                 ;;
             mlt__subcmd__help,init)
                 cmd="mlt__subcmd__help__subcmd__init"
@@ -168,6 +183,9 @@ _mlt() {
                 ;;
             mlt__subcmd__help,runs)
                 cmd="mlt__subcmd__help__subcmd__runs"
+                ;;
+            mlt__subcmd__help,store)
+                cmd="mlt__subcmd__help__subcmd__store"
                 ;;
             mlt__subcmd__help__subcmd__artifacts,cat)
                 cmd="mlt__subcmd__help__subcmd__artifacts__subcmd__cat"
@@ -321,6 +339,9 @@ _mlt() {
                 ;;
             mlt__subcmd__help__subcmd__runs,start)
                 cmd="mlt__subcmd__help__subcmd__runs__subcmd__start"
+                ;;
+            mlt__subcmd__help__subcmd__store,merge)
+                cmd="mlt__subcmd__help__subcmd__store__subcmd__merge"
                 ;;
             mlt__subcmd__log,batch)
                 cmd="mlt__subcmd__log__subcmd__batch"
@@ -586,6 +607,18 @@ _mlt() {
             mlt__subcmd__runs__subcmd__help,start)
                 cmd="mlt__subcmd__runs__subcmd__help__subcmd__start"
                 ;;
+            mlt__subcmd__store,help)
+                cmd="mlt__subcmd__store__subcmd__help"
+                ;;
+            mlt__subcmd__store,merge)
+                cmd="mlt__subcmd__store__subcmd__merge"
+                ;;
+            mlt__subcmd__store__subcmd__help,help)
+                cmd="mlt__subcmd__store__subcmd__help__subcmd__help"
+                ;;
+            mlt__subcmd__store__subcmd__help,merge)
+                cmd="mlt__subcmd__store__subcmd__help__subcmd__merge"
+                ;;
             *)
                 ;;
         esac
@@ -593,7 +626,7 @@ _mlt() {
 
     case "${cmd}" in
         mlt)
-            opts="-h -V --store --help --version init experiments exp runs run log metrics models artifacts completions help"
+            opts="-h -V --store --help --version init experiments exp runs run log metrics models artifacts export import store completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1180,8 +1213,66 @@ _mlt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mlt__subcmd__export)
+            opts="-f -e -r -m -h -V --format --experiment --run --filter --view --model --no-artifacts --store --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "bundle mlflow-export-import csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "bundle mlflow-export-import csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --experiment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --view)
+                    COMPREPLY=($(compgen -W "active deleted all" -- "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mlt__subcmd__help)
-            opts="init experiments runs run log metrics models artifacts completions help"
+            opts="init experiments runs run log metrics models artifacts export import store completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1404,7 +1495,35 @@ _mlt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mlt__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mlt__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2041,6 +2160,68 @@ _mlt() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__help__subcmd__store)
+            opts="merge"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__help__subcmd__store__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__import)
+            opts="-f -h -V --artifact-root --on-conflict --dry-run --format --store --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --artifact-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on-conflict)
+                    COMPREPLY=($(compgen -W "skip fail overwrite" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3955,6 +4136,96 @@ _mlt() {
                     ;;
                 -d)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__store)
+            opts="-h -V --store --help --version merge help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__store__subcmd__help)
+            opts="merge help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__store__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__store__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__store__subcmd__merge)
+            opts="-f -h -V --on-conflict --dry-run --no-artifacts --format --store --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --on-conflict)
+                    COMPREPLY=($(compgen -W "skip fail overwrite" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
                     return 0
                     ;;
                 --store)

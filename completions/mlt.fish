@@ -36,6 +36,9 @@ complete -c mlt -n "__fish_mlt_needs_command" -f -a "log" -d 'Log params, metric
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "metrics" -d 'Print, plot and export metric histories'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "models" -d 'Register, log and inspect models; manage versions, aliases, stages and tags'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "artifacts" -d 'Log, list, download and print run artifacts'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "export" -d 'Export experiments, runs or registered models (default: the whole store) to a bundle: a folder or a .tar.gz with a manifest of SHA-256 checksums'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "import" -d 'Import a bundle, another store or an MLflow mlruns/ folder: runs keep their ids, experiments are matched by name, and everything is verified first'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "store" -d 'Merge another store into this one'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand init" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
@@ -604,19 +607,67 @@ complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subco
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from help" -f -a "download" -d 'Copy artifacts to a local folder and print where they landed'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from help" -f -a "cat" -d 'Print one artifact file to stdout'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand export" -s f -l format -r -f -a "bundle\t'An mlt bundle: store-shaped content and a manifest of checksums (mlt import reads it)'
+mlflow-export-import\t'The folders and JSON of the mlflow-export-import tool (its import-experiments reads them into an MLflow server)'
+csv\t'One row a run: info, latest metrics, params and tags as columns (like MLflow\'s `experiments csv`)'"
+complete -c mlt -n "__fish_mlt_using_subcommand export" -s e -l experiment -d 'An experiment (name or id), whole: its runs, logged models, datasets; repeatable' -r
+complete -c mlt -n "__fish_mlt_using_subcommand export" -s r -l run -d 'A run (id or runs:/ URI); repeatable' -r
+complete -c mlt -n "__fish_mlt_using_subcommand export" -l filter -d 'The runs an MLflow filter finds (in the -e experiments, else in all)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand export" -l view -d 'Which runs --filter searches' -r -f -a "active\t''
+deleted\t''
+all\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand export" -s m -l model -d 'A registered model, with all its versions and the runs behind them; repeatable' -r
+complete -c mlt -n "__fish_mlt_using_subcommand export" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand export" -l no-artifacts -d 'Leave artifacts out (runs keep an empty artifacts/ folder)'
+complete -c mlt -n "__fish_mlt_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mlt -n "__fish_mlt_using_subcommand export" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand import" -l artifact-root -d 'With an mlflow.db: the folder holding its runs\' artifacts as <experiment id>/<run id>/artifacts, when they are not where MLflow recorded them [default: mlruns/ beside the database, else mlartifacts/]' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand import" -l on-conflict -d 'What to do with a run or model version that is here with different content' -r -f -a "skip\t'Keep this store\'s copy'
+fail\t'Change nothing when anything conflicts'
+overwrite\t'Replace this store\'s copy'"
+complete -c mlt -n "__fish_mlt_using_subcommand import" -s f -l format -d 'The report\'s format' -r -f -a "table\t''
+json\t''
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
+complete -c mlt -n "__fish_mlt_using_subcommand import" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand import" -l dry-run -d 'Check and report what would happen; write nothing'
+complete -c mlt -n "__fish_mlt_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mlt -n "__fish_mlt_using_subcommand import" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge help" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge help" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge help" -f -a "merge" -d 'Take in everything another store has and this one does not (runs by id, experiments by name, model versions by number), e.g. another machine\'s or another git branch\'s store'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -l on-conflict -d 'What to do with a run or model version that is here with different content' -r -f -a "skip\t'Keep this store\'s copy'
+fail\t'Change nothing when anything conflicts'
+overwrite\t'Replace this store\'s copy'"
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -s f -l format -d 'The report\'s format' -r -f -a "table\t''
+json\t''
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -l dry-run -d 'Check and report what would happen; write nothing'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -l no-artifacts -d 'Leave artifacts out (and do not compare them)'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Take in everything another store has and this one does not (runs by id, experiments by name, model versions by number), e.g. another machine\'s or another git branch\'s store'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "init" -d 'Create a store (mlruns/ with the Default experiment)'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "experiments" -d 'Create, list, rename, delete and tag experiments'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "runs" -d 'Start, end, list and show runs'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "run" -d 'Run a command in a new run: params, output, metrics, outcome and code recorded'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "log" -d 'Log params, metrics and tags to a run'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "metrics" -d 'Print, plot and export metric histories'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "models" -d 'Register, log and inspect models; manage versions, aliases, stages and tags'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "artifacts" -d 'Log, list, download and print run artifacts'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "init" -d 'Create a store (mlruns/ with the Default experiment)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "experiments" -d 'Create, list, rename, delete and tag experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "runs" -d 'Start, end, list and show runs'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "run" -d 'Run a command in a new run: params, output, metrics, outcome and code recorded'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "log" -d 'Log params, metrics and tags to a run'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "metrics" -d 'Print, plot and export metric histories'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "models" -d 'Register, log and inspect models; manage versions, aliases, stages and tags'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "artifacts" -d 'Log, list, download and print run artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "export" -d 'Export experiments, runs or registered models (default: the whole store) to a bundle: a folder or a .tar.gz with a manifest of SHA-256 checksums'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "import" -d 'Import a bundle, another store or an MLflow mlruns/ folder: runs keep their ids, experiments are matched by name, and everything is verified first'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "store" -d 'Merge another store into this one'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "create" -d 'Create an experiment and print its id'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "list" -d 'List experiments, newest first; filter and order them as MLflow\'s search_experiments'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "show" -d 'Show one experiment (by id or name)'
@@ -668,3 +719,4 @@ complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from artifacts" -f -a "list" -d 'List artifacts recursively, with sizes'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from artifacts" -f -a "download" -d 'Copy artifacts to a local folder and print where they landed'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from artifacts" -f -a "cat" -d 'Print one artifact file to stdout'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "merge" -d 'Take in everything another store has and this one does not (runs by id, experiments by name, model versions by number), e.g. another machine\'s or another git branch\'s store'

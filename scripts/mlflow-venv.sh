@@ -2,7 +2,7 @@
 # Ensure a virtualenv with the real MLflow (pinned) exists for the interop tests,
 # and print ONLY the absolute path of its python on stdout (everything else -> stderr).
 #
-#   MLT_VENV     venv dir (default: ${XDG_CACHE_HOME:-$HOME/.cache}/mlt/venv-mlflow-3.17.2-sklearn-1.9.1)
+#   MLT_VENV     venv dir (default: ${XDG_CACHE_HOME:-$HOME/.cache}/mlt/venv-mlflow-3.17.2-sklearn-sql)
 #   MLT_PYTHON   interpreter used to create the venv (default: python3)
 #
 # Idempotent: a marker file (.mlt-ready, holding the pinned requirements) is written
@@ -16,9 +16,12 @@ PANDAS_PIN="pandas==3.1.1"
 # scikit-learn and skops: the model-package tests load an sklearn model (MLflow 3's default
 # serialization format is skops).
 SKLEARN_PINS="scikit-learn==1.9.1 skops==0.16.0"
-REQS="$MLFLOW_PIN $PANDAS_PIN $SKLEARN_PINS"
+# sqlalchemy and alembic: MLflow's SQLite store (mlflow.db), which mlflow-skinny leaves out;
+# the interop suite has MLflow write an mlflow.db for `mlt import` to read.
+SQL_PINS="sqlalchemy==2.0.58 alembic==1.16.5"
+REQS="$MLFLOW_PIN $PANDAS_PIN $SKLEARN_PINS $SQL_PINS"
 
-VENV="${MLT_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/mlt/venv-mlflow-3.17.2-sklearn-1.9.1}"
+VENV="${MLT_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/mlt/venv-mlflow-3.17.2-sklearn-sql}"
 BASE_PY="${MLT_PYTHON:-python3}"
 
 mkdir -p "$(dirname -- "$VENV")"
@@ -57,7 +60,7 @@ for req in sys.argv[1].split():
     name, want = req.split("==")
     if version(name) != want:
         sys.exit(1)
-import mlflow, pandas, sklearn, skops  # noqa: F401  (importable, not just installed)
+import mlflow, pandas, sklearn, skops, sqlalchemy, alembic  # noqa: F401  (importable, not just installed)
 PYEOF
             then
                 echo "mlflow-venv: adopting existing venv $VENV" >&2
@@ -71,7 +74,7 @@ PYEOF
             "$BASE_PY" -m venv "$VENV"
             "$PY" -m pip install --disable-pip-version-check --no-input -q $REQS
             # Fail now rather than in the tests if the install is unusable.
-            "$PY" -c 'import mlflow, pandas, sklearn, skops; print("mlflow", mlflow.__version__, "pandas", pandas.__version__, "sklearn", sklearn.__version__)'
+            "$PY" -c 'import mlflow, pandas, sklearn, skops, sqlalchemy, alembic; print("mlflow", mlflow.__version__, "pandas", pandas.__version__, "sklearn", sklearn.__version__, "sqlalchemy", sqlalchemy.__version__)'
             write_marker
         fi
     } 1>&2

@@ -5,13 +5,17 @@ mod artifacts;
 mod compare;
 mod completions;
 mod experiments;
+mod export;
+mod import;
 mod init;
 mod log;
 mod metrics;
 mod models;
 mod package;
+mod progress;
 mod run;
 mod runs;
+mod store_cmd;
 
 use crate::env;
 use crate::store::{self, Located, Store};
@@ -59,6 +63,15 @@ pub enum Command {
     /// Log, list, download and print run artifacts
     #[command(subcommand)]
     Artifacts(artifacts::Cmd),
+    /// Export experiments, runs or registered models (default: the whole store) to a bundle:
+    /// a folder or a .tar.gz with a manifest of SHA-256 checksums
+    Export(export::Args),
+    /// Import a bundle, another store or an MLflow mlruns/ folder: runs keep their ids,
+    /// experiments are matched by name, and everything is verified first
+    Import(import::Args),
+    /// Merge another store into this one
+    #[command(subcommand)]
+    Store(store_cmd::Cmd),
     /// Print a shell completion script
     Completions(completions::Args),
 }
@@ -116,6 +129,16 @@ impl From<std::io::Error> for CliError {
 }
 
 pub type CmdResult = Result<(), CliError>;
+
+/// A refused bundle says that nothing was changed.
+pub fn bundle_error(e: crate::bundle::Error) -> CliError {
+    match e {
+        crate::bundle::Error::Rejected(_) => {
+            CliError::failure(e.to_string()).hint("nothing was imported; the store is unchanged")
+        }
+        crate::bundle::Error::Store(e) => e.into(),
+    }
+}
 
 /// What every command gets: where the store is.
 pub struct Ctx {
@@ -212,6 +235,9 @@ fn dispatch(cli: Cli) -> CmdResult {
         Command::Metrics(c) => metrics::run(&ctx, c),
         Command::Models(c) => models::run(&ctx, c),
         Command::Artifacts(c) => artifacts::run(&ctx, c),
+        Command::Export(a) => export::run(&ctx, a),
+        Command::Import(a) => import::run(&ctx, a),
+        Command::Store(c) => store_cmd::run(&ctx, c),
         Command::Completions(a) => completions::run(a),
     }
 }

@@ -373,7 +373,7 @@ pub(crate) fn key_path(dir: &Path, key: &str) -> PathBuf {
     p
 }
 
-fn experiment_meta(id: &str, name: &str, location: &str, now: i64) -> Meta {
+pub(crate) fn experiment_meta(id: &str, name: &str, location: &str, now: i64) -> Meta {
     let mut m = Meta::new();
     m.insert("artifact_location".into(), Scalar::from(location));
     m.insert("creation_time".into(), Scalar::Int(now));

@@ -10,6 +10,8 @@ mod metric;
 mod model_files;
 mod registry;
 mod run;
+pub mod sqlite;
+pub mod transfer;
 pub mod yaml;
 
 pub use artifact::{ArtifactEntry, RunRef};
@@ -19,6 +21,7 @@ pub use locate::{
 pub use metric::MetricPoints;
 pub use registry::{LoggedModel, ModelUri, NewVersion, REGISTRY};
 pub use run::{Batch, Keys, LocationForm, Logger, NewRun, RunHandle, RunParts};
+pub use transfer::{Conflict, Counts, OnConflict, Plan, Report, Selection, TransferOptions};
 
 use std::path::{Path, PathBuf};
 

@@ -222,7 +222,7 @@ impl Store {
     }
 
     /// Every version folder of a model (deleted ones too), by number.
-    fn version_dirs(&self, model_dir: &Path) -> Result<Vec<(i64, PathBuf)>> {
+    pub(crate) fn version_dirs(&self, model_dir: &Path) -> Result<Vec<(i64, PathBuf)>> {
         let mut out = Vec::new();
         for e in std::fs::read_dir(model_dir).at(model_dir)? {
             let e = e.at(model_dir)?;
@@ -514,6 +514,16 @@ impl Store {
             ModelUri::LoggedModel(id) => Ok(self.logged_model(&id)?.artifact_location),
             other => Ok(self.resolve_version(&other)?.download_uri().to_string()),
         }
+    }
+
+    /// Every version number of a model, deleted ones too, by number.
+    pub fn all_version_numbers(&self, name: &str) -> Result<Vec<i64>> {
+        let dir = self.existing_model_dir(name)?;
+        Ok(self
+            .version_dirs(&dir)?
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect())
     }
 
     /// A live version (not deleted).

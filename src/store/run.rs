@@ -684,7 +684,7 @@ fn join_location(location: &str, run_id: &str) -> String {
 }
 
 /// The fields MLflow 3 writes in a run's `meta.yaml`.
-fn run_meta(info: &RunInfo) -> Meta {
+pub(crate) fn run_meta(info: &RunInfo) -> Meta {
     let mut m = Meta::new();
     m.insert(
         "artifact_uri".into(),

@@ -3,6 +3,7 @@
 mod harness;
 
 mod artifacts;
+mod bundle;
 mod compare;
 mod experiments;
 mod log;

@@ -952,3 +952,132 @@ with mlflow.start_run() as run:
     let run = &env.json(&["runs", "show", &failed, "-f", "json"])["run"];
     assert_eq!(run["info"]["status"], "FAILED");
 }
+
+/// MLflow's canonical JSON with the documented import rewrites applied: experiment and run
+/// artifact locations become store-relative.
+fn with_import_rewrites(mut v: serde_json::Value) -> serde_json::Value {
+    for e in v["experiments"].as_array_mut().unwrap() {
+        let id = e["experiment_id"].as_str().unwrap().to_string();
+        e["artifact_location"] = format!("mlruns/{id}").into();
+        for r in e["runs"].as_array_mut().unwrap() {
+            let run = r["run_id"].as_str().unwrap().to_string();
+            r["artifact_uri"] = format!("mlruns/{id}/{run}/artifacts").into();
+        }
+    }
+    v
+}
+
+#[test]
+fn mlt_imports_a_store_mlflow_wrote_elsewhere() {
+    let written = TestEnv::new();
+    let mlflow: serde_json::Value =
+        serde_json::from_str(&py("mlflow_write.py", &[written.root()])).unwrap();
+    let env = TestEnv::init();
+    let o = env.run(&["import", written.path("mlruns").to_str().unwrap()]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // The MLflow store is gone: the artifacts were copied, not pointed at.
+    drop(written);
+    let want = with_import_rewrites(mlflow);
+    assert_same(&want, &canonical(&env));
+    // And MLflow reads the imported store with the same values.
+    let again: serde_json::Value =
+        serde_json::from_str(&py("mlflow_read.py", &[env.root()])).unwrap();
+    assert_same(&want, &again);
+    // A store is never imported into itself.
+    let o = env.run(&["import", env.path("mlruns").to_str().unwrap()]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+}
+
+/// MLflow 3's default store is SQLite: MLflow writes an `mlflow.db` (and its artifacts), mlt
+/// imports it, and every value MLflow's client reads from the database is what mlt reads
+/// from the imported store (and what MLflow reads from it as a file store).
+#[test]
+fn mlt_imports_an_mlflow_sqlite_database() {
+    use serde_json::{Value, json};
+    let written = TestEnv::new();
+    let out: Value = serde_json::from_str(&py(
+        "mlflow_write.py",
+        &[written.root(), Path::new("--sqlite")],
+    ))
+    .unwrap();
+    let env = TestEnv::init();
+    let o = env.run(&["import", written.path("mlflow.db").to_str().unwrap()]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    drop(written);
+    let want = with_import_rewrites(out["tracking"].clone());
+    let got = canonical(&env);
+    // (MLflow's SQL store keeps ±inf as ±1.7976931348623157e308, and so does the import.)
+    assert_same(&want, &got);
+    let again: Value = serde_json::from_str(&py("mlflow_read.py", &[env.root()])).unwrap();
+    assert_same(&want, &again);
+    let runs: usize = got["experiments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["runs"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(runs, 8);
+    // The registry, as MLflow read it from the database.
+    let mut models = Vec::new();
+    for m in env.json(&["models", "list", "-f", "json"])["registered_models"]
+        .as_array()
+        .unwrap()
+    {
+        let name = m["name"].as_str().unwrap();
+        let show = &env.json(&["models", "show", name, "-f", "json"])["registered_model"];
+        let mut aliases = serde_json::Map::new();
+        for a in show["aliases"].as_array().unwrap() {
+            let v: i64 = a["version"].as_str().unwrap().parse().unwrap();
+            aliases.insert(a["alias"].as_str().unwrap().into(), json!(v));
+        }
+        let mut versions: Vec<Value> = show["versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                json!({
+                    "version": v["version"].as_str().unwrap().parse::<i64>().unwrap(),
+                    "source": v["source"], "run_id": v["run_id"],
+                    "current_stage": v["current_stage"], "description": v["description"],
+                    "status": v["status"], "tags": harness::kv_map(&v["tags"]),
+                    "creation_timestamp": v["creation_timestamp"],
+                })
+            })
+            .collect();
+        versions.sort_by_key(|v| v["version"].as_i64().unwrap());
+        models.push(json!({
+            "name": name, "description": show["description"],
+            "tags": harness::kv_map(&show["tags"]), "aliases": aliases, "versions": versions,
+        }));
+    }
+    assert_same(&out["registry"], &Value::Array(models));
+}
+
+/// `mlt export --format mlflow-export-import`: the folders and JSON of that tool, read with
+/// Python's json as its importer reads them, hold every value mlt holds.
+#[test]
+fn the_mlflow_export_import_layout_holds_every_value() {
+    let env = TestEnv::new();
+    write_with_mlt(&env);
+    let o = env.run(&[
+        "export",
+        "mei",
+        "-f",
+        "mlflow-export-import",
+        "--view",
+        "all",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let read: serde_json::Value =
+        serde_json::from_str(&py("export_import_read.py", &[&env.path("mei")])).unwrap();
+    // What the tool carries: everything but latest metrics, artifact URIs and sizes.
+    let mut want = canonical(&env);
+    for e in want["experiments"].as_array_mut().unwrap() {
+        for r in e["runs"].as_array_mut().unwrap() {
+            let r = r.as_object_mut().unwrap();
+            r.remove("metrics");
+            r.remove("artifact_uri");
+        }
+    }
+    assert_same(&want, &read);
+}

@@ -1,4 +1,4 @@
-"""Usage: mlflow_write.py STORE_ROOT
+"""Usage: mlflow_write.py STORE_ROOT [--sqlite]
 
 Creates STORE_ROOT/mlruns with the real MLflow (cwd = STORE_ROOT, tracking URI
 file://<abs STORE_ROOT>/mlruns) and prints its canonical JSON (see canonical.py).
@@ -14,6 +14,10 @@ Content (fixed, distinctive values; ids and wall-clock times are MLflow's own):
       deleted-run FINISHED, then deleted
   "interop-beta"         one FINISHED run
   "interop-doomed"       one FINISHED run, then the experiment is deleted
+
+With --sqlite, MLflow writes STORE_ROOT/mlflow.db (MLflow 3's default store; artifacts under
+STORE_ROOT/mlruns), also registers a model (tags, two versions, an alias, a stage), and
+prints {"tracking": <canonical JSON>, "registry": <registered models as MLflow reads them>}.
 """
 
 import os
@@ -42,13 +46,46 @@ def make_artifact_tree(base):
             f.write(content)
 
 
+def registry(client, run_ids):
+    """Registers a model from two runs and returns what MLflow reads back."""
+    client.create_registered_model("clf", tags={"team": "cv"}, description="a model")
+    for run_id in run_ids:
+        client.create_model_version("clf", f"runs:/{run_id}/plots", run_id=run_id,
+                                    tags={"from": run_id[:8]})
+    client.set_registered_model_alias("clf", "champion", "1")
+    client.transition_model_version_stage("clf", "2", "Staging")
+    client.update_model_version("clf", "2", description="second")
+    out = []
+    for m in client.search_registered_models():
+        versions = []
+        for v in sorted(client.search_model_versions(f"name = '{m.name}'"),
+                        key=lambda v: int(v.version)):
+            versions.append({"version": int(v.version), "source": v.source,
+                             "run_id": v.run_id, "current_stage": v.current_stage,
+                             "description": v.description or None, "status": v.status,
+                             "tags": dict(v.tags), "creation_timestamp": v.creation_timestamp})
+        out.append({"name": m.name, "description": m.description, "tags": dict(m.tags),
+                    "aliases": dict(m.aliases), "versions": versions})
+    return out
+
+
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: mlflow_write.py STORE_ROOT")
+    if len(sys.argv) not in (2, 3) or (len(sys.argv) == 3 and sys.argv[2] != "--sqlite"):
+        sys.exit("usage: mlflow_write.py STORE_ROOT [--sqlite]")
+    sqlite = len(sys.argv) == 3
     store_root = os.path.abspath(sys.argv[1])
     if os.path.exists(os.path.join(store_root, "mlruns")):
         sys.exit(f"{store_root}/mlruns already exists")
-    uri = setup_tracking(store_root)
+    if sqlite:
+        os.makedirs(store_root, exist_ok=True)
+        os.chdir(store_root)
+        uri = "sqlite:///" + os.path.join(store_root, "mlflow.db")
+        os.environ["MLFLOW_TRACKING_URI"] = uri
+        import mlflow
+
+        mlflow.set_tracking_uri(uri)
+    else:
+        uri = setup_tracking(store_root)
 
     import mlflow
     from mlflow import MlflowClient
@@ -143,6 +180,10 @@ def main():
     client.set_terminated(d.info.run_id, status="FINISHED", end_time=T0 + 61_000)
     client.delete_experiment(doomed)
 
+    if sqlite:
+        models = registry(client, [parent.info.run_id, b.info.run_id])
+        print(dumps({"tracking": canonical(client), "registry": models}))
+        return
     print(dumps(canonical(client)))
 
 

@@ -1,0 +1,230 @@
+//! Bundles: a store-shaped folder (`mlruns/...`, `registry/models/...`) plus `manifest.json`,
+//! or the same folder as one `.tar.gz` file.
+//!
+//! The manifest says what the bundle holds, how much of it (the counts that `mlt import`
+//! prints back), which mlt wrote it and when, and the SHA-256 and size of every file. A bundle
+//! is verified whole before anything is taken from it: every listed file present and equal,
+//! nothing unlisted, no links, no path that could leave the bundle. A `.tar.gz` is unpacked
+//! entry by entry into a private temporary folder (no `..`, no absolute path, no links, no
+//! devices) and then verified the same way.
+//!
+//! What goes in, and how a bundle's content lands in a store, is the store's business
+//! ([`crate::store::transfer`]); this module only packs, lists and checks files.
+
+pub mod export_import;
+mod manifest;
+mod tarball;
+
+pub use manifest::{Contents, FileEntry, MANIFEST, Manifest, ModelContents, SelectionRecord};
+pub use tarball::{pack, unpack};
+
+use crate::store::{self, Report, Selection, Store, TransferOptions};
+use std::path::{Path, PathBuf};
+
+/// Why a bundle was refused, or could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("bundle rejected: {0}")]
+    Rejected(String),
+    #[error(transparent)]
+    Store(#[from] store::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn rejected(msg: impl Into<String>) -> Error {
+    Error::Rejected(msg.into())
+}
+
+/// Whether a path names a `.tar.gz` bundle by its name.
+pub fn is_tarball_name(p: &Path) -> bool {
+    let n = p.file_name().unwrap_or_default().to_string_lossy();
+    n.ends_with(".tar.gz") || n.ends_with(".tgz")
+}
+
+/// What a bundle file or folder turned out to be.
+pub enum Opened {
+    /// A verified bundle; `dir` holds its content (a temporary folder for a `.tar.gz`).
+    Bundle {
+        dir: PathBuf,
+        manifest: Box<Manifest>,
+        _tmp: Option<tempfile::TempDir>,
+    },
+    /// No manifest: a plain store (a copied store, an MLflow `mlruns/` folder).
+    Store(Store),
+}
+
+/// Opens what `mlt import` was given: a bundle folder, a `.tar.gz` bundle, or a store. A
+/// bundle is verified before this returns.
+pub fn open(path: &Path) -> Result<Opened> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| store::Error::NotFound(format!("cannot read {}: {e}", path.display())))?;
+    if meta.is_file() {
+        let mut magic = [0u8; 2];
+        let ok = std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+            .is_ok();
+        if !ok || magic != [0x1f, 0x8b] {
+            return Err(rejected(format!(
+                "{} is neither a folder nor a .tar.gz file",
+                path.display()
+            )));
+        }
+        let tmp = tempfile::Builder::new()
+            .prefix("mlt-import-")
+            .tempdir()
+            .map_err(|source| store::Error::Io {
+                path: std::env::temp_dir(),
+                source,
+            })?;
+        unpack(path, tmp.path())?;
+        let dir = content_root(tmp.path());
+        let manifest = verify(&dir)?;
+        return Ok(Opened::Bundle {
+            dir,
+            manifest: Box::new(manifest),
+            _tmp: Some(tmp),
+        });
+    }
+    if path.join(MANIFEST).exists() {
+        let manifest = verify(path)?;
+        return Ok(Opened::Bundle {
+            dir: path.to_path_buf(),
+            manifest: Box::new(manifest),
+            _tmp: None,
+        });
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    let located = store::locate(Some(path), None, None, &cwd);
+    let s = located.store();
+    if !s.tracking().is_dir() && !s.models_dir().is_dir() {
+        return Err(rejected(format!(
+            "{} holds no manifest.json and no mlruns/ folder: it is neither a bundle nor a store",
+            path.display()
+        )));
+    }
+    Ok(Opened::Store(s))
+}
+
+/// A tarball of a folder (`tar czf b.tar.gz bundle/`) has its content one level down.
+fn content_root(dir: &Path) -> PathBuf {
+    if dir.join(MANIFEST).exists() {
+        return dir.to_path_buf();
+    }
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|r| r.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    match entries.as_slice() {
+        [only] if only.is_dir() && only.join(MANIFEST).is_file() => only.clone(),
+        _ => dir.to_path_buf(),
+    }
+}
+
+/// Checks a bundle folder against its manifest and returns the manifest.
+pub fn verify(dir: &Path) -> Result<Manifest> {
+    let manifest = Manifest::read(dir)?;
+    manifest.verify(dir)?;
+    Ok(manifest)
+}
+
+/// What `export` wrote.
+pub struct Exported {
+    pub manifest: Manifest,
+    pub report: Report,
+    pub warnings: Vec<String>,
+}
+
+/// Where the bundle goes and what it records about the selection.
+pub struct ExportRequest<'a> {
+    pub dest: &'a Path,
+    pub selection: &'a Selection,
+    /// As the user gave it (names, filter), for the manifest.
+    pub described: SelectionRecord,
+    pub artifacts: bool,
+}
+
+/// Writes a bundle of `sel` from `store` to `dest`: a folder, or a `.tar.gz` when the name
+/// says so. The bundle is built aside and appears whole, or not at all.
+pub fn export(
+    store: &Store,
+    req: &ExportRequest,
+    progress: store::transfer::Progress,
+) -> Result<Exported> {
+    let dest = req.dest;
+    let tar = is_tarball_name(dest);
+    if dest.exists() {
+        let empty_dir = dest.is_dir()
+            && std::fs::read_dir(dest)
+                .map(|mut r| r.next().is_none())
+                .unwrap_or(false);
+        if tar || !empty_dir {
+            return Err(store::Error::Conflict(format!(
+                "{} already exists; remove it or choose another name",
+                dest.display()
+            ))
+            .into());
+        }
+    }
+    let parent = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !parent.is_dir() {
+        return Err(store::Error::NotFound(format!("{} does not exist", parent.display())).into());
+    }
+    let io = |source| store::Error::Io {
+        path: parent.clone(),
+        source,
+    };
+    let building = tempfile::Builder::new()
+        .prefix(".mlt-export-")
+        .tempdir_in(&parent)
+        .map_err(io)?;
+    let root = building.path().join("bundle");
+    std::fs::create_dir(&root).map_err(io)?;
+    let bundle_store = Store::new(&root);
+    let plan = bundle_store.plan_transfer(
+        store,
+        req.selection,
+        TransferOptions {
+            artifacts: req.artifacts,
+            ..TransferOptions::default()
+        },
+    )?;
+    let warnings = plan.warnings.clone();
+    let report = plan.apply(progress)?;
+    // The bundle's own lock and scratch space are not part of it.
+    let _ = std::fs::remove_dir_all(root.join(store::MLT_DIR));
+    let manifest = Manifest::build(
+        &root,
+        &bundle_store,
+        req.described.clone(),
+        req.artifacts,
+        report.imported,
+    )?;
+    manifest.write(&root)?;
+    if tar {
+        let tmp_file = building.path().join("bundle.tar.gz");
+        pack(&root, &tmp_file)?;
+        std::fs::rename(&tmp_file, dest).map_err(|source| store::Error::Io {
+            path: dest.to_path_buf(),
+            source,
+        })?;
+    } else {
+        if dest.exists() {
+            std::fs::remove_dir(dest).map_err(io)?;
+        }
+        std::fs::rename(&root, dest).map_err(|source| store::Error::Io {
+            path: dest.to_path_buf(),
+            source,
+        })?;
+    }
+    Ok(Exported {
+        manifest,
+        report,
+        warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests;

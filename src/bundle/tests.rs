@@ -1,0 +1,356 @@
+//! Bundles below the binary: export, verification, tar safety, import round trip.
+
+use super::*;
+use crate::model::MetricPoint;
+use crate::store::{Batch, NewRun, OnConflict};
+
+/// A store with an experiment, a run with a metric, a param and an artifact, and a model.
+fn source() -> (tempfile::TempDir, Store, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = Store::new(tmp.path().join("src"));
+    s.init().unwrap();
+    let e = s.create_experiment("vision", None, &[]).unwrap();
+    let info = s.create_run(&e, NewRun::default()).unwrap();
+    let h = s.find_run(&info.run_id).unwrap();
+    let point = |step| MetricPoint {
+        timestamp: 1000 + step,
+        value: 0.5,
+        step,
+    };
+    s.log_batch(
+        &h,
+        &Batch {
+            metrics: vec![("loss".into(), point(0)), ("loss".into(), point(1))],
+            params: vec![("lr".into(), "0.1".into())],
+            tags: vec![],
+        },
+    )
+    .unwrap();
+    let files = tmp.path().join("files");
+    std::fs::create_dir_all(files.join("model")).unwrap();
+    std::fs::write(files.join("model/weights.bin"), [1u8, 2, 3]).unwrap();
+    s.log_artifacts(&h, &files, None).unwrap();
+    s.create_model_version(
+        "clf",
+        crate::store::NewVersion {
+            source: format!("runs:/{}/model", info.run_id),
+            run_id: Some(info.run_id.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    (tmp, s, info.run_id)
+}
+
+fn export_to(s: &Store, dest: &Path) -> Exported {
+    export(
+        s,
+        &ExportRequest {
+            dest,
+            selection: &Selection::default(),
+            described: SelectionRecord {
+                everything: true,
+                ..Default::default()
+            },
+            artifacts: true,
+        },
+        &mut |_, _, _| {},
+    )
+    .unwrap()
+}
+
+fn files_under(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(root).sort_by_file_name() {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(root).unwrap().display().to_string();
+        if rel.starts_with(".mlt") || rel == "mlruns/0/meta.yaml" {
+            continue;
+        }
+        let content = if e.file_type().is_file() {
+            std::fs::read(e.path()).unwrap()
+        } else {
+            Vec::new()
+        };
+        out.push((rel, content));
+    }
+    out
+}
+
+#[test]
+fn a_bundle_lists_every_file_with_its_checksum() {
+    let (tmp, s, run) = source();
+    let dest = tmp.path().join("b");
+    let out = export_to(&s, &dest);
+    let m = &out.manifest;
+    assert_eq!(m.format, "mlt-bundle");
+    assert_eq!(m.counts.runs, 1);
+    assert_eq!(m.counts.metric_points, 2);
+    assert_eq!(m.counts.artifacts, 1);
+    assert_eq!(m.counts.artifact_bytes, 3);
+    assert_eq!(m.counts.model_versions, 1);
+    assert_eq!(m.total_files as usize, m.files.len());
+    assert!(
+        m.files
+            .iter()
+            .any(|f| f.path.ends_with("artifacts/model/weights.bin"))
+    );
+    assert!(
+        !dest.join(".mlt").exists(),
+        "no lock or scratch in a bundle"
+    );
+    let vision = m
+        .contents
+        .experiments
+        .iter()
+        .find(|e| e.name == "vision")
+        .unwrap();
+    assert_eq!(vision.runs, vec![run]);
+    assert_eq!(verify(&dest).unwrap(), *m);
+}
+
+#[test]
+fn verification_refuses_changed_missing_extra_and_linked_files() {
+    let (tmp, s, _) = source();
+    let dest = tmp.path().join("b");
+    let out = export_to(&s, &dest);
+    let first = dest.join(&out.manifest.files[0].path);
+    let original = std::fs::read(&first).unwrap();
+    let expect = |needle: &str| {
+        let e = verify(&dest).unwrap_err().to_string();
+        assert!(e.contains(needle), "{e}");
+    };
+
+    let mut changed = original.clone();
+    changed[0] ^= 1;
+    std::fs::write(&first, &changed).unwrap();
+    expect("SHA-256 differs");
+    std::fs::remove_file(&first).unwrap();
+    expect("is missing");
+    std::fs::write(&first, &original).unwrap();
+    verify(&dest).unwrap();
+
+    std::fs::write(dest.join("mlruns/extra"), "x").unwrap();
+    expect("mlruns/extra is not in the manifest");
+    std::fs::remove_file(dest.join("mlruns/extra")).unwrap();
+
+    std::os::unix::fs::symlink("/etc", dest.join("mlruns/evil")).unwrap();
+    expect("mlruns/evil is a symbolic link (to /etc)");
+    std::fs::remove_file(dest.join("mlruns/evil")).unwrap();
+
+    // A manifest naming a path outside the bundle.
+    let mut m = out.manifest.clone();
+    m.files[0].path = "../../etc/passwd".into();
+    m.write(&dest).unwrap();
+    expect("climbs out of the bundle");
+    m.files[0].path = "/etc/passwd".into();
+    m.write(&dest).unwrap();
+    expect("is an absolute path");
+}
+
+#[test]
+fn relative_paths_only() {
+    assert!(manifest::check_relative("mlruns/0/meta.yaml").is_ok());
+    for bad in ["", "/etc", "a/../b", "..", "a//b", "./a", "a\\b"] {
+        assert!(manifest::check_relative(bad).is_err(), "{bad}");
+    }
+}
+
+/// A .tar.gz with one entry written as given (the tar crate refuses to build bad names).
+fn evil_tar(path: &Path, name: &str, kind: tar::EntryType, link: Option<&str>) {
+    let file = std::fs::File::create(path).unwrap();
+    let gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+    let mut b = tar::Builder::new(gz);
+    let mut h = tar::Header::new_gnu();
+    let bytes = name.as_bytes();
+    h.as_old_mut().name[..bytes.len()].copy_from_slice(bytes);
+    h.set_entry_type(kind);
+    h.set_mode(0o644);
+    if let Some(l) = link {
+        h.as_old_mut().linkname[..l.len()].copy_from_slice(l.as_bytes());
+        h.set_size(0);
+        h.set_cksum();
+        b.append(&h, std::io::empty()).unwrap();
+    } else {
+        h.set_size(1);
+        h.set_cksum();
+        b.append(&h, &b"x"[..]).unwrap();
+    }
+    b.into_inner().unwrap().finish().unwrap();
+}
+
+#[test]
+fn unpacking_refuses_escaping_paths_and_links() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = [
+        ("../../x", tar::EntryType::Regular, None, "climbs out"),
+        ("/abs/x", tar::EntryType::Regular, None, "absolute path"),
+        (
+            "etc",
+            tar::EntryType::Symlink,
+            Some("/etc"),
+            "is a link (to /etc)",
+        ),
+        ("h", tar::EntryType::Link, Some("/etc/passwd"), "is a link"),
+        ("dev", tar::EntryType::Char, None, "not a file or a folder"),
+    ];
+    for (i, (name, kind, link, needle)) in cases.into_iter().enumerate() {
+        let archive = tmp.path().join(format!("evil-{i}.tar.gz"));
+        evil_tar(&archive, name, kind, link);
+        let out = tmp.path().join(format!("out-{i}"));
+        std::fs::create_dir(&out).unwrap();
+        let e = unpack(&archive, &out).unwrap_err().to_string();
+        assert!(e.contains(needle), "{name}: {e}");
+        assert!(!tmp.path().join("x").exists());
+        // And through `open`, which is what import uses.
+        assert!(matches!(open(&archive), Err(Error::Rejected(_))));
+    }
+}
+
+#[test]
+fn tarball_round_trip_then_import_twice() {
+    let (tmp, s, run) = source();
+    let dest = tmp.path().join("b.tar.gz");
+    let out = export_to(&s, &dest);
+    let Opened::Bundle {
+        dir,
+        manifest,
+        _tmp,
+    } = open(&dest).unwrap()
+    else {
+        panic!("not a bundle")
+    };
+    assert_eq!(*manifest, out.manifest);
+    let target = Store::new(tmp.path().join("dst"));
+    target.init().unwrap();
+    let source = Store::new(&dir);
+    let plan = target
+        .plan_transfer(&source, &Selection::default(), Default::default())
+        .unwrap();
+    assert!(plan.conflicts().is_empty());
+    let r = plan.apply(&mut |_, _, _| {}).unwrap();
+    assert_eq!(r.imported.runs, manifest.counts.runs);
+    assert_eq!(r.imported.metric_points, manifest.counts.metric_points);
+    assert_eq!(r.imported.artifact_bytes, manifest.counts.artifact_bytes);
+    // Every file as in the source store (Default is the target's own).
+    assert_eq!(files_under(target.root()), files_under(s.root()));
+    assert_eq!(target.find_run(&run).unwrap().info.run_id, run);
+
+    // Twice: nothing changes.
+    let before = files_under(target.root());
+    let plan = target
+        .plan_transfer(&source, &Selection::default(), Default::default())
+        .unwrap();
+    assert_eq!(plan.units(), 0);
+    let r = plan.apply(&mut |_, _, _| {}).unwrap();
+    assert!(r.imported.is_zero());
+    assert_eq!(r.unchanged.runs, 1);
+    assert_eq!(r.unchanged.model_versions, 1);
+    assert_eq!(files_under(target.root()), before);
+}
+
+#[test]
+fn conflicts_are_reported_per_run_and_settled_as_asked() {
+    let (tmp, s, run) = source();
+    let other = Store::new(tmp.path().join("other"));
+    other.init().unwrap();
+    other
+        .plan_transfer(&s, &Selection::default(), Default::default())
+        .unwrap()
+        .apply(&mut |_, _, _| {})
+        .unwrap();
+    // The run goes on here: one more point.
+    let h = s.find_run(&run).unwrap();
+    s.log_batch(
+        &h,
+        &Batch {
+            metrics: vec![(
+                "loss".into(),
+                MetricPoint {
+                    timestamp: 9,
+                    value: 0.1,
+                    step: 2,
+                },
+            )],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let opts = |on_conflict| crate::store::TransferOptions {
+        on_conflict,
+        artifacts: true,
+    };
+    let plan = other
+        .plan_transfer(&s, &Selection::default(), opts(OnConflict::Fail))
+        .unwrap();
+    assert_eq!(plan.conflicts().len(), 1);
+    let c = &plan.conflicts()[0];
+    assert_eq!((c.kind, c.id.as_str()), ("run", run.as_str()));
+    assert_eq!(
+        c.reason,
+        "differs in metrics/loss (2 points here, 3 in the source)"
+    );
+    drop(plan);
+    let skipped = other
+        .plan_transfer(&s, &Selection::default(), opts(OnConflict::Skip))
+        .unwrap()
+        .apply(&mut |_, _, _| {})
+        .unwrap();
+    assert_eq!(skipped.skipped.runs, 1);
+    assert_eq!(other.metric_history(&run, "loss").unwrap().len(), 2);
+    let over = other
+        .plan_transfer(&s, &Selection::default(), opts(OnConflict::Overwrite))
+        .unwrap()
+        .apply(&mut |_, _, _| {})
+        .unwrap();
+    assert_eq!(over.overwritten.runs, 1);
+    assert_eq!(other.metric_history(&run, "loss").unwrap().len(), 3);
+}
+
+#[test]
+fn an_experiment_id_taken_here_gets_a_new_id_and_its_runs_follow() {
+    let (tmp, s, run) = source();
+    let vision = s.experiment("vision").unwrap();
+    // Here, another experiment already has vision's id (old sequential ids collide so).
+    let target = Store::new(tmp.path().join("dst"));
+    target.init().unwrap();
+    let other = target.create_experiment("other", None, &[]).unwrap();
+    let from = target.tracking().join(&other.experiment_id);
+    let to = target.tracking().join(&vision.experiment_id);
+    std::fs::rename(&from, &to).unwrap();
+    let meta = std::fs::read_to_string(to.join("meta.yaml")).unwrap();
+    std::fs::write(
+        to.join("meta.yaml"),
+        meta.replace(&other.experiment_id, &vision.experiment_id),
+    )
+    .unwrap();
+    let r = target
+        .plan_transfer(&s, &Selection::default(), Default::default())
+        .unwrap()
+        .apply(&mut |_, _, _| {})
+        .unwrap();
+    let (name, new_id) = &r.experiments_created[0];
+    assert_eq!(name, "vision");
+    assert_ne!(new_id, &vision.experiment_id);
+    let e = target.experiment("vision").unwrap();
+    assert_eq!(&e.experiment_id, new_id);
+    assert_eq!(e.artifact_location, format!("mlruns/{new_id}"));
+    let h = target.find_run(&run).unwrap();
+    assert_eq!(&h.info.experiment_id, new_id);
+    assert_eq!(
+        h.info.artifact_uri,
+        format!("mlruns/{new_id}/{run}/artifacts")
+    );
+    assert_eq!(target.list_artifacts(&h, None).unwrap().len(), 2);
+    assert_eq!(
+        target.experiment("other").unwrap().experiment_id,
+        vision.experiment_id
+    );
+    // The version's run came along; its source names the run, so it still resolves.
+    assert!(
+        target
+            .model_files("models:/clf/1")
+            .unwrap()
+            .ends_with("model")
+    );
+}
