@@ -203,8 +203,8 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             };
             let mut runs = Vec::new();
             for e in &exps {
-                for h in store.list_runs(e, view)? {
-                    let run = store.read_run_parts(&h, &parts)?;
+                let handles = store.list_runs(e, view)?;
+                for run in store.read_runs_parts(&handles, &parts)? {
                     if expr.as_ref().is_none_or(|x| search::matches(x, &run)) {
                         runs.push(run);
                     }

@@ -284,6 +284,12 @@ impl Store {
         })
     }
 
+    /// [`Store::read_run_parts`] of many runs, in order, reading several at once.
+    pub fn read_runs_parts(&self, handles: &[RunHandle], parts: &RunParts) -> Result<Vec<Run>> {
+        self.par_map(handles, |h| self.read_run_parts(h, parts))
+            .collect()
+    }
+
     pub fn get_run(&self, run_id: &str) -> Result<Run> {
         let h = self.find_run(run_id)?;
         self.read_run(&h)
@@ -311,20 +317,25 @@ impl Store {
                 experiment.experiment_id
             )));
         };
-        let mut out = Vec::new();
-        for dir in self.run_dirs(&exp_dir)? {
+        let dirs = self.run_dirs(&exp_dir)?;
+        let found = self.par_map(&dirs, |dir| {
             if !dir.join("meta.yaml").is_file() {
                 self.warn(&format!("skipping {}: no meta.yaml", dir.display()));
-                continue;
+                return None;
             }
-            match self.read_run_info(&dir) {
-                Ok(info) if view.includes(info.lifecycle_stage) => {
-                    out.push(RunHandle { dir, info })
+            match self.read_run_info(dir) {
+                Ok(info) if view.includes(info.lifecycle_stage) => Some(RunHandle {
+                    dir: dir.clone(),
+                    info,
+                }),
+                Ok(_) => None,
+                Err(e) => {
+                    self.warn(&format!("skipping run: {e}"));
+                    None
                 }
-                Ok(_) => {}
-                Err(e) => self.warn(&format!("skipping run: {e}")),
             }
-        }
+        });
+        let mut out: Vec<RunHandle> = found.flatten().collect();
         out.sort_by(|a, b| {
             b.info
                 .start_time
