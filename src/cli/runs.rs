@@ -6,8 +6,10 @@ use crate::model::json_f64;
 use crate::model::{Run, RunInfo, RunStatus, View, tags};
 use crate::output::{self, Format, Listing, json};
 use crate::search;
-use crate::store::{ArtifactEntry, Keys, NewRun, RunParts, RunRef, Store};
+use crate::store::{ArtifactEntry, Keys, NewRun, RunHandle, RunParts, RunRef, Store};
 use clap::Subcommand;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
@@ -181,37 +183,46 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                     .collect::<Result<Vec<_>, _>>()?
             };
             let columns = referenced_columns(expr.as_ref(), &orders);
-            // JSON shows whole runs; the other formats show only the columns the filter and
-            // the order name, so only those files are read.
-            let parts = if format == Format::Json {
-                RunParts::default()
-            } else {
-                let only = |entity| {
-                    Keys::Only(
-                        columns
-                            .iter()
-                            .filter(|c| c.entity == entity)
-                            .map(|c| c.key.clone())
-                            .collect(),
-                    )
-                };
-                RunParts {
-                    params: only(search::Entity::Param),
-                    metrics: only(search::Entity::Metric),
-                    tags: only(search::Entity::Tag),
+            // Only the files the filter and the order name are read for every run. The table
+            // (and CSV, Markdown) shows just those; JSON shows whole runs, read afterwards for
+            // the runs it shows, with the same keys as a whole run would have.
+            let json = format == Format::Json;
+            let only = |entity| {
+                let keys = columns
+                    .iter()
+                    .filter(|c| c.entity == entity)
+                    .map(|c| c.key.clone())
+                    .collect();
+                if json {
+                    Keys::Listed(keys)
+                } else {
+                    Keys::Only(keys)
                 }
             };
+            let parts = RunParts {
+                params: only(search::Entity::Param),
+                metrics: only(search::Entity::Metric),
+                tags: only(search::Entity::Tag),
+            };
             let mut runs = Vec::new();
+            let mut dirs = HashMap::new();
             for e in &exps {
                 let handles = store.list_runs(e, view)?;
-                for run in store.read_runs_parts(&handles, &parts)? {
+                let read = store.read_runs_parts(&handles, &parts)?;
+                for (h, run) in handles.into_iter().zip(read) {
                     if expr.as_ref().is_none_or(|x| search::matches(x, &run)) {
+                        if json {
+                            dirs.insert(run_key(&run.info), h.dir);
+                        }
                         runs.push(run);
                     }
                 }
             }
             search::sort_runs(&mut runs, &orders);
             runs.truncate(max_results);
+            if json {
+                runs = whole_runs(&store, runs, &dirs, &columns)?;
+            }
             let text = output::render(
                 format,
                 || {
@@ -343,6 +354,57 @@ fn start(
             user: Some(user),
         },
     )?)
+}
+
+/// A run's experiment and id, which name its folder within one search.
+fn run_key(info: &RunInfo) -> (String, String) {
+    (info.experiment_id.clone(), info.run_id.clone())
+}
+
+/// The whole runs of runs read in parts. The parts the filter and the order read are kept as
+/// they were read, so that what is shown is what was matched and sorted, even if a run is
+/// being logged to meanwhile.
+fn whole_runs(
+    store: &Store,
+    runs: Vec<Run>,
+    dirs: &HashMap<(String, String), PathBuf>,
+    columns: &[search::Identifier],
+) -> Result<Vec<Run>, CliError> {
+    let handles: Vec<RunHandle> = runs
+        .iter()
+        .map(|r| RunHandle {
+            dir: dirs[&run_key(&r.info)].clone(),
+            info: r.info.clone(),
+        })
+        .collect();
+    let whole = store.read_runs_parts(&handles, &RunParts::default())?;
+    Ok(whole
+        .into_iter()
+        .zip(runs)
+        .map(|(mut w, mut r)| {
+            for c in columns {
+                match c.entity {
+                    search::Entity::Param => keep(&mut w.params, &mut r.params, &c.key),
+                    search::Entity::Metric => keep(&mut w.metrics, &mut r.metrics, &c.key),
+                    search::Entity::Tag => keep(&mut w.tags, &mut r.tags, &c.key),
+                    search::Entity::Attribute => {}
+                }
+            }
+            w
+        })
+        .collect())
+}
+
+/// Sets `key` in `whole` as it is in `part` (present or absent).
+fn keep<V>(whole: &mut BTreeMap<String, V>, part: &mut BTreeMap<String, V>, key: &str) {
+    match part.remove(key) {
+        Some(v) => {
+            whole.insert(key.to_string(), v);
+        }
+        None => {
+            whole.remove(key);
+        }
+    }
 }
 
 /// A filter or order-by error: what is wrong, at which column, with a caret under it.

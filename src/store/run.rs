@@ -35,9 +35,14 @@ pub struct RunHandle {
 /// Which keys of one kind to read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Keys {
+    /// Every key the folder lists.
     #[default]
     All,
+    /// These keys, each read when its file exists.
     Only(Vec<String>),
+    /// The keys among these that `All` would read (the folder is listed, and only these files
+    /// are read), so that a run read in parts has what the same parts of a whole run have.
+    Listed(Vec<String>),
 }
 
 /// Which params, metrics and tags [`Store::read_run_parts`] reads (all by default).
@@ -253,6 +258,11 @@ impl Store {
             let dir = h.dir.join(folder);
             match keys {
                 Keys::All => fs::read_key_files(&dir),
+                Keys::Listed(keys) => {
+                    let mut files = fs::read_key_files(&dir)?;
+                    files.retain(|(k, _)| keys.contains(k));
+                    Ok(files)
+                }
                 // An invalid key names no file (and must not reach outside the run folder).
                 Keys::Only(keys) => Ok(keys
                     .iter()
