@@ -258,6 +258,7 @@ impl Store {
             let dir = h.dir.join(folder);
             match keys {
                 Keys::All => fs::read_key_files(&dir),
+                Keys::Listed(keys) if keys.is_empty() => Ok(Vec::new()),
                 Keys::Listed(keys) => {
                     let mut files = fs::read_key_files(&dir)?;
                     files.retain(|(k, _)| keys.contains(k));
