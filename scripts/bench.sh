@@ -149,7 +149,9 @@ PY
     calc "$end - $start"
 }
 
-# Results: $tmp/res/<runs>/<key>.<warm|cold>, one time in seconds a line.
+# Results: $tmp/res/<runs>/<key>.<warm|cold>, one wall time in seconds a line, and
+# <key>.<warm|cold>.cpu, the CPU time (user + system, children included) of the same runs:
+# on a shared machine the wall time depends on what else runs, the CPU time much less.
 # measure RUNS KEY MODE CMD... ; the command's stdout goes to $tmp/out. Fails if CMD fails.
 measure() {
     local runs=$1 key=$2 mode=$3 out="$tmp/res/$1/$2.$3"
@@ -158,14 +160,14 @@ measure() {
     if [[ "$mode" == warm ]]; then
         "$@" >"$tmp/out" 2>"$tmp/err" || return 1
     fi
-    local i start end
+    local i t TIMEFORMAT='%R %U %S'
     for ((i = 0; i < REPEAT; i++)); do
         rm -f "$tmp/call"
         [[ "$mode" == cold ]] && drop_caches
-        start=$(now)
-        "$@" >"$tmp/out" 2>"$tmp/err" || return 1
-        end=$(now)
-        calc "$end - $start" >>"$out"
+        t=$({ time "$@" >"$tmp/out" 2>"$tmp/err"; } 2>&1) || return 1
+        read -r wall user sys <<<"$t"
+        echo "$wall" >>"$out"
+        calc "$user + $sys" >>"$out.cpu"
         # MLflow's script leaves the time of the search_runs call itself in $tmp/call.
         if [[ -f "$tmp/call" ]]; then cat "$tmp/call" >>"$tmp/res/$runs/${key}_call.$mode"; fi
     done
@@ -177,6 +179,10 @@ show() {
     sort -g "$1" | awk '{ v[NR] = $1 } END {
         m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
         printf "%.3f (%.3f-%.3f)", m, v[1], v[NR] }'
+}
+# The median of a CPU time file, or "-".
+cpu() {
+    if [[ -f "$1" ]]; then printf '%.3f' "$(median "$1")"; else printf -- '-'; fi
 }
 median() {
     [[ -f "$1" ]] || return 0
@@ -225,12 +231,16 @@ read_side() {
     local files
     files=$(find "$store/mlruns" -type f | wc -l)
     echo
+    echo "load average (1, 5, 15 min) after the $runs-run timings: $(cut -d' ' -f1-3 /proc/loadavg)"
     printf 'read side: %d runs (%d files, %s), filter "%s", order %s; %d repetitions,\n' \
         "$runs" "$files" "$(du -sh "$store/mlruns" | cut -f1)" "$FILTER" "$ORDER" "$REPEAT"
-    printf 'seconds as median (min-max); mlt found %d runs (%d as JSON)\n' \
+    printf 'wall seconds as median (min-max), CPU seconds as median; mlt found %d runs (%d as JSON)\n' \
         "$(wc -l <"$tmp/mlt_ids")" "$(cat "$tmp/json_count")"
-    printf '  %-36s %-22s %s\n' "" warm cold
-    row() { printf '  %-36s %-22s %s\n' "$1" "$(show "$r/$2.warm")" "$(show "$r/$2.cold")"; }
+    printf '  %-36s %-24s %-24s %s\n' "" warm cold "CPU warm / cold"
+    row() {
+        printf '  %-36s %-24s %-24s %s / %s\n' "$1" "$(show "$r/$2.warm")" "$(show "$r/$2.cold")" \
+            "$(cpu "$r/$2.warm.cpu")" "$(cpu "$r/$2.cold.cpu")"
+    }
     row "mlt runs search --format csv" csv
     row "mlt runs search --format json" json
     if [[ $have_compare == 1 ]]; then
@@ -271,11 +281,6 @@ if [[ $SCALE == 1 ]]; then
     done
     read_side "$SMALL" "$([[ "$MLFLOW" != 0 ]] && echo 1 || echo 0)"
     read_side "$LARGE" "$([[ "$MLFLOW" == all ]] && echo 1 || echo 0)"
-    echo
-    echo "time per run in milliseconds (medians), $SMALL vs $LARGE runs; growth = per-run time"
-    echo "at $LARGE / per-run time at $SMALL (1.00 = linear, more = worse than linear)"
-    printf '  %-32s %11s %11s %7s %11s %11s %7s\n' "" "warm $SMALL" "warm $LARGE" growth \
-        "cold $SMALL" "cold $LARGE" growth
     per() { if [[ -f "$1" ]]; then printf '%.4f' "$(calc "$(median "$1") * 1000 / $2")"; else printf -- -; fi; }
     growth() {
         if [[ -f "$1" && -f "$2" ]]; then
@@ -285,14 +290,24 @@ if [[ $SCALE == 1 ]]; then
     labels=(csv "mlt runs search --format csv" json "mlt runs search --format json"
         compare "mlt runs compare --format csv" mlflow_call "MLflow search_runs: the call"
         mlflow "MLflow search_runs: the process" cat "cat of every file")
-    for ((k = 0; k < ${#labels[@]}; k += 2)); do
-        key=${labels[k]}
-        a="$tmp/res/$SMALL/$key" b="$tmp/res/$LARGE/$key"
-        [[ -f "$a.warm" ]] || continue
-        printf '  %-32s %11s %11s %7s %11s %11s %7s\n' "${labels[k + 1]}" \
-            "$(per "$a.warm" "$SMALL")" "$(per "$b.warm" "$LARGE")" "$(growth "$a.warm" "$b.warm")" \
-            "$(per "$a.cold" "$SMALL")" "$(per "$b.cold" "$LARGE")" "$(growth "$a.cold" "$b.cold")"
-    done
+    # per_run_table TITLE SUFFIX: SUFFIX "" for wall times, ".cpu" for CPU times.
+    per_run_table() {
+        echo
+        echo "$1 per run in milliseconds (medians), $SMALL vs $LARGE runs; growth = per-run"
+        echo "time at $LARGE / per-run time at $SMALL (1.00 = linear, more = worse than linear)"
+        printf '  %-32s %11s %11s %7s %11s %11s %7s\n' "" "warm $SMALL" "warm $LARGE" growth \
+            "cold $SMALL" "cold $LARGE" growth
+        for ((k = 0; k < ${#labels[@]}; k += 2)); do
+            local a="$tmp/res/$SMALL/${labels[k]}" b="$tmp/res/$LARGE/${labels[k]}" x="$2"
+            [[ -f "$a.warm$x" ]] || continue
+            printf '  %-32s %11s %11s %7s %11s %11s %7s\n' "${labels[k + 1]}" \
+                "$(per "$a.warm$x" "$SMALL")" "$(per "$b.warm$x" "$LARGE")" \
+                "$(growth "$a.warm$x" "$b.warm$x")" "$(per "$a.cold$x" "$SMALL")" \
+                "$(per "$b.cold$x" "$LARGE")" "$(growth "$a.cold$x" "$b.cold$x")"
+        done
+    }
+    per_run_table "Wall time" ""
+    per_run_table "CPU time (user + system)" .cpu
     exit 0
 fi
 
