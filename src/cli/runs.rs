@@ -8,6 +8,7 @@ use crate::output::{self, Format, Listing, json};
 use crate::search;
 use crate::store::{ArtifactEntry, Keys, NewRun, RunHandle, RunParts, RunRef, Store};
 use clap::Subcommand;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
@@ -341,8 +342,9 @@ pub(super) struct Selection {
     pub columns: Vec<search::Identifier>,
 }
 
-/// Searches experiments (all when none are named) with a filter and order. Each run is read
-/// whole when `whole` is set, else with only the columns the filter and order name.
+/// Searches experiments (all when none are named) with a filter and order. Every run is read
+/// with only the files the filter and the order name, several runs at once; with `whole`, the
+/// runs kept are then read whole (for JSON output).
 pub(super) fn select_runs(
     store: &Store,
     filter: Option<&str>,
@@ -360,32 +362,40 @@ pub(super) fn select_runs(
         .collect::<Result<Vec<_>, _>>()?;
     let exps = self::experiments(store, experiments)?;
     let columns = referenced_columns(expr.as_ref(), &orders);
-    let parts = if whole {
-        RunParts::default()
-    } else {
-        parts_for(&columns)
-    };
+    // For whole runs, the named keys are read as a whole run would have them (Keys::Listed).
+    let mut parts = parts_for(&columns);
+    if whole {
+        for keys in [&mut parts.params, &mut parts.metrics, &mut parts.tags] {
+            if let Keys::Only(k) = keys {
+                *keys = Keys::Listed(std::mem::take(k));
+            }
+        }
+    }
     let mut found = Vec::new();
     for e in &exps {
-        for h in store.list_runs(e, view)? {
-            let run = store.read_run_parts(&h, &parts)?;
+        let handles = store.list_runs(e, view)?;
+        let read = store.read_runs_parts(&handles, &parts)?;
+        for (h, run) in handles.into_iter().zip(read) {
             if expr.as_ref().is_none_or(|x| search::matches(x, &run)) {
                 found.push((h, run));
             }
         }
     }
     let mut runs: Vec<Run> = Vec::with_capacity(found.len());
-    let mut handles: std::collections::HashMap<String, RunHandle> = Default::default();
+    let mut handles: HashMap<(String, String), RunHandle> = HashMap::new();
     for (h, r) in found {
-        handles.insert(h.info.run_id.clone(), h);
+        handles.insert(run_key(&r.info), h);
         runs.push(r);
     }
     search::sort_runs(&mut runs, &orders);
     runs.truncate(max_results);
-    let runs = runs
+    let mut runs: Vec<(RunHandle, Run)> = runs
         .into_iter()
-        .filter_map(|r| handles.remove(&r.info.run_id).map(|h| (h, r)))
+        .filter_map(|r| handles.remove(&run_key(&r.info)).map(|h| (h, r)))
         .collect();
+    if whole {
+        runs = whole_runs(store, runs, &columns)?;
+    }
     Ok(Selection { runs, columns })
 }
 
@@ -416,6 +426,50 @@ pub(super) fn parts_for(columns: &[search::Identifier]) -> RunParts {
         params: only(search::Entity::Param),
         metrics: only(search::Entity::Metric),
         tags: only(search::Entity::Tag),
+    }
+}
+
+/// A run's experiment and id, which name its folder within one search.
+fn run_key(info: &RunInfo) -> (String, String) {
+    (info.experiment_id.clone(), info.run_id.clone())
+}
+
+/// The whole runs of runs read in parts. The parts the filter and the order read are kept as
+/// they were read, so that what is shown is what was matched and sorted, even if a run is
+/// being logged to meanwhile.
+fn whole_runs(
+    store: &Store,
+    runs: Vec<(RunHandle, Run)>,
+    columns: &[search::Identifier],
+) -> Result<Vec<(RunHandle, Run)>, CliError> {
+    let handles: Vec<RunHandle> = runs.iter().map(|(h, _)| h.clone()).collect();
+    let whole = store.read_runs_parts(&handles, &RunParts::default())?;
+    Ok(whole
+        .into_iter()
+        .zip(runs)
+        .map(|(mut w, (h, mut r))| {
+            for c in columns {
+                match c.entity {
+                    search::Entity::Param => keep(&mut w.params, &mut r.params, &c.key),
+                    search::Entity::Metric => keep(&mut w.metrics, &mut r.metrics, &c.key),
+                    search::Entity::Tag => keep(&mut w.tags, &mut r.tags, &c.key),
+                    search::Entity::Attribute => {}
+                }
+            }
+            (h, w)
+        })
+        .collect())
+}
+
+/// Sets `key` in `whole` as it is in `part` (present or absent).
+fn keep<V>(whole: &mut BTreeMap<String, V>, part: &mut BTreeMap<String, V>, key: &str) {
+    match part.remove(key) {
+        Some(v) => {
+            whole.insert(key.to_string(), v);
+        }
+        None => {
+            whole.remove(key);
+        }
     }
 }
 

@@ -96,6 +96,9 @@ impl Iterator for MetricPoints<'_> {
                 continue;
             }
             let complete = line.ends_with('\n');
+            if let Some(p) = plain_line(line.as_bytes()) {
+                return Some(Ok(p));
+            }
             match parse_line(line) {
                 // A last line without its newline is a write cut short unless it is whole.
                 Ok(p) if complete || line.trim().split(' ').count() != 2 => return Some(Ok(p)),
@@ -148,6 +151,41 @@ impl Store {
     }
 }
 
+/// The common line, `<timestamp> <decimal value> <step>\n` with single spaces, parsed without
+/// the general path's UTF-8 check and splitting; what [`parse_line`] would give, or `None` for
+/// any other line.
+fn plain_line(raw: &[u8]) -> Option<MetricPoint> {
+    let line = raw.strip_suffix(b"\n")?;
+    let mut fields = line.split(|&b| b == b' ');
+    let (t, v, s) = (fields.next()?, fields.next()?, fields.next()?);
+    if fields.next().is_some() {
+        return None;
+    }
+    let timestamp = digits(t)?;
+    let step = match s.strip_prefix(b"-") {
+        Some(s) => -digits(s)?,
+        None => digits(s)?,
+    };
+    if !v.iter().all(|b| b.is_ascii_digit() || b".eE+-".contains(b)) {
+        return None;
+    }
+    // Only ASCII bytes are left, so this is UTF-8.
+    let value = parse_value(std::str::from_utf8(v).ok()?)?;
+    Some(MetricPoint {
+        timestamp,
+        value,
+        step,
+    })
+}
+
+/// 1 to 18 ASCII digits (no overflow possible), as a number.
+fn digits(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || s.len() > 18 || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(s.iter().fold(0, |n, &d| n * 10 + i64::from(d - b'0')))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +205,46 @@ mod tests {
         assert!(parse_line("x 1.0 2").is_err());
         assert!(parse_line("5 abc 2").is_err());
         assert!(parse_line("5 nan -1").unwrap().value.is_nan());
+    }
+
+    #[test]
+    fn the_plain_line_path_agrees_with_the_general_one() {
+        let lines = [
+            "1700000000000 0.5 3\n",
+            "1700000000000 0.123456 0\n",
+            "5 1.0 -2\n",
+            "5 -1.5e-3 7\n",
+            "5 +.5E2 -0\n",
+            "5 1e400 1\n",
+            "0 0 0\n",
+            "5 1.0\n",
+            "5 1.0 2\r\n",
+            "5  1.0 2\n",
+            " 5 1.0 2\n",
+            "5 1.0 2 \n",
+            "5 1.0 2",
+            "5 1.2.3 4\n",
+            "5 - 4\n",
+            "5 1.0 +4\n",
+            "5 1.0 -\n",
+            "-5 1.0 4\n",
+            "5 nan 4\n",
+            "5 1_0 4\n",
+            "1234567890123456789 1 2\n",
+            "5 1.0 1234567890123456789\n",
+            "5 1.0 2 ds digest\n",
+            "\n",
+        ];
+        for line in lines {
+            // Whatever the plain path takes, it reads as the general path does.
+            if let Some(p) = plain_line(line.as_bytes()) {
+                assert_eq!(Ok(p), parse_line(line), "{line:?}");
+                assert!(line.ends_with('\n'), "{line:?}");
+            }
+        }
+        for line in ["1700000000000 0.123456 0\n", "5 -1.5e-3 -7\n", "0 0 0\n"] {
+            assert!(plain_line(line.as_bytes()).is_some(), "{line:?}");
+        }
     }
 
     #[test]

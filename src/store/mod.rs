@@ -56,6 +56,15 @@ pub const DEFAULT_EXPERIMENT_ID: &str = "0";
 
 type WarnFn = Box<dyn Fn(&str) + Send + Sync>;
 
+/// Threads that read runs at once. More than the cores: with a cold cache the time goes in
+/// waiting for the disk, and a disk answers many reads at once faster than one at a time.
+const READ_THREADS: usize = 16;
+
+thread_local! {
+    /// Warnings held back on a [`Store::par_map`] worker, for the item it is reading.
+    static HELD: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
+}
+
 /// A store on disk.
 pub struct Store {
     root: PathBuf,
@@ -96,7 +105,68 @@ impl Store {
     }
 
     pub(crate) fn warn(&self, msg: &str) {
-        (self.warn)(msg)
+        let held = HELD.with(|h| match h.borrow_mut().as_mut() {
+            Some(held) => {
+                held.push(msg.to_string());
+                true
+            }
+            None => false,
+        });
+        if !held {
+            (self.warn)(msg)
+        }
+    }
+
+    /// `f` over `items` on [`READ_THREADS`] threads, in order. Each item's warnings are held
+    /// back and given when its result is taken from the iterator, so what a caller sees
+    /// (results, warnings, the first error it stops at) is what reading the items one after
+    /// another would give.
+    pub(crate) fn par_map<'a, T: Sync, R: Send + 'a>(
+        &'a self,
+        items: &[T],
+        f: impl Fn(&T) -> R + Sync,
+    ) -> impl Iterator<Item = R> + 'a {
+        let threads = READ_THREADS.min(items.len());
+        let mut done: Vec<Option<(R, Vec<String>)>> = Vec::with_capacity(items.len());
+        if threads <= 1 {
+            // At most one item: no thread, and its warnings go straight out.
+            done.extend(items.iter().map(|t| Some((f(t), Vec::new()))));
+        } else {
+            done.resize_with(items.len(), || None);
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let work = || {
+                HELD.with(|h| *h.borrow_mut() = Some(Vec::new()));
+                let mut out = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let r = f(item);
+                    let warnings = HELD.with(|h| h.borrow_mut().as_mut().map(std::mem::take));
+                    out.push((i, r, warnings.unwrap_or_default()));
+                }
+                out
+            };
+            std::thread::scope(|s| {
+                let workers: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+                for w in workers {
+                    match w.join() {
+                        Ok(out) => {
+                            for (i, r, warnings) in out {
+                                done[i] = Some((r, warnings));
+                            }
+                        }
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    }
+                }
+            });
+        }
+        done.into_iter().flatten().map(move |(r, warnings)| {
+            for w in warnings {
+                // Held again when this runs on another par_map's worker.
+                self.warn(&w);
+            }
+            r
+        })
     }
 
     /// The folder holding `mlruns/`.

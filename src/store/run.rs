@@ -45,9 +45,14 @@ pub struct RunHandle {
 /// Which keys of one kind to read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Keys {
+    /// Every key the folder lists.
     #[default]
     All,
+    /// These keys, each read when its file exists.
     Only(Vec<String>),
+    /// The keys among these that `All` would read (the folder is listed, and only these files
+    /// are read), so that a run read in parts has what the same parts of a whole run have.
+    Listed(Vec<String>),
 }
 
 /// Which params, metrics and tags [`Store::read_run_parts`] reads (all by default).
@@ -263,6 +268,12 @@ impl Store {
             let dir = h.dir.join(folder);
             match keys {
                 Keys::All => fs::read_key_files(&dir),
+                Keys::Listed(keys) if keys.is_empty() => Ok(Vec::new()),
+                Keys::Listed(keys) => {
+                    let mut files = fs::read_key_files(&dir)?;
+                    files.retain(|(k, _)| keys.contains(k));
+                    Ok(files)
+                }
                 // An invalid key names no file (and must not reach outside the run folder).
                 Keys::Only(keys) => Ok(keys
                     .iter()
@@ -292,6 +303,12 @@ impl Store {
             metrics,
             tags,
         })
+    }
+
+    /// [`Store::read_run_parts`] of many runs, in order, reading several at once.
+    pub fn read_runs_parts(&self, handles: &[RunHandle], parts: &RunParts) -> Result<Vec<Run>> {
+        self.par_map(handles, |h| self.read_run_parts(h, parts))
+            .collect()
     }
 
     pub fn get_run(&self, run_id: &str) -> Result<Run> {
@@ -337,20 +354,25 @@ impl Store {
                 experiment.experiment_id
             )));
         };
-        let mut out = Vec::new();
-        for dir in self.run_dirs(&exp_dir)? {
+        let dirs = self.run_dirs(&exp_dir)?;
+        let found = self.par_map(&dirs, |dir| {
             if !dir.join("meta.yaml").is_file() {
                 self.warn(&format!("skipping {}: no meta.yaml", dir.display()));
-                continue;
+                return None;
             }
-            match self.read_run_info(&dir) {
-                Ok(info) if view.includes(info.lifecycle_stage) => {
-                    out.push(RunHandle { dir, info })
+            match self.read_run_info(dir) {
+                Ok(info) if view.includes(info.lifecycle_stage) => Some(RunHandle {
+                    dir: dir.clone(),
+                    info,
+                }),
+                Ok(_) => None,
+                Err(e) => {
+                    self.warn(&format!("skipping run: {e}"));
+                    None
                 }
-                Ok(_) => {}
-                Err(e) => self.warn(&format!("skipping run: {e}")),
             }
-        }
+        });
+        let mut out: Vec<RunHandle> = found.flatten().collect();
         out.sort_by(|a, b| {
             b.info
                 .start_time

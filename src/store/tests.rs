@@ -354,3 +354,42 @@ fn artifact_files_grow_in_place() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "");
     assert!(s.create_artifact_file(&h, "../escape.txt").is_err());
 }
+
+#[test]
+fn reading_in_parallel_keeps_the_order_of_results_and_warnings() {
+    use std::sync::{Arc, Mutex};
+    let tmp = tempfile::tempdir().unwrap();
+    let warnings: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
+    let w = warnings.clone();
+    let s = Store::new(tmp.path()).on_warning(move |m| w.lock().unwrap().push(m.into()));
+    let items: Vec<usize> = (0..500).collect();
+    let read = |&i: &usize| -> Result<usize> {
+        // Later items finish first, and every third one warns twice.
+        std::thread::sleep(std::time::Duration::from_micros((500 - i as u64) % 7));
+        if i % 3 == 0 {
+            s.warn(&format!("{i}a"));
+            s.warn(&format!("{i}b"));
+        }
+        if i == 400 {
+            return Err(Error::Invalid("bad".into()));
+        }
+        Ok(i * 2)
+    };
+    let got: Vec<usize> = s.par_map(&items[..300], read).map(|r| r.unwrap()).collect();
+    assert_eq!(got, (0..300).map(|i| i * 2).collect::<Vec<_>>());
+    let want: Vec<String> = (0..300)
+        .filter(|i| i % 3 == 0)
+        .flat_map(|i| [format!("{i}a"), format!("{i}b")])
+        .collect();
+    assert_eq!(*warnings.lock().unwrap(), want);
+
+    // Stopping at the first error gives the warnings up to it, as reading in order would.
+    warnings.lock().unwrap().clear();
+    let r: Result<Vec<usize>> = s.par_map(&items, read).collect();
+    assert!(matches!(r, Err(Error::Invalid(_))));
+    let want: Vec<String> = (0..=400)
+        .filter(|i| i % 3 == 0)
+        .flat_map(|i| [format!("{i}a"), format!("{i}b")])
+        .collect();
+    assert_eq!(*warnings.lock().unwrap(), want);
+}

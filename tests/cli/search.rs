@@ -91,6 +91,36 @@ fn across_experiments_with_nan_last_and_numeric_params() {
 }
 
 #[test]
+fn json_shows_whole_runs() {
+    // Only the files the filter and the order name are read for every run; the runs shown
+    // are then read whole, and must be what `runs show` gives.
+    let env = store();
+    let a = env.json(&["runs", "search", "--filter", "run_name = 'a'", "-f", "json"]);
+    let a = a["runs"][0]["info"]["run_id"].as_str().unwrap().to_string();
+    env.ok(&["log", "tag", "team", "cv", "--run", &a]);
+    let json = env.json(&[
+        "runs",
+        "search",
+        "--filter",
+        "metrics.acc > 0.5",
+        "--order-by",
+        "metrics.loss",
+        "--max-results",
+        "2",
+        "-f",
+        "json",
+    ]);
+    let runs = json["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    for (run, name) in runs.iter().zip(["d", "a"]) {
+        assert_eq!(run["info"]["run_name"], name);
+        let id = run["info"]["run_id"].as_str().unwrap();
+        assert_eq!(*run, env.json(&["runs", "show", id, "-f", "json"])["run"]);
+    }
+    assert!(runs[1]["data"]["tags"].to_string().contains("\"team\""));
+}
+
+#[test]
 fn a_wrong_filter_points_at_its_column() {
     let env = store();
     let err = env.fails(
