@@ -198,7 +198,7 @@ impl Store {
         let target = join_rel(&base, dest)?;
         let meta = std::fs::metadata(local).at(local)?;
         let prefix = dest.map(|d| format!("{d}/")).unwrap_or_default();
-        let mut plan: Vec<(PathBuf, PathBuf, String)> = Vec::new();
+        let mut plan: Vec<CopyStep> = Vec::new();
         if meta.is_file() {
             let name = local
                 .file_name()
@@ -211,26 +211,7 @@ impl Store {
                 format!("{prefix}{name}"),
             ));
         } else {
-            for entry in walkdir::WalkDir::new(local)
-                .min_depth(1)
-                .follow_links(true)
-                .sort_by_file_name()
-            {
-                let entry = entry.map_err(|e| fs::walk_error(e, local))?;
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let rel = entry.path().strip_prefix(local).unwrap_or(entry.path());
-                if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
-                    continue;
-                }
-                let rel_s = fs::slash_path(rel);
-                plan.push((
-                    entry.path().to_path_buf(),
-                    target.join(rel),
-                    format!("{prefix}{rel_s}"),
-                ));
-            }
+            plan = folder_plan(local, &target, &prefix)?;
         }
         // Check that every source can be opened before the first copy.
         for (src, _, _) in &plan {
@@ -331,6 +312,36 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// One file to copy: source, destination, and its artifact path.
+pub(super) type CopyStep = (PathBuf, PathBuf, String);
+
+/// The files of a folder to copy under `target`, sorted by path: links are followed, and a
+/// path that is not plain (`..`, a root) is skipped. The artifact path is `prefix` and the
+/// file's path in the folder, with `/` separators.
+pub(super) fn folder_plan(local: &Path, target: &Path, prefix: &str) -> Result<Vec<CopyStep>> {
+    let mut plan = Vec::new();
+    for entry in walkdir::WalkDir::new(local)
+        .min_depth(1)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| fs::walk_error(e, local))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(local).unwrap_or(entry.path());
+        if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+            continue;
+        }
+        plan.push((
+            entry.path().to_path_buf(),
+            target.join(rel),
+            format!("{prefix}{}", fs::slash_path(rel)),
+        ));
+    }
+    Ok(plan)
 }
 
 /// Copies a file to a temp file beside the target and renames it into place.

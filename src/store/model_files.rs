@@ -1,12 +1,12 @@
 //! Model folders in a run's artifacts (MLflow 2's `log_model` layout: `<artifacts>/<name>/`
 //! with an `MLmodel`), and the run tag `mlflow.log-model.history` that lists them.
 
-use super::artifact::{copy_atomic, join_rel};
+use super::artifact::{copy_atomic, folder_plan, join_rel};
 use super::experiment::key_path;
 use super::fs::{self, IoContext};
 use super::{Error, Result, RunHandle, Store};
 use crate::model::{Lifecycle, tags};
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 impl Store {
     /// Copies the files of the folder `local` into the run's artifacts under `name`, except its
@@ -39,30 +39,9 @@ impl Store {
         if target.symlink_metadata().is_ok() {
             return Err(taken());
         }
-        let mut plan: Vec<(PathBuf, PathBuf, String)> = Vec::new();
-        for entry in walkdir::WalkDir::new(local)
-            .min_depth(1)
-            .follow_links(true)
-            .sort_by_file_name()
-        {
-            let entry = entry.map_err(|e| fs::walk_error(e, local))?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(local).unwrap_or(entry.path());
-            if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
-                continue;
-            }
-            if rel == Path::new(mlmodel_name) {
-                continue;
-            }
-            let rel_s = fs::slash_path(rel);
-            plan.push((
-                entry.path().to_path_buf(),
-                target.join(rel),
-                format!("{name}/{rel_s}"),
-            ));
-        }
+        // The MLmodel is written last, by us.
+        let mut plan = folder_plan(local, &target, &format!("{name}/"))?;
+        plan.retain(|(src, _, _)| src.strip_prefix(local).ok() != Some(Path::new(mlmodel_name)));
         for (src, _, _) in &plan {
             std::fs::File::open(src).at(src)?;
         }

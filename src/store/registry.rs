@@ -11,6 +11,7 @@
 //! Version numbers are allocated under the store lock and never reused (deleted versions stay,
 //! as `Deleted_Internal`). Every rewrite is a temp file renamed into place.
 
+use super::artifact::{copy_atomic, folder_plan};
 use super::experiment::key_path;
 use super::fs::{self, IoContext};
 use super::locate::local_path_of_uri;
@@ -917,18 +918,11 @@ impl Store {
     }
 }
 
-/// Copies a folder's files (not links to outside it) into `to`.
+/// Copies a folder's files into `to`, each landing whole (see `folder_plan`).
 fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     fs::create_dir_all(to)?;
-    for entry in walkdir::WalkDir::new(from).min_depth(1).follow_links(true) {
-        let entry = entry.map_err(|e| fs::walk_error(e, from))?;
-        let rel = entry.path().strip_prefix(from).unwrap_or(entry.path());
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest)?;
-        } else {
-            std::fs::copy(entry.path(), &dest).at(entry.path())?;
-        }
+    for (src, dst, _) in folder_plan(from, to, "")? {
+        copy_atomic(&src, &dst)?;
     }
     Ok(())
 }
