@@ -43,6 +43,32 @@ fn db_err(db: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
 /// Where a stored artifact location is on this machine: as stored when that exists, else
 /// under `root` by its path after the experiment id (`<exp>/<run>/artifacts`), for a
 /// database moved from elsewhere or locations of the `mlflow-artifacts:` proxy.
+/// The rows of a `SELECT owner, key, value` over a tag or param table, the owner as text
+/// (experiment ids are integers there, run ids and model names text) and a NULL value as "".
+fn owner_key_values(
+    conn: &Connection,
+    sql: &str,
+    e: &impl Fn(rusqlite::Error) -> Error,
+) -> Result<Vec<(String, String, String)>> {
+    use rusqlite::types::Value;
+    let mut q = conn.prepare(sql).map_err(e)?;
+    let rows = q
+        .query_map([], |r| {
+            let owner = match r.get::<_, Value>(0)? {
+                Value::Integer(i) => i.to_string(),
+                Value::Text(t) => t,
+                other => format!("{other:?}"),
+            };
+            Ok((
+                owner,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+            ))
+        })
+        .map_err(e)?;
+    rows.collect::<std::result::Result<_, _>>().map_err(e)
+}
+
 fn resolve_location(uri: &str, exp_id: &str, root: &Path) -> Option<PathBuf> {
     if let Some(p) = local_path_of_uri(uri)
         && p.is_absolute()
@@ -88,20 +114,11 @@ impl Store {
 
         // Experiments and their tags.
         let mut exp_tags: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-        let mut q = conn
-            .prepare("SELECT experiment_id, key, value FROM experiment_tags")
-            .map_err(&e)?;
-        let rows = q
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?.to_string(),
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                ))
-            })
-            .map_err(&e)?;
-        for row in rows {
-            let (id, k, v) = row.map_err(&e)?;
+        for (id, k, v) in owner_key_values(
+            &conn,
+            "SELECT experiment_id, key, value FROM experiment_tags",
+            &e,
+        )? {
             exp_tags.entry(id).or_default().push((k, v));
         }
         let mut q = conn
@@ -229,20 +246,8 @@ impl Store {
             .map(|(i, d)| (i.run_id.as_str(), d.as_path()))
             .collect();
         for (table, folder) in [("params", "params"), ("tags", "tags")] {
-            let mut q = conn
-                .prepare(&format!("SELECT run_uuid, key, value FROM {table}"))
-                .map_err(&e)?;
-            let rows = q
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                    ))
-                })
-                .map_err(&e)?;
-            for row in rows {
-                let (run, k, v) = row.map_err(&e)?;
+            let sql = format!("SELECT run_uuid, key, value FROM {table}");
+            for (run, k, v) in owner_key_values(&conn, &sql, &e)? {
                 if let Some(dir) = run_dirs.get(run.as_str()) {
                     fs::write_new(&key_path(&dir.join(folder), &k), v.as_bytes())?;
                 }
@@ -329,20 +334,8 @@ impl Store {
             )?;
         }
         let model_dir = |name: &str| models_dir.join(name);
-        let mut q = conn
-            .prepare("SELECT name, key, value FROM registered_model_tags")
-            .map_err(&e)?;
-        let rows = q
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                ))
-            })
-            .map_err(&e)?;
-        for row in rows {
-            let (name, k, v) = row.map_err(&e)?;
+        let sql = "SELECT name, key, value FROM registered_model_tags";
+        for (name, k, v) in owner_key_values(conn, sql, &e)? {
             fs::write_new(&key_path(&model_dir(&name).join("tags"), &k), v.as_bytes())?;
         }
         if let Ok(mut q) = conn.prepare("SELECT name, alias, version FROM registered_model_aliases")
