@@ -24,6 +24,30 @@ fn tags(env: &TestEnv, id: &str) -> serde_json::Value {
     kv_map(&show(env, id)["run"]["data"]["tags"])
 }
 
+/// A running child, its stdout after the first line, and that line.
+type Spawned = (
+    std::process::Child,
+    BufReader<std::process::ChildStdout>,
+    String,
+);
+
+/// Spawns `mlt ARGS` with piped output and waits for its first line of stdout: the command is
+/// running.
+fn spawn_until_first_line(env: &TestEnv, args: &[&str]) -> Spawned {
+    let mut child = env
+        .std_cmd()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    (child, out, line)
+}
+
 fn write(env: &TestEnv, rel: &str, text: &str) {
     let p = env.path(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -284,17 +308,8 @@ fn a_signal_is_passed_on_and_the_run_ends_killed() {
         "job.sh",
         "trap 'echo stopping; exit 0' TERM\necho started\nsleep 30 &\nwait $!\n",
     );
-    let mut child = env
-        .std_cmd()
-        .args(["run", "--name", "job", "--", "sh", "job.sh"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
+    let (child, mut out, line) =
+        spawn_until_first_line(&env, &["run", "--name", "job", "--", "sh", "job.sh"]);
     assert_eq!(line, "started\n");
     let pid = rustix::process::Pid::from_child(&child);
     rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
@@ -331,17 +346,9 @@ fn a_command_that_ignores_the_signal_is_killed_after_the_grace_period() {
         "stubborn.sh",
         "trap '' TERM\necho started\nwhile :; do sleep 0.05; done\n",
     );
-    let mut child = env
-        .std_cmd()
-        .args(["run", "--grace", "0.3", "--", "sh", "stubborn.sh"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
+    let (child, _out, line) =
+        spawn_until_first_line(&env, &["run", "--grace", "0.3", "--", "sh", "stubborn.sh"]);
+    assert_eq!(line, "started\n");
     let pid = rustix::process::Pid::from_child(&child);
     rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
     let o = child.wait_with_output().unwrap();
@@ -365,17 +372,10 @@ fn a_command_that_ignores_the_signal_is_killed_after_the_grace_period() {
 fn a_signal_after_the_command_exited_stops_what_it_left_running() {
     // The background sleep holds the output pipe open, so mlt waits for it, as `| tee` would.
     let env = TestEnv::init();
-    let mut child = env
-        .std_cmd()
-        .args(["run", "--", "sh", "-c", "sleep 30 & echo main done"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
+    let (child, _out, line) = spawn_until_first_line(
+        &env,
+        &["run", "--", "sh", "-c", "sleep 30 & echo main done"],
+    );
     assert_eq!(line, "main done\n");
     // Once the run's command has exited, mlt says so on its way to wait for the output.
     std::thread::sleep(std::time::Duration::from_millis(300));
