@@ -98,6 +98,16 @@ pub enum Val {
     Str(String),
 }
 
+impl Val {
+    /// The value as plain text, without the quotes `Display` puts around strings.
+    fn text(&self) -> String {
+        match self {
+            Val::Num(n) => crate::output::value(*n),
+            Val::Str(s) => s.clone(),
+        }
+    }
+}
+
 impl fmt::Display for Val {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -588,7 +598,8 @@ fn eval_cond(c: &Cond, base: &Run, cand: &Run, details: &mut Vec<String>) -> Res
                     Cmp::Ne => a != b,
                 },
                 _ => {
-                    let (a, b) = (x.to_string(), y.to_string());
+                    // A number against a string compares as text: params.lr = '0.1'.
+                    let (a, b) = (x.text(), y.text());
                     match op {
                         Cmp::Eq => a == b,
                         Cmp::Ne => a != b,
@@ -661,6 +672,9 @@ mod tests {
         assert!(check("params.lr > 1 or metrics.acc < base", &base, &cand).failed);
         assert!(check("params.opt != base", &base, &cand).failed);
         assert!(!check("params.opt = 'sgd' and params.lr > 1", &base, &cand).failed);
+        // A numeric param against a quoted value compares as text.
+        assert!(check("params.lr = '0.1'", &base, &cand).failed);
+        assert!(!check("params.lr != '0.1'", &base, &cand).failed);
         let v = check("params.opt < 'z'", &base, &cand);
         assert!(v.failed);
         assert!(v.detail.contains("not numbers"), "{}", v.detail);
