@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod mlmodel;
 pub mod model;
 pub mod output;
+pub mod owner;
 pub mod search;
 pub mod store;
 pub mod wrap;

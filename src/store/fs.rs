@@ -125,6 +125,55 @@ pub fn walk_error(e: walkdir::Error, root: &Path) -> Error {
     }
 }
 
+/// The file in a scratch folder that its owner holds locked while it lives (see [`Scratch`]).
+pub const SCRATCH_OWNER: &str = ".owner";
+
+/// A scratch folder (under the store's `.mlt/tmp/`), removed when dropped. Its owner holds an
+/// exclusive lock on `.owner` inside it for as long as it lives, so `mlt store gc` can tell a
+/// folder a killed command left (the lock is free) from one a running command still uses.
+pub struct Scratch {
+    dir: tempfile::TempDir,
+    _owner: File,
+}
+
+impl Scratch {
+    /// A new scratch folder in `base`, named `<prefix>XXXXXX`.
+    pub fn new_in(base: &Path, prefix: &str) -> Result<Scratch> {
+        fs::create_dir_all(base).at(base)?;
+        let dir = tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir_in(base)
+            .at(base)?;
+        let owner_path = dir.path().join(SCRATCH_OWNER);
+        let owner = File::create(&owner_path).at(&owner_path)?;
+        owner.lock().at(&owner_path)?;
+        Ok(Scratch { dir, _owner: owner })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// Whether a scratch folder's owner is gone: its `.owner` lock can be taken (or it has none,
+/// as folders from older versions of mlt do). A folder a live command holds is never gone.
+pub fn scratch_abandoned(dir: &Path) -> bool {
+    let owner = dir.join(SCRATCH_OWNER);
+    match OpenOptions::new().write(true).open(&owner) {
+        Ok(f) => matches!(f.try_lock(), Ok(())),
+        Err(_) => true,
+    }
+}
+
+/// Whether a loose temporary file's writer is gone: writers hold a lock on the file while they
+/// write it (see [`temp_file_in`]).
+pub fn temp_abandoned(path: &Path) -> bool {
+    match OpenOptions::new().write(true).open(path) {
+        Ok(f) => matches!(f.try_lock(), Ok(())),
+        Err(_) => false,
+    }
+}
+
 /// An exclusive lock held until dropped (std `File::lock`).
 pub struct Lock {
     _file: File,

@@ -223,14 +223,21 @@ impl Store {
 
     /// A fresh scratch folder on the same file system, for building a folder and renaming it
     /// into place whole.
-    pub(crate) fn scratch_dir(&self) -> Result<tempfile::TempDir> {
+    pub(crate) fn scratch_dir(&self) -> Result<fs::Scratch> {
+        self.scratch_named("build-")
+    }
+
+    /// A scratch folder named `<prefix>XXXXXX` under `.mlt/tmp/` (e.g. `import-`, `export-`),
+    /// removed when dropped; one that a killed command left is reclaimed by `mlt store gc`.
+    pub fn scratch_named(&self, prefix: &str) -> Result<fs::Scratch> {
         self.ensure_mlt_dir()?;
-        let base = self.mlt_dir().join("tmp");
-        fs::create_dir_all(&base)?;
-        tempfile::Builder::new()
-            .prefix("build-")
-            .tempdir_in(&base)
-            .map_err(|source| Error::Io { path: base, source })
+        fs::Scratch::new_in(&self.tmp_dir(), prefix)
+    }
+
+    /// `.mlt/tmp/`: every temporary file and scratch folder of the store lives here, on the
+    /// same file system as `mlruns/` and where MLflow never looks.
+    pub fn tmp_dir(&self) -> PathBuf {
+        self.mlt_dir().join("tmp")
     }
 
     /// The store-relative form of a path under the tracking folder, with `/` separators.
