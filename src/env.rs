@@ -16,6 +16,9 @@ pub const MLFLOW_EXPERIMENT_ID: &str = "MLFLOW_EXPERIMENT_ID";
 pub const MLT_NOW_MS: &str = "MLT_NOW_MS";
 /// Overrides `mlflow.source.name` of new runs (default: the calling script).
 pub const MLT_SOURCE_NAME: &str = "MLT_SOURCE_NAME";
+/// 1: flush every write to disk (file, then folder) around each rename and append; 0: never,
+/// whatever the store's `.mlt/durable` setting says.
+pub const MLT_DURABLE: &str = "MLT_DURABLE";
 /// Width of tables and charts, when set (otherwise the terminal's).
 pub const COLUMNS: &str = "COLUMNS";
 /// Set (and not empty): no colors, even on a terminal (<https://no-color.org>).

@@ -344,17 +344,9 @@ pub(super) fn folder_plan(local: &Path, target: &Path, prefix: &str) -> Result<V
     Ok(plan)
 }
 
-/// Copies a file to a temp file beside the target and renames it into place.
+/// Copies a file through a temporary file and renames it into place.
 pub(super) fn copy_atomic(src: &Path, dst: &Path) -> Result<()> {
-    let dir = dst.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let tmp = fs::temp_file_in(dir)?;
-    std::fs::copy(src, tmp.path()).at(src)?;
-    tmp.persist(dst).map_err(|e| Error::Io {
-        path: dst.to_path_buf(),
-        source: e.error,
-    })?;
-    Ok(())
+    fs::copy_atomic(src, dst)
 }
 
 #[cfg(test)]

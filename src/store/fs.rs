@@ -5,7 +5,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Prefix of temporary files; readers skip them.
+/// Prefix of temporary files. They live in the store's `.mlt/tmp/`, so readers need not skip
+/// them: a key that happens to start with it is an ordinary key.
 pub const TMP_PREFIX: &str = ".mlt-tmp-";
 
 pub trait IoContext<T> {
@@ -21,18 +22,257 @@ impl<T> IoContext<T> for std::io::Result<T> {
     }
 }
 
-/// Writes a file by writing a temporary file in the same folder and renaming it into place,
-/// so a reader sees the old content or the new, never half of it.
+/// The stores this process has opened: their roots and `.mlt/` folders (see [`temp_home`]).
+static STORES: std::sync::Mutex<Vec<(PathBuf, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+
+/// Makes writes under `root` put their temporary files in `mlt/tmp/` ([`Store`] does this for
+/// every store it opens).
+///
+/// [`Store`]: super::Store
+pub fn register_store(root: &Path, mlt: &Path) {
+    let mut stores = STORES.lock().unwrap_or_else(|e| e.into_inner());
+    if !stores.iter().any(|(r, _)| r == root) {
+        stores.push((root.to_path_buf(), mlt.to_path_buf()));
+    }
+}
+
+/// Where the temporary files for a write to `path` go, and whether writes there are durable:
+/// the `tmp/` folder of the `.mlt/` of the store `path` is in (the innermost, when stores
+/// nest), on the same file system as `mlruns/` and where MLflow never looks. The store is
+/// known from the stores this process opened, never guessed from folder names: a run's
+/// `params/` can hold a folder called `.mlt` (the param `.mlt/x`). `None` outside any store
+/// (a bundle being built aside).
+pub fn temp_home(path: &Path) -> Option<(PathBuf, bool)> {
+    let stores = STORES.lock().unwrap_or_else(|e| e.into_inner());
+    let (_, mlt) = stores
+        .iter()
+        // A file right in the root (a bundle's manifest) is where MLflow never looks anyway.
+        .filter(|(root, _)| path.parent().is_some_and(|p| p != root && p.starts_with(root)))
+        .max_by_key(|(root, _)| root.components().count())?;
+    let mlt = mlt.clone();
+    drop(stores);
+    if !mlt.is_dir() && fs::create_dir_all(&mlt).is_ok() {
+        // Nothing in .mlt/ belongs in git: a lock file and scratch space.
+        let _ = fs::write(mlt.join(".gitignore"), b"*\n");
+    }
+    let durable = durable_at(&mlt);
+    Some((mlt.join("tmp"), durable))
+}
+
+/// Whether writes into the store whose `.mlt/` folder is `mlt` are flushed to disk:
+/// `MLT_DURABLE` (1/true/yes or 0/false/no) when set, else whether `.mlt/durable` exists
+/// (`mlt init --durable`).
+pub fn durable_at(mlt: &Path) -> bool {
+    match crate::env::var(crate::env::MLT_DURABLE).as_deref() {
+        Some("1" | "true" | "yes" | "on") => true,
+        Some(_) => false,
+        None => mlt.join(DURABLE_MARKER).is_file(),
+    }
+}
+
+/// The file in `.mlt/` that turns the durable mode on for a store.
+pub const DURABLE_MARKER: &str = "durable";
+
+/// A temporary file for a write to `path`: in the store's `.mlt/tmp/` (see [`temp_home`]), or
+/// beside `path` outside a store. Returns it with the durable flag.
+fn temp_for(path: &Path) -> Result<(tempfile::NamedTempFile, bool)> {
+    match temp_home(path) {
+        Some((tmp, durable)) => {
+            fs::create_dir_all(&tmp).at(&tmp)?;
+            Ok((temp_file_in(&tmp)?, durable))
+        }
+        None => {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            fs::create_dir_all(dir).at(dir)?;
+            Ok((temp_file_in(dir)?, false))
+        }
+    }
+}
+
+/// Whether an error is "cross-device link" (the store's `.mlt/` is on another file system
+/// than the file being written, e.g. `mlruns/` is a mount point).
+fn cross_device(e: &std::io::Error) -> bool {
+    e.raw_os_error() == Some(18)
+}
+
+/// Writes a file by writing a temporary file (in the store's `.mlt/tmp/`) and renaming it into
+/// place, so a reader sees the old content or the new, never half of it, and a killed write
+/// leaves nothing where MLflow looks. In the durable mode the file is flushed before the
+/// rename and its folder after.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).at(dir)?;
-    let mut tmp = temp_file_in(dir)?;
-    tmp.write_all(bytes).at(tmp.path())?;
-    tmp.persist(path).map_err(|e| Error::Io {
-        path: path.to_path_buf(),
-        source: e.error,
-    })?;
+    let (tmp, durable) = temp_for(path)?;
+    let tmp = fill(tmp, bytes, durable)?;
+    match tmp.persist(path) {
+        Ok(_) => {}
+        Err(e) if cross_device(&e.error) => {
+            // Rare: a mount between the store root and this folder. A temporary file beside
+            // the target is the only atomic way left.
+            let beside = fill(temp_file_in(dir)?, bytes, durable)?;
+            beside.persist(path).map_err(|e| Error::Io {
+                path: path.to_path_buf(),
+                source: e.error,
+            })?;
+        }
+        Err(e) => {
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                source: e.error,
+            });
+        }
+    }
+    if durable {
+        sync_dir(dir)?;
+    }
     Ok(())
+}
+
+fn fill(
+    mut tmp: tempfile::NamedTempFile,
+    bytes: &[u8],
+    durable: bool,
+) -> Result<tempfile::NamedTempFile> {
+    tmp.write_all(bytes).at(tmp.path())?;
+    if durable {
+        tmp.as_file().sync_all().at(tmp.path())?;
+    }
+    Ok(tmp)
+}
+
+/// A file's content staged in a temporary file, to be put in place later (see [`Staged`]).
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    dest: PathBuf,
+    durable: bool,
+}
+
+impl Staged {
+    /// Writes `bytes` to a temporary file for `dest` (nothing is visible yet). Fails, with
+    /// nothing left behind, when the disk is full.
+    pub fn new(dest: &Path, bytes: &[u8]) -> Result<Staged> {
+        let (tmp, durable) = temp_for(dest)?;
+        let tmp = fill(tmp, bytes, durable)?;
+        Ok(Staged {
+            tmp,
+            dest: dest.to_path_buf(),
+            durable,
+        })
+    }
+
+    pub fn dest(&self) -> &Path {
+        &self.dest
+    }
+
+    /// Puts the file in place, replacing what is there.
+    pub fn replace(self) -> Result<()> {
+        let dir = self.dest.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).at(dir)?;
+        match self.tmp.persist(&self.dest) {
+            Ok(_) => {}
+            Err(e) if cross_device(&e.error) => {
+                let bytes = fs::read(e.file.path()).at(e.file.path())?;
+                return write_atomic(&self.dest, &bytes);
+            }
+            Err(e) => {
+                return Err(Error::Io {
+                    path: self.dest.clone(),
+                    source: e.error,
+                });
+            }
+        }
+        if self.durable {
+            sync_dir(dir)?;
+        }
+        Ok(())
+    }
+
+    /// Puts the file in place only if there is none yet (a hard link, which never replaces):
+    /// `Ok(false)` when another writer was first. Two writers racing for the same new file get
+    /// exactly one winner.
+    pub fn create(self) -> Result<bool> {
+        let dir = self.dest.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).at(dir)?;
+        let linked = match fs::hard_link(self.tmp.path(), &self.dest) {
+            Ok(()) => true,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
+            Err(e) if cross_device(&e) || e.kind() == std::io::ErrorKind::Unsupported => {
+                // No hard links here: create the file exclusively and fill it (visible while
+                // it is being written, the best such a file system allows).
+                let bytes = fs::read(self.tmp.path()).at(self.tmp.path())?;
+                match OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&self.dest)
+                {
+                    Ok(mut f) => {
+                        f.write_all(&bytes).at(&self.dest)?;
+                        true
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
+                    Err(e) => return Err(e).at(&self.dest),
+                }
+            }
+            Err(e) => return Err(e).at(&self.dest),
+        };
+        if linked && self.durable {
+            sync_dir(dir)?;
+        }
+        // The temporary name goes when `self.tmp` drops.
+        Ok(linked)
+    }
+}
+
+/// Flushes a folder's entries (the names renamed or linked into it) to disk.
+pub fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir).and_then(|d| d.sync_all()).at(dir)
+}
+
+/// Whether writes to `path` (inside a store) are durable.
+pub fn durable_for(path: &Path) -> bool {
+    temp_home(path).is_some_and(|(_, d)| d)
+}
+
+/// Appends whole lines to a file that already exists, in one `write` on an O_APPEND file (so
+/// lines from concurrent writers never interleave). If the write fails part way (a full disk),
+/// the part written is cut off again, so the file never ends in a torn line of ours. Returns
+/// the file's length before the write, for [`undo_append`].
+pub fn append_whole(file: &mut File, path: &Path, bytes: &[u8], durable: bool) -> Result<u64> {
+    use std::io::ErrorKind;
+    let before = file.metadata().at(path)?.len();
+    let mut done = 0;
+    while done < bytes.len() {
+        match file.write(&bytes[done..]) {
+            Ok(0) => {
+                let e = std::io::Error::new(ErrorKind::WriteZero, "no space written");
+                undo_append(file, before, done as u64);
+                return Err(e).at(path);
+            }
+            Ok(n) => done += n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => {
+                undo_append(file, before, done as u64);
+                return Err(e).at(path);
+            }
+        }
+    }
+    if durable {
+        file.sync_data().at(path)?;
+    }
+    Ok(before)
+}
+
+/// Cuts `written` bytes appended at `before` off again, when nobody appended after them.
+pub fn undo_append(file: &File, before: u64, written: u64) {
+    if written == 0 {
+        return;
+    }
+    if file
+        .metadata()
+        .is_ok_and(|m| m.len() == before + written)
+    {
+        let _ = file.set_len(before);
+    }
 }
 
 /// Writes a file in a folder that is still being built aside (not yet visible in the store).
@@ -43,15 +283,63 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::write(path, bytes).at(path)
 }
 
+/// Copies a file to a temporary file (in the store's `.mlt/tmp/`) and renames it into place.
+pub fn copy_atomic(src: &Path, dst: &Path) -> Result<()> {
+    let dir = dst.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).at(dir)?;
+    let (tmp, durable) = temp_for(dst)?;
+    let mut from = File::open(src).at(src)?;
+    let mut to = tmp.as_file();
+    std::io::copy(&mut from, &mut to).map_err(|e| {
+        // Name the side that failed: a full disk is the destination's fault.
+        let on_write = matches!(
+            e.raw_os_error(),
+            Some(28 /* ENOSPC */) | Some(122 /* EDQUOT */) | Some(27 /* EFBIG */)
+        );
+        Error::Io {
+            path: if on_write { dst.to_path_buf() } else { src.to_path_buf() },
+            source: e,
+        }
+    })?;
+    if durable {
+        tmp.as_file().sync_all().at(dst)?;
+    }
+    match tmp.persist(dst) {
+        Ok(_) => {}
+        Err(e) if cross_device(&e.error) => {
+            let beside = temp_file_in(dir)?;
+            fs::copy(src, beside.path()).at(dst)?;
+            beside.persist(dst).map_err(|e| Error::Io {
+                path: dst.to_path_buf(),
+                source: e.error,
+            })?;
+        }
+        Err(e) => {
+            return Err(Error::Io {
+                path: dst.to_path_buf(),
+                source: e.error,
+            });
+        }
+    }
+    if durable {
+        sync_dir(dir)?;
+    }
+    Ok(())
+}
+
 /// A temporary file in `dir`, readable like any file the user creates (0666 less the umask;
-/// tempfile's default of 0600 would hide store files from teammates and CI users).
+/// tempfile's default of 0600 would hide store files from teammates and CI users). Its writer
+/// holds a lock on it while it lives, so `mlt store gc` leaves it alone (see
+/// [`temp_abandoned`]).
 pub fn temp_file_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
     use std::os::unix::fs::PermissionsExt;
-    tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(TMP_PREFIX)
         .permissions(std::fs::Permissions::from_mode(0o666))
         .tempfile_in(dir)
-        .at(dir)
+        .at(dir)?;
+    tmp.as_file().lock().at(tmp.path())?;
+    Ok(tmp)
 }
 
 /// Opens a file for appending (creating it and its folders). Callers append whole lines with a
@@ -81,8 +369,32 @@ pub fn create_dir_all(path: &Path) -> Result<()> {
     fs::create_dir_all(path).at(path)
 }
 
+/// Renames a file or a folder built aside into place. In the durable mode, everything in a
+/// folder is flushed first, and the destination's folder after.
 pub fn rename(from: &Path, to: &Path) -> Result<()> {
-    fs::rename(from, to).at(to)
+    let durable = durable_for(to);
+    if durable {
+        sync_tree(from)?;
+    }
+    fs::rename(from, to).at(to)?;
+    if durable && let Some(dir) = to.parent() {
+        sync_dir(dir)?;
+    }
+    Ok(())
+}
+
+/// Flushes every file and folder under `path` (a folder about to be renamed into place).
+fn sync_tree(path: &Path) -> Result<()> {
+    for entry in walkdir::WalkDir::new(path).contents_first(true) {
+        let entry = entry.map_err(|e| walk_error(e, path))?;
+        let t = entry.file_type();
+        if t.is_file() || t.is_dir() {
+            File::open(entry.path())
+                .and_then(|f| f.sync_all())
+                .at(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// A relative path with `/` separators on every platform: an artifact path, a nested key.
@@ -103,9 +415,6 @@ pub fn read_key_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
         let entry = entry.map_err(|e| walk_error(e, dir))?;
         if !entry.file_type().is_file() {
-            continue;
-        }
-        if entry.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());

@@ -36,6 +36,9 @@ pub enum Error {
     Conflict(String),
     #[error("malformed {}: {msg}", path.display())]
     Malformed { path: PathBuf, msg: String },
+    /// Part of a change was written before it failed.
+    #[error("{source} (written before the failure: {written})")]
+    Partial { written: String, source: Box<Error> },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -91,6 +94,7 @@ impl Store {
 
     /// A store whose tracking folder has another name (an `MLFLOW_TRACKING_URI` folder).
     pub fn with_tracking(root: PathBuf, tracking: PathBuf) -> Store {
+        fs::register_store(&root, &root.join(MLT_DIR));
         Store {
             root,
             tracking,

@@ -660,11 +660,49 @@ impl<'a> Logger<'a> {
         }
         batch.validate()?;
         self.store.check_params(h, &batch.params)?;
+        let mut done = Written::default();
+        self.write(batch, &mut done).map_err(|e| done.explain(e))?;
+        let h = &self.h;
+        let renamed = batch
+            .tags
+            .iter()
+            .rev()
+            .find(|(k, _)| k == tags::RUN_NAME)
+            .map(|(_, v)| v.clone());
+        if let Some(name) = renamed {
+            let _lock = self.store.lock()?;
+            let mut info = self.store.read_run_info(&h.dir)?;
+            info.run_name = name;
+            self.store.write_run_info(&h.dir, &info)?;
+        }
+        Ok(())
+    }
+}
+
+impl Logger<'_> {
+    /// Writes a checked batch. Everything that needs new disk space and is not an append (new
+    /// params, tags, the first lines of a new metric) is staged in temporary files first, so a
+    /// full disk there changes nothing; appends to existing metric files come next and are
+    /// undone together if one fails; only then do staged files go in place (renames and
+    /// links, which need no data blocks). What was written before a failure is kept in `done`.
+    fn write(&mut self, batch: &Batch, done: &mut Written) -> Result<()> {
+        let h = self.h.clone();
+        let params_dir = h.dir.join("params");
+        let mut new_params: Vec<(&str, &str, fs::Staged)> = Vec::new();
         for (k, v) in &batch.params {
-            let path = key_path(&h.dir.join("params"), k);
-            if !path.is_file() {
-                fs::write_atomic(&path, v.as_bytes())?;
+            let path = key_path(&params_dir, k);
+            if !path.is_file() && !new_params.iter().any(|(n, _, _)| n == k) {
+                new_params.push((k, v, fs::Staged::new(&path, v.as_bytes())?));
             }
+        }
+        // The last value of a tag given twice wins, as when they were written one by one.
+        let mut tag_values: BTreeMap<&str, &str> = BTreeMap::new();
+        for (k, v) in &batch.tags {
+            tag_values.insert(k, v);
+        }
+        let mut new_tags = Vec::new();
+        for (k, v) in tag_values {
+            new_tags.push((k, fs::Staged::new(&key_path(&h.dir.join("tags"), k), v.as_bytes())?));
         }
         let mut by_key: BTreeMap<&str, String> = BTreeMap::new();
         for (k, p) in &batch.metrics {
@@ -673,29 +711,119 @@ impl<'a> Logger<'a> {
                 .or_default()
                 .push_str(&super::metric::format_line(p));
         }
+        let mut appends = Vec::new();
+        let mut new_metrics = Vec::new();
         for (k, lines) in by_key {
             let path = key_path(&h.dir.join("metrics"), k);
-            let file = match self.files.entry(k.to_string()) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => e.insert(fs::open_append(&path)?),
-            };
-            // One write of whole lines on an O_APPEND file: concurrent writers never interleave.
-            std::io::Write::write_all(file, lines.as_bytes()).at(&path)?;
-        }
-        let mut renamed = None;
-        for (k, v) in &batch.tags {
-            fs::write_atomic(&key_path(&h.dir.join("tags"), k), v.as_bytes())?;
-            if k == tags::RUN_NAME {
-                renamed = Some(v.clone());
+            if self.files.contains_key(k) || path.is_file() {
+                appends.push((k, path, lines));
+            } else {
+                new_metrics.push((k, fs::Staged::new(&path, lines.as_bytes())?, lines));
             }
         }
-        if let Some(name) = renamed {
-            let _lock = self.store.lock()?;
-            let mut info = self.store.read_run_info(&h.dir)?;
-            info.run_name = name;
-            self.store.write_run_info(&h.dir, &info)?;
+
+        // Params first: one that another writer created meanwhile with another value stops
+        // the batch before any metric or tag is written.
+        for (k, v, staged) in new_params {
+            let path = staged.dest().to_path_buf();
+            if !staged.create()? {
+                let now = fs::read_to_string(&path)?;
+                if now != v {
+                    return Err(Error::Conflict(format!(
+                        "param '{k}' of run {} is already '{now}'; params cannot change \
+                         (tried '{v}')",
+                        h.info.run_id
+                    )));
+                }
+            } else {
+                done.params.push(k.to_string());
+            }
+        }
+        let durable = fs::durable_for(&h.dir);
+        for (k, path, _) in &appends {
+            if !self.files.contains_key(*k) {
+                let f = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(path)
+                    .at(path)?;
+                self.files.insert(k.to_string(), f);
+            }
+        }
+        let mut appended: Vec<(&str, u64, u64)> = Vec::new();
+        for (k, path, lines) in &appends {
+            let file = self.files.get_mut(*k).expect("opened above");
+            match fs::append_whole(file, path, lines.as_bytes(), durable) {
+                Ok(before) => appended.push((k, before, lines.len() as u64)),
+                Err(e) => {
+                    // Undo this batch's other appends, so no key has its points and another not.
+                    for (k, before, len) in appended {
+                        if let Some(f) = self.files.get(k) {
+                            fs::undo_append(f, before, len);
+                        }
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        done.metrics.extend(appends.iter().map(|(k, _, _)| k.to_string()));
+        for (k, staged, lines) in new_metrics {
+            let path = staged.dest().to_path_buf();
+            if !staged.create()? {
+                // Another writer created it first: append to theirs.
+                let mut f = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(&path)
+                    .at(&path)?;
+                fs::append_whole(&mut f, &path, lines.as_bytes(), durable)?;
+                self.files.insert(k.to_string(), f);
+            }
+            done.metrics.push(k.to_string());
+        }
+        for (k, staged) in new_tags {
+            staged.replace()?;
+            done.tags.push(k.to_string());
         }
         Ok(())
+    }
+}
+
+/// What a batch wrote before it failed, for the error message.
+#[derive(Default)]
+struct Written {
+    params: Vec<String>,
+    metrics: Vec<String>,
+    tags: Vec<String>,
+}
+
+impl Written {
+    fn explain(&self, e: Error) -> Error {
+        if self.params.is_empty() && self.metrics.is_empty() && self.tags.is_empty() {
+            return match e {
+                Error::Io { path, source } => Error::Io {
+                    path,
+                    source: std::io::Error::new(
+                        source.kind(),
+                        format!("{source}; nothing of this batch was written"),
+                    ),
+                },
+                e => e,
+            };
+        }
+        let list = |what: &str, keys: &[String]| {
+            (!keys.is_empty()).then(|| format!("{what} {}", keys.join(", ")))
+        };
+        let written: Vec<String> = [
+            list("params", &self.params),
+            list("metrics", &self.metrics),
+            list("tags", &self.tags),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        Error::Partial {
+            written: written.join("; "),
+            source: Box::new(e),
+        }
     }
 }
 
