@@ -7,6 +7,14 @@ use std::path::PathBuf;
 pub struct Args {
     /// Folder to create the store in (default: --store, else the working directory)
     pub dir: Option<PathBuf>,
+    /// Flush every write to disk in this store from now on (file, then folder, around each
+    /// rename and append): slower, but a power loss cannot bring a file back empty. Kept in
+    /// .mlt/durable on this machine; MLT_DURABLE=1 or 0 overrides it.
+    #[arg(long, conflicts_with = "no_durable")]
+    pub durable: bool,
+    /// Turn the durable mode off again
+    #[arg(long)]
+    pub no_durable: bool,
 }
 
 /// Creates a store and prints its path. Running it on an existing store changes nothing.
@@ -21,6 +29,11 @@ pub fn run(ctx: &Ctx, args: Args, store_flag: bool) -> CmdResult {
         eprintln!("Created a store at {}", store.root().display());
     } else {
         eprintln!("{} is already a store", store.root().display());
+    }
+    if args.durable || args.no_durable {
+        store.set_durable(args.durable)?;
+        let mode = if args.durable { "on" } else { "off" };
+        eprintln!("Durable writes are {mode} for this store");
     }
     output::print(&format!("{}\n", store.root().display()))?;
     Ok(())

@@ -47,7 +47,10 @@ pub fn temp_home(path: &Path) -> Option<(PathBuf, bool)> {
     let (_, mlt) = stores
         .iter()
         // A file right in the root (a bundle's manifest) is where MLflow never looks anyway.
-        .filter(|(root, _)| path.parent().is_some_and(|p| p != root && p.starts_with(root)))
+        .filter(|(root, _)| {
+            path.parent()
+                .is_some_and(|p| p != root && p.starts_with(root))
+        })
         .max_by_key(|(root, _)| root.components().count())?;
     let mlt = mlt.clone();
     drop(stores);
@@ -267,10 +270,7 @@ pub fn undo_append(file: &File, before: u64, written: u64) {
     if written == 0 {
         return;
     }
-    if file
-        .metadata()
-        .is_ok_and(|m| m.len() == before + written)
-    {
+    if file.metadata().is_ok_and(|m| m.len() == before + written) {
         let _ = file.set_len(before);
     }
 }
@@ -297,7 +297,11 @@ pub fn copy_atomic(src: &Path, dst: &Path) -> Result<()> {
             Some(28 /* ENOSPC */) | Some(122 /* EDQUOT */) | Some(27 /* EFBIG */)
         );
         Error::Io {
-            path: if on_write { dst.to_path_buf() } else { src.to_path_buf() },
+            path: if on_write {
+                dst.to_path_buf()
+            } else {
+                src.to_path_buf()
+            },
             source: e,
         }
     })?;

@@ -276,6 +276,22 @@ impl Store {
         Ok(created)
     }
 
+    /// Turns the durable mode on or off for this store (see [`fs::durable_at`]).
+    pub fn set_durable(&self, on: bool) -> Result<()> {
+        self.ensure_mlt_dir()?;
+        let marker = self.mlt_dir().join(fs::DURABLE_MARKER);
+        if on {
+            fs::write_atomic(&marker, b"flush every write to disk\n")
+        } else if marker.exists() {
+            std::fs::remove_file(&marker).map_err(|source| Error::Io {
+                path: marker,
+                source,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
     /// Fails with a clear message when there is no store here.
     pub fn require(&self) -> Result<()> {
         if self.tracking.is_dir() {

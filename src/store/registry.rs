@@ -282,7 +282,7 @@ impl Store {
                 "a registered model named '{name}' already exists"
             )));
         }
-        self.write_new_model(&dir, name, description, tags)?;
+        self.write_new_model(&dir, name, description, tags, None)?;
         self.read_registered_model(&dir)
     }
 
@@ -293,6 +293,7 @@ impl Store {
         name: &str,
         description: Option<&str>,
         tags: &[(String, String)],
+        first_version: Option<(&Path, &str)>,
     ) -> Result<()> {
         let now = env::now_ms();
         let mut meta = Meta::new();
@@ -314,6 +315,10 @@ impl Store {
             let p = key_path(&build.join("tags"), k);
             fs::create_dir_all(p.parent().unwrap_or(&build))?;
             fs::write_new(&p, v.as_bytes())?;
+        }
+        // A model made for its first version appears with it, never without it.
+        if let Some((version_build, version_dir)) = first_version {
+            fs::rename(version_build, &build.join(version_dir))?;
         }
         fs::create_dir_all(&self.models_dir())?;
         fs::rename(&build, dir)
@@ -452,10 +457,12 @@ impl Store {
             )));
         }
         let _lock = self.lock()?;
-        if !dir.join("meta.yaml").is_file() {
-            self.write_new_model(&dir, name, None, &[])?;
-        }
-        let version = self.version_dirs(&dir)?.last().map_or(1, |(n, _)| n + 1);
+        let new_model = !dir.join("meta.yaml").is_file();
+        let version = if new_model {
+            1
+        } else {
+            self.version_dirs(&dir)?.last().map_or(1, |(n, _)| n + 1)
+        };
         let vdir = dir.join(format!("version-{version}"));
         let now = env::now_ms();
         let scratch = self.scratch_dir()?;
@@ -500,8 +507,13 @@ impl Store {
             fs::create_dir_all(p.parent().unwrap_or(&build))?;
             fs::write_new(&p, v.as_bytes())?;
         }
-        fs::rename(&build, &vdir)?;
-        Self::touch_model(&dir, now)?;
+        if new_model {
+            let vname = format!("version-{version}");
+            self.write_new_model(&dir, name, None, &[], Some((&build, &vname)))?;
+        } else {
+            fs::rename(&build, &vdir)?;
+            Self::touch_model(&dir, now)?;
+        }
         self.read_version_dir(&vdir, &Self::read_aliases(&dir)?)
     }
 

@@ -691,7 +691,13 @@ impl Logger<'_> {
         let mut new_params: Vec<(&str, &str, fs::Staged)> = Vec::new();
         for (k, v) in &batch.params {
             let path = key_path(&params_dir, k);
-            if !path.is_file() && !new_params.iter().any(|(n, _, _)| n == k) {
+            if new_params.iter().any(|(n, _, _)| n == k) {
+                continue;
+            }
+            if path.is_file() {
+                // Checked before, but another writer may have been first since.
+                self.store.check_params(&h, &[(k.clone(), v.clone())])?;
+            } else {
                 new_params.push((k, v, fs::Staged::new(&path, v.as_bytes())?));
             }
         }
@@ -702,7 +708,10 @@ impl Logger<'_> {
         }
         let mut new_tags = Vec::new();
         for (k, v) in tag_values {
-            new_tags.push((k, fs::Staged::new(&key_path(&h.dir.join("tags"), k), v.as_bytes())?));
+            new_tags.push((
+                k,
+                fs::Staged::new(&key_path(&h.dir.join("tags"), k), v.as_bytes())?,
+            ));
         }
         let mut by_key: BTreeMap<&str, String> = BTreeMap::new();
         for (k, p) in &batch.metrics {
@@ -765,7 +774,8 @@ impl Logger<'_> {
                 }
             }
         }
-        done.metrics.extend(appends.iter().map(|(k, _, _)| k.to_string()));
+        done.metrics
+            .extend(appends.iter().map(|(k, _, _)| k.to_string()));
         for (k, staged, lines) in new_metrics {
             let path = staged.dest().to_path_buf();
             if !staged.create()? {

@@ -7,6 +7,8 @@ pub const NOW: i64 = 1_795_922_857_436;
 
 pub struct TestEnv {
     pub dir: tempfile::TempDir,
+    /// The store's folder when it is not `dir` itself (a file system mounted inside it).
+    sub: Option<PathBuf>,
     /// Ids and paths replaced by stable names in snapshots, e.g. (run id, "[RUN1]").
     names: std::cell::RefCell<Vec<(String, String)>>,
 }
@@ -29,6 +31,7 @@ impl TestEnv {
         let dir = tempfile::tempdir().unwrap();
         let env = TestEnv {
             dir,
+            sub: None,
             names: Default::default(),
         };
         let root = env.root().display().to_string();
@@ -43,8 +46,25 @@ impl TestEnv {
         env
     }
 
+    /// A store in the folder `sub` of a fresh temporary folder, made by `make` (which can
+    /// mount a small file system there).
+    pub fn in_sub(sub: &str, make: impl FnOnce(&Path)) -> TestEnv {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join(sub);
+        std::fs::create_dir_all(&root).unwrap();
+        make(&root);
+        let env = TestEnv {
+            dir,
+            sub: Some(root),
+            names: Default::default(),
+        };
+        let root = env.root().display().to_string();
+        env.name(&root, "[STORE]");
+        env
+    }
+
     pub fn root(&self) -> &Path {
-        self.dir.path()
+        self.sub.as_deref().unwrap_or(self.dir.path())
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -68,7 +88,11 @@ impl TestEnv {
     /// The command as a `std::process::Command`, for tests that spawn mlt and act while it
     /// runs. `mlt` itself is on the `PATH`, so scripts run by `mlt run` can call it.
     pub fn std_cmd(&self) -> std::process::Command {
-        let bin = assert_cmd::cargo::cargo_bin("mlt");
+        // MLT_TEST_BIN runs the tests against another build (e.g. an older one, to see a
+        // regression test fail there).
+        let bin = std::env::var_os("MLT_TEST_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| assert_cmd::cargo::cargo_bin("mlt"));
         let mut c = std::process::Command::new(&bin);
         c.current_dir(self.root());
         for (k, _) in std::env::vars() {

@@ -5,6 +5,7 @@ mod harness;
 mod artifacts;
 mod bundle;
 mod compare;
+mod durability;
 mod experiments;
 mod log;
 mod metrics;
