@@ -15,6 +15,9 @@
 #    training jobs at once. JOBS=1 gives the serial time.
 # 2. The floor of creating the same files from one Python process.
 # 3. A shell loop calling `mlt log metric` 1,000 times (in a scratch store).
+# 4. The durable mode's cost (MLT_DURABLE=1: every file and folder flushed around each rename
+#    and append): the same log-metric loop and 50 runs of the store's kind (start, log batch,
+#    end, one job), each in the default mode and in the durable mode, side by side.
 # Read side, all on the same store in the same call, each warm (after one warm-up) and cold
 # (page cache dropped before every timed command; needs root, else "not measurable"):
 # - mlt runs search --filter "metrics.acc > 0.5 and params.lr = '0.01'" --order-by metrics.loss,
@@ -350,6 +353,39 @@ done
 end=$(now)
 metric_s=$(calc "$end - $start")
 
+# The durable mode against the default, side by side: the same loop and 50 runs in each.
+durable_pair() {
+    local mode=$1 store="$tmp/durable-$1" start end i
+    rm -rf "$store"
+    MLT_STORE="$store" "$MLT" init >/dev/null 2>&1
+    local run
+    run=$(MLT_STORE="$store" MLT_DURABLE=$mode "$MLT" runs start -e d 2>/dev/null)
+    start=$(now)
+    for ((i = 0; i < 300; i++)); do
+        MLT_STORE="$store" MLT_DURABLE=$mode "$MLT" log metric loss 0.5 --step "$i" --run "$run"
+    done
+    end=$(now)
+    printf '%s ' "$(calc "($end - $start) / 300 * 1000")"
+    python3 - "$tmp/durable-in.jsonl" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('{"params": {%s}}\n' % ", ".join(f'"p{i}": "0.01"' for i in range(10)))
+    for step in range(100):
+        ms = ", ".join(f'"m{i}": 0.5' for i in range(20))
+        f.write('{"step": %d, "timestamp": %d, "metrics": {%s}}\n' % (step, 1700000000000 + step, ms))
+PY
+    start=$(now)
+    for ((i = 0; i < 50; i++)); do
+        run=$(MLT_STORE="$store" MLT_DURABLE=$mode "$MLT" runs start -e d 2>/dev/null)
+        MLT_STORE="$store" MLT_DURABLE=$mode "$MLT" log batch "$tmp/durable-in.jsonl" --run "$run" 2>/dev/null
+        MLT_STORE="$store" MLT_DURABLE=$mode "$MLT" runs end --run "$run"
+    done
+    end=$(now)
+    calc "$end - $start"
+}
+read -r plain_ms plain_runs <<<"$(durable_pair 0)"
+read -r durable_ms durable_runs <<<"$(durable_pair 1)"
+
 echo
 echo "write side:"
 if [[ -n "$store_s" ]]; then
@@ -363,3 +399,6 @@ else
 fi
 printf '1000 x mlt log metric: %.2f s, %.2f ms per call (target < 5 ms; MLflow import alone ~2000 ms: %.0fx faster)\n' \
     "$metric_s" "$metric_s" "$(calc "2 / ($metric_s / 1000)")"
+printf 'durable mode (MLT_DURABLE=1) against the default: log metric %.2f ms against %.2f ms per call (%.1fx); 50 runs (start, log batch of 10 params x 20 metrics x 100 steps, end) %.2f s against %.2f s (%.1fx)\n' \
+    "$durable_ms" "$plain_ms" "$(calc "$durable_ms / $plain_ms")" \
+    "$durable_runs" "$plain_runs" "$(calc "$durable_runs / $plain_runs")"
