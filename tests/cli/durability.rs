@@ -237,6 +237,13 @@ impl SmallDisk {
         while f.write_all(&block[..1]).is_ok() {}
     }
 
+    /// Fills the file system up but for about `kb` KiB.
+    fn fill_leaving(&self, kb: usize) {
+        std::fs::write(self.env.path("reserve"), vec![0u8; kb * 1024]).unwrap();
+        self.fill();
+        std::fs::remove_file(self.env.path("reserve")).unwrap();
+    }
+
     fn free(&self) {
         std::fs::remove_file(self.env.path("filler")).unwrap();
     }
@@ -311,7 +318,8 @@ fn a_full_disk_never_leaves_a_registered_model_without_versions() {
     let model = env.path("model");
     std::fs::create_dir_all(&model).unwrap();
     std::fs::write(model.join("weights.bin"), vec![7u8; 64 * 1024]).unwrap();
-    disk.fill();
+    // Room for the model's meta.yaml, not for its files.
+    disk.fill_leaving(16);
     let o = env.run(&["models", "register", model.to_str().unwrap(), "m"]);
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(!env.path("registry/models/m").exists(), "{}", o.stderr);
