@@ -41,8 +41,9 @@ fn mlflow_reads_every_run_after_killed_writes() {
                 args.extend((0..200).map(|i| format!("m{trial}_{i}=1")));
             }
             _ => {
-                args.extend(["artifacts", "log", src.to_str().unwrap(), "--run", &run]
-                    .map(String::from));
+                args.extend(
+                    ["artifacts", "log", src.to_str().unwrap(), "--run", &run].map(String::from),
+                );
                 args.extend(["--path".to_string(), format!("t{trial}")]);
             }
         }
