@@ -2230,7 +2230,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__init)
-            opts="-h -V --store --help --version"
+            opts="-h -V --durable --no-durable --store --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

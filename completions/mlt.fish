@@ -42,6 +42,8 @@ complete -c mlt -n "__fish_mlt_needs_command" -f -a "store" -d 'Merge another st
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand init" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand init" -l durable -d 'Flush every write to disk in this store from now on (file, then folder, around each rename and append): slower, but a power loss cannot bring a file back empty. Kept in .mlt/durable on this machine; MLT_DURABLE=1 or 0 overrides it'
+complete -c mlt -n "__fish_mlt_using_subcommand init" -l no-durable -d 'Turn the durable mode off again'
 complete -c mlt -n "__fish_mlt_using_subcommand init" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand init" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
