@@ -223,31 +223,52 @@ fn stop(target: Target, grace: Duration) {
     send(Signal::KILL);
 }
 
-/// Whether anything of the target is still running (a zombie is not).
+/// Whether anything of the target is still running. A zombie is not: it has ended, and may
+/// never be reaped where the init process does not reap orphans (some containers).
 fn running(target: Target) -> bool {
-    match target {
-        Target::Process(p) => {
-            std::fs::read_to_string(format!("/proc/{p}/stat")).map_or_else(
-                // No /proc: ask the kernel whether the pid exists.
-                |_| {
-                    Pid::from_raw(p as i32)
-                        .is_some_and(|pid| rustix::process::test_kill_process(pid).is_ok())
-                },
-                |stat| {
-                    stat.rfind(')')
-                        .and_then(|i| stat[i + 1..].split_whitespace().next())
-                        .is_some_and(|state| state != "Z" && state != "X")
-                },
-            )
-        }
-        Target::Group(p) => Pid::from_raw(p as i32)
-            .is_some_and(|pid| rustix::process::test_kill_process_group(pid).is_ok()),
+    let Some(pid) = (match target {
+        Target::Process(p) | Target::Group(p) => Pid::from_raw(p as i32),
+    }) else {
+        return false;
+    };
+    let exists = match target {
+        Target::Process(_) => rustix::process::test_kill_process(pid).is_ok(),
+        Target::Group(_) => rustix::process::test_kill_process_group(pid).is_ok(),
+    };
+    if !exists {
+        return false;
     }
+    // With /proc, look closer: the kernel counts zombies in.
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return true;
+    };
+    match target {
+        Target::Process(p) => proc_stat(p).is_none_or(|(state, _)| live(&state)),
+        Target::Group(g) => procs
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .filter_map(proc_stat)
+            .any(|(state, group)| group == g && live(&state)),
+    }
+}
+
+fn live(state: &str) -> bool {
+    state != "Z" && state != "X"
+}
+
+/// The state and process group of a process, from `/proc/<pid>/stat` (after the command
+/// name, which is in parentheses and may hold anything: state, ppid, pgrp).
+fn proc_stat(pid: u32) -> Option<(String, u32)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let mut fields = stat[stat.rfind(')')? + 1..].split_whitespace();
+    let state = fields.next()?.to_string();
+    let group = fields.nth(1)?.parse().ok()?;
+    Some((state, group))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::process::CommandExt;
 
     #[test]
     fn done_leaves_the_target_alone_and_an_ended_pipe_stops_it() {
@@ -270,6 +291,28 @@ mod tests {
         use std::os::unix::process::ExitStatusExt;
         assert_eq!(status.signal(), Some(15));
         assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_group_is_running_while_a_member_is() {
+        let mut leader = Command::new("sh")
+            .args(["-c", "sleep 30 & wait"])
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let g = Target::Group(leader.id());
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(running(g));
+        // The leader ends first and stays a zombie (not reaped yet): the sleep still runs.
+        rustix::process::kill_process(Pid::from_child(&leader), Signal::KILL).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(running(g));
+        assert!(!running(Target::Process(leader.id())));
+        let started = Instant::now();
+        stop(g, Duration::from_secs(5));
+        assert!(!running(g));
+        assert!(started.elapsed() < Duration::from_secs(5));
+        leader.wait().unwrap();
     }
 
     #[test]
