@@ -244,6 +244,11 @@ fn dispatch(cli: Cli) -> CmdResult {
 
 /// Parses the command line, runs it and turns the outcome into an exit code.
 pub fn main() -> ExitCode {
+    // `mlt run`'s watchdog is mlt run again with a hidden first argument (no subcommand, so
+    // it stays out of help and completions).
+    if let Some(code) = crate::wrap::watch::main_if_asked() {
+        return code;
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

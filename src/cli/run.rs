@@ -9,6 +9,7 @@ use crate::context;
 use crate::env;
 use crate::model::{MetricPoint, RunInfo, RunStatus, format_value, tags};
 use crate::output;
+use crate::owner::{Owner, WRAPPER_TAG};
 use crate::store::{self, Batch, LocationForm, Logger, RunHandle, Store};
 use crate::wrap::child::{self, Ended, Interrupts, LineReader, Tee};
 use crate::wrap::parse::{Lines, MetricParser};
@@ -121,6 +122,11 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
     if !args.command.is_empty() && args.entry_point.is_some() {
         return Err(CliError::usage("give a COMMAND or --entry-point, not both"));
     }
+    if args.tags.iter().any(|(k, _)| k == WRAPPER_TAG) {
+        return Err(CliError::usage(format!(
+            "the tag {WRAPPER_TAG} is mlt's own: it records the mlt run process"
+        )));
+    }
     let cwd = std::env::current_dir()?;
     let plan = plan(&args, &cwd)?;
     Batch {
@@ -152,6 +158,10 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
         capture: args.capture,
         grace,
     };
+    // Who wraps the run, recorded with the run itself: a RUNNING run whose wrapper is gone
+    // (mlt was killed) is then known for what it is (`mlt store check`).
+    let mut system = plan.system.clone();
+    system.push((WRAPPER_TAG.to_string(), Owner::current().to_tag()));
     let info = start(
         &store,
         Start {
@@ -160,7 +170,7 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
             tags: args.tags,
             parent,
             description: args.description,
-            system: plan.system.clone(),
+            system,
             dir: Some(plan.dir.clone()),
         },
     )?;
@@ -188,11 +198,23 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
             {
                 let _ = store.set_artifact_location_form(&id, LocationForm::Relative);
             }
-            if let Err(end) = store.set_run_status(&id, RunStatus::Failed, None) {
-                eprintln!("warning: could not end run {id}: {end}");
+            match store.set_run_status(&id, RunStatus::Failed, None) {
+                Ok(_) => unwrap_tag(&store, &id),
+                Err(end) => eprintln!("warning: could not end run {id}: {end}"),
             }
             Err(e)
         }
+    }
+}
+
+/// Removes the wrapper tag from a run that has ended: the wrapper is done with it. Should
+/// MLflow's client resume the run later (`start_run(run_id=...)` makes it RUNNING again), the
+/// run is not taken for one whose `mlt run` was killed. Removed after the status is set, so a
+/// kill in between leaves an ended run with a tag, never a RUNNING run without one.
+fn unwrap_tag(store: &Store, id: &str) {
+    match store.delete_run_tag(id, WRAPPER_TAG) {
+        Ok(()) | Err(store::Error::NotFound(_)) => {}
+        Err(e) => eprintln!("warning: could not remove the tag {WRAPPER_TAG} of run {id}: {e}"),
     }
 }
 
@@ -335,11 +357,12 @@ impl Wrapped<'_> {
                 }
                 store.set_run_status(id, status, None)
             });
-        if let Err(e) = ending {
-            eprintln!(
+        match ending {
+            Ok(_) => unwrap_tag(store, id),
+            Err(e) => eprintln!(
                 "warning: could not end run {id} as {}: {e}",
                 status.as_str()
-            );
+            ),
         }
         let n = logged.load(Ordering::Relaxed);
         if n > 0 {

@@ -8,8 +8,12 @@
 //! CI, tests) the command gets a process group of its own, and every signal mlt receives is
 //! sent to that whole group, so the command's own children stop too. This is the trade-off of
 //! `timeout --foreground`, chosen by whether there is a terminal to share.
+//!
+//! Should mlt itself die while the command runs (`kill -9`), the watchdog (`watch`) ends the
+//! command, or its whole group, by the same SIGTERM-then-SIGKILL rule.
 
 use super::parse::Lines;
+use super::watch::{Target, Watchdog};
 use rustix::process::{Pid, Signal};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::SignalsInfo;
@@ -187,6 +191,17 @@ pub fn run(
     };
     let child_out = child.stdout.take().expect("piped");
     let child_err = child.stderr.take().expect("piped");
+    // Should mlt die without ending the command (kill -9), the watchdog ends it.
+    let mut watchdog = Watchdog::start(
+        if own_group {
+            Target::Group(child.id())
+        } else {
+            Target::Process(child.id())
+        },
+        spec.grace,
+        &child_out,
+        &child_err,
+    );
     let readers = [
         spawn_pump(
             child_out,
@@ -239,6 +254,9 @@ pub fn run(
         };
         match event {
             Event::Exited(st) => {
+                if let Some(w) = &mut watchdog {
+                    w.reaped();
+                }
                 status = Some(st?);
                 deadline = None;
             }
@@ -289,6 +307,9 @@ pub fn run(
                 }
             }
         }
+    }
+    if let Some(w) = watchdog {
+        w.done();
     }
     let mut save_errors = Vec::new();
     if !detached {

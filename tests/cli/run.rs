@@ -780,3 +780,95 @@ fn git_state_is_recorded_with_the_diff_of_a_dirty_tree() {
     assert!(diff.contains("-echo v1\n+echo v2\n"), "{diff}");
     assert!(!diff.contains("mlruns"), "{diff}");
 }
+
+/// Whether a process is still running (a zombie is not: it has ended and waits to be reaped).
+fn running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        let state = stat[stat.rfind(')').unwrap() + 1..]
+            .split_whitespace()
+            .next();
+        !matches!(state, Some("Z" | "X"))
+    })
+}
+
+/// Kills `mlt run` with SIGKILL while `script` runs (it writes its pid to child.pid, then its
+/// first line), and checks the command is ended within two seconds and the run records a
+/// wrapper that is gone.
+fn kill_the_wrapper(script: &str) -> TestEnv {
+    use mlt::owner::{Owner, State, WRAPPER_TAG};
+    let env = TestEnv::init();
+    write(&env, "job.sh", script);
+    let (mut child, _out, line) = spawn_until_first_line(&env, &["run", "--", "sh", "job.sh"]);
+    assert_eq!(line, "started\n");
+    let pid: u32 = env.read("child.pid").trim().parse().unwrap();
+    assert!(running(pid));
+    let wrapper = child.id();
+    child.kill().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    child.wait().unwrap();
+
+    let gone = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while running(pid) && std::time::Instant::now() < gone {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(!running(pid), "the command outlived its wrapper");
+
+    let id = started(&Output {
+        code: -1,
+        stdout: String::new(),
+        stderr,
+    });
+    let run = show(&env, &id);
+    assert_eq!(run["run"]["info"]["status"], "RUNNING");
+    let t = kv_map(&run["run"]["data"]["tags"]);
+    let owner = Owner::parse(t[WRAPPER_TAG].as_str().unwrap()).unwrap();
+    assert_eq!(owner.pid, wrapper);
+    assert_eq!(owner.state(), State::Gone);
+    env
+}
+
+#[test]
+fn a_quiet_command_is_ended_when_mlt_run_is_killed() {
+    kill_the_wrapper("echo $$ > child.pid\necho started\nexec sleep 30\n");
+}
+
+#[test]
+fn a_writing_command_is_ended_by_sigterm_not_sigpipe_when_mlt_run_is_killed() {
+    // The watchdog keeps the output pipes open, so the command lives to handle the SIGTERM.
+    let env = kill_the_wrapper(
+        "trap 'echo TERM > got; exit 0' TERM\necho $$ > child.pid\necho started\n\
+         while true; do echo x; sleep 0.01; done\n",
+    );
+    assert_eq!(env.read("got"), "TERM\n");
+}
+
+#[test]
+fn the_wrapper_tag_is_recorded_while_the_command_runs_and_removed_at_the_end() {
+    let env = TestEnv::init();
+    let o = env.run(&[
+        "run",
+        "--",
+        "sh",
+        "-c",
+        "mlt runs show \"$MLT_RUN_ID\" -f json | grep -c '\"mlt.wrapper\"'",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout, "1\n");
+    let t = tags(&env, &started(&o));
+    assert!(t.get("mlt.wrapper").is_none(), "{t}");
+
+    let e = env.fails(&["run", "-t", "mlt.wrapper=x", "--", "true"], 2);
+    assert_snapshot!(e, @"error: the tag mlt.wrapper is mlt's own: it records the mlt run process");
+}
+
+#[test]
+fn what_the_command_started_is_ended_too_when_mlt_run_is_killed() {
+    // The whole process group gets the signal, not just the shell.
+    kill_the_wrapper("sleep 30 &\necho $! > child.pid\necho started\nwait\n");
+}

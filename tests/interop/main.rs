@@ -7,6 +7,7 @@
 #[path = "../cli/harness.rs"]
 #[allow(dead_code)]
 mod harness;
+mod wrap;
 
 mod crash;
 
