@@ -196,8 +196,10 @@ fn check(ctx: &Ctx, repair: bool, deep: bool, format: Format) -> CmdResult {
         output::print(&text)?;
     }
     let scanned = format!(
-        "{} experiments, {} runs, {} metric files",
-        scan.experiments, scan.runs, scan.metric_files
+        "{}, {}, {}",
+        count(scan.experiments, "experiment"),
+        count(scan.runs, "run"),
+        count(scan.metric_files, "metric file")
     );
     if scan.faults() == 0 {
         eprintln!("The store is healthy ({scanned}).");
@@ -213,7 +215,8 @@ fn check(ctx: &Ctx, repair: bool, deep: bool, format: Format) -> CmdResult {
             return Ok(());
         }
         return Err(CliError::failure(format!(
-            "{left} problems could not be repaired; see the report"
+            "{} could not be repaired; see the report",
+            count(left, "problem")
         )));
     }
     let repairable = outcomes
@@ -280,9 +283,18 @@ fn gc(ctx: &Ctx, older_than: Option<&str>, dry_run: bool, format: Format) -> Cmd
     let n = items.len();
     let size = output::bytes(total);
     if dry_run {
-        eprintln!("Would remove {n} items and free {size}.");
+        eprintln!("Would remove {} and free {size}.", count(n, "item"));
     } else {
-        eprintln!("Removed {n} items and freed {size}.");
+        eprintln!("Removed {} and freed {size}.", count(n, "item"));
     }
     Ok(())
+}
+
+/// `1 run`, `2 runs`.
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }

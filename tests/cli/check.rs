@@ -499,3 +499,77 @@ fn gc_rejects_a_bad_duration() {
     let err = env.fails(&["store", "gc", "--older-than", "3 weeks"], 2);
     assert!(err.contains("invalid duration '3 weeks'"), "{err}");
 }
+
+/// The shell block under "A store in git" in the README, run as written (all but `mlflow ui`,
+/// which the interop suite covers by reading the clone with MLflow's client).
+#[test]
+fn the_readmes_git_flow_runs_as_written() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme.find("### A store in git").unwrap()..];
+    let start = section.find("```sh\n").unwrap() + 6;
+    let block = &section[start..start + section[start..].find("```").unwrap()];
+    let script: String = block
+        .lines()
+        .filter(|l| !l.starts_with("mlflow "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(script.contains("mlt init"), "{script}");
+
+    let env = TestEnv::new();
+    let repo = env.path("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q"]);
+    let in_repo = |args: &[&str]| {
+        let o = env.run_with(args, |c| {
+            c.current_dir(&repo);
+        });
+        assert_eq!(o.code, 0, "{args:?}: {}", o.stderr);
+        o.value()
+    };
+    in_repo(&["init"]);
+    let base = in_repo(&["runs", "start", "-e", "e1"]);
+    in_repo(&["log", "metric", "loss", "0.5", "--run", &base]);
+    in_repo(&["runs", "end", "--run", &base]);
+    let cand = in_repo(&["runs", "start", "-e", "e1"]);
+    in_repo(&["log", "metric", "loss", "0.51", "--run", &cand]);
+    in_repo(&["runs", "end", "--run", &cand]);
+
+    // The PATH the harness gives mlt (mlt itself first).
+    let c = env.std_cmd();
+    let path = c
+        .get_envs()
+        .find(|(k, _)| *k == "PATH")
+        .unwrap()
+        .1
+        .unwrap()
+        .to_owned();
+    let out = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", &script])
+        .current_dir(&repo)
+        .env("PATH", path)
+        .env("REPO", &repo)
+        .env("BASELINE_RUN", &base)
+        .env("CANDIDATE_RUN", &cand)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env_remove("MLT_STORE")
+        .env_remove("MLFLOW_TRACKING_URI")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the README's flow failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Restored"), "{stderr}");
+    assert!(stderr.contains("All 1 checks passed"), "{stderr}");
+    // The clone is healthy.
+    let o = env.run_with(&["store", "check"], |c| {
+        c.current_dir(repo.join("ci"));
+    });
+    assert_eq!(o.code, 0, "{}", o.stderr);
+}
