@@ -842,6 +842,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_run_without_its_empty_folders_is_found_checked_and_restored() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        store.init().unwrap();
+        let exp = store.create_experiment("e", None, &[]).unwrap();
+        let info = store
+            .create_run(&exp, super::super::NewRun::default())
+            .unwrap();
+        let h = store.find_run(&info.run_id).unwrap();
+        for d in ["params", "artifacts"] {
+            std::fs::remove_dir(h.dir.join(d)).unwrap();
+        }
+        std::fs::remove_dir(store.tracking().join(TRASH)).unwrap();
+        assert!(store.get_run(&info.run_id).unwrap().params.is_empty());
+        let scan = store.check(CheckOptions::default()).unwrap();
+        let kinds: Vec<Kind> = scan.findings.iter().map(|f| f.kind).collect();
+        assert_eq!(kinds, [Kind::MissingFolder, Kind::MissingFolder]);
+        assert_eq!((scan.experiments, scan.runs), (2, 1));
+        let made = store.restore_folders().unwrap();
+        assert_eq!(made.len(), 3);
+        assert!(
+            store
+                .check(CheckOptions { deep: true })
+                .unwrap()
+                .findings
+                .is_empty()
+        );
+        assert!(store.restore_folders().unwrap().is_empty());
+    }
+
+    #[test]
     fn temp_names() {
         assert!(is_temp_name(".mlt-tmp-a1B2c3"));
         assert!(!is_temp_name(".mlt-tmp-a1B2c"));
