@@ -742,18 +742,14 @@ impl Store {
                         "a running write holds it; try again when it is done".into(),
                     ));
                 }
-                let dest_dir = self.tmp_dir();
-                fs::create_dir_all(&dest_dir)?;
-                let name = f.path.file_name().unwrap_or_default().to_string_lossy();
-                let mut dest = dest_dir.join(format!("check-{name}"));
-                let mut i = 1;
-                while dest.exists() {
-                    dest = dest_dir.join(format!("check-{name}.{i}"));
-                    i += 1;
+                // Kept, not deleted: a key may look like a temporary name by chance.
+                let dest = self.kept_path(&f.path);
+                if let Some(d) = dest.parent() {
+                    fs::create_dir_all(d)?;
                 }
                 fs::rename(&f.path, &dest)?;
                 Ok(format!(
-                    "moved to {} (mlt store gc removes it)",
+                    "moved to {} (if it was a real key, move it back)",
                     self.display_path(&dest)
                 ))
             }
@@ -787,6 +783,23 @@ impl Store {
         }
     }
 
+    /// Where a repair keeps what it takes out of the store: `.mlt/check/<time>/<path>`.
+    fn kept_path(&self, path: &Path) -> PathBuf {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        let base = self
+            .root
+            .join(super::MLT_DIR)
+            .join("check")
+            .join(format!("{}", crate::env::now_ms()));
+        let mut p = base.join(rel);
+        let mut i = 1;
+        while p.symlink_metadata().is_ok() {
+            p = base.join(format!("{}.{i}", rel.display()));
+            i += 1;
+        }
+        p
+    }
+
     /// Rewrites a metric file with the lines readers keep, under the store lock; the lines
     /// left out are kept in `.mlt/check/` so nothing is lost. An empty result removes the file
     /// (an empty metric file breaks MLflow).
@@ -796,13 +809,7 @@ impl Store {
         let (good, dropped, torn) = good_lines(&bytes);
         let mut msg = Vec::new();
         if !dropped.is_empty() {
-            let rel = path.strip_prefix(&self.root).unwrap_or(path);
-            let keep = self
-                .root
-                .join(super::MLT_DIR)
-                .join("check")
-                .join(format!("{}", crate::env::now_ms()))
-                .join(rel);
+            let keep = self.kept_path(path);
             let mut text = Vec::new();
             for (_, line) in &dropped {
                 text.extend_from_slice(line);
