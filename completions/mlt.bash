@@ -340,6 +340,12 @@ _mlt() {
             mlt__subcmd__help__subcmd__runs,start)
                 cmd="mlt__subcmd__help__subcmd__runs__subcmd__start"
                 ;;
+            mlt__subcmd__help__subcmd__store,check)
+                cmd="mlt__subcmd__help__subcmd__store__subcmd__check"
+                ;;
+            mlt__subcmd__help__subcmd__store,gc)
+                cmd="mlt__subcmd__help__subcmd__store__subcmd__gc"
+                ;;
             mlt__subcmd__help__subcmd__store,merge)
                 cmd="mlt__subcmd__help__subcmd__store__subcmd__merge"
                 ;;
@@ -607,11 +613,23 @@ _mlt() {
             mlt__subcmd__runs__subcmd__help,start)
                 cmd="mlt__subcmd__runs__subcmd__help__subcmd__start"
                 ;;
+            mlt__subcmd__store,check)
+                cmd="mlt__subcmd__store__subcmd__check"
+                ;;
+            mlt__subcmd__store,gc)
+                cmd="mlt__subcmd__store__subcmd__gc"
+                ;;
             mlt__subcmd__store,help)
                 cmd="mlt__subcmd__store__subcmd__help"
                 ;;
             mlt__subcmd__store,merge)
                 cmd="mlt__subcmd__store__subcmd__merge"
+                ;;
+            mlt__subcmd__store__subcmd__help,check)
+                cmd="mlt__subcmd__store__subcmd__help__subcmd__check"
+                ;;
+            mlt__subcmd__store__subcmd__help,gc)
+                cmd="mlt__subcmd__store__subcmd__help__subcmd__gc"
                 ;;
             mlt__subcmd__store__subcmd__help,help)
                 cmd="mlt__subcmd__store__subcmd__help__subcmd__help"
@@ -2168,8 +2186,36 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__help__subcmd__store)
-            opts="merge"
+            opts="merge check gc"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__help__subcmd__store__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__help__subcmd__store__subcmd__gc)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -4150,7 +4196,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store)
-            opts="-h -V --store --help --version merge help"
+            opts="-h -V --store --help --version merge check gc help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4167,9 +4213,93 @@ _mlt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        mlt__subcmd__store__subcmd__help)
-            opts="merge help"
+        mlt__subcmd__store__subcmd__check)
+            opts="-f -h -V --repair --deep --format --store --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__store__subcmd__gc)
+            opts="-f -h -V --older-than --dry-run --format --store --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__store__subcmd__help)
+            opts="merge check gc help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__store__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__store__subcmd__help__subcmd__gc)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

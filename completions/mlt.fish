@@ -38,7 +38,7 @@ complete -c mlt -n "__fish_mlt_needs_command" -f -a "models" -d 'Register, log a
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "artifacts" -d 'Log, list, download and print run artifacts'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "export" -d 'Export experiments, runs or registered models (default: the whole store) to a bundle: a folder or a .tar.gz with a manifest of SHA-256 checksums'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "import" -d 'Import a bundle, another store or an MLflow mlruns/ folder: runs keep their ids, experiments are matched by name, and everything is verified first'
-complete -c mlt -n "__fish_mlt_needs_command" -f -a "store" -d 'Merge another store into this one'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "store" -d 'Merge another store into this one; check, repair and garbage-collect a store'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand init" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
@@ -635,11 +635,13 @@ complete -c mlt -n "__fish_mlt_using_subcommand import" -l store -d 'The store: 
 complete -c mlt -n "__fish_mlt_using_subcommand import" -l dry-run -d 'Check and report what would happen; write nothing'
 complete -c mlt -n "__fish_mlt_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand import" -s V -l version -d 'Print version'
-complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge help" -s h -l help -d 'Print help'
-complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge help" -s V -l version -d 'Print version'
-complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge help" -f -a "merge" -d 'Take in everything another store has and this one does not (runs by id, experiments by name, model versions by number), e.g. another machine\'s or another git branch\'s store'
-complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge check gc help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge check gc help" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge check gc help" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge check gc help" -f -a "merge" -d 'Take in everything another store has and this one does not (runs by id, experiments by name, model versions by number), e.g. another machine\'s or another git branch\'s store'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge check gc help" -f -a "check" -d 'Find what would make the store unreadable to mlt or MLflow (folders git dropped, torn metric files, leftover temporary files, broken meta.yaml, runs whose `mlt run` was killed, links out of the store, ...). Exits 1 when it finds a fault'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge check gc help" -f -a "gc" -d 'Remove scratch that killed commands left in .mlt/tmp/, and permanently purge deleted runs, experiments and logged models (with their artifacts inside the store), as `mlflow gc` does'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge check gc help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -l on-conflict -d 'What to do with a run or model version that is here with different content' -r -f -a "skip\t'Keep this store\'s copy'
 fail\t'Change nothing when anything conflicts'
 overwrite\t'Replace this store\'s copy'"
@@ -652,7 +654,27 @@ complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcomman
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -l no-artifacts -d 'Leave artifacts out (and do not compare them)'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from check" -s f -l format -d 'The report\'s format' -r -f -a "table\t''
+json\t''
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from check" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from check" -l repair -d 'Fix what can be fixed without losing data, and say what could not be'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from check" -l deep -d 'Also parse every line of every metric file (otherwise only their last byte is read)'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from gc" -l older-than -d 'Only what was deleted at least this long ago: 30d, 12h, 90m, 1d12h (default: all)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from gc" -s f -l format -d 'The listing\'s format' -r -f -a "table\t''
+json\t''
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from gc" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from gc" -l dry-run -d 'List what would go and how many bytes it would free; remove nothing'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from gc" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from gc" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Take in everything another store has and this one does not (runs by id, experiments by name, model versions by number), e.g. another machine\'s or another git branch\'s store'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "check" -d 'Find what would make the store unreadable to mlt or MLflow (folders git dropped, torn metric files, leftover temporary files, broken meta.yaml, runs whose `mlt run` was killed, links out of the store, ...). Exits 1 when it finds a fault'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "gc" -d 'Remove scratch that killed commands left in .mlt/tmp/, and permanently purge deleted runs, experiments and logged models (with their artifacts inside the store), as `mlflow gc` does'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -s h -l help -d 'Print help'
@@ -667,7 +689,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcom
 complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "artifacts" -d 'Log, list, download and print run artifacts'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "export" -d 'Export experiments, runs or registered models (default: the whole store) to a bundle: a folder or a .tar.gz with a manifest of SHA-256 checksums'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "import" -d 'Import a bundle, another store or an MLflow mlruns/ folder: runs keep their ids, experiments are matched by name, and everything is verified first'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "store" -d 'Merge another store into this one'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "store" -d 'Merge another store into this one; check, repair and garbage-collect a store'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "completions" -d 'Print a shell completion script'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "create" -d 'Create an experiment and print its id'
@@ -722,3 +744,5 @@ complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from artifacts" -f -a "download" -d 'Copy artifacts to a local folder and print where they landed'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from artifacts" -f -a "cat" -d 'Print one artifact file to stdout'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "merge" -d 'Take in everything another store has and this one does not (runs by id, experiments by name, model versions by number), e.g. another machine\'s or another git branch\'s store'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "check" -d 'Find what would make the store unreadable to mlt or MLflow (folders git dropped, torn metric files, leftover temporary files, broken meta.yaml, runs whose `mlt run` was killed, links out of the store, ...). Exits 1 when it finds a fault'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "gc" -d 'Remove scratch that killed commands left in .mlt/tmp/, and permanently purge deleted runs, experiments and logged models (with their artifacts inside the store), as `mlflow gc` does'

@@ -17,7 +17,8 @@ pub struct Args {
     pub no_durable: bool,
 }
 
-/// Creates a store and prints its path. Running it on an existing store changes nothing.
+/// Creates a store and prints its path. On an existing store it only puts back the empty
+/// folders that git drops (safe to run in a clone, and in CI after a checkout).
 pub fn run(ctx: &Ctx, args: Args, store_flag: bool) -> CmdResult {
     let cwd = std::env::current_dir()?;
     let store = match (args.dir, store_flag) {
@@ -29,6 +30,15 @@ pub fn run(ctx: &Ctx, args: Args, store_flag: bool) -> CmdResult {
         eprintln!("Created a store at {}", store.root().display());
     } else {
         eprintln!("{} is already a store", store.root().display());
+    }
+    // A store cloned from git lacks the empty folders git does not keep (a run's params/ and
+    // artifacts/...), without which MLflow cannot find the run: put them back.
+    let restored = store.restore_folders()?;
+    if !restored.is_empty() {
+        eprintln!(
+            "Restored {} empty folders (git does not keep empty folders)",
+            restored.len()
+        );
     }
     if args.durable || args.no_durable {
         store.set_durable(args.durable)?;

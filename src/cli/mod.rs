@@ -69,7 +69,7 @@ pub enum Command {
     /// Import a bundle, another store or an MLflow mlruns/ folder: runs keep their ids,
     /// experiments are matched by name, and everything is verified first
     Import(import::Args),
-    /// Merge another store into this one
+    /// Merge another store into this one; check, repair and garbage-collect a store
     #[command(subcommand)]
     Store(store_cmd::Cmd),
     /// Print a shell completion script

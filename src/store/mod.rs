@@ -3,8 +3,10 @@
 //! on-disk layout.
 
 pub mod artifact;
+pub mod check;
 mod experiment;
 pub mod fs;
+pub mod gc;
 mod locate;
 mod metric;
 mod model_files;

@@ -169,13 +169,16 @@ impl Store {
                 continue;
             };
             for e in entries.filter_map(|e| e.ok()) {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                if name == "models" || name.ends_with(TRASH) {
+                    continue;
+                }
                 let dir = e.path().join(run_id);
-                // MLflow accepts a run folder only when these three folders exist.
-                if ["metrics", "params", "artifacts"]
-                    .iter()
-                    .all(|d| dir.join(d).is_dir())
-                    && dir.join("meta.yaml").is_file()
-                {
+                // A meta.yaml whose run id matches its folder is enough: git drops the empty
+                // `params/` and `artifacts/` folders that MLflow also requires (`mlt init` and
+                // `mlt store check --repair` put them back), and such a run has no params.
+                if dir.join("meta.yaml").is_file() {
                     let info = self.read_run_info(&dir)?;
                     return Ok(RunHandle { dir, info });
                 }
@@ -445,7 +448,7 @@ impl Store {
     }
 
     /// Rewrites a run's `meta.yaml` from its info, keeping fields mlt does not know.
-    fn write_run_info(&self, dir: &Path, info: &RunInfo) -> Result<()> {
+    pub(super) fn write_run_info(&self, dir: &Path, info: &RunInfo) -> Result<()> {
         let path = dir.join("meta.yaml");
         let mut meta = match fs::read_to_string(&path)
             .ok()

@@ -4,6 +4,7 @@ mod harness;
 
 mod artifacts;
 mod bundle;
+mod check;
 mod compare;
 mod durability;
 mod experiments;

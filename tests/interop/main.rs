@@ -11,6 +11,8 @@ mod wrap;
 
 mod crash;
 
+mod check;
+
 use harness::{TestEnv, canonical};
 use std::path::{Path, PathBuf};
 use std::process::Command;
