@@ -131,7 +131,8 @@ pub fn main_if_asked() -> Option<ExitCode> {
         (Some(g), None) => g
             .to_str()
             .and_then(|g| g.parse::<f64>().ok())
-            .and_then(|g| Duration::try_from_secs_f64(g).ok()),
+            // Too long to represent (mlt run accepts up to Duration::MAX): no deadline.
+            .map(|g| Duration::try_from_secs_f64(g).unwrap_or(Duration::MAX)),
         _ => None,
     };
     // A watchdog writes nothing: its stdout and stderr are the command's output pipes.
@@ -180,7 +181,14 @@ fn drain(fd: std::os::fd::BorrowedFd<'_>) {
     std::thread::spawn(move || {
         let mut f = std::fs::File::from(fd);
         let mut buf = vec![0u8; 64 * 1024];
-        while matches!(f.read(&mut buf), Ok(n) if n > 0) {}
+        loop {
+            match f.read(&mut buf) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
     });
 }
 
