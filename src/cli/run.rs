@@ -28,7 +28,9 @@ mlt run [OPTIONS] --entry-point NAME [--project DIR]")]
 (MLFLOW_RUN_ID, MLFLOW_TRACKING_URI, MLFLOW_REGISTRY_URI, MLFLOW_EXPERIMENT_ID, \
 MLFLOW_ALLOW_FILE_STORE=true), so `mlt log` and mlflow.start_run() in it log to this run, and an \
 `mlt run` in it makes a child run. The run ends FINISHED on exit 0, FAILED on another code, \
-KILLED when interrupted; mlt exits with the command's exit code."
+KILLED when interrupted; mlt exits with the command's exit code. Should mlt itself be killed, a \
+watchdog process ends the command (SIGTERM, then SIGKILL after --grace), and `mlt store check \
+--repair` ends the run KILLED."
 )]
 pub struct Args {
     /// Experiment name or id; created when the name is new

@@ -175,12 +175,28 @@ pub fn run(
     if own_group {
         std::os::unix::process::CommandExt::process_group(&mut spec.command, 0);
     }
-    let mut child = spec
+    let (child_out, out_end) = std::io::pipe()?;
+    let (child_err, err_end) = std::io::pipe()?;
+    // Should mlt die without ending the command (kill -9), the watchdog ends it. It is started
+    // first, so the command is never unwatched.
+    let mut watchdog = Watchdog::start(spec.grace, &child_out, &child_err);
+    let spawned = spec
         .command
         .stdin(Stdio::inherit())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
+        .stdout(out_end)
+        .stderr(err_end)
+        .spawn();
+    // Our copies of the write ends go with the Command, so the output ends when the
+    // command's does.
+    drop(spec.command);
+    let mut child = spawned?;
+    if let Some(w) = &mut watchdog {
+        w.watch(if own_group {
+            Target::Group(child.id())
+        } else {
+            Target::Process(child.id())
+        });
+    }
     let pid = Pid::from_child(&child);
     let send = |sig: Signal| {
         let _ = if own_group {
@@ -189,19 +205,6 @@ pub fn run(
             rustix::process::kill_process(pid, sig)
         };
     };
-    let child_out = child.stdout.take().expect("piped");
-    let child_err = child.stderr.take().expect("piped");
-    // Should mlt die without ending the command (kill -9), the watchdog ends it.
-    let mut watchdog = Watchdog::start(
-        if own_group {
-            Target::Group(child.id())
-        } else {
-            Target::Process(child.id())
-        },
-        spec.grace,
-        &child_out,
-        &child_err,
-    );
     let readers = [
         spawn_pump(
             child_out,

@@ -1,14 +1,14 @@
 //! The watchdog: a small second mlt process (`mlt __watch`) that ends the wrapped command when
 //! `mlt run` itself dies without ending it (`kill -9`, the OOM killer, a crash).
 //!
-//! `mlt run` starts it right after the command, in a process group of its own (so a signal
-//! meant for mlt's group does not reach it), with three things: the command's pid and whether
-//! the command has a process group of its own (arguments), a control pipe (its stdin) whose
-//! other end only `mlt run` holds, and a second copy of the read ends of the command's output
-//! pipes (its stdout and stderr). It writes nothing and reads nothing until the control pipe
-//! ends:
+//! `mlt run` starts it just before the command, in a process group of its own (so a signal
+//! meant for mlt's group does not reach it), with a control pipe (its stdin) whose other end
+//! only `mlt run` holds, and a second copy of the read ends of the command's output pipes (its
+//! stdout and stderr). It writes nothing and reads only the control pipe, until that ends:
 //!
-//! - `done` first: `mlt run` finished its work; the watchdog exits at once.
+//! - `process PID` or `group PID`: what to stop, sent as soon as the command is spawned (a
+//!   group when the command has one of its own).
+//! - `done`: `mlt run` finished its work; the watchdog exits at once.
 //! - `reaped`: the command itself has exited and been waited for; its pid may be reused, so
 //!   the watchdog forgets it, unless it is a process group's id (a group's id is not reused
 //!   while the group has members: what the command left running).
@@ -21,7 +21,6 @@
 //! uses the same SIGTERM-then-SIGKILL rule as an interrupt of a living `mlt run`.
 
 use rustix::process::{Pid, Signal};
-use std::ffi::OsString;
 use std::io::{BufRead, Read, Write};
 use std::os::fd::{AsFd, OwnedFd};
 use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
@@ -44,16 +43,12 @@ pub enum Target {
 }
 
 impl Watchdog {
-    /// Starts the watchdog of a command that has just been spawned; `out` and `err` are the
-    /// command's output pipes (the watchdog keeps copies of their read ends). `None` (with a
-    /// warning) when it cannot be started: the command then runs unwatched, as before.
-    pub fn start(
-        target: Target,
-        grace: Duration,
-        out: &impl AsFd,
-        err: &impl AsFd,
-    ) -> Option<Watchdog> {
-        match Self::spawn(target, grace, out, err) {
+    /// Starts the watchdog of a command about to be spawned; `out` and `err` are the read ends
+    /// of the command's output pipes (the watchdog keeps copies). It is started first, so that
+    /// the command is watched from the moment it exists. `None` (with a warning) when it cannot
+    /// be started: the command then runs unwatched, as before.
+    pub fn start(grace: Duration, out: &impl AsFd, err: &impl AsFd) -> Option<Watchdog> {
+        match Self::spawn(grace, out, err) {
             Ok(w) => Some(w),
             Err(e) => {
                 eprintln!(
@@ -65,24 +60,13 @@ impl Watchdog {
         }
     }
 
-    fn spawn(
-        target: Target,
-        grace: Duration,
-        out: &impl AsFd,
-        err: &impl AsFd,
-    ) -> std::io::Result<Watchdog> {
-        let (mode, pid) = match target {
-            Target::Process(p) => ("process", p),
-            Target::Group(p) => ("group", p),
-        };
+    fn spawn(grace: Duration, out: &impl AsFd, err: &impl AsFd) -> std::io::Result<Watchdog> {
         let out: OwnedFd = out.as_fd().try_clone_to_owned()?;
         let err: OwnedFd = err.as_fd().try_clone_to_owned()?;
         let mut c = Command::new(own_exe());
         std::os::unix::process::CommandExt::arg0(&mut c, "mlt");
         std::os::unix::process::CommandExt::process_group(&mut c, 0);
         c.arg(ARG)
-            .arg(mode)
-            .arg(pid.to_string())
             .arg(format!("{}", grace.as_secs_f64()))
             .stdin(Stdio::piped())
             .stdout(Stdio::from(out))
@@ -95,16 +79,25 @@ impl Watchdog {
         Ok(Watchdog { child, control })
     }
 
+    /// Tells the watchdog what to stop, right after the command was spawned.
+    pub fn watch(&mut self, target: Target) {
+        match target {
+            Target::Process(p) => self.say(&format!("process {p}")),
+            Target::Group(p) => self.say(&format!("group {p}")),
+        }
+    }
+
     /// Tells the watchdog the command has been waited for.
     pub fn reaped(&mut self) {
         self.say("reaped");
     }
 
-    /// Tells the watchdog to leave, and waits for it.
+    /// Tells the watchdog to leave. It is not waited for: it reads `done` from the pipe even
+    /// after mlt has exited, and mlt does not wait for it to finish starting up.
     pub fn done(mut self) {
         self.say("done");
         self.control = None;
-        let _ = self.child.wait();
+        let _ = self.child.try_wait();
     }
 
     fn say(&mut self, word: &str) {
@@ -127,41 +120,26 @@ fn own_exe() -> std::path::PathBuf {
     std::env::current_exe().unwrap_or_else(|_| "mlt".into())
 }
 
-/// When mlt was started as a watchdog (`mlt __watch MODE PID GRACE`), runs it and returns its
-/// exit code; `None` for any other command line.
+/// When mlt was started as a watchdog (`mlt __watch GRACE`), runs it and returns its exit
+/// code; `None` for any other command line.
 pub fn main_if_asked() -> Option<ExitCode> {
-    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
-    if args.first().is_none_or(|a| a != ARG) {
+    let mut args = std::env::args_os().skip(1);
+    if args.next().is_none_or(|a| a != ARG) {
         return None;
     }
-    let text: Vec<String> = args
-        .iter()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
-    let parsed = match text.as_slice() {
-        [mode, pid, grace] => pid
-            .parse::<u32>()
-            .ok()
-            .filter(|&p| p > 0 && i32::try_from(p).is_ok())
-            .and_then(|p| match mode.as_str() {
-                "process" => Some(Target::Process(p)),
-                "group" => Some(Target::Group(p)),
-                _ => None,
-            })
-            .zip(
-                grace
-                    .parse::<f64>()
-                    .ok()
-                    .and_then(|g| Duration::try_from_secs_f64(g).ok()),
-            ),
+    let grace: Option<Duration> = match (args.next(), args.next()) {
+        (Some(g), None) => g
+            .to_str()
+            .and_then(|g| g.parse::<f64>().ok())
+            // Too long to represent (mlt run accepts up to Duration::MAX): no deadline.
+            .map(|g| Duration::try_from_secs_f64(g).unwrap_or(Duration::MAX)),
         _ => None,
     };
     // A watchdog writes nothing: its stdout and stderr are the command's output pipes.
-    let Some((target, grace)) = parsed else {
+    let Some(grace) = grace else {
         return Some(ExitCode::from(2));
     };
-    if let Some(target) = left_behind(std::io::stdin().lock(), target) {
+    if let Some(target) = left_behind(std::io::stdin().lock()) {
         drain(std::io::stdout().as_fd());
         drain(std::io::stderr().as_fd());
         stop(target, grace);
@@ -170,18 +148,25 @@ pub fn main_if_asked() -> Option<ExitCode> {
 }
 
 /// Reads the control pipe to its end: what is left to stop when it ended without `done`.
-fn left_behind(control: impl BufRead, target: Target) -> Option<Target> {
-    let mut target = Some(target);
+fn left_behind(control: impl BufRead) -> Option<Target> {
+    let mut target = None;
     for line in control.lines() {
-        match line.as_deref().map(str::trim) {
-            Ok("done") => return None,
-            Ok("reaped") => {
+        let Ok(line) = line else { break };
+        let mut words = line.split_whitespace();
+        let pid = |w: Option<&str>| {
+            w.and_then(|w| w.parse::<u32>().ok())
+                .filter(|&p| p > 0 && i32::try_from(p).is_ok())
+        };
+        match words.next() {
+            Some("done") => return None,
+            Some("process") => target = pid(words.next()).map(Target::Process),
+            Some("group") => target = pid(words.next()).map(Target::Group),
+            Some("reaped") => {
                 if let Some(Target::Process(_)) = target {
                     target = None;
                 }
             }
-            Ok(_) => {}
-            Err(_) => break,
+            _ => {}
         }
     }
     // `mlt run` is gone without saying it was done.
@@ -196,7 +181,14 @@ fn drain(fd: std::os::fd::BorrowedFd<'_>) {
     std::thread::spawn(move || {
         let mut f = std::fs::File::from(fd);
         let mut buf = vec![0u8; 64 * 1024];
-        while matches!(f.read(&mut buf), Ok(n) if n > 0) {}
+        loop {
+            match f.read(&mut buf) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
     });
 }
 
@@ -274,13 +266,16 @@ mod tests {
     fn done_leaves_the_target_alone_and_an_ended_pipe_stops_it() {
         let p = Target::Process(7);
         let g = Target::Group(7);
-        assert_eq!(left_behind(&b"done\n"[..], p), None);
-        assert_eq!(left_behind(&b"reaped\ndone\n"[..], g), None);
-        assert_eq!(left_behind(&b""[..], p), Some(p));
+        assert_eq!(left_behind(&b"process 7\ndone\n"[..]), None);
+        assert_eq!(left_behind(&b"group 7\nreaped\ndone\n"[..]), None);
+        assert_eq!(left_behind(&b"process 7\n"[..]), Some(p));
+        // mlt died before the command was spawned: nothing to stop.
+        assert_eq!(left_behind(&b""[..]), None);
+        assert_eq!(left_behind(&b"group x\n"[..]), None);
         // A reaped process is forgotten: its pid could be another's by now. A group's id
         // stays its own while the group has members.
-        assert_eq!(left_behind(&b"reaped\n"[..], p), None);
-        assert_eq!(left_behind(&b"reaped\n"[..], g), Some(g));
+        assert_eq!(left_behind(&b"process 7\nreaped\n"[..]), None);
+        assert_eq!(left_behind(&b"group 7\nreaped\n"[..]), Some(g));
 
         let mut child = Command::new("sleep").arg("30").spawn().unwrap();
         let pid = child.id();
