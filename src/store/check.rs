@@ -700,7 +700,15 @@ impl Store {
                 }
             }
             for (alias, p) in fs::read_key_files(&dir.join("aliases"))? {
-                let text = fs::read_to_string(&p)?;
+                let Ok(text) = fs::read_to_string(&p) else {
+                    out.push(finding(
+                        Kind::BadAlias,
+                        &p,
+                        format!("alias '{alias}' of '{name}' is not text"),
+                        true,
+                    ));
+                    continue;
+                };
                 let msg = match text.trim().parse::<i64>() {
                     Err(_) => format!("alias '{alias}' of '{name}' holds '{text}', not a version"),
                     Ok(v) => match versions.get(&v) {
@@ -797,9 +805,12 @@ impl Store {
             }
             Kind::BadAlias => {
                 let _lock = self.lock()?;
-                let text = fs::read_to_string(&f.path)?;
+                let text = std::fs::read(&f.path).at(&f.path)?;
                 std::fs::remove_file(&f.path).at(&f.path)?;
-                Ok(format!("removed (it held '{text}')"))
+                Ok(format!(
+                    "removed (it held '{}')",
+                    String::from_utf8_lossy(&text)
+                ))
             }
             _ => Err(Error::Invalid("not repairable".into())),
         }
