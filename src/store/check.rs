@@ -12,7 +12,7 @@ use super::yaml::Doc;
 use super::{Error, Result, Store, TRASH};
 use crate::model::{self, RunStatus, View};
 use crate::owner::{Owner, State, WRAPPER_TAG};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
@@ -281,52 +281,6 @@ impl Store {
         let mut scan = Scan::default();
         let root = std::fs::canonicalize(&self.root).at(&self.root)?;
 
-        // 1. Every file and folder of mlruns/ and registry/: links out, temporary files.
-        for top in [self.tracking.clone(), self.registry_root()] {
-            if !top.is_dir() {
-                continue;
-            }
-            for e in walkdir::WalkDir::new(&top).follow_links(false) {
-                let e = match e {
-                    Ok(e) => e,
-                    Err(e) => {
-                        let p = e.path().unwrap_or(&top).to_path_buf();
-                        scan.findings.push(finding(
-                            Kind::BadMeta,
-                            &p,
-                            format!("cannot be read: {e}"),
-                            false,
-                        ));
-                        continue;
-                    }
-                };
-                let name = e.file_name().to_string_lossy();
-                if e.path_is_symlink() {
-                    if leads_out(e.path(), &root) {
-                        let target = std::fs::read_link(e.path()).unwrap_or_default();
-                        scan.findings.push(finding(
-                            Kind::OutsideLink,
-                            e.path(),
-                            format!(
-                                "a link to {}, outside the store; mlt does not read through it \
-                                 (replace it by a copy of what it points to, or remove it)",
-                                target.display()
-                            ),
-                            false,
-                        ));
-                    }
-                } else if e.file_type().is_file() && is_temp_name(&name) {
-                    scan.findings.push(finding(
-                        Kind::TempFile,
-                        e.path(),
-                        "a temporary file left by a killed write (MLflow takes it for a key or \
-                         an artifact)",
-                        true,
-                    ));
-                }
-            }
-        }
-
         // 2. Experiments.
         let trash = self.tracking.join(TRASH);
         if !trash.is_dir() {
@@ -439,8 +393,26 @@ impl Store {
             }
         }
         scan.runs = run_dirs.len();
+        // Every file and folder of mlruns/ and registry/ outside the runs: links out,
+        // temporary files. Run folders are walked on the reading threads.
+        let skip: HashSet<PathBuf> = run_dirs.iter().map(|(d, _)| d.clone()).collect();
+        for top in [self.tracking.clone(), self.registry_root()] {
+            if top.is_dir() {
+                scan.findings.extend(self.scan_tree(&top, &root, &skip));
+            }
+        }
+        let none = HashSet::new();
         let per_run: Vec<(Vec<Finding>, usize)> = self
-            .par_map(&run_dirs, |(dir, exp)| self.check_run(dir, exp, opts))
+            .par_map(&run_dirs, |(dir, exp)| {
+                let (mut f, n) = self.check_run(dir, exp, opts);
+                let mut tree = self.scan_tree(dir, &root, &none);
+                for t in &mut tree {
+                    t.run_id = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+                    t.experiment_id = Some(exp.clone());
+                }
+                f.extend(tree);
+                (f, n)
+            })
             .collect();
         for (f, metrics) in per_run {
             scan.findings.extend(f);
@@ -450,6 +422,56 @@ impl Store {
         // 4. The registry.
         scan.findings.extend(self.check_registry()?);
         Ok(scan)
+    }
+
+    /// Links out of the store and temporary files under `top`, not descending into `skip`
+    /// (run folders, which [`Store::check_run`] walks on the reading threads).
+    fn scan_tree(&self, top: &Path, root: &Path, skip: &HashSet<PathBuf>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let walk = walkdir::WalkDir::new(top)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| !skip.contains(e.path()));
+        for e in walk {
+            let e = match e {
+                Ok(e) => e,
+                Err(e) => {
+                    let p = e.path().unwrap_or(top).to_path_buf();
+                    out.push(finding(
+                        Kind::BadMeta,
+                        &p,
+                        format!("cannot be read: {e}"),
+                        false,
+                    ));
+                    continue;
+                }
+            };
+            let name = e.file_name().to_string_lossy();
+            if e.path_is_symlink() {
+                if leads_out(e.path(), root) {
+                    let target = std::fs::read_link(e.path()).unwrap_or_default();
+                    out.push(finding(
+                        Kind::OutsideLink,
+                        e.path(),
+                        format!(
+                            "a link to {}, outside the store; mlt does not read through it \
+                             (replace it by a copy of what it points to, or remove it)",
+                            target.display()
+                        ),
+                        false,
+                    ));
+                }
+            } else if e.file_type().is_file() && is_temp_name(&name) {
+                out.push(finding(
+                    Kind::TempFile,
+                    e.path(),
+                    "a temporary file left by a killed write (MLflow takes it for a key or \
+                     an artifact)",
+                    true,
+                ));
+            }
+        }
+        out
     }
 
     /// The findings of one run folder, and how many metric files it has.
@@ -678,7 +700,15 @@ impl Store {
                 }
             }
             for (alias, p) in fs::read_key_files(&dir.join("aliases"))? {
-                let text = fs::read_to_string(&p)?;
+                let Ok(text) = fs::read_to_string(&p) else {
+                    out.push(finding(
+                        Kind::BadAlias,
+                        &p,
+                        format!("alias '{alias}' of '{name}' is not text"),
+                        true,
+                    ));
+                    continue;
+                };
                 let msg = match text.trim().parse::<i64>() {
                     Err(_) => format!("alias '{alias}' of '{name}' holds '{text}', not a version"),
                     Ok(v) => match versions.get(&v) {
@@ -775,9 +805,12 @@ impl Store {
             }
             Kind::BadAlias => {
                 let _lock = self.lock()?;
-                let text = fs::read_to_string(&f.path)?;
+                let text = std::fs::read(&f.path).at(&f.path)?;
                 std::fs::remove_file(&f.path).at(&f.path)?;
-                Ok(format!("removed (it held '{text}')"))
+                Ok(format!(
+                    "removed (it held '{}')",
+                    String::from_utf8_lossy(&text)
+                ))
             }
             _ => Err(Error::Invalid("not repairable".into())),
         }
