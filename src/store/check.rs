@@ -790,6 +790,13 @@ impl Store {
                 let run = f.run_id.as_deref().unwrap_or_default();
                 self.set_run_status(run, RunStatus::Killed, None)?;
                 self.set_artifact_location_form(run, super::LocationForm::Relative)?;
+                // The wrapper is gone for good: a client that resumes the run later must not
+                // make it look stale again (mlt run removes the tag at a normal end too).
+                let h = self.find_run(run)?;
+                let tag = key_path(&h.dir.join("tags"), WRAPPER_TAG);
+                if tag.is_file() {
+                    std::fs::remove_file(&tag).map_err(|source| Error::Io { path: tag, source })?;
+                }
                 Ok("ended as KILLED".into())
             }
             Kind::MissingArtifacts => {

@@ -331,6 +331,10 @@ fn check_finds_every_fault_and_repair_fixes_what_it_can() {
     assert_eq!(s["run"]["info"]["status"], "KILLED");
     assert_eq!(s["run"]["info"]["end_time"], crate::harness::NOW);
     assert_eq!(s["run"]["info"]["artifact_uri"], rel_loc);
+    assert!(
+        !run_dir(&env, &stale).join("tags/mlt.wrapper").exists(),
+        "the dead wrapper's tag goes with the repair"
+    );
     let e = env.json(&["runs", "show", &elsewhere, "-f", "json"]);
     assert_eq!(e["run"]["info"]["status"], "RUNNING");
     let g = env.json(&["runs", "show", &gone, "-f", "json"]);
