@@ -203,7 +203,7 @@ fn unpacking_refuses_escaping_paths_and_links() {
         assert!(e.contains(needle), "{name}: {e}");
         assert!(!tmp.path().join("x").exists());
         // And through `open`, which is what import uses.
-        assert!(matches!(open(&archive), Err(Error::Rejected(_))));
+        assert!(matches!(open(&archive, None), Err(Error::Rejected(_))));
     }
 }
 
@@ -216,7 +216,7 @@ fn tarball_round_trip_then_import_twice() {
         dir,
         manifest,
         _tmp,
-    } = open(&dest).unwrap()
+    } = open(&dest, None).unwrap()
     else {
         panic!("not a bundle")
     };
@@ -279,6 +279,7 @@ fn conflicts_are_reported_per_run_and_settled_as_asked() {
     let opts = |on_conflict| crate::store::TransferOptions {
         on_conflict,
         artifacts: true,
+        own_source: false,
     };
     let plan = other
         .plan_transfer(&s, &Selection::default(), opts(OnConflict::Fail))
