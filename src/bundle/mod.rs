@@ -5,8 +5,9 @@
 //! prints back), which mlt wrote it and when, and the SHA-256 and size of every file. A bundle
 //! is verified whole before anything is taken from it: every listed file present and equal,
 //! nothing unlisted, no links, no path that could leave the bundle. A `.tar.gz` is unpacked
-//! entry by entry into a private temporary folder (no `..`, no absolute path, no links, no
-//! devices) and then verified the same way.
+//! entry by entry into scratch of the target store (no `..`, no absolute path, no links, no
+//! devices, nothing its manifest does not announce: see [`unpack`]) and then verified the same
+//! way.
 //!
 //! What goes in, and how a bundle's content lands in a store, is the store's business
 //! ([`crate::store::transfer`]); this module only packs, lists and checks files.

@@ -79,7 +79,8 @@ impl Bounds {
                         target: std::fs::read_link(path).ok(),
                     });
                 }
-                let lexical = super::locate::normalize(path);
+                let absolute = std::path::absolute(path).unwrap_or(path.to_path_buf());
+                let lexical = super::locate::normalize(&absolute);
                 // Resolve the longest part that exists, then add the rest.
                 let mut existing = lexical.as_path();
                 let mut rest = Vec::new();

@@ -8,6 +8,8 @@
 #[allow(dead_code)]
 mod harness;
 
+mod safety;
+
 use harness::{TestEnv, canonical};
 use std::path::{Path, PathBuf};
 use std::process::Command;
