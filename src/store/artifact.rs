@@ -109,6 +109,22 @@ impl Store {
         }
     }
 
+    /// Refuses to write an artifact through a link (the artifacts folder, or a folder in it)
+    /// that leads out of the store.
+    pub(super) fn check_writable(
+        &self,
+        h: &RunHandle,
+        target: &Path,
+        rel: Option<&str>,
+    ) -> Result<()> {
+        let what = match rel {
+            Some(r) => format!("run {}'s artifact path '{r}'", h.info.run_id),
+            None => format!("run {}'s artifact folder", h.info.run_id),
+        };
+        safe_path::check_inside(target, &self.artifact_bounds(h), &what, "the store")?;
+        Ok(())
+    }
+
     /// The local folder of a run's artifacts. A relative location is store-relative; an absolute
     /// one in MLflow's default layout that no longer exists (a store moved after MLflow wrote
     /// it) falls back to the run's own `artifacts/` folder when that exists.
@@ -225,6 +241,7 @@ impl Store {
         let base = self.artifact_dir(h)?;
         let dest = dest.map(|d| d.trim_matches('/')).filter(|d| !d.is_empty());
         let target = join_rel(&base, dest)?;
+        self.check_writable(h, &target, dest)?;
         let meta = std::fs::metadata(local).at(local)?;
         let prefix = dest.map(|d| format!("{d}/")).unwrap_or_default();
         let mut plan: Vec<CopyStep> = Vec::new();
@@ -268,6 +285,7 @@ impl Store {
             )));
         }
         let target = join_rel(&self.artifact_dir(h)?, Some(path))?;
+        self.check_writable(h, &target, Some(path))?;
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir)?;
         }

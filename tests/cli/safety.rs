@@ -376,3 +376,27 @@ fn a_failed_import_says_what_it_wrote_and_that_again_completes_it() {
         assert!(run_dir(&env.path("dst"), id).join("meta.yaml").is_file());
     }
 }
+
+#[test]
+fn artifacts_are_not_written_through_a_link_out_of_the_store() {
+    let env = TestEnv::init();
+    let out = outside();
+    let r = env.start("e1", "r");
+    let art = run_dir(env.root(), &r).join("artifacts");
+    std::fs::remove_dir(&art).unwrap();
+    symlink(out.path(), &art).unwrap();
+    std::fs::write(env.path("f.txt"), "f").unwrap();
+    let err = env.fails(&["artifacts", "log", "f.txt", "--run", &r], 1);
+    assert!(err.contains("link out of the store"), "{err}");
+    assert!(!out.path().join("f.txt").exists());
+    std::fs::create_dir(env.path("model")).unwrap();
+    std::fs::write(env.path("model/MLmodel"), "flavors: {}\n").unwrap();
+    let o = env.run(&["models", "log", "model", "--run", &r]);
+    assert_ne!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("link out of the store"), "{}", o.stderr);
+    assert_eq!(
+        std::fs::read_dir(out.path()).unwrap().count(),
+        2,
+        "nothing new outside"
+    );
+}
