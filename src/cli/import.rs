@@ -180,7 +180,32 @@ pub fn transfer(
     manifest: Option<&Counts>,
     source_word: &str,
 ) -> CmdResult {
-    let plan = target.plan_transfer(source, &Selection::default(), opts)?;
+    transfer_reading(
+        target,
+        source,
+        opts,
+        dry_run,
+        format,
+        manifest,
+        source_word,
+        &[],
+    )
+}
+
+/// [`transfer`], reading artifacts also from `artifact_roots` (see
+/// [`Store::plan_transfer_reading`]).
+#[allow(clippy::too_many_arguments)]
+fn transfer_reading(
+    target: &Store,
+    source: &Store,
+    opts: TransferOptions,
+    dry_run: bool,
+    format: Format,
+    manifest: Option<&Counts>,
+    source_word: &str,
+    artifact_roots: &[PathBuf],
+) -> CmdResult {
+    let plan = target.plan_transfer_reading(source, &Selection::default(), opts, artifact_roots)?;
     for w in &plan.warnings {
         eprintln!("warning: {w}");
     }
@@ -290,7 +315,13 @@ fn from_mlflow_db(ctx: &Ctx, args: &Args) -> CmdResult {
         artifacts: true,
         own_source: false,
     };
-    transfer(
+    // The database's artifacts are read from its folder and the artifact root, nowhere else.
+    let beside = if beside.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        beside
+    };
+    transfer_reading(
         &target,
         &source,
         opts,
@@ -298,6 +329,7 @@ fn from_mlflow_db(ctx: &Ctx, args: &Args) -> CmdResult {
         args.format,
         None,
         "database",
+        &[beside.to_path_buf(), root],
     )
 }
 

@@ -238,8 +238,9 @@ pub struct Plan<'a> {
     all_runs: BTreeSet<String>,
     /// Things the caller should hear about (tags kept, traces left out...).
     pub warnings: Vec<String>,
-    /// What reading the source, and this store, may reach.
+    /// What reading the source, its artifacts, and this store may reach.
     src_bounds: Bounds,
+    art_bounds: Bounds,
     dst_bounds: Bounds,
     /// Links found and not followed.
     noted: RefCell<BTreeSet<String>>,
@@ -259,7 +260,7 @@ impl Plan<'_> {
         let bounds = if self.opts.own_source {
             self.source.artifact_bounds(&h)
         } else {
-            self.src_bounds.clone()
+            self.art_bounds.clone()
         };
         let outside = match bounds.resolve(&recorded) {
             Ok(_) => return Ok((recorded, bounds)),
@@ -536,6 +537,18 @@ impl Store {
         sel: &Selection,
         opts: TransferOptions,
     ) -> Result<Plan<'a>> {
+        self.plan_transfer_reading(source, sel, opts, &[])
+    }
+
+    /// [`Store::plan_transfer`], where the source's runs may also keep their artifacts in the
+    /// folders `artifact_roots` (an MLflow database's artifact root, read into a scratch store).
+    pub fn plan_transfer_reading<'a>(
+        &'a self,
+        source: &'a Store,
+        sel: &Selection,
+        opts: TransferOptions,
+        artifact_roots: &[PathBuf],
+    ) -> Result<Plan<'a>> {
         if !source.tracking.is_dir() && !source.registry_models_dir_for_reading().is_dir() {
             return Err(Error::NotFound(format!(
                 "{} holds no store (no {} folder)",
@@ -558,6 +571,9 @@ impl Store {
             all_runs: BTreeSet::new(),
             warnings: Vec::new(),
             src_bounds: source.read_bounds(),
+            art_bounds: artifact_roots
+                .iter()
+                .fold(source.read_bounds(), |b, r| b.with(r)),
             dst_bounds: self.read_bounds(),
             noted: RefCell::new(BTreeSet::new()),
         };
