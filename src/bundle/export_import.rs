@@ -110,14 +110,8 @@ pub fn write(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let io = |source| store::Error::Io {
-        path: parent.clone(),
-        source,
-    };
-    let building = tempfile::Builder::new()
-        .prefix(".mlt-export-")
-        .tempdir_in(&parent)
-        .map_err(io)?;
+    super::reap_abandoned(&parent, super::EXPORT_SCRATCH);
+    let building = store::fs::Scratch::new_in(&parent, super::EXPORT_SCRATCH)?;
     let root = building.path().join("out");
     let written = write_into(store, experiments, runs, view, &root)?;
     std::fs::rename(&root, dest).map_err(|source| store::Error::Io {

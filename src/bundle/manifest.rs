@@ -114,12 +114,22 @@ impl Manifest {
             if !entry.file_type().is_file() {
                 continue;
             }
-            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-            let rel = rel
+            let rel_path = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            // Two names that differ only in bytes that are not UTF-8 would become one name in
+            // the manifest (and in a tar entry): refuse rather than merge them.
+            let Some(rel) = rel_path
                 .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+                .map(|c| c.as_os_str().to_str())
+                .collect::<Option<Vec<_>>>()
+                .map(|parts| parts.join("/"))
+            else {
+                return Err(store::Error::Invalid(format!(
+                    "cannot export {:?}: its name is not UTF-8, and a bundle keeps every name \
+                     as UTF-8 text; rename the file",
+                    rel_path.as_os_str()
+                ))
+                .into());
+            };
             if rel == MANIFEST {
                 continue;
             }
@@ -160,6 +170,49 @@ impl Manifest {
         Ok(())
     }
 
+    /// Parses a manifest's text and checks its shape.
+    pub fn parse(bytes: &[u8]) -> Result<Manifest> {
+        let m: Manifest = serde_json::from_slice(bytes)
+            .map_err(|e| rejected(format!("{MANIFEST} is malformed: {e}")))?;
+        m.check_format()?;
+        Ok(m)
+    }
+
+    /// Its totals agree with its list of files (a manifest that lies about them is refused).
+    pub fn check_totals(&self) -> Result<()> {
+        let sum = self
+            .files
+            .iter()
+            .try_fold(0u64, |a, f| a.checked_add(f.size));
+        if self.total_files != self.files.len() as u64 || sum != Some(self.total_bytes) {
+            return Err(rejected(format!(
+                "{MANIFEST} says {} files and {} bytes, but lists {} files of {} bytes",
+                self.total_files,
+                self.total_bytes,
+                self.files.len(),
+                sum.map_or("too many".to_string(), |s| s.to_string())
+            )));
+        }
+        Ok(())
+    }
+
+    fn check_format(&self) -> Result<()> {
+        if self.format != FORMAT {
+            return Err(rejected(format!(
+                "{MANIFEST} is not an mlt bundle manifest (format '{}')",
+                self.format
+            )));
+        }
+        if self.format_version > FORMAT_VERSION {
+            return Err(rejected(format!(
+                "bundle format {} is newer than this mlt understands ({FORMAT_VERSION}); \
+                 written by mlt {}",
+                self.format_version, self.mlt_version
+            )));
+        }
+        Ok(())
+    }
+
     /// Reads and checks the shape of `root/manifest.json`.
     pub fn read(root: &Path) -> Result<Manifest> {
         let path = root.join(MANIFEST);
@@ -168,29 +221,15 @@ impl Manifest {
         if !meta.is_file() {
             return Err(rejected(format!("{MANIFEST} is not a plain file")));
         }
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| rejected(format!("cannot read {MANIFEST}: {e}")))?;
-        let m: Manifest = serde_json::from_str(&text)
-            .map_err(|e| rejected(format!("{MANIFEST} is malformed: {e}")))?;
-        if m.format != FORMAT {
-            return Err(rejected(format!(
-                "{MANIFEST} is not an mlt bundle manifest (format '{}')",
-                m.format
-            )));
-        }
-        if m.format_version > FORMAT_VERSION {
-            return Err(rejected(format!(
-                "bundle format {} is newer than this mlt understands ({FORMAT_VERSION}); \
-                 written by mlt {}",
-                m.format_version, m.mlt_version
-            )));
-        }
-        Ok(m)
+        let text =
+            std::fs::read(&path).map_err(|e| rejected(format!("cannot read {MANIFEST}: {e}")))?;
+        Manifest::parse(&text)
     }
 
     /// Checks `root` against the manifest: no links, nothing unlisted, every listed file
     /// present with its size and SHA-256. Reports the first problems found.
     pub fn verify(&self, root: &Path) -> Result<()> {
+        self.check_totals()?;
         let mut listed: BTreeMap<&str, &FileEntry> = BTreeMap::new();
         for f in &self.files {
             check_relative(&f.path).map_err(|why| rejected(format!("the manifest lists {why}")))?;

@@ -5,8 +5,9 @@
 //! prints back), which mlt wrote it and when, and the SHA-256 and size of every file. A bundle
 //! is verified whole before anything is taken from it: every listed file present and equal,
 //! nothing unlisted, no links, no path that could leave the bundle. A `.tar.gz` is unpacked
-//! entry by entry into a private temporary folder (no `..`, no absolute path, no links, no
-//! devices) and then verified the same way.
+//! entry by entry into scratch of the target store (no `..`, no absolute path, no links, no
+//! devices, nothing its manifest does not announce: see [`unpack`]) and then verified the same
+//! way.
 //!
 //! What goes in, and how a bundle's content lands in a store, is the store's business
 //! ([`crate::store::transfer`]); this module only packs, lists and checks files.
@@ -36,6 +37,11 @@ fn rejected(msg: impl Into<String>) -> Error {
     Error::Rejected(msg.into())
 }
 
+/// The name of the folder an export builds in beside its destination: `.mlt-export-XXXXXX`,
+/// owned (an `.owner` file its export holds locked), removed on failure; one a killed export
+/// left is removed by the next export into the same folder.
+pub const EXPORT_SCRATCH: &str = ".mlt-export-";
+
 /// Whether a path names a `.tar.gz` bundle by its name.
 pub fn is_tarball_name(p: &Path) -> bool {
     let n = p.file_name().unwrap_or_default().to_string_lossy();
@@ -48,15 +54,61 @@ pub enum Opened {
     Bundle {
         dir: PathBuf,
         manifest: Box<Manifest>,
-        _tmp: Option<tempfile::TempDir>,
+        _tmp: Option<store::fs::Scratch>,
     },
     /// No manifest: a plain store (a copied store, an MLflow `mlruns/` folder).
     Store(Store),
 }
 
+/// Scratch for unpacking a bundle into `target`: inside its `.mlt/tmp/` (the same file system,
+/// reclaimed by `mlt store gc` if mlt is killed), or, while the store does not exist yet, in the
+/// system's temporary folder, where the next import reclaims what a killed one left.
+pub fn import_scratch(target: Option<&Store>) -> Result<store::fs::Scratch> {
+    if let Some(t) = target
+        && t.tracking().is_dir()
+    {
+        return Ok(t.scratch_named("import-")?);
+    }
+    let base = std::env::temp_dir();
+    reap_abandoned(&base, "mlt-import-");
+    Ok(store::fs::Scratch::new_in(&base, "mlt-import-")?)
+}
+
+/// Removes the scratch folders named `<prefix>...` in `dir` whose owner is gone (a killed
+/// export or import). A folder without an owner file is taken only when it is an hour old, so
+/// one being created this instant is left alone.
+pub fn reap_abandoned(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        if !name.to_string_lossy().starts_with(prefix) {
+            continue;
+        }
+        let path = e.path();
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if !meta.is_dir() || !store::fs::scratch_abandoned(&path) {
+            continue;
+        }
+        let has_owner = path.join(store::fs::SCRATCH_OWNER).is_file();
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 3600);
+        if has_owner || old {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
 /// Opens what `mlt import` was given: a bundle folder, a `.tar.gz` bundle, or a store. A
-/// bundle is verified before this returns.
-pub fn open(path: &Path) -> Result<Opened> {
+/// bundle is verified before this returns; a `.tar.gz` is unpacked into scratch of `target`
+/// (see [`import_scratch`]).
+pub fn open(path: &Path, target: Option<&Store>) -> Result<Opened> {
     let meta = std::fs::metadata(path)
         .map_err(|e| store::Error::NotFound(format!("cannot read {}: {e}", path.display())))?;
     if meta.is_file() {
@@ -70,15 +122,12 @@ pub fn open(path: &Path) -> Result<Opened> {
                 path.display()
             )));
         }
-        let tmp = tempfile::Builder::new()
-            .prefix("mlt-import-")
-            .tempdir()
-            .map_err(|source| store::Error::Io {
-                path: std::env::temp_dir(),
-                source,
-            })?;
-        unpack(path, tmp.path())?;
-        let dir = content_root(tmp.path());
+        let tmp = import_scratch(target)?;
+        let into = tmp.path().join("bundle");
+        store::fs::create_dir_all(&into)?;
+        unpack(path, &into)?;
+        let tmp_path = into;
+        let dir = content_root(&tmp_path);
         let manifest = verify(&dir)?;
         return Ok(Opened::Bundle {
             dir,
@@ -176,10 +225,9 @@ pub fn export(
         path: parent.clone(),
         source,
     };
-    let building = tempfile::Builder::new()
-        .prefix(".mlt-export-")
-        .tempdir_in(&parent)
-        .map_err(io)?;
+    // What a killed export left beside the destination goes first.
+    reap_abandoned(&parent, EXPORT_SCRATCH);
+    let building = store::fs::Scratch::new_in(&parent, EXPORT_SCRATCH)?;
     let root = building.path().join("bundle");
     std::fs::create_dir(&root).map_err(io)?;
     let bundle_store = Store::new(&root);
@@ -188,11 +236,12 @@ pub fn export(
         req.selection,
         TransferOptions {
             artifacts: req.artifacts,
+            own_source: true,
             ..TransferOptions::default()
         },
     )?;
     let warnings = plan.warnings.clone();
-    let report = plan.apply(progress)?;
+    let report = plan.apply(progress).map_err(|s| s.error)?;
     // The bundle's own lock and scratch space are not part of it.
     let _ = std::fs::remove_dir_all(root.join(store::MLT_DIR));
     let manifest = Manifest::build(

@@ -203,7 +203,7 @@ fn unpacking_refuses_escaping_paths_and_links() {
         assert!(e.contains(needle), "{name}: {e}");
         assert!(!tmp.path().join("x").exists());
         // And through `open`, which is what import uses.
-        assert!(matches!(open(&archive), Err(Error::Rejected(_))));
+        assert!(matches!(open(&archive, None), Err(Error::Rejected(_))));
     }
 }
 
@@ -216,7 +216,7 @@ fn tarball_round_trip_then_import_twice() {
         dir,
         manifest,
         _tmp,
-    } = open(&dest).unwrap()
+    } = open(&dest, None).unwrap()
     else {
         panic!("not a bundle")
     };
@@ -279,6 +279,7 @@ fn conflicts_are_reported_per_run_and_settled_as_asked() {
     let opts = |on_conflict| crate::store::TransferOptions {
         on_conflict,
         artifacts: true,
+        own_source: false,
     };
     let plan = other
         .plan_transfer(&s, &Selection::default(), opts(OnConflict::Fail))
@@ -352,5 +353,329 @@ fn an_experiment_id_taken_here_gets_a_new_id_and_its_runs_follow() {
             .model_files("models:/clf/1")
             .unwrap()
             .ends_with("model")
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Bundle attacks: each archive below is refused, and unpacking stops at the first entry that
+// is not what the manifest announces, writing nothing of it.
+
+/// One tar entry: name, type, content, link target.
+struct Raw<'a> {
+    name: &'a str,
+    kind: tar::EntryType,
+    data: Vec<u8>,
+    link: Option<&'a str>,
+}
+
+fn file<'a>(name: &'a str, data: impl Into<Vec<u8>>) -> Raw<'a> {
+    Raw {
+        name,
+        kind: tar::EntryType::Regular,
+        data: data.into(),
+        link: None,
+    }
+}
+
+/// A .tar.gz of the given entries, names written as given.
+fn raw_tar(path: &Path, entries: &[Raw]) {
+    let f = std::fs::File::create(path).unwrap();
+    let gz = flate2::write::GzEncoder::new(f, flate2::Compression::default());
+    let mut b = tar::Builder::new(gz);
+    for e in entries {
+        let mut h = tar::Header::new_gnu();
+        let bytes = e.name.as_bytes();
+        h.as_old_mut().name[..bytes.len()].copy_from_slice(bytes);
+        h.set_entry_type(e.kind);
+        h.set_mode(0o644);
+        if let Some(l) = e.link {
+            h.as_old_mut().linkname[..l.len()].copy_from_slice(l.as_bytes());
+        }
+        h.set_size(e.data.len() as u64);
+        h.set_cksum();
+        b.append(&h, &e.data[..]).unwrap();
+    }
+    b.into_inner().unwrap().finish().unwrap();
+}
+
+/// A real bundle folder: its manifest's bytes, and (path, content) of every file it lists.
+type Listed = Vec<(String, Vec<u8>)>;
+
+fn real_bundle() -> (tempfile::TempDir, Vec<u8>, Listed) {
+    let (tmp, s, _run) = source();
+    let dest = tmp.path().join("bundle");
+    let out = export_to(&s, &dest);
+    let manifest = std::fs::read(dest.join(MANIFEST)).unwrap();
+    let files = out
+        .manifest
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), std::fs::read(dest.join(&f.path)).unwrap()))
+        .collect();
+    (tmp, manifest, files)
+}
+
+/// Bytes written under a folder.
+fn bytes_under(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.metadata().unwrap().len())
+        .sum()
+}
+
+/// Unpacks through `open` (what import does) and through `unpack`; both must refuse with
+/// `needle`, and `unpack` must have written at most `max_bytes`.
+fn refused(tmp: &Path, name: &str, entries: &[Raw], needle: &str, max_bytes: u64) {
+    let archive = tmp.join(format!("{name}.tar.gz"));
+    raw_tar(&archive, entries);
+    let out = tmp.join(format!("out-{name}"));
+    std::fs::create_dir(&out).unwrap();
+    let e = unpack(&archive, &out).unwrap_err().to_string();
+    assert!(e.contains(needle), "{name}: {e}");
+    assert!(
+        bytes_under(&out) <= max_bytes,
+        "{name}: {} bytes written",
+        bytes_under(&out)
+    );
+    let e = match open(&archive, None) {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("{name}: opened"),
+    };
+    assert!(e.contains(needle), "{name} via open: {e}");
+}
+
+#[test]
+fn a_lying_archive_stops_at_its_first_excess_entry() {
+    let (tmp, manifest, files) = real_bundle();
+    let t = tmp.path();
+    let m = || file(MANIFEST, manifest.clone());
+    let listed = |i: usize| file(&files[i].0, files[i].1.clone());
+    let all: Vec<Raw> = (0..files.len()).map(listed).collect();
+    let small: u64 = manifest.len() as u64 + files.iter().map(|f| f.1.len() as u64).sum::<u64>();
+    // Honest: opens.
+    let mut honest = vec![m()];
+    honest.extend((0..files.len()).map(listed));
+    raw_tar(&t.join("honest.tar.gz"), &honest);
+    assert!(open(&t.join("honest.tar.gz"), None).is_ok());
+
+    // A gzip bomb: a listed file that unpacks to 64 MiB of zeros (64 KiB compressed) where
+    // the manifest says a few bytes. Nothing of it is written.
+    let weights = files
+        .iter()
+        .position(|f| f.0.ends_with("weights.bin"))
+        .unwrap();
+    let mut bomb = vec![m()];
+    bomb.push(file(&files[weights].0, vec![0u8; 64 << 20]));
+    refused(
+        t,
+        "bomb",
+        &bomb,
+        "67108864 bytes in the archive; its manifest says 3",
+        manifest.len() as u64,
+    );
+    assert!(std::fs::metadata(t.join("bomb.tar.gz")).unwrap().len() < 1 << 20);
+
+    // An entry the manifest does not list, after every listed one.
+    let mut extra = vec![m()];
+    extra.extend((0..files.len()).map(listed));
+    extra.push(file("mlruns/extra.bin", vec![7u8; 1 << 20]));
+    refused(
+        t,
+        "extra",
+        &extra,
+        "'mlruns/extra.bin', which its manifest does not list",
+        small,
+    );
+
+    // The same file twice.
+    let mut twice = vec![m(), listed(0), listed(0)];
+    twice.extend((1..files.len()).map(listed));
+    refused(t, "twice", &twice, "twice", small);
+
+    // A listed file cut short: same name, fewer bytes.
+    let mut short = vec![m()];
+    short.push(file(&files[weights].0, vec![1u8]));
+    refused(
+        t,
+        "short",
+        &short,
+        "1 bytes in the archive; its manifest says 3",
+        manifest.len() as u64,
+    );
+
+    // A manifest whose totals lie.
+    let mut lie: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    lie["total_bytes"] = (1u64 << 40).into();
+    let lie = serde_json::to_vec(&lie).unwrap();
+    let mut lying = vec![file(MANIFEST, lie)];
+    lying.extend((0..files.len()).map(listed));
+    refused(t, "totals", &lying, "lists", 0);
+
+    // A listed file with other bytes of the same size: the checksum catches it.
+    let mut changed = vec![m()];
+    for (i, f) in files.iter().enumerate() {
+        if i == weights {
+            changed.push(file(&f.0, vec![9u8, 9, 9]));
+        } else {
+            changed.push(listed(i));
+        }
+    }
+    raw_tar(&t.join("sha.tar.gz"), &changed);
+    let e = match open(&t.join("sha.tar.gz"), None) {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("opened"),
+    };
+    assert!(e.contains("SHA-256 differs"), "{e}");
+
+    // No manifest at all: nothing is written.
+    refused(t, "nomanifest", &all, "holds no manifest.json", 0);
+
+    // Links, devices, `..` and absolute names, even after the manifest.
+    for (name, kind, link, needle) in [
+        (
+            "mlruns/l",
+            tar::EntryType::Symlink,
+            Some("/etc/hostname"),
+            "is a link (to /etc/hostname)",
+        ),
+        (
+            "mlruns/h",
+            tar::EntryType::Link,
+            Some("/etc/passwd"),
+            "is a link",
+        ),
+        (
+            "mlruns/dev",
+            tar::EntryType::Char,
+            None,
+            "not a file or a folder",
+        ),
+        (
+            "mlruns/fifo",
+            tar::EntryType::Fifo,
+            None,
+            "not a file or a folder",
+        ),
+        ("../../escape", tar::EntryType::Regular, None, "climbs out"),
+        (
+            "/abs/escape",
+            tar::EntryType::Regular,
+            None,
+            "absolute path",
+        ),
+    ] {
+        let entries = vec![
+            m(),
+            Raw {
+                name,
+                kind,
+                data: Vec::new(),
+                link,
+            },
+        ];
+        refused(
+            t,
+            name.replace('/', "_").trim_start_matches('_'),
+            &entries,
+            needle,
+            manifest.len() as u64,
+        );
+    }
+    assert!(!t.join("escape").exists() && !Path::new("/abs/escape").exists());
+}
+
+#[test]
+fn a_bundle_artifact_uri_outside_it_is_not_read() {
+    let (tmp, s, run) = source();
+    let secret_dir = tmp.path().join("private");
+    std::fs::create_dir_all(&secret_dir).unwrap();
+    std::fs::write(secret_dir.join("id_rsa"), "PRIVATE KEY").unwrap();
+    let dest = tmp.path().join("bundle");
+    export_to(&s, &dest);
+    // Point the run at the private folder, and make the manifest agree (it proves only that
+    // the bundle agrees with itself).
+    let bundle_store = Store::new(&dest);
+    let h = bundle_store.find_run(&run).unwrap();
+    let meta = h.dir.join("meta.yaml");
+    for uri in [
+        format!("file://{}", secret_dir.display()),
+        format!("mlruns/../../{}", "private"),
+    ] {
+        let text = std::fs::read_to_string(&meta).unwrap();
+        let old = text
+            .lines()
+            .find(|l| l.starts_with("artifact_uri:"))
+            .unwrap()
+            .to_string();
+        std::fs::write(&meta, text.replace(&old, &format!("artifact_uri: {uri}"))).unwrap();
+        let old = Manifest::read(&dest).unwrap();
+        Manifest::build(&dest, &bundle_store, old.selection, true, old.counts)
+            .unwrap()
+            .write(&dest)
+            .unwrap();
+        let Opened::Bundle { dir, .. } = open(&dest, None).unwrap() else {
+            panic!("not a bundle")
+        };
+        let target = Store::new(tmp.path().join(format!("dst-{}", uri.len())));
+        target.init().unwrap();
+        let source = Store::new(&dir);
+        let plan = target
+            .plan_transfer(&source, &Selection::default(), Default::default())
+            .unwrap();
+        assert!(
+            plan.warnings
+                .iter()
+                .any(|w| w.contains(&run) && w.contains("outside the source")),
+            "{:?}",
+            plan.warnings
+        );
+        plan.apply(&mut |_, _, _| {}).unwrap();
+        let th = target.find_run(&run).unwrap();
+        assert!(target.list_artifacts(&th, None).unwrap().is_empty());
+        for e in walkdir::WalkDir::new(target.root()).into_iter().flatten() {
+            if e.file_type().is_file() {
+                assert_ne!(
+                    std::fs::read(e.path()).unwrap(),
+                    b"PRIVATE KEY",
+                    "{:?}",
+                    e.path()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn export_leaves_out_links_out_of_the_store() {
+    let (tmp, s, run) = source();
+    std::fs::write(tmp.path().join("secret.txt"), "SECRET").unwrap();
+    let h = s.find_run(&run).unwrap();
+    let art = s.artifact_dir(&h).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("secret.txt"), art.join("leak.txt")).unwrap();
+    std::os::unix::fs::symlink(tmp.path(), art.join("up")).unwrap();
+    let dest = tmp.path().join("b.tar.gz");
+    let out = export_to(&s, &dest);
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.contains("leak.txt is a link out")),
+        "{:?}",
+        out.warnings
+    );
+    assert!(
+        out.manifest
+            .files
+            .iter()
+            .all(|f| !f.path.contains("leak") && !f.path.contains("/up/")),
+        "{:?}",
+        out.manifest.files
+    );
+    assert!(
+        out.manifest
+            .files
+            .iter()
+            .any(|f| f.path.ends_with("weights.bin"))
     );
 }

@@ -180,7 +180,32 @@ pub fn transfer(
     manifest: Option<&Counts>,
     source_word: &str,
 ) -> CmdResult {
-    let plan = target.plan_transfer(source, &Selection::default(), opts)?;
+    transfer_reading(
+        target,
+        source,
+        opts,
+        dry_run,
+        format,
+        manifest,
+        source_word,
+        &[],
+    )
+}
+
+/// [`transfer`], reading artifacts also from `artifact_roots` (see
+/// [`Store::plan_transfer_reading`]).
+#[allow(clippy::too_many_arguments)]
+fn transfer_reading(
+    target: &Store,
+    source: &Store,
+    opts: TransferOptions,
+    dry_run: bool,
+    format: Format,
+    manifest: Option<&Counts>,
+    source_word: &str,
+    artifact_roots: &[PathBuf],
+) -> CmdResult {
+    let plan = target.plan_transfer_reading(source, &Selection::default(), opts, artifact_roots)?;
     for w in &plan.warnings {
         eprintln!("warning: {w}");
     }
@@ -216,7 +241,19 @@ pub fn transfer(
     let mut bar = Bar::new("units");
     let report = plan.apply(&mut |d, t, b| bar.update(d, t, b));
     bar.finish();
-    let report = report?;
+    let report = report.map_err(|s| {
+        let w = &s.written;
+        let wrote = !w.imported.is_zero() || w.tags_added > 0 || w.aliases_added > 0;
+        let what = if wrote {
+            format!("wrote {} before it failed", brief(&w.imported))
+        } else {
+            "wrote nothing before it failed".to_string()
+        };
+        CliError::failure(s.error.to_string()).hint(format!(
+            "{what}; each run and version lands whole, so running the same command again \
+             completes it (what is already here is kept as unchanged)"
+        ))
+    })?;
     for (name, id) in &report.experiments_created {
         eprintln!("Created experiment '{name}' ({id})");
     }
@@ -262,10 +299,9 @@ fn from_mlflow_db(ctx: &Ctx, args: &Args) -> CmdResult {
             beside.join("mlartifacts")
         }
     });
-    let tmp = tempfile::Builder::new()
-        .prefix("mlt-import-db-")
-        .tempdir()?;
-    let source = Store::new(tmp.path()).on_warning(|m| eprintln!("warning: {m}"));
+    let view = ctx.store();
+    let tmp = bundle::import_scratch(Some(&view)).map_err(super::bundle_error)?;
+    let source = Store::new(tmp.path().join("db")).on_warning(|m| eprintln!("warning: {m}"));
     for w in source.write_from_mlflow_db(db, &root)? {
         eprintln!("note: {w}");
     }
@@ -277,8 +313,15 @@ fn from_mlflow_db(ctx: &Ctx, args: &Args) -> CmdResult {
     let opts = TransferOptions {
         on_conflict: args.on_conflict.into(),
         artifacts: true,
+        own_source: false,
     };
-    transfer(
+    // The database's artifacts are read from its folder and the artifact root, nowhere else.
+    let beside = if beside.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        beside
+    };
+    transfer_reading(
         &target,
         &source,
         opts,
@@ -286,6 +329,7 @@ fn from_mlflow_db(ctx: &Ctx, args: &Args) -> CmdResult {
         args.format,
         None,
         "database",
+        &[beside.to_path_buf(), root],
     )
 }
 
@@ -293,8 +337,10 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
     if args.source.is_file() && crate::store::sqlite::is_sqlite(&args.source) {
         return from_mlflow_db(ctx, &args);
     }
-    // Everything is verified before the store is touched (or created).
-    let opened = bundle::open(&args.source).map_err(super::bundle_error)?;
+    // Everything is verified before the store is touched (or created); a .tar.gz is unpacked
+    // in the store's own scratch space when the store exists.
+    let view = ctx.store();
+    let opened = bundle::open(&args.source, Some(&view)).map_err(super::bundle_error)?;
     let target = if args.dry_run {
         ctx.store()
     } else {
@@ -303,6 +349,7 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
     let opts = TransferOptions {
         on_conflict: args.on_conflict.into(),
         artifacts: true,
+        own_source: false,
     };
     match opened {
         Opened::Bundle { dir, manifest, .. } => {

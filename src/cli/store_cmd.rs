@@ -98,6 +98,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let opts = TransferOptions {
                 on_conflict: on_conflict.into(),
                 artifacts: !no_artifacts,
+                own_source: false,
             };
             transfer(&target, &source, opts, dry_run, format, None, "other store")
         }

@@ -4,6 +4,7 @@
 
 use super::fs::{self, IoContext};
 use super::locate::{local_path_of_uri, percent_decode};
+use super::safe_path::{self, Bounds};
 use super::{Error, Result, RunHandle, Store};
 use std::path::{Component, Path, PathBuf};
 
@@ -86,6 +87,44 @@ pub(super) fn join_rel(base: &Path, rel: Option<&str>) -> Result<PathBuf> {
 }
 
 impl Store {
+    /// The folders a read of this store may reach: the store, its tracking folder and its
+    /// registry (each where it really is: a tracking folder may be a link to another disk).
+    pub fn read_bounds(&self) -> Bounds {
+        Bounds::new([
+            self.root(),
+            self.tracking(),
+            self.models_dir().as_path(),
+            self.registry_models_dir_for_reading().as_path(),
+        ])
+    }
+
+    /// What reading a run's artifacts may reach: the store, and the run's artifact folder when
+    /// its location (as recorded, before any link) is outside the store, as a location the user
+    /// chose can be. A link inside the artifacts that leads elsewhere is not read.
+    pub fn artifact_bounds(&self, h: &RunHandle) -> Bounds {
+        let b = self.read_bounds();
+        match self.artifact_dir(h) {
+            Ok(dir) if !super::locate::normalize(&dir).starts_with(self.root()) => b.with(&dir),
+            _ => b,
+        }
+    }
+
+    /// Refuses to write an artifact through a link (the artifacts folder, or a folder in it)
+    /// that leads out of the store.
+    pub(super) fn check_writable(
+        &self,
+        h: &RunHandle,
+        target: &Path,
+        rel: Option<&str>,
+    ) -> Result<()> {
+        let what = match rel {
+            Some(r) => format!("run {}'s artifact path '{r}'", h.info.run_id),
+            None => format!("run {}'s artifact folder", h.info.run_id),
+        };
+        safe_path::check_inside(target, &self.artifact_bounds(h), &what, "the store")?;
+        Ok(())
+    }
+
     /// The local folder of a run's artifacts. A relative location is store-relative; an absolute
     /// one in MLflow's default layout that no longer exists (a store moved after MLflow wrote
     /// it) falls back to the run's own `artifacts/` folder when that exists.
@@ -119,7 +158,8 @@ impl Store {
         Ok(path)
     }
 
-    /// Lists artifacts under `path` (or all), recursively, sorted by path.
+    /// Lists artifacts under `path` (or all), recursively, sorted by path. A link that leads
+    /// out of the store is left out, with a warning.
     pub fn list_artifacts(&self, h: &RunHandle, path: Option<&str>) -> Result<Vec<ArtifactEntry>> {
         let own = self.artifact_dir(h)?;
         let mut out = Vec::new();
@@ -140,37 +180,42 @@ impl Store {
             });
             return Ok(out);
         }
-        for entry in walkdir::WalkDir::new(&start)
-            .min_depth(1)
-            .follow_links(true)
-            .sort_by_file_name()
-        {
-            let entry = entry.map_err(|e| fs::walk_error(e, &start))?;
+        let bounds = self.artifact_bounds(h);
+        let walk = safe_path::walk(&start, &bounds)?;
+        let shown = |rel: &Path| {
+            let below = fs::slash_path(rel);
+            match (prefix.is_empty(), below.is_empty()) {
+                (true, _) => below,
+                (false, true) => prefix.to_string(),
+                (false, false) => format!("{prefix}/{below}"),
+            }
+        };
+        for (rel, o) in &walk.skipped {
+            self.warn(&format!(
+                "run {}: artifact '{}' is {}; not read",
+                h.info.run_id,
+                shown(rel),
+                o.describe("the store")
+            ));
+        }
+        for entry in walk.entries {
             if entry
+                .rel
                 .file_name()
+                .unwrap_or_default()
                 .to_string_lossy()
                 .starts_with(fs::TMP_PREFIX)
             {
                 continue;
             }
-            let below = entry.path().strip_prefix(&start).unwrap_or(entry.path());
-            let mut parts: Vec<String> = below
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            if !prefix.is_empty() {
-                parts.insert(0, prefix.to_string());
-            }
-            let rel = parts.join("/");
-            let is_dir = entry.file_type().is_dir();
-            let size = if is_dir {
+            let size = if entry.is_dir {
                 None
             } else {
-                Some(entry.metadata().map(|m| m.len()).unwrap_or(0))
+                Some(std::fs::metadata(&entry.path).map(|m| m.len()).unwrap_or(0))
             };
             out.push(ArtifactEntry {
-                path: rel,
-                is_dir,
+                path: shown(&entry.rel),
+                is_dir: entry.is_dir,
                 size,
             });
         }
@@ -196,6 +241,7 @@ impl Store {
         let base = self.artifact_dir(h)?;
         let dest = dest.map(|d| d.trim_matches('/')).filter(|d| !d.is_empty());
         let target = join_rel(&base, dest)?;
+        self.check_writable(h, &target, dest)?;
         let meta = std::fs::metadata(local).at(local)?;
         let prefix = dest.map(|d| format!("{d}/")).unwrap_or_default();
         let mut plan: Vec<CopyStep> = Vec::new();
@@ -239,6 +285,7 @@ impl Store {
             )));
         }
         let target = join_rel(&self.artifact_dir(h)?, Some(path))?;
+        self.check_writable(h, &target, Some(path))?;
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir)?;
         }
@@ -273,6 +320,14 @@ impl Store {
                 }
             }
         }
+        let what = || match path.map(|p| p.trim_matches('/')).filter(|p| !p.is_empty()) {
+            Some(p) => format!("run {}'s artifact '{p}'", h.info.run_id),
+            None => format!("run {}'s artifact folder", h.info.run_id),
+        };
+        // A link (or a linked folder on the way) that leads out of the store is not read.
+        if std::fs::symlink_metadata(&p).is_ok() {
+            safe_path::check_inside(&p, &self.artifact_bounds(h), &what(), "the store")?;
+        }
         if !p.exists() {
             return Err(Error::NotFound(format!(
                 "run {} has no artifact '{}'",
@@ -300,14 +355,21 @@ impl Store {
         }
         let out = join_rel(dest, path)?;
         fs::create_dir_all(&out)?;
-        for entry in walkdir::WalkDir::new(&src).min_depth(1).follow_links(true) {
-            let entry = entry.map_err(|e| fs::walk_error(e, &src))?;
-            let rel = entry.path().strip_prefix(&src).unwrap_or(entry.path());
-            let to = out.join(rel);
-            if entry.file_type().is_dir() {
+        let walk = safe_path::walk(&src, &self.artifact_bounds(h))?;
+        for (rel, o) in &walk.skipped {
+            self.warn(&format!(
+                "run {}: artifact '{}' is {}; not downloaded",
+                h.info.run_id,
+                fs::slash_path(rel),
+                o.describe("the store")
+            ));
+        }
+        for entry in walk.entries {
+            let to = out.join(&entry.rel);
+            if entry.is_dir {
                 fs::create_dir_all(&to)?;
             } else {
-                copy_atomic(entry.path(), &to)?;
+                copy_atomic(&entry.path, &to)?;
             }
         }
         Ok(out)

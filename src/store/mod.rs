@@ -12,6 +12,7 @@ mod metric;
 mod model_files;
 mod registry;
 mod run;
+pub mod safe_path;
 pub mod sqlite;
 pub mod transfer;
 pub mod yaml;

@@ -30,6 +30,7 @@ impl Store {
         }
         let base = self.artifact_dir(h)?;
         let target = join_rel(&base, Some(name))?;
+        self.check_writable(h, &target, Some(name))?;
         let taken = || {
             Error::Conflict(format!(
                 "run {} already has an artifact '{name}'; choose another --name",

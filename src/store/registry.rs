@@ -403,7 +403,7 @@ impl Store {
         let now = env::now_ms();
         let scratch = self.scratch_dir()?;
         let build = scratch.path().join("model");
-        copy_tree(&from, &build)?;
+        self.copy_store_tree(&from, &build)?;
         let old_files = self.relative_location(&from);
         let new_files = self.relative_location(&to);
         Self::rewrite_meta(&build.join("meta.yaml"), |m| {
@@ -817,13 +817,21 @@ impl Store {
             }
         }
         let dest = dest.as_path();
+        if std::fs::symlink_metadata(&files).is_ok() {
+            super::safe_path::check_inside(
+                &files,
+                &self.bounds_for(&files),
+                &format!("{uri}'s '{}'", sub.unwrap_or("").trim_matches('/')),
+                "the store",
+            )?;
+        }
         if files.is_file() {
             fs::create_dir_all(dest)?;
             let out = dest.join(files.file_name().unwrap_or_default());
             std::fs::copy(&files, &out).at(&out)?;
             return Ok(out);
         }
-        copy_tree(&files, dest)?;
+        self.copy_store_tree(&files, dest)?;
         Ok(dest.to_path_buf())
     }
 }
@@ -930,13 +938,50 @@ impl Store {
     }
 }
 
-/// Copies a folder's files into `to`, each landing whole (see `folder_plan`).
+/// Copies a folder's files into `to`, each landing whole (see `folder_plan`): a user's folder,
+/// whose links are followed.
 fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     fs::create_dir_all(to)?;
     for (src, dst, _) in folder_plan(from, to, "")? {
         copy_atomic(&src, &dst)?;
     }
     Ok(())
+}
+
+impl Store {
+    /// What reading `path` may reach: the store, and `path` itself when it is (as recorded)
+    /// outside the store, as a run's artifact location the user chose can be.
+    fn bounds_for(&self, path: &Path) -> super::safe_path::Bounds {
+        let b = self.read_bounds();
+        if super::locate::normalize(path).starts_with(self.root()) {
+            b
+        } else {
+            b.with(path)
+        }
+    }
+
+    /// Copies a folder of this store into `to`, each file landing whole, reading through no link
+    /// that leads out of the store (those are left out, with a warning).
+    fn copy_store_tree(&self, from: &Path, to: &Path) -> Result<()> {
+        fs::create_dir_all(to)?;
+        let walk = super::safe_path::walk(from, &self.bounds_for(from))?;
+        for (rel, o) in &walk.skipped {
+            self.warn(&format!(
+                "{} is {}; not copied",
+                from.join(rel).display(),
+                o.describe("the store")
+            ));
+        }
+        for e in walk.entries {
+            let dst = to.join(&e.rel);
+            if e.is_dir {
+                fs::create_dir_all(&dst)?;
+            } else {
+                copy_atomic(&e.path, &dst)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

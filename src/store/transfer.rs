@@ -26,10 +26,12 @@
 use super::experiment::key_path;
 use super::fs::{self, IoContext};
 use super::locate::local_path_of_uri;
+use super::safe_path::{self, Bounds};
 use super::yaml::{Doc, Meta, Scalar, to_yaml};
 use super::{Error, MLRUNS, Result, Store, TRASH};
 use crate::model::{self, Experiment, Lifecycle, RunInfo, View, validate_model_name};
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -69,6 +71,10 @@ pub struct TransferOptions {
     pub on_conflict: OnConflict,
     /// Copy artifacts (and compare them). Without, runs arrive with empty `artifacts/`.
     pub artifacts: bool,
+    /// The source is the user's own store (`export`): an artifact location it records outside
+    /// itself, one the user chose, is read as `artifacts download` reads it. Otherwise (import,
+    /// merge) artifacts are read only from inside the source.
+    pub own_source: bool,
 }
 
 impl Default for TransferOptions {
@@ -76,6 +82,7 @@ impl Default for TransferOptions {
         TransferOptions {
             on_conflict: OnConflict::Fail,
             artifacts: true,
+            own_source: false,
         }
     }
 }
@@ -141,6 +148,19 @@ pub struct Report {
     pub experiments_created: Vec<(String, String)>,
 }
 
+/// A transfer that failed part way: the error, and what was written before it.
+#[derive(Debug)]
+pub struct Stopped {
+    pub error: Error,
+    pub written: Box<Report>,
+}
+
+impl From<Stopped> for Error {
+    fn from(s: Stopped) -> Error {
+        s.error
+    }
+}
+
 /// Progress of [`Plan::apply`]: units done, units in all, bytes copied so far.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64, u64);
 
@@ -164,8 +184,9 @@ enum Action {
 struct RunPlan {
     info: RunInfo,
     src_dir: PathBuf,
-    /// The source's artifact folder, when it is local.
-    src_artifacts: Option<PathBuf>,
+    /// The source's artifact folder, when it is local and may be read, and what reading it
+    /// may reach.
+    src_artifacts: Option<(PathBuf, Bounds)>,
     target_exp: String,
     action: Action,
     /// The folder this run has here (when overwriting).
@@ -217,9 +238,95 @@ pub struct Plan<'a> {
     all_runs: BTreeSet<String>,
     /// Things the caller should hear about (tags kept, traces left out...).
     pub warnings: Vec<String>,
+    /// What reading the source, its artifacts, and this store may reach.
+    src_bounds: Bounds,
+    art_bounds: Bounds,
+    dst_bounds: Bounds,
+    /// Links found and not followed.
+    noted: RefCell<BTreeSet<String>>,
 }
 
 impl Plan<'_> {
+    /// Where a source run's artifacts are read from: the location it records, when that is
+    /// inside the source (lexically and once every link is resolved); else, for a location in
+    /// MLflow's default layout (another machine's absolute path, a moved store), the run's own
+    /// `artifacts/` folder. A location elsewhere is never read.
+    fn source_artifacts(&self, dir: &Path, info: &RunInfo) -> Result<(PathBuf, Bounds)> {
+        let h = super::RunHandle {
+            dir: dir.to_path_buf(),
+            info: info.clone(),
+        };
+        let recorded = self.source.artifact_dir(&h)?;
+        let bounds = if self.opts.own_source {
+            self.source.artifact_bounds(&h)
+        } else {
+            self.art_bounds.clone()
+        };
+        let outside = match bounds.resolve(&recorded) {
+            Ok(_) => return Ok((recorded, bounds)),
+            Err(o) => o,
+        };
+        let own = dir.join("artifacts");
+        let default_layout = info.artifact_uri.trim_end_matches('/').ends_with(&format!(
+            "/{}/{}/artifacts",
+            info.experiment_id, info.run_id
+        ));
+        if default_layout && self.src_bounds.resolve(&own).is_ok() {
+            return Ok((own, self.src_bounds.clone()));
+        }
+        Err(Error::Invalid(format!(
+            "its artifacts are at '{}', outside the source{}; mlt reads nothing there",
+            info.artifact_uri,
+            match &outside.target {
+                Some(t) if *t != recorded => format!(" (it leads to {})", t.display()),
+                _ => String::new(),
+            }
+        )))
+    }
+
+    /// Walks everything the plan will read from the source, so that the links it will not
+    /// follow are told before anything is written.
+    fn note_links(&mut self) -> Result<()> {
+        for e in &self.experiments {
+            if e.create {
+                self.src_tree(&e.src_dir.join("tags"), &[])?;
+            }
+        }
+        for r in &self.runs {
+            self.src_tree(&r.src_dir, &["artifacts"])?;
+            if self.opts.artifacts
+                && let Some((a, b)) = &r.src_artifacts
+            {
+                tree(a, &[], b, "the source", &self.noted)?;
+            }
+        }
+        for i in &self.items {
+            self.src_tree(&i.src_dir, &[])?;
+        }
+        for m in &self.models {
+            if m.create {
+                self.src_tree(&m.src_dir, &[])?;
+            } else {
+                for v in &m.versions {
+                    self.src_tree(&v.src_dir, &[])?;
+                }
+            }
+        }
+        let noted = std::mem::take(&mut *self.noted.borrow_mut());
+        self.warnings.extend(noted);
+        Ok(())
+    }
+
+    /// The source's files under `dir` (see [`tree`]).
+    fn src_tree(&self, dir: &Path, skip_top: &[&str]) -> Result<Files> {
+        tree(dir, skip_top, &self.src_bounds, "the source", &self.noted)
+    }
+
+    /// This store's files under `dir`.
+    fn dst_tree(&self, dir: &Path, skip_top: &[&str]) -> Result<Files> {
+        tree(dir, skip_top, &self.dst_bounds, "this store", &self.noted)
+    }
+
     /// The conflicts found. With [`OnConflict::Fail`] the plan must not be applied when there
     /// are any.
     pub fn conflicts(&self) -> &[Conflict] {
@@ -243,38 +350,34 @@ fn is_tmp(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with(fs::TMP_PREFIX)
 }
 
-/// Files under `dir` (recursively, following links), as `(relative path with '/', path)`,
-/// sorted; temp files left out. Folders are listed too when `dirs` is set (is_dir = true).
-fn tree(dir: &Path, skip_top: &[&str]) -> Result<Vec<(String, PathBuf, bool)>> {
-    let mut out = Vec::new();
-    if !dir.is_dir() {
-        return Ok(out);
+/// Files (and folders, is_dir = true) under a folder: (path relative to it, exact name bytes;
+/// the path to read; is_dir), sorted.
+type Files = Vec<(PathBuf, PathBuf, bool)>;
+
+/// Files under `dir`, recursively, sorted; temp files and the top-level entries in `skip_top`
+/// left out. Links are followed only where they stay inside `bounds`; the others are noted
+/// (`tree_name` says whose bounds) and not read.
+fn tree(
+    dir: &Path,
+    skip_top: &[&str],
+    bounds: &Bounds,
+    tree_name: &str,
+    noted: &RefCell<BTreeSet<String>>,
+) -> Result<Files> {
+    let walk = safe_path::walk_skipping(dir, bounds, skip_top)?;
+    for (rel, o) in &walk.skipped {
+        noted.borrow_mut().insert(format!(
+            "{} is {}; not read",
+            dir.join(rel).display(),
+            o.describe(tree_name)
+        ));
     }
-    let mut walk = walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter();
-    while let Some(entry) = walk.next() {
-        let entry = entry.map_err(|e| fs::walk_error(e, dir))?;
-        if is_tmp(entry.file_name()) {
-            continue;
-        }
-        if entry.depth() == 1 && skip_top.iter().any(|s| entry.file_name() == *s) {
-            if entry.file_type().is_dir() {
-                walk.skip_current_dir();
-            }
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        out.push((rel, entry.path().to_path_buf(), entry.file_type().is_dir()));
-    }
-    Ok(out)
+    Ok(walk
+        .entries
+        .into_iter()
+        .filter(|e| !e.rel.file_name().is_some_and(is_tmp))
+        .map(|e| (e.rel, e.path, e.is_dir))
+        .collect())
 }
 
 /// SHA-256 of a file, streamed.
@@ -434,6 +537,18 @@ impl Store {
         sel: &Selection,
         opts: TransferOptions,
     ) -> Result<Plan<'a>> {
+        self.plan_transfer_reading(source, sel, opts, &[])
+    }
+
+    /// [`Store::plan_transfer`], where the source's runs may also keep their artifacts in the
+    /// folders `artifact_roots` (an MLflow database's artifact root, read into a scratch store).
+    pub fn plan_transfer_reading<'a>(
+        &'a self,
+        source: &'a Store,
+        sel: &Selection,
+        opts: TransferOptions,
+        artifact_roots: &[PathBuf],
+    ) -> Result<Plan<'a>> {
         if !source.tracking.is_dir() && !source.registry_models_dir_for_reading().is_dir() {
             return Err(Error::NotFound(format!(
                 "{} holds no store (no {} folder)",
@@ -455,6 +570,12 @@ impl Store {
             report: Report::default(),
             all_runs: BTreeSet::new(),
             warnings: Vec::new(),
+            src_bounds: source.read_bounds(),
+            art_bounds: artifact_roots
+                .iter()
+                .fold(source.read_bounds(), |b, r| b.with(r)),
+            dst_bounds: self.read_bounds(),
+            noted: RefCell::new(BTreeSet::new()),
         };
 
         // -- what the selection names, in the source
@@ -537,6 +658,20 @@ impl Store {
         let mut run_infos: Vec<(RunInfo, PathBuf)> = Vec::new();
         let mut involved: BTreeSet<String> = whole.clone();
         for dir in runs.values() {
+            // A run folder (or its meta.yaml) that is a link out of the source is not read.
+            if let Err(o) = plan
+                .src_bounds
+                .resolve(dir)
+                .and_then(|_| plan.src_bounds.resolve(&dir.join("meta.yaml")))
+            {
+                plan.warnings.push(format!(
+                    "skipping run {}: {} is {}",
+                    dir.file_name().unwrap_or_default().to_string_lossy(),
+                    o.path.display(),
+                    o.describe("the source")
+                ));
+                continue;
+            }
             // A damaged run is left behind with a warning; it does not stop the others.
             let info = match source.read_run_info(dir) {
                 Ok(i) => i,
@@ -611,10 +746,7 @@ impl Store {
         let here_runs = self.run_index()?;
         for (info, dir) in run_infos {
             let target_exp = plan.exp_ids[&info.experiment_id].clone();
-            let src_artifacts = match source.artifact_dir(&super::RunHandle {
-                dir: dir.clone(),
-                info: info.clone(),
-            }) {
+            let src_artifacts = match plan.source_artifacts(&dir, &info) {
                 Ok(p) => Some(p),
                 Err(e) => {
                     if opts.artifacts {
@@ -627,7 +759,11 @@ impl Store {
             let (action, existing) = match here_runs.get(&info.run_id) {
                 None => (Action::Create, None),
                 Some(mine) => {
-                    let diffs = plan.run_differences(&dir, src_artifacts.as_deref(), mine)?;
+                    let diffs = plan.run_differences(
+                        &dir,
+                        src_artifacts.as_ref().map(|(p, b)| (p.as_path(), b)),
+                        mine,
+                    )?;
                     if diffs.is_empty() {
                         plan.report.unchanged.runs += 1;
                         continue;
@@ -848,6 +984,7 @@ impl Store {
                 set_aliases,
             });
         }
+        plan.note_links()?;
         Ok(plan)
     }
 }
@@ -890,24 +1027,24 @@ fn describe(diffs: &[String]) -> String {
 /// Compares two sets of files by path and content; `meta` files are compared by value with
 /// `meta_cmp`.
 fn compare_files(
-    ours: &[(String, PathBuf, bool)],
-    theirs: &[(String, PathBuf, bool)],
-    mut meta_cmp: impl FnMut(&str, &Path, &Path) -> Result<Option<bool>>,
+    ours: &[(PathBuf, PathBuf, bool)],
+    theirs: &[(PathBuf, PathBuf, bool)],
+    mut meta_cmp: impl FnMut(&Path, &Path, &Path) -> Result<Option<bool>>,
 ) -> Result<Vec<String>> {
-    let ours: BTreeMap<&str, &Path> = ours
+    let ours: BTreeMap<&Path, &Path> = ours
         .iter()
         .filter(|x| !x.2)
-        .map(|(r, p, _)| (r.as_str(), p.as_path()))
+        .map(|(r, p, _)| (r.as_path(), p.as_path()))
         .collect();
-    let theirs: BTreeMap<&str, &Path> = theirs
+    let theirs: BTreeMap<&Path, &Path> = theirs
         .iter()
         .filter(|x| !x.2)
-        .map(|(r, p, _)| (r.as_str(), p.as_path()))
+        .map(|(r, p, _)| (r.as_path(), p.as_path()))
         .collect();
     let mut diffs = Vec::new();
     for (rel, theirs_p) in &theirs {
         match ours.get(rel) {
-            None => diffs.push(format!("{rel} (not here)")),
+            None => diffs.push(format!("{} (not here)", rel.display())),
             Some(ours_p) => {
                 let same = match meta_cmp(rel, ours_p, theirs_p)? {
                     Some(same) => same,
@@ -919,19 +1056,22 @@ fn compare_files(
                         a == b && sha256_file(ours_p)? == sha256_file(theirs_p)?
                     }
                 };
-                if !same && rel.starts_with("metrics/") {
+                if !same && rel.starts_with("metrics") {
                     // Metric files only grow: say which side has more points.
                     let (a, b) = (count_lines(ours_p)?, count_lines(theirs_p)?);
-                    diffs.push(format!("{rel} ({a} points here, {b} in the source)"));
+                    diffs.push(format!(
+                        "{} ({a} points here, {b} in the source)",
+                        rel.display()
+                    ));
                 } else if !same {
-                    diffs.push(rel.to_string());
+                    diffs.push(rel.display().to_string());
                 }
             }
         }
     }
     for rel in ours.keys() {
         if !theirs.contains_key(rel) {
-            diffs.push(format!("{rel} (only here)"));
+            diffs.push(format!("{} (only here)", rel.display()));
         }
     }
     Ok(diffs)
@@ -943,14 +1083,20 @@ impl Plan<'_> {
     fn run_files(
         &self,
         dir: &Path,
-        artifacts: Option<&Path>,
-    ) -> Result<Vec<(String, PathBuf, bool)>> {
-        let mut files = tree(dir, &["artifacts"])?;
+        artifacts: Option<(&Path, &Bounds)>,
+        source: bool,
+    ) -> Result<Files> {
+        let mut files = if source {
+            self.src_tree(dir, &["artifacts"])?
+        } else {
+            self.dst_tree(dir, &["artifacts"])?
+        };
+        let name = if source { "the source" } else { "this store" };
         if self.opts.artifacts
-            && let Some(a) = artifacts
+            && let Some((a, bounds)) = artifacts
         {
-            for (rel, p, d) in tree(a, &[])? {
-                files.push((format!("artifacts/{rel}"), p, d));
+            for (rel, p, d) in tree(a, &[], bounds, name, &self.noted)? {
+                files.push((Path::new("artifacts").join(rel), p, d));
             }
         }
         Ok(files)
@@ -959,21 +1105,24 @@ impl Plan<'_> {
     fn run_differences(
         &self,
         src_dir: &Path,
-        src_artifacts: Option<&Path>,
+        src_artifacts: Option<(&Path, &Bounds)>,
         mine: &Path,
     ) -> Result<Vec<String>> {
-        let theirs = self.run_files(src_dir, src_artifacts)?;
+        let theirs = self.run_files(src_dir, src_artifacts, true)?;
         let info = self.target.read_run_info(mine)?;
-        let my_artifacts = self
-            .target
-            .artifact_dir(&super::RunHandle {
-                dir: mine.to_path_buf(),
-                info,
-            })
-            .ok();
-        let ours = self.run_files(mine, my_artifacts.as_deref())?;
+        let h = super::RunHandle {
+            dir: mine.to_path_buf(),
+            info,
+        };
+        let my_artifacts = self.target.artifact_dir(&h).ok();
+        let my_bounds = self.target.artifact_bounds(&h);
+        let ours = self.run_files(
+            mine,
+            my_artifacts.as_deref().map(|p| (p, &my_bounds)),
+            false,
+        )?;
         compare_files(&ours, &theirs, |rel, a, b| {
-            if rel != "meta.yaml" {
+            if rel != Path::new("meta.yaml") {
                 return Ok(None);
             }
             let drop = ["experiment_id", "artifact_uri"];
@@ -990,10 +1139,10 @@ impl Plan<'_> {
         src_exp: &str,
         mine: &Path,
     ) -> Result<Vec<String>> {
-        let theirs = tree(src_dir, &[])?;
-        let ours = tree(mine, &[])?;
+        let theirs = self.src_tree(src_dir, &[])?;
+        let ours = self.dst_tree(mine, &[])?;
         compare_files(&ours, &theirs, |rel, a, b| {
-            if folder != "models" || rel != "meta.yaml" {
+            if folder != "models" || rel != Path::new("meta.yaml") {
                 return Ok(None);
             }
             let _ = src_exp;
@@ -1005,10 +1154,10 @@ impl Plan<'_> {
     }
 
     fn version_differences(&self, src_dir: &Path, mine: &Path) -> Result<Vec<String>> {
-        let theirs = tree(src_dir, &[])?;
-        let ours = tree(mine, &[])?;
+        let theirs = self.src_tree(src_dir, &[])?;
+        let ours = self.dst_tree(mine, &[])?;
         compare_files(&ours, &theirs, |rel, a, b| {
-            if rel != "meta.yaml" {
+            if rel != Path::new("meta.yaml") {
                 return Ok(None);
             }
             let rewritten = self.version_meta(b)?;
@@ -1067,8 +1216,20 @@ impl Plan<'_> {
 
 impl Plan<'_> {
     /// Writes everything planned, unit by unit: each run, version or item is built aside and
-    /// renamed into place whole. Returns what was done.
-    pub fn apply(mut self, progress: Progress) -> Result<Report> {
+    /// renamed into place whole. Returns what was done; when a write fails, what was written
+    /// before it (whole units: running the same transfer again completes it).
+    pub fn apply(mut self, progress: Progress) -> Result<Report, Stopped> {
+        let mut report = std::mem::take(&mut self.report);
+        match self.apply_into(&mut report, progress) {
+            Ok(()) => Ok(report),
+            Err(error) => Err(Stopped {
+                error,
+                written: Box::new(report),
+            }),
+        }
+    }
+
+    fn apply_into(&self, report: &mut Report, progress: Progress) -> Result<()> {
         let total = self.units();
         let mut done = 0u64;
         let mut bytes = 0u64;
@@ -1076,7 +1237,6 @@ impl Plan<'_> {
         if !t.tracking.is_dir() {
             fs::create_dir_all(&t.tracking)?;
         }
-        let mut report = std::mem::take(&mut self.report);
 
         for exp in &self.experiments {
             if exp.create {
@@ -1117,11 +1277,11 @@ impl Plan<'_> {
             progress(done, total, bytes);
         }
         for m in &self.models {
-            self.copy_model(m, &mut report)?;
+            self.copy_model(m, report)?;
             done += u64::from(m.create) + m.versions.len() as u64;
             progress(done, total, bytes);
         }
-        Ok(report)
+        Ok(())
     }
 
     fn create_experiment(&self, exp: &ExpPlan) -> Result<()> {
@@ -1151,7 +1311,7 @@ impl Plan<'_> {
         } else {
             copy_counting(&meta_path, &build.join("meta.yaml"))?;
         }
-        for (rel, p, is_dir) in tree(&exp.src_dir.join("tags"), &[])? {
+        for (rel, p, is_dir) in self.src_tree(&exp.src_dir.join("tags"), &[])? {
             let to = build.join("tags").join(&rel);
             if is_dir {
                 fs::create_dir_all(&to)?;
@@ -1185,14 +1345,14 @@ impl Plan<'_> {
             runs: 1,
             ..Counts::default()
         };
-        for (rel, p, is_dir) in tree(&run.src_dir, &["artifacts", "meta.yaml"])? {
+        for (rel, p, is_dir) in self.src_tree(&run.src_dir, &["artifacts", "meta.yaml"])? {
             let to = build.join(&rel);
             if is_dir {
                 fs::create_dir_all(&to)?;
                 continue;
             }
             let (_, lines) = copy_counting(&p, &to)?;
-            if rel.starts_with("metrics/") {
+            if rel.starts_with("metrics") {
                 c.metric_points += lines;
             }
         }
@@ -1215,8 +1375,8 @@ impl Plan<'_> {
             fs::write_new(&build.join("meta.yaml"), to_yaml(&meta).as_bytes())?;
         }
         if self.opts.artifacts {
-            if let Some(src) = &run.src_artifacts {
-                for (rel, p, is_dir) in tree(src, &[])? {
+            if let Some((src, bounds)) = &run.src_artifacts {
+                for (rel, p, is_dir) in tree(src, &[], bounds, "the source", &self.noted)? {
                     let to = build.join("artifacts").join(&rel);
                     if is_dir {
                         fs::create_dir_all(&to)?;
@@ -1248,7 +1408,7 @@ impl Plan<'_> {
         let exp_dir = self.target_exp_dir(&item.target_exp)?;
         let scratch = t.scratch_dir()?;
         let build = scratch.path().join("item");
-        for (rel, p, is_dir) in tree(&item.src_dir, &[])? {
+        for (rel, p, is_dir) in self.src_tree(&item.src_dir, &[])? {
             let to = build.join(&rel);
             if is_dir {
                 fs::create_dir_all(&to)?;
@@ -1286,7 +1446,7 @@ impl Plan<'_> {
 
     /// Copies a version folder into `dest`, its meta.yaml rewritten.
     fn build_version(&self, src: &Path, dest: &Path) -> Result<()> {
-        for (rel, p, is_dir) in tree(src, &["meta.yaml"])? {
+        for (rel, p, is_dir) in self.src_tree(src, &["meta.yaml"])? {
             let to = dest.join(&rel);
             if is_dir {
                 fs::create_dir_all(&to)?;
@@ -1311,9 +1471,12 @@ impl Plan<'_> {
         let scratch = t.scratch_dir()?;
         if m.create {
             let build = scratch.path().join("model");
-            for (rel, p, is_dir) in tree(&m.src_dir, &[])? {
-                let top = rel.split('/').next().unwrap_or("");
-                if top.starts_with("version-") {
+            for (rel, p, is_dir) in self.src_tree(&m.src_dir, &[])? {
+                let top = rel
+                    .components()
+                    .next()
+                    .map(|c| c.as_os_str().to_string_lossy());
+                if top.is_some_and(|t| t.starts_with("version-")) {
                     continue;
                 }
                 let to = build.join(&rel);

@@ -14,5 +14,6 @@ mod models;
 mod registry;
 mod run;
 mod runs;
+mod safety;
 mod search;
 mod store;

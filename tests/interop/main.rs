@@ -13,6 +13,8 @@ mod crash;
 
 mod check;
 
+mod safety;
+
 use harness::{TestEnv, canonical};
 use std::path::{Path, PathBuf};
 use std::process::Command;
