@@ -199,15 +199,6 @@ impl Store {
             ));
         }
         for entry in walk.entries {
-            if entry
-                .rel
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .starts_with(fs::TMP_PREFIX)
-            {
-                continue;
-            }
             let size = if entry.is_dir {
                 None
             } else {

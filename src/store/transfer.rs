@@ -346,10 +346,6 @@ impl Plan<'_> {
     }
 }
 
-fn is_tmp(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with(fs::TMP_PREFIX)
-}
-
 /// Files (and folders, is_dir = true) under a folder: (path relative to it, exact name bytes;
 /// the path to read; is_dir), sorted.
 type Files = Vec<(PathBuf, PathBuf, bool)>;
@@ -375,7 +371,6 @@ fn tree(
     Ok(walk
         .entries
         .into_iter()
-        .filter(|e| !e.rel.file_name().is_some_and(is_tmp))
         .map(|e| (e.rel, e.path, e.is_dir))
         .collect())
 }

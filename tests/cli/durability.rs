@@ -157,6 +157,16 @@ fn a_key_that_looks_like_a_temporary_name_is_an_ordinary_key() {
         })
         .collect();
     assert_eq!(names.len(), 4, "{names:?}");
+    // An artifact with such a name is listed, and travels to another store.
+    let f = env.path(".mlt-tmp-a.txt");
+    std::fs::write(&f, "a").unwrap();
+    env.ok(&["artifacts", "log", f.to_str().unwrap(), "--run", &run]);
+    let listed = env.ok(&["artifacts", "list", &run, "--format", "csv"]);
+    assert!(listed.contains(".mlt-tmp-a.txt"), "{listed}");
+    let other = TestEnv::init();
+    other.ok(&["store", "merge", env.root().to_str().unwrap()]);
+    let copied = other.ok(&["artifacts", "cat", &run, ".mlt-tmp-a.txt"]);
+    assert_eq!(copied, "a");
 }
 
 #[test]
