@@ -203,10 +203,27 @@ pub fn bad_expression(what: &str, text: &str, e: &crate::search::ParseError) -> 
         "invalid {what} at column {}: {}",
         e.column, e.message
     ))
-    .hint(format!(
-        "\n  {text}\n  {}^",
-        " ".repeat(e.column.saturating_sub(1))
-    ))
+    .hint(pointer(text, e.column))
+}
+
+/// `text` with a caret under the 1-based `column`; a long text is cut to the part around the
+/// column so the hint stays a readable line.
+fn pointer(text: &str, column: usize) -> String {
+    const SIDE: usize = 40;
+    let chars: Vec<char> = text.chars().collect();
+    let at = column.saturating_sub(1);
+    let start = at.saturating_sub(SIDE);
+    let end = (at + SIDE).min(chars.len());
+    let mut shown: String = chars[start.min(end)..end].iter().collect();
+    let mut caret = at - start;
+    if start > 0 {
+        shown.insert_str(0, "...");
+        caret += 3;
+    }
+    if end < chars.len() {
+        shown.push_str("...");
+    }
+    format!("\n  {shown}\n  {}^", " ".repeat(caret))
 }
 
 /// Parses `key=value`.

@@ -6,6 +6,7 @@ mod artifacts;
 mod bundle;
 mod compare;
 mod experiments;
+mod limits;
 mod log;
 mod metrics;
 mod models;
