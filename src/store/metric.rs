@@ -54,7 +54,8 @@ pub struct MetricPoints<'a> {
     store: &'a Store,
     path: PathBuf,
     reader: Option<BufReader<File>>,
-    line: String,
+    /// The raw bytes of the current line: a line that is not UTF-8 is skipped, not an error.
+    line: Vec<u8>,
     n: usize,
 }
 
@@ -72,7 +73,7 @@ impl Iterator for MetricPoints<'_> {
         loop {
             let reader = self.reader.as_mut()?;
             self.line.clear();
-            let read = match reader.read_line(&mut self.line) {
+            let read = match reader.read_until(b'\n', &mut self.line) {
                 Ok(read) => read,
                 Err(source) => {
                     self.reader = None;
@@ -91,14 +92,21 @@ impl Iterator for MetricPoints<'_> {
                 return None;
             }
             self.n += 1;
-            let line = self.line.as_str();
+            if let Some(p) = plain_line(&self.line) {
+                return Some(Ok(p));
+            }
+            let Ok(line) = std::str::from_utf8(&self.line) else {
+                self.store.warn(&format!(
+                    "{}:{}: malformed metric line skipped: not UTF-8",
+                    self.path.display(),
+                    self.n
+                ));
+                continue;
+            };
             if line.trim().is_empty() {
                 continue;
             }
             let complete = line.ends_with('\n');
-            if let Some(p) = plain_line(line.as_bytes()) {
-                return Some(Ok(p));
-            }
             match parse_line(line) {
                 // A last line without its newline is a write cut short unless it is whole.
                 Ok(p) if complete || line.trim().split(' ').count() != 2 => return Some(Ok(p)),
@@ -128,7 +136,7 @@ impl Store {
             store: self,
             path: path.to_path_buf(),
             reader: Some(BufReader::with_capacity(64 * 1024, file)),
-            line: String::new(),
+            line: Vec::new(),
             n: 0,
         })
     }
@@ -267,5 +275,18 @@ mod tests {
         std::fs::write(&f, "").unwrap();
         assert!(store.read_metric_file(&f).unwrap().is_empty());
         assert!(warnings.lock().unwrap()[4].ends_with("empty metric file"));
+        // A byte that is not UTF-8 spoils its line only.
+        std::fs::write(&f, b"1 0.5 0\n2 0.\xff 1\n\xfe\n3 0.7 2\n").unwrap();
+        let pts = store.read_metric_file(&f).unwrap();
+        assert_eq!(pts.iter().map(|p| p.step).collect::<Vec<_>>(), [0, 2]);
+        let w = warnings.lock().unwrap();
+        assert!(
+            w[5].ends_with(":2: malformed metric line skipped: not UTF-8"),
+            "{w:?}"
+        );
+        assert!(
+            w[6].ends_with(":3: malformed metric line skipped: not UTF-8"),
+            "{w:?}"
+        );
     }
 }

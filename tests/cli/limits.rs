@@ -92,3 +92,40 @@ fn deep_nesting_is_a_usage_error_in_every_expression_language() {
     );
     env.ok(&["runs", "compare", &base, &cand, &sum]);
 }
+
+/// A byte that is not UTF-8 in a metric file spoils that line only: it is skipped with a
+/// warning, as other bad lines are, and the run still reads.
+#[test]
+fn a_non_utf8_metric_line_is_skipped_with_a_warning() {
+    let env = TestEnv::init();
+    let exp_id = env.experiment("e1");
+    let a = env.start("e1", "a");
+    let b = env.start("e1", "b");
+    env.ok(&["log", "metric", "loss", "0.5", "--run", &a, "--step", "0"]);
+    env.ok(&["log", "metric", "loss", "0.4", "--run", &b]);
+    let file = env.path(&format!("mlruns/{exp_id}/{a}/metrics/loss"));
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes.extend_from_slice(b"1796000000000 0.\xff 1\n1796000000001 0.3 2\n");
+    std::fs::write(&file, bytes).unwrap();
+
+    let o = env.run(&["metrics", "history", "loss", "--run", &a, "-f", "csv"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let steps: Vec<&str> = o
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(steps, ["0", "2"], "{}", o.stdout);
+    assert!(
+        o.stderr
+            .contains("metrics/loss:2: malformed metric line skipped: not UTF-8"),
+        "{}",
+        o.stderr
+    );
+    let shown = env.json(&["runs", "show", &a, "-f", "json"]);
+    assert!(shown.to_string().contains("0.3"), "{shown}");
+    let o = env.run(&["runs", "compare", &a, &b]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("0.3"), "{}", o.stdout);
+}
