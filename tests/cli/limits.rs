@@ -129,3 +129,53 @@ fn a_non_utf8_metric_line_is_skipped_with_a_warning() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("0.3"), "{}", o.stdout);
 }
+
+/// Many processes starting runs in the same new experiment at once: one creates it, the
+/// others use it (MLflow's `set_experiment`), and every run lands in that one experiment.
+#[test]
+fn concurrent_first_use_of_an_experiment_creates_it_once() {
+    let env = TestEnv::init();
+    let n = 32;
+    for round in 0..1 {
+        let name = format!("new{round}");
+        // Hold the store lock while they start, so all of them look the name up before any
+        // can create it: the race, every time.
+        let lock = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(env.path(".mlt/lock"))
+            .unwrap();
+        lock.lock().unwrap();
+        let children: Vec<_> = (0..n)
+            .map(|i| {
+                let mut c = env.std_cmd();
+                if i % 2 == 0 {
+                    c.args(["runs", "start", "-e", &name]);
+                } else {
+                    c.args(["run", "-e", &name, "--", "true"]);
+                }
+                c.stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        lock.unlock().unwrap();
+        for c in children {
+            let o = c.wait_with_output().unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        }
+        let exps = env.json(&["experiments", "list", "-f", "json"]);
+        let named: Vec<_> = exps["experiments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["name"] == name.as_str())
+            .collect();
+        assert_eq!(named.len(), 1, "{exps}");
+        let runs = env.json(&["runs", "list", "-e", &name, "-f", "json"]);
+        assert_eq!(runs["runs"].as_array().unwrap().len(), n, "{runs}");
+    }
+}
