@@ -644,7 +644,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts)
-            opts="-h -V --store --help --version log list ls download cat help"
+            opts="-h --store --help log list ls download cat help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -662,7 +662,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__cat)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -680,7 +680,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__download)
-            opts="-d -h -V --path --dest --store --help --version"
+            opts="-d -h --path --dest --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -794,7 +794,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__list)
-            opts="-f -h -V --path --format --store --help --version"
+            opts="-f -h --path --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -824,7 +824,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__log)
-            opts="-h -V --path --run --store --help --version"
+            opts="-h --path --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -850,7 +850,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__completions)
-            opts="-h -V --store --help --version bash elvish fish powershell zsh"
+            opts="-h --store --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -868,7 +868,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments)
-            opts="-h -V --store --help --version create list ls show rename delete restore set-tag delete-tag help"
+            opts="-h --store --help create list ls show rename delete restore set-tag delete-tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -886,7 +886,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__create)
-            opts="-t -h -V --artifact-location --tag --store --help --version"
+            opts="-t -h --artifact-location --tag --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -916,7 +916,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__delete)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -934,7 +934,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__delete__subcmd__tag)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1092,7 +1092,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__list)
-            opts="-f -h -V --filter --order-by --max-results --view --format --store --help --version"
+            opts="-f -h --filter --order-by --max-results --view --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1134,7 +1134,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__rename)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1152,7 +1152,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__restore)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1170,7 +1170,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__set__subcmd__tag)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1188,7 +1188,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__show)
-            opts="-f -h -V --format --store --help --version"
+            opts="-f -h --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1214,7 +1214,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__export)
-            opts="-f -e -r -m -h -V --format --experiment --run --filter --view --model --no-artifacts --store --help --version"
+            opts="-f -e -r -m -h --format --experiment --run --filter --view --model --no-artifacts --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2196,7 +2196,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__import)
-            opts="-f -h -V --artifact-root --on-conflict --dry-run --format --store --help --version"
+            opts="-f -h --artifact-root --on-conflict --dry-run --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2230,7 +2230,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__init)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2248,7 +2248,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log)
-            opts="-h -V --store --help --version param params metric metrics tag tags batch help"
+            opts="-h --store --help param params metric metrics tag tags batch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2266,7 +2266,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__batch)
-            opts="-h -V --run --store --help --version"
+            opts="-h --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2414,7 +2414,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__metric)
-            opts="-h -V --step --timestamp --run --store --help --version"
+            opts="-h --step --timestamp --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2444,7 +2444,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__metrics)
-            opts="-h -V --step --timestamp --run --store --help --version"
+            opts="-h --step --timestamp --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2474,7 +2474,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__param)
-            opts="-h -V --run --store --help --version"
+            opts="-h --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2496,7 +2496,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__params)
-            opts="-h -V --run --store --help --version"
+            opts="-h --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2518,7 +2518,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__tag)
-            opts="-h -V --run --store --help --version"
+            opts="-h --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2540,7 +2540,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__tags)
-            opts="-h -V --run --store --help --version"
+            opts="-h --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2562,7 +2562,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__metrics)
-            opts="-h -V --store --help --version history export help"
+            opts="-h --store --help history export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2580,7 +2580,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__metrics__subcmd__export)
-            opts="-e -k -f -h -V --experiment --filter --key --view --format --store --help --version"
+            opts="-e -k -f -h --experiment --filter --key --view --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2686,7 +2686,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__metrics__subcmd__history)
-            opts="-f -h -V --run --plot --x --height --format --store --help --version"
+            opts="-f -h --run --plot --x --height --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2724,7 +2724,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models)
-            opts="-h -V --store --help --version log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help"
+            opts="-h --store --help log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2742,7 +2742,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__create)
-            opts="-d -t -h -V --description --tag --store --help --version"
+            opts="-d -t -h --description --tag --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2776,7 +2776,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2794,7 +2794,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__alias)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2812,13 +2812,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__description)
-            opts="-v -h -V --model-version --store --help --version"
+            opts="-v -h --version --model-version --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --model-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2838,13 +2842,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__tag)
-            opts="-v -h -V --model-version --store --help --version"
+            opts="-v -h --version --model-version --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --model-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2864,7 +2872,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__version)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2882,7 +2890,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__download)
-            opts="-d -h -V --dest --store --help --version"
+            opts="-d -h --dest --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2908,7 +2916,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__get__subcmd__alias)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3234,7 +3242,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__inspect)
-            opts="-f -h -V --format --store --help --version"
+            opts="-f -h --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3260,7 +3268,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__list)
-            opts="-f -h -V --filter --order-by --max-results --format --store --help --version"
+            opts="-f -h --filter --order-by --max-results --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3298,7 +3306,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__log)
-            opts="-h -V --run --name --store --help --version"
+            opts="-h --run --name --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3324,7 +3332,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__register)
-            opts="-d -t -h -V --description --tag --store --help --version"
+            opts="-d -t -h --description --tag --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3358,7 +3366,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__rename)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3376,7 +3384,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__resolve)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3394,7 +3402,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__set__subcmd__alias)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3412,13 +3420,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__set__subcmd__description)
-            opts="-v -h -V --model-version --store --help --version"
+            opts="-v -h --version --model-version --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --model-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3438,13 +3450,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__set__subcmd__tag)
-            opts="-v -h -V --model-version --store --help --version"
+            opts="-v -h --version --model-version --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --model-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3464,7 +3480,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__show)
-            opts="-f -h -V --format --store --help --version"
+            opts="-f -h --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3490,7 +3506,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__stage)
-            opts="-h -V --archive-existing --store --help --version"
+            opts="-h --archive-existing --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3508,7 +3524,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__version)
-            opts="-f -h -V --format --store --help --version"
+            opts="-f -h --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3534,7 +3550,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__run)
-            opts="-e -n -P -t -d -h -V --experiment --name --param --tag --parent --description --entry-point --project --parse-metrics --metric-pattern --capture --grace --dry-run --store --help --version"
+            opts="-e -n -P -t -d -h --experiment --name --param --tag --parent --description --entry-point --project --parse-metrics --metric-pattern --capture --grace --dry-run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3616,7 +3632,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs)
-            opts="-h -V --store --help --version start end list ls search compare diff show delete restore delete-tag help"
+            opts="-h --store --help start end list ls search compare diff show delete restore delete-tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3634,7 +3650,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__compare)
-            opts="-e -f -h -V --filter --experiment --order-by --max-results --view --base --wide --only-changed --lower-is-better --higher-is-better --no-sparklines --fail-if --summary --format --store --help --version"
+            opts="-e -f -h --filter --experiment --order-by --max-results --view --base --wide --only-changed --lower-is-better --higher-is-better --no-sparklines --fail-if --summary --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3704,7 +3720,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__delete)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3722,7 +3738,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__delete__subcmd__tag)
-            opts="-h -V --run --store --help --version"
+            opts="-h --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3744,7 +3760,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__diff)
-            opts="-f -h -V --format --store --help --version"
+            opts="-f -h --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3770,7 +3786,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__end)
-            opts="-h -V --run --status --store --help --version"
+            opts="-h --run --status --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3964,7 +3980,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__list)
-            opts="-e -f -h -V --experiment --view --format --store --help --version"
+            opts="-e -f -h --experiment --view --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4002,7 +4018,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__restore)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4020,7 +4036,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__search)
-            opts="-e -f -h -V --filter --order-by --experiment --max-results --view --format --store --help --version"
+            opts="-e -f -h --filter --order-by --experiment --max-results --view --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4070,7 +4086,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__show)
-            opts="-f -h -V --format --store --help --version"
+            opts="-f -h --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4096,7 +4112,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__start)
-            opts="-e -n -t -d -h -V --experiment --name --tag --parent --description --store --help --version"
+            opts="-e -n -t -d -h --experiment --name --tag --parent --description --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4150,7 +4166,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store)
-            opts="-h -V --store --help --version merge help"
+            opts="-h --store --help merge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4210,7 +4226,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store__subcmd__merge)
-            opts="-f -h -V --on-conflict --dry-run --no-artifacts --format --store --help --version"
+            opts="-f -h --on-conflict --dry-run --no-artifacts --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -62,7 +62,7 @@ pub enum Cmd {
         #[arg(long, short)]
         experiment: Vec<String>,
         /// At most this many runs
-        #[arg(long, default_value_t = 1000)]
+        #[arg(long, default_value_t = 1000, value_parser = super::positive)]
         max_results: usize,
         #[arg(long, value_enum, default_value_t)]
         view: View,

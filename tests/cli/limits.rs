@@ -179,3 +179,125 @@ fn concurrent_first_use_of_an_experiment_creates_it_once() {
         assert_eq!(runs["runs"].as_array().unwrap().len(), n, "{runs}");
     }
 }
+
+/// A JSON step or timestamp outside the 64-bit range is refused, as `--step` refuses it, and
+/// nothing is written; before, it was clamped to i64::MAX without a word.
+#[test]
+fn log_batch_refuses_steps_and_timestamps_out_of_range() {
+    let env = TestEnv::init();
+    let run = env.start("e", "r");
+    let before = env.snapshot_files();
+    for body in [
+        r#"{"step": 1e30, "metrics": {"m": 1}}"#,
+        r#"{"step": 9223372036854775808, "metrics": {"m": 1}}"#,
+        r#"{"step": -1e19, "metrics": {"m": 1}}"#,
+        r#"{"step": "9223372036854775808", "metrics": {"m": 1}}"#,
+        r#"{"timestamp": 1e300, "metrics": {"m": 1}}"#,
+        r#"{"metrics": [{"key": "m", "value": 1, "timestamp": 1, "step": 1e19}]}"#,
+        r#"{"metrics": [{"key": "m", "value": 1, "timestamp": 18446744073709551615}]}"#,
+    ] {
+        let o = env.run_with(&["log", "batch", "--run", &run], |c| {
+            c.write_stdin(body);
+        });
+        // Exit 1, as for any other bad record in the input.
+        assert_eq!(o.code, 1, "{body}: {}", o.stderr);
+        let last = o.stderr.lines().last().unwrap();
+        assert!(
+            last.contains("out of the 64-bit range"),
+            "{body}: {}",
+            o.stderr
+        );
+    }
+    assert!(env.snapshot_files() == before, "the store changed");
+    // The ends of the range still go in.
+    let body = r#"{"step": 9223372036854775807, "timestamp": 5, "metrics": {"m": 1}}"#;
+    let o = env.run_with(&["log", "batch", "--run", &run], |c| {
+        c.write_stdin(body);
+    });
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let h = env.ok(&["metrics", "history", "m", "--run", &run, "-f", "csv"]);
+    assert!(h.contains("9223372036854775807"), "{h}");
+}
+
+/// `{"params": {"p": null}}` is stored as MLflow's client stores `log_param("p", None)`:
+/// `str(None)`, which is 'None'. Tags the same (`set_tag`).
+#[test]
+fn log_batch_stores_null_as_python_does() {
+    let env = TestEnv::init();
+    let exp = env.experiment("e");
+    let run = env.start("e", "r");
+    let o = env.run_with(&["log", "batch", "--run", &run], |c| {
+        c.write_stdin(r#"{"params": {"p": null}, "tags": {"t": null}}"#);
+    });
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(env.read(&format!("mlruns/{exp}/{run}/params/p")), "None");
+    assert_eq!(env.read(&format!("mlruns/{exp}/{run}/tags/t")), "None");
+}
+
+/// `--version N` on a models subcommand is the model version (an alias of
+/// `--model-version`), not a request for mlt's version that changes nothing.
+#[test]
+fn models_version_flag_names_the_model_version() {
+    let env = TestEnv::init();
+    let run = env.start("e", "r");
+    std::fs::create_dir_all(env.path("m")).unwrap();
+    std::fs::write(env.path("m/model.pkl"), "x").unwrap();
+    env.ok(&["models", "register", "m", "clf"]);
+    let _ = run;
+    env.ok(&["models", "set-description", "clf", "d", "--version", "1"]);
+    let v = env.json(&["models", "version", "clf", "1", "-f", "json"]);
+    assert_eq!(v["model_version"]["description"], "d", "{v}");
+    env.ok(&["models", "set-tag", "clf", "k", "v", "--version", "1"]);
+    env.ok(&["models", "delete-tag", "clf", "k", "--version", "1"]);
+    env.ok(&["models", "delete-description", "clf", "--version", "1"]);
+    let v = env.json(&["models", "version", "clf", "1", "-f", "json"]);
+    assert!(v["model_version"]["description"].is_null(), "{v}");
+    // Where the version is positional, --version is refused, never taken for mlt's version.
+    let err = env.fails(
+        &["models", "set-alias", "clf", "champion", "--version", "1"],
+        2,
+    );
+    assert!(err.contains("unexpected argument '--version'"), "{err}");
+    // mlt's own version is still there.
+    assert!(env.ok(&["--version"]).starts_with("mlt "));
+}
+
+/// `mlt init` with MLT_STORE set creates the store there, as every other command finds it.
+#[test]
+fn init_honours_mlt_store() {
+    let env = TestEnv::new();
+    let o = env.run_with(&["init"], |c| {
+        c.env("MLT_STORE", "elsewhere");
+    });
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(env.path("elsewhere/mlruns/0/meta.yaml").is_file());
+    assert!(!env.path("mlruns").exists());
+    assert!(o.stdout.trim_end().ends_with("elsewhere"), "{}", o.stdout);
+}
+
+/// `--max-results 0` is a usage error everywhere (MLflow: "It must be a positive integer"),
+/// not a search that says no run matches.
+#[test]
+fn max_results_zero_is_a_usage_error() {
+    let env = TestEnv::init();
+    let a = env.start("e", "a");
+    env.ok(&["log", "metric", "loss", "1", "--run", &a]);
+    for args in [
+        &[
+            "runs",
+            "compare",
+            "--filter",
+            "metrics.loss > 0",
+            "--max-results",
+            "0",
+        ][..],
+        &["runs", "search", "--max-results", "0"],
+        &["experiments", "list", "--max-results", "0"],
+        &["models", "list", "--max-results", "0"],
+    ] {
+        let err = env.fails(args, 2);
+        assert!(err.contains("must be at least 1"), "{args:?}: {err}");
+    }
+    let out = env.ok(&["runs", "search", "--max-results", "1", "-f", "csv"]);
+    assert_eq!(out.lines().count(), 2);
+}
