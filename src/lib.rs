@@ -17,3 +17,6 @@ pub mod output;
 pub mod search;
 pub mod store;
 pub mod wrap;
+
+#[cfg(test)]
+mod fuzz_tests;
