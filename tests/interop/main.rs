@@ -7,6 +7,7 @@
 #[path = "../cli/harness.rs"]
 #[allow(dead_code)]
 mod harness;
+mod hostile_input;
 
 use harness::{TestEnv, canonical};
 use std::path::{Path, PathBuf};
