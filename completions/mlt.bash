@@ -662,7 +662,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts)
-            opts="-h -V --store --help --version log list ls download cat help"
+            opts="-h --store --help log list ls download cat help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -680,7 +680,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__cat)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -698,7 +698,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__download)
-            opts="-d -h -V --path --dest --store --help --version"
+            opts="-d -h --path --dest --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -812,7 +812,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__list)
-            opts="-f -h -V --path --format --store --help --version"
+            opts="-f -h --path --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -842,7 +842,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__log)
-            opts="-h -V --path --run --store --help --version"
+            opts="-h --path --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -868,7 +868,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__completions)
-            opts="-h -V --store --help --version bash elvish fish powershell zsh"
+            opts="-h --store --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -886,7 +886,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments)
-            opts="-h -V --store --help --version create list ls show rename delete restore set-tag delete-tag help"
+            opts="-h --store --help create list ls show rename delete restore set-tag delete-tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -904,7 +904,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__create)
-            opts="-t -h -V --artifact-location --tag --store --help --version"
+            opts="-t -h --artifact-location --tag --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -934,7 +934,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__delete)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -952,7 +952,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__delete__subcmd__tag)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1110,7 +1110,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__list)
-            opts="-f -h -V --filter --order-by --max-results --view --format --store --help --version"
+            opts="-f -h --filter --order-by --max-results --view --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1152,7 +1152,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__rename)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1170,7 +1170,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__restore)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1188,7 +1188,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__set__subcmd__tag)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1206,7 +1206,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__show)
-            opts="-f -h -V --format --store --help --version"
+            opts="-f -h --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1232,7 +1232,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__export)
-            opts="-f -e -r -m -h -V --format --experiment --run --filter --view --model --no-artifacts --store --help --version"
+            opts="-f -e -r -m -h --format --experiment --run --filter --view --model --no-artifacts --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2242,7 +2242,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__import)
-            opts="-f -h -V --artifact-root --on-conflict --dry-run --format --store --help --version"
+            opts="-f -h --artifact-root --on-conflict --dry-run --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2276,7 +2276,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__init)
-            opts="-h -V --durable --no-durable --store --help --version"
+            opts="-h --durable --no-durable --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2294,7 +2294,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log)
-            opts="-h -V --store --help --version param params metric metrics tag tags batch help"
+            opts="-h --store --help param params metric metrics tag tags batch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2312,7 +2312,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__batch)
-            opts="-h -V --run --store --help --version"
+            opts="-h --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2460,7 +2460,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__metric)
-            opts="-h -V --step --timestamp --run --store --help --version"
+            opts="-h --step --timestamp --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2490,7 +2490,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__metrics)
-            opts="-h -V --step --timestamp --run --store --help --version"
+            opts="-h --step --timestamp --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2520,7 +2520,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__param)
-            opts="-h -V --run --store --help --version"
+            opts="-h --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2542,7 +2542,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__params)
-            opts="-h -V --run --store --help --version"
+            opts="-h --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2564,7 +2564,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__tag)
-            opts="-h -V --run --store --help --version"
+            opts="-h --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2586,7 +2586,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__tags)
-            opts="-h -V --run --store --help --version"
+            opts="-h --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2608,7 +2608,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__metrics)
-            opts="-h -V --store --help --version history export help"
+            opts="-h --store --help history export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2626,7 +2626,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__metrics__subcmd__export)
-            opts="-e -k -f -h -V --experiment --filter --key --view --format --store --help --version"
+            opts="-e -k -f -h --experiment --filter --key --view --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2732,7 +2732,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__metrics__subcmd__history)
-            opts="-f -h -V --run --plot --x --height --format --store --help --version"
+            opts="-f -h --run --plot --x --height --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2770,7 +2770,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models)
-            opts="-h -V --store --help --version log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help"
+            opts="-h --store --help log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2788,7 +2788,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__create)
-            opts="-d -t -h -V --description --tag --store --help --version"
+            opts="-d -t -h --description --tag --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2822,7 +2822,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2840,7 +2840,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__alias)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2858,13 +2858,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__description)
-            opts="-v -h -V --model-version --store --help --version"
+            opts="-v -h --version --model-version --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --model-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2884,13 +2888,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__tag)
-            opts="-v -h -V --model-version --store --help --version"
+            opts="-v -h --version --model-version --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --model-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2910,7 +2918,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__version)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2928,7 +2936,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__download)
-            opts="-d -h -V --dest --store --help --version"
+            opts="-d -h --dest --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2954,7 +2962,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__get__subcmd__alias)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3280,7 +3288,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__inspect)
-            opts="-f -h -V --format --store --help --version"
+            opts="-f -h --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3306,7 +3314,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__list)
-            opts="-f -h -V --filter --order-by --max-results --format --store --help --version"
+            opts="-f -h --filter --order-by --max-results --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3344,7 +3352,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__log)
-            opts="-h -V --run --name --store --help --version"
+            opts="-h --run --name --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3370,7 +3378,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__register)
-            opts="-d -t -h -V --description --tag --store --help --version"
+            opts="-d -t -h --description --tag --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3404,7 +3412,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__rename)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3422,7 +3430,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__resolve)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3440,7 +3448,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__set__subcmd__alias)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3458,13 +3466,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__set__subcmd__description)
-            opts="-v -h -V --model-version --store --help --version"
+            opts="-v -h --version --model-version --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --model-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3484,13 +3496,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__set__subcmd__tag)
-            opts="-v -h -V --model-version --store --help --version"
+            opts="-v -h --version --model-version --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --model-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3510,7 +3526,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__show)
-            opts="-f -h -V --format --store --help --version"
+            opts="-f -h --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3536,7 +3552,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__stage)
-            opts="-h -V --archive-existing --store --help --version"
+            opts="-h --archive-existing --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3554,7 +3570,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__version)
-            opts="-f -h -V --format --store --help --version"
+            opts="-f -h --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3580,7 +3596,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__run)
-            opts="-e -n -P -t -d -h -V --experiment --name --param --tag --parent --description --entry-point --project --parse-metrics --metric-pattern --capture --grace --dry-run --store --help --version"
+            opts="-e -n -P -t -d -h --experiment --name --param --tag --parent --description --entry-point --project --parse-metrics --metric-pattern --capture --grace --dry-run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3662,7 +3678,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs)
-            opts="-h -V --store --help --version start end list ls search compare diff show delete restore delete-tag help"
+            opts="-h --store --help start end list ls search compare diff show delete restore delete-tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3680,7 +3696,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__compare)
-            opts="-e -f -h -V --filter --experiment --order-by --max-results --view --base --wide --only-changed --lower-is-better --higher-is-better --no-sparklines --fail-if --summary --format --store --help --version"
+            opts="-e -f -h --filter --experiment --order-by --max-results --view --base --wide --only-changed --lower-is-better --higher-is-better --no-sparklines --fail-if --summary --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3750,7 +3766,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__delete)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3768,7 +3784,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__delete__subcmd__tag)
-            opts="-h -V --run --store --help --version"
+            opts="-h --run --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3790,7 +3806,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__diff)
-            opts="-f -h -V --format --store --help --version"
+            opts="-f -h --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3816,7 +3832,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__end)
-            opts="-h -V --run --status --store --help --version"
+            opts="-h --run --status --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4010,7 +4026,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__list)
-            opts="-e -f -h -V --experiment --view --format --store --help --version"
+            opts="-e -f -h --experiment --view --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4048,7 +4064,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__restore)
-            opts="-h -V --store --help --version"
+            opts="-h --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4066,7 +4082,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__search)
-            opts="-e -f -h -V --filter --order-by --experiment --max-results --view --format --store --help --version"
+            opts="-e -f -h --filter --order-by --experiment --max-results --view --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4116,7 +4132,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__show)
-            opts="-f -h -V --format --store --help --version"
+            opts="-f -h --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4142,7 +4158,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__start)
-            opts="-e -n -t -d -h -V --experiment --name --tag --parent --description --store --help --version"
+            opts="-e -n -t -d -h --experiment --name --tag --parent --description --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4196,7 +4212,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store)
-            opts="-h -V --store --help --version merge check gc help"
+            opts="-h --store --help merge check gc help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4214,7 +4230,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store__subcmd__check)
-            opts="-f -h -V --repair --deep --format --store --help --version"
+            opts="-f -h --repair --deep --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4240,7 +4256,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store__subcmd__gc)
-            opts="-f -h -V --older-than --dry-run --format --store --help --version"
+            opts="-f -h --older-than --dry-run --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4340,7 +4356,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store__subcmd__merge)
-            opts="-f -h -V --on-conflict --dry-run --no-artifacts --format --store --help --version"
+            opts="-f -h --on-conflict --dry-run --no-artifacts --format --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -64,7 +64,9 @@ enum Term {
     Str(String),
     Ref(Ref),
     Neg(Box<Term>),
-    Bin(char, Box<Term>, Box<Term>),
+    /// `first op1 t1 op2 t2 ...`, evaluated left to right; one node per chain of `+ -` or
+    /// `* /`, so a long sum does not make a deep tree.
+    Chain(Box<Term>, Vec<(char, Term)>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,9 +82,14 @@ enum Cmp {
 #[derive(Clone, Debug, PartialEq)]
 enum Cond {
     Cmp(Term, Cmp, Term),
-    And(Box<Cond>, Box<Cond>),
-    Or(Box<Cond>, Box<Cond>),
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
 }
+
+/// How deeply parentheses and unary minus may nest in a `--fail-if` condition. Parsing,
+/// evaluating and dropping it recurse once per level; this keeps them far inside any
+/// thread's stack.
+pub const MAX_DEPTH: usize = 100;
 
 /// A parsed `--fail-if` condition.
 #[derive(Clone, Debug, PartialEq)]
@@ -240,6 +247,8 @@ struct Parser {
     toks: Vec<(Tok, usize)>,
     pos: usize,
     end: usize,
+    /// Parentheses and unary minuses open around the current position.
+    depth: usize,
 }
 
 impl Parser {
@@ -270,19 +279,64 @@ impl Parser {
     }
 
     fn condition(&mut self) -> Result<Cond, ParseError> {
-        let mut left = self.conjunction()?;
+        let mut xs = vec![self.conjunction()?];
         while self.eat_word("or") {
-            left = Cond::Or(Box::new(left), Box::new(self.conjunction()?));
+            xs.push(self.conjunction()?);
         }
-        Ok(left)
+        Ok(if xs.len() == 1 {
+            xs.pop().expect("one operand")
+        } else {
+            Cond::Or(xs)
+        })
     }
 
     fn conjunction(&mut self) -> Result<Cond, ParseError> {
-        let mut left = self.comparison()?;
+        let mut xs = vec![self.comparison()?];
         while self.eat_word("and") {
-            left = Cond::And(Box::new(left), Box::new(self.comparison()?));
+            xs.push(self.comparison()?);
         }
-        Ok(left)
+        Ok(if xs.len() == 1 {
+            xs.pop().expect("one operand")
+        } else {
+            Cond::And(xs)
+        })
+    }
+
+    /// Enters one more level of parentheses or unary minus, refusing past [`MAX_DEPTH`].
+    fn deeper(&mut self) -> Result<(), ParseError> {
+        if self.depth >= MAX_DEPTH {
+            return err(
+                self.col(),
+                format!(
+                    "the condition nests parentheses and minus signs more than {MAX_DEPTH} deep"
+                ),
+            );
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// `first (op next)*` for the operators `ops`, as one [`Term::Chain`].
+    fn chain(
+        &mut self,
+        ops: [&'static str; 2],
+        next: fn(&mut Parser) -> Result<Term, ParseError>,
+    ) -> Result<Term, ParseError> {
+        let first = next(self)?;
+        let mut rest = Vec::new();
+        loop {
+            let op = match self.peek() {
+                Some(Tok::Sym(x)) if ops.contains(x) => x.chars().next().expect("an operator"),
+                _ => break,
+            };
+            self.pos += 1;
+            rest.push((op, next(self)?));
+        }
+        Ok(if rest.is_empty() {
+            first
+        } else {
+            Term::Chain(Box::new(first), rest)
+        })
     }
 
     fn comparison(&mut self) -> Result<Cond, ParseError> {
@@ -311,43 +365,30 @@ impl Parser {
     }
 
     fn sum(&mut self) -> Result<Term, ParseError> {
-        let mut left = self.product()?;
-        loop {
-            let op = if self.eat_sym("+") {
-                '+'
-            } else if self.eat_sym("-") {
-                '-'
-            } else {
-                return Ok(left);
-            };
-            left = Term::Bin(op, Box::new(left), Box::new(self.product()?));
-        }
+        self.chain(["+", "-"], Parser::product)
     }
 
     fn product(&mut self) -> Result<Term, ParseError> {
-        let mut left = self.unary()?;
-        loop {
-            let op = if self.eat_sym("*") {
-                '*'
-            } else if self.eat_sym("/") {
-                '/'
-            } else {
-                return Ok(left);
-            };
-            left = Term::Bin(op, Box::new(left), Box::new(self.unary()?));
-        }
+        self.chain(["*", "/"], Parser::unary)
     }
 
     fn unary(&mut self) -> Result<Term, ParseError> {
         let col = self.col();
-        if self.eat_sym("-") {
-            return Ok(Term::Neg(Box::new(self.unary()?)));
+        if matches!(self.peek(), Some(Tok::Sym("-"))) {
+            self.deeper()?;
+            self.pos += 1;
+            let t = Term::Neg(Box::new(self.unary()?));
+            self.depth -= 1;
+            return Ok(t);
         }
-        if self.eat_sym("(") {
+        if matches!(self.peek(), Some(Tok::Sym("("))) {
+            self.deeper()?;
+            self.pos += 1;
             let t = self.sum()?;
             if !self.eat_sym(")") {
                 return err(self.col(), "expected )");
             }
+            self.depth -= 1;
             return Ok(t);
         }
         let tok = self.toks.get(self.pos).map(|t| t.0.clone());
@@ -404,9 +445,11 @@ fn refs<'a>(t: &'a Term, out: &mut Vec<&'a Ref>) {
     match t {
         Term::Ref(r) => out.push(r),
         Term::Neg(a) => refs(a, out),
-        Term::Bin(_, a, b) => {
-            refs(a, out);
-            refs(b, out);
+        Term::Chain(first, rest) => {
+            refs(first, out);
+            for (_, t) in rest {
+                refs(t, out);
+            }
         }
         Term::Num(_) | Term::Str(_) => {}
     }
@@ -437,6 +480,7 @@ impl Gate {
             toks,
             pos: 0,
             end: text.chars().count() + 1,
+            depth: 0,
         };
         let cond = p.condition()?;
         if p.pos < p.toks.len() {
@@ -471,9 +515,10 @@ impl Gate {
                         }
                     }
                 }
-                Cond::And(a, b) | Cond::Or(a, b) => {
-                    walk(a, out);
-                    walk(b, out);
+                Cond::And(xs) | Cond::Or(xs) => {
+                    for x in xs {
+                        walk(x, out);
+                    }
                 }
             }
         }
@@ -555,26 +600,39 @@ fn eval_term(t: &Term, subj: Option<&Ref>, base: &Run, cand: &Run) -> Result<Val
         }
         Term::Ref(r) => lookup(r, base, cand)?,
         Term::Neg(a) => Val::Num(-num(eval_term(a, subj, base, cand)?)?),
-        Term::Bin(op, a, b) => {
-            let x = num(eval_term(a, subj, base, cand)?)?;
-            let y = num(eval_term(b, subj, base, cand)?)?;
-            Val::Num(match op {
-                '+' => x + y,
-                '-' => x - y,
-                '*' => x * y,
-                _ => x / y,
-            })
+        Term::Chain(first, rest) => {
+            let mut x = num(eval_term(first, subj, base, cand)?)?;
+            for (op, t) in rest {
+                let y = num(eval_term(t, subj, base, cand)?)?;
+                x = match op {
+                    '+' => x + y,
+                    '-' => x - y,
+                    '*' => x * y,
+                    _ => x / y,
+                };
+            }
+            Val::Num(x)
         }
     })
 }
 
 fn eval_cond(c: &Cond, base: &Run, cand: &Run, details: &mut Vec<String>) -> Result<bool, String> {
     match c {
-        Cond::And(a, b) => {
-            Ok(eval_cond(a, base, cand, details)? && eval_cond(b, base, cand, details)?)
+        Cond::And(xs) => {
+            for x in xs {
+                if !eval_cond(x, base, cand, details)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
         }
-        Cond::Or(a, b) => {
-            Ok(eval_cond(a, base, cand, details)? || eval_cond(b, base, cand, details)?)
+        Cond::Or(xs) => {
+            for x in xs {
+                if eval_cond(x, base, cand, details)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
         }
         Cond::Cmp(l, op, r) => {
             let subj = subject(c);
@@ -716,6 +774,39 @@ mod tests {
                 "base.params.lr"
             ]
         );
+    }
+
+    #[test]
+    fn nesting_is_bounded_and_the_bound_fits_a_small_stack() {
+        std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(|| {
+                let base = run("b", &[("loss", 0.5)], &[]);
+                let cand = run("c", &[("loss", 0.4)], &[]);
+                let half = MAX_DEPTH / 2;
+                let deepest = format!(
+                    "metrics.loss > {}({}base{})",
+                    "-".repeat(half),
+                    "(".repeat(half - 1),
+                    ")".repeat(half - 1)
+                );
+                assert!(!check(&deepest, &base, &cand).failed);
+                // Long chains are one node each.
+                let sum = format!("metrics.loss > {}", vec!["0.00001"; 50_000].join(" + "));
+                assert!(!check(&sum, &base, &cand).failed);
+                let or = vec!["metrics.loss > 1"; 50_000].join(" or ");
+                assert!(!check(&or, &base, &cand).failed);
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        let minus = format!("{}1 < metrics.loss", "-".repeat(30_000));
+        let parens = format!("{}1{} < metrics.loss", "(".repeat(7400), ")".repeat(7400));
+        let mixed = format!("metrics.loss < {}1", "-(".repeat(MAX_DEPTH));
+        for t in [&minus, &parens, &mixed] {
+            let e = Gate::parse(t).unwrap_err();
+            assert!(e.message.contains("more than 100 deep"), "{e}");
+        }
     }
 
     #[test]

@@ -123,11 +123,11 @@ fn parse_record(v: Value, now: i64) -> Result<Record, String> {
     let mut mlflow_body = false;
     let step = match obj.get("step") {
         None | Some(Value::Null) => 0,
-        Some(s) => int(s).ok_or("'step' must be an integer")?,
+        Some(s) => int(s, "'step' must be an integer")?,
     };
     let timestamp = match obj.get("timestamp") {
         None | Some(Value::Null) => now,
-        Some(s) => int(s).ok_or("'timestamp' must be an integer (milliseconds)")?,
+        Some(s) => int(s, "'timestamp' must be an integer (milliseconds)")?,
     };
     let mut run_id = None;
     for (k, val) in &obj {
@@ -172,7 +172,13 @@ fn parse_record(v: Value, now: i64) -> Result<Record, String> {
                     &mut batch.tags
                 };
                 for (key, value) in m {
-                    out.push((key.clone(), text(value)));
+                    // The compact form is what a Python dict gives MLflow's client, which
+                    // stores str(value): null is 'None' there.
+                    let value = match value {
+                        Value::Null => "None".to_string(),
+                        v => text(v),
+                    };
+                    out.push((key.clone(), value));
                 }
             }
             ("metrics" | "params" | "tags", _) => {
@@ -207,11 +213,11 @@ fn metric_entry(item: &Value, now: i64) -> Result<(String, MetricPoint), String>
         .ok_or_else(|| format!("metric '{key}': value must be a number"))?;
     let timestamp = match m.get("timestamp") {
         None | Some(Value::Null) => now,
-        Some(t) => int(t).ok_or_else(|| format!("metric '{key}': timestamp must be an integer"))?,
+        Some(t) => int(t, &format!("metric '{key}': timestamp must be an integer"))?,
     };
     let step = match m.get("step") {
         None | Some(Value::Null) => 0,
-        Some(s) => int(s).ok_or_else(|| format!("metric '{key}': step must be an integer"))?,
+        Some(s) => int(s, &format!("metric '{key}': step must be an integer"))?,
     };
     Ok((
         key,
@@ -243,19 +249,43 @@ fn number(v: &Value) -> Option<f64> {
     }
 }
 
-fn int(v: &Value) -> Option<i64> {
+/// A step or timestamp: a JSON integer, a float with no fraction (`3.0`), or a string of
+/// digits (protobuf's JSON mapping writes int64 as strings). One outside the 64-bit range is
+/// an error, as it is for `--step`, never clamped. `must` is the message for a wrong value.
+fn int(v: &Value, must: &str) -> Result<i64, String> {
+    let out_of_range =
+        |shown: &dyn std::fmt::Display| format!("{must}: {shown} is out of the 64-bit range");
     match v {
-        Value::Number(n) => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
-        // protobuf's JSON mapping writes int64 as strings
-        Value::String(s) => s.parse().ok(),
-        _ => None,
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                return Ok(i);
+            }
+            match n.as_f64() {
+                // -2^63 is an i64, 2^63 is not; both are exact as f64.
+                Some(f)
+                    if f.fract() == 0.0
+                        && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) =>
+                {
+                    Ok(f as i64)
+                }
+                Some(f) if f.fract() == 0.0 || f.is_infinite() => Err(out_of_range(n)),
+                _ => Err(must.to_string()),
+            }
+        }
+        Value::String(s) => s.parse().map_err(|e: std::num::ParseIntError| {
+            use std::num::IntErrorKind::{NegOverflow, PosOverflow};
+            match e.kind() {
+                PosOverflow | NegOverflow => out_of_range(&format!("'{s}'")),
+                _ => must.to_string(),
+            }
+        }),
+        _ => Err(must.to_string()),
     }
 }
 
 /// A param or tag value as MLflow's client would store it (`str(v)`): strings as they are,
-/// `True`/`False` for booleans, numbers as written, null as "".
+/// `True`/`False` for booleans, numbers as written; null (protobuf's JSON for an unset
+/// field, in MLflow's log-batch body) as "".
 fn text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),

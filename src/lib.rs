@@ -18,3 +18,6 @@ pub mod owner;
 pub mod search;
 pub mod store;
 pub mod wrap;
+
+#[cfg(test)]
+mod fuzz_tests;

@@ -31,7 +31,7 @@ pub struct Args {
     #[arg(long = "order-by", value_name = "KEY [ASC|DESC]", requires = "filter")]
     order_by: Vec<String>,
     /// With --filter: at most this many runs
-    #[arg(long, default_value_t = 20, requires = "filter")]
+    #[arg(long, default_value_t = 20, requires = "filter", value_parser = super::positive)]
     max_results: usize,
     /// With --filter: which runs to search
     #[arg(long, value_enum, default_value_t, requires = "filter")]

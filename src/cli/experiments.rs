@@ -28,7 +28,7 @@ pub enum Cmd {
         #[arg(long = "order-by", value_name = "KEY [ASC|DESC]")]
         order_by: Vec<String>,
         /// At most this many experiments [default: all]
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = super::positive)]
         max_results: Option<usize>,
         /// Which experiments to search (the filter applies to these)
         #[arg(long, value_enum, default_value_t)]

@@ -1,11 +1,12 @@
 use super::{CmdResult, Ctx};
 use crate::output;
-use crate::store::Store;
+use crate::store::{Origin, Store};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Folder to create the store in (default: --store, else the working directory)
+    /// Folder to create the store in (default: --store, else MLT_STORE, else a local
+    /// MLFLOW_TRACKING_URI, else the working directory)
     pub dir: Option<PathBuf>,
     /// Flush every write to disk in this store from now on (file, then folder, around each
     /// rename and append): slower, but a power loss cannot bring a file back empty. Kept in
@@ -18,13 +19,17 @@ pub struct Args {
 }
 
 /// Creates a store and prints its path. On an existing store it only puts back the empty
-/// folders that git drops (safe to run in a clone, and in CI after a checkout).
-pub fn run(ctx: &Ctx, args: Args, store_flag: bool) -> CmdResult {
+/// folders that git drops (safe to run in a clone, and in CI after a checkout). Without a
+/// folder it creates the store every other command would use, except that a store in a folder
+/// above does not stop it making one in the working directory.
+pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
     let cwd = std::env::current_dir()?;
-    let store = match (args.dir, store_flag) {
-        (Some(d), _) => Store::new(crate::store::locate(Some(&d), None, None, &cwd).root),
-        (None, true) => ctx.located.store(),
-        (None, false) => Store::new(cwd),
+    let store = match args.dir {
+        Some(d) => Store::new(crate::store::locate(Some(&d), None, None, &cwd).root),
+        None => match ctx.located.origin {
+            Origin::Flag | Origin::MltStore | Origin::TrackingUri => ctx.located.store(),
+            Origin::Ancestor | Origin::WorkingDir => Store::new(cwd),
+        },
     };
     if store.init()? {
         eprintln!("Created a store at {}", store.root().display());

@@ -25,7 +25,9 @@ use std::process::ExitCode;
 
 /// Track experiments, runs, metrics and artifacts in MLflow's file-store format, from the shell.
 #[derive(Parser, Debug)]
-#[command(name = "mlt", version, propagate_version = true, max_term_width = 100)]
+// `--version` is mlt's own only (`mlt --version`): propagated to every subcommand it would
+// take `mlt models set-description m d --version 3` for a request to print mlt's version.
+#[command(name = "mlt", version, max_term_width = 100)]
 #[command(
     after_help = "The store is found by: --store, $MLT_STORE, $MLFLOW_TRACKING_URI (file: \
 URIs and paths), the nearest folder above holding mlruns/, else the working directory."
@@ -203,10 +205,37 @@ pub fn bad_expression(what: &str, text: &str, e: &crate::search::ParseError) -> 
         "invalid {what} at column {}: {}",
         e.column, e.message
     ))
-    .hint(format!(
-        "\n  {text}\n  {}^",
-        " ".repeat(e.column.saturating_sub(1))
-    ))
+    .hint(pointer(text, e.column))
+}
+
+/// `text` with a caret under the 1-based `column`; a long text is cut to the part around the
+/// column so the hint stays a readable line.
+fn pointer(text: &str, column: usize) -> String {
+    const SIDE: usize = 40;
+    let chars: Vec<char> = text.chars().collect();
+    let at = column.saturating_sub(1);
+    let start = at.saturating_sub(SIDE);
+    let end = (at + SIDE).min(chars.len());
+    let mut shown: String = chars[start.min(end)..end].iter().collect();
+    let mut caret = at - start;
+    if start > 0 {
+        shown.insert_str(0, "...");
+        caret += 3;
+    }
+    if end < chars.len() {
+        shown.push_str("...");
+    }
+    format!("\n  {shown}\n  {}^", " ".repeat(caret))
+}
+
+/// A count that must be at least 1 (`--max-results`): MLflow refuses 0 too ("It must be a
+/// positive integer"), and a search that may return nothing always says "no run matches".
+pub fn positive(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Parses `key=value`.
@@ -227,7 +256,7 @@ fn dispatch(cli: Cli) -> CmdResult {
         ),
     };
     match cli.command {
-        Command::Init(a) => init::run(&ctx, a, cli.store.is_some()),
+        Command::Init(a) => init::run(&ctx, a),
         Command::Experiments(c) => experiments::run(&ctx, c),
         Command::Runs(c) => runs::run(&ctx, c),
         Command::Run(a) => run::run(&ctx, a),

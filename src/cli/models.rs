@@ -16,6 +16,7 @@ pub struct VersionOpt {
     #[arg(
         id = "model_version",
         long = "model-version",
+        visible_alias = "version",
         short = 'v',
         value_name = "VERSION"
     )]
@@ -62,7 +63,7 @@ pub enum Cmd {
         #[arg(long = "order-by", value_name = "KEY [ASC|DESC]")]
         order_by: Vec<String>,
         /// At most this many models [default: all]
-        #[arg(long)]
+        #[arg(long, value_parser = super::positive)]
         max_results: Option<usize>,
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,

@@ -62,7 +62,7 @@ pub enum Cmd {
         #[arg(long, short)]
         experiment: Vec<String>,
         /// At most this many runs
-        #[arg(long, default_value_t = 1000)]
+        #[arg(long, default_value_t = 1000, value_parser = super::positive)]
         max_results: usize,
         #[arg(long, value_enum, default_value_t)]
         view: View,
@@ -286,15 +286,13 @@ pub(super) fn start(store: &Store, s: Start) -> Result<RunInfo, CliError> {
         .or_else(|| env::var(env::MLFLOW_EXPERIMENT_NAME))
     {
         None => store.experiment("0")?,
-        Some(spec) => match store.experiment(&spec) {
-            Ok(e) => e,
-            Err(crate::store::Error::NotFound(_)) => {
-                let e = store.create_experiment(&spec, None, &[])?;
+        Some(spec) => {
+            let (e, created) = store.get_or_create_experiment(&spec)?;
+            if created {
                 eprintln!("Created experiment '{}' ({})", e.name, e.experiment_id);
-                e
             }
-            Err(e) => return Err(e.into()),
-        },
+            e
+        }
     };
     let user = env::user();
     let mut t: Vec<(String, String)> = vec![

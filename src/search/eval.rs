@@ -142,8 +142,8 @@ fn eval_field(f: Field, op: Op, value: &Value) -> bool {
 pub fn matches(expr: &Expr, run: &Run) -> bool {
     match expr {
         Expr::Cmp { ident, op, value } => eval_cmp(run, ident, *op, value),
-        Expr::And(a, b) => matches(a, run) && matches(b, run),
-        Expr::Or(a, b) => matches(a, run) || matches(b, run),
+        Expr::And(xs) => xs.iter().all(|x| matches(x, run)),
+        Expr::Or(xs) => xs.iter().any(|x| matches(x, run)),
         Expr::Not(e) => !matches(e, run),
     }
 }
@@ -183,8 +183,8 @@ pub fn matches_experiment(expr: &Expr, e: &Experiment) -> bool {
                 _ => eval_field(f, *op, value),
             }
         }
-        Expr::And(a, b) => matches_experiment(a, e) && matches_experiment(b, e),
-        Expr::Or(a, b) => matches_experiment(a, e) || matches_experiment(b, e),
+        Expr::And(xs) => xs.iter().all(|x| matches_experiment(x, e)),
+        Expr::Or(xs) => xs.iter().any(|x| matches_experiment(x, e)),
         Expr::Not(x) => !matches_experiment(x, e),
     }
 }
@@ -290,6 +290,50 @@ mod tests {
             .filter(|r| matches(&e, r))
             .map(|r| r.info.run_id.clone())
             .collect()
+    }
+
+    /// Runs `f` on a thread with a stack an eighth of a reader thread's (2 MiB).
+    fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+        std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    #[test]
+    fn nesting_is_bounded_and_the_bound_fits_a_small_stack() {
+        use crate::search::{MAX_DEPTH, parse_experiment_filter, parse_model_filter};
+        on_small_stack(|| {
+            let r = run("a", 1, &[("loss", 0.5)], &[]);
+            let deepest = format!(
+                "{}{}metrics.loss > 0{}",
+                "not not ".repeat(MAX_DEPTH / 4),
+                "(".repeat(MAX_DEPTH / 2),
+                ")".repeat(MAX_DEPTH / 2)
+            );
+            let e = parse_filter(&deepest).unwrap().unwrap();
+            assert!(matches(&e, &r));
+            // A long chain is one node, not a deep tree.
+            let chain = vec!["metrics.loss > 0"; 50_000].join(" and ");
+            assert!(matches(&parse_filter(&chain).unwrap().unwrap(), &r));
+            let chain = vec!["metrics.loss < 0"; 50_000].join(" or ");
+            assert!(!matches(&parse_filter(&chain).unwrap().unwrap(), &r));
+        });
+        let parens = format!("{}metrics.loss > 0{}", "(".repeat(7400), ")".repeat(7400));
+        let nots = format!("{}metrics.loss > 0", "not ".repeat(30_000));
+        let one_over = format!("{}metrics.loss > 0", "not ".repeat(MAX_DEPTH + 1));
+        for f in [&parens, &nots, &one_over] {
+            let e = parse_filter(f).unwrap_err();
+            assert!(e.message.contains("more than 100 deep"), "{e}");
+        }
+        let e = parse_filter(&parens).unwrap_err();
+        assert_eq!(e.column, MAX_DEPTH + 1);
+        let exp = format!("{}name = 'x'{}", "(".repeat(7400), ")".repeat(7400));
+        assert!(parse_experiment_filter(&exp).is_err());
+        assert!(parse_model_filter(&exp).is_err());
+        assert!(parse_model_filter(&format!("{}name = 'x'", "not ".repeat(30_000))).is_err());
     }
 
     #[test]
@@ -508,8 +552,8 @@ pub fn matches_model(expr: &Expr, m: &RegisteredModel) -> bool {
             }
             eval_field(f, *op, value)
         }
-        Expr::And(a, b) => matches_model(a, m) && matches_model(b, m),
-        Expr::Or(a, b) => matches_model(a, m) || matches_model(b, m),
+        Expr::And(xs) => xs.iter().all(|x| matches_model(x, m)),
+        Expr::Or(xs) => xs.iter().any(|x| matches_model(x, m)),
         Expr::Not(x) => !matches_model(x, m),
     }
 }

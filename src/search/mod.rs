@@ -13,7 +13,7 @@ pub use eval::{
     sort_runs,
 };
 pub use parse::{
-    Entity, Expr, Identifier, Op, OrderBy, ParseError, Value, parse_experiment_filter,
+    Entity, Expr, Identifier, MAX_DEPTH, Op, OrderBy, ParseError, Value, parse_experiment_filter,
     parse_experiment_order_by, parse_filter, parse_model_filter, parse_model_order_by,
     parse_order_by,
 };

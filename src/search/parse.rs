@@ -75,10 +75,18 @@ pub enum Expr {
         op: Op,
         value: Value,
     },
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
+    /// Every operand holds (two or more). A chain `a AND b AND c` is one node, so a long
+    /// chain does not make a deep tree: only parentheses and NOT nest.
+    And(Vec<Expr>),
+    /// Some operand holds (two or more).
+    Or(Vec<Expr>),
     Not(Box<Expr>),
 }
+
+/// How deeply parentheses and NOT may nest in a filter. Parsing, matching and dropping a
+/// filter recurse once per level; this bound keeps them far inside the smallest stack they
+/// run on (a reader thread's 2 MiB) while no hand-written filter comes near it.
+pub const MAX_DEPTH: usize = 100;
 
 impl Expr {
     /// The columns a filter names, in order, once each.
@@ -90,9 +98,10 @@ impl Expr {
                         out.push(ident);
                     }
                 }
-                Expr::And(a, b) | Expr::Or(a, b) => {
-                    walk(a, out);
-                    walk(b, out);
+                Expr::And(xs) | Expr::Or(xs) => {
+                    for x in xs {
+                        walk(x, out);
+                    }
                 }
                 Expr::Not(a) => walk(a, out),
             }
@@ -261,6 +270,8 @@ struct Parser {
     toks: Vec<Lexed>,
     pos: usize,
     end_col: usize,
+    /// Parentheses and NOTs open around the current position.
+    depth: usize,
 }
 
 impl Parser {
@@ -283,37 +294,60 @@ impl Parser {
     }
 
     fn or(&mut self) -> Result<Expr, ParseError> {
-        let mut left = self.and()?;
+        let mut xs = vec![self.and()?];
         while self.keyword("or") {
             self.pos += 1;
-            let right = self.and()?;
-            left = Expr::Or(Box::new(left), Box::new(right));
+            xs.push(self.and()?);
         }
-        Ok(left)
+        Ok(if xs.len() == 1 {
+            xs.pop().expect("one operand")
+        } else {
+            Expr::Or(xs)
+        })
     }
 
     fn and(&mut self) -> Result<Expr, ParseError> {
-        let mut left = self.not()?;
+        let mut xs = vec![self.not()?];
         while self.keyword("and") {
             self.pos += 1;
-            let right = self.not()?;
-            left = Expr::And(Box::new(left), Box::new(right));
+            xs.push(self.not()?);
         }
-        Ok(left)
+        Ok(if xs.len() == 1 {
+            xs.pop().expect("one operand")
+        } else {
+            Expr::And(xs)
+        })
+    }
+
+    /// Enters one more level of parentheses or NOT, refusing past [`MAX_DEPTH`].
+    fn deeper(&mut self) -> Result<(), ParseError> {
+        if self.depth >= MAX_DEPTH {
+            return err(
+                self.col(),
+                format!("the filter nests parentheses and NOT more than {MAX_DEPTH} deep"),
+            );
+        }
+        self.depth += 1;
+        Ok(())
     }
 
     fn not(&mut self) -> Result<Expr, ParseError> {
         if self.keyword("not") {
+            self.deeper()?;
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            let e = Expr::Not(Box::new(self.not()?));
+            self.depth -= 1;
+            return Ok(e);
         }
         if self.peek() == Some(&Tok::LParen) {
+            self.deeper()?;
             self.pos += 1;
             let e = self.or()?;
             if self.peek() != Some(&Tok::RParen) {
                 return err(self.col(), "expected ')'");
             }
             self.pos += 1;
+            self.depth -= 1;
             return Ok(e);
         }
         self.comparison()
@@ -758,6 +792,7 @@ fn parse(subject: Subject, input: &str) -> Result<Option<Expr>, ParseError> {
         toks,
         pos: 0,
         end_col: input.chars().count() + 1,
+        depth: 0,
     };
     let e = p.or()?;
     if p.pos < p.toks.len() {
@@ -809,6 +844,7 @@ fn order_by(subject: Subject, input: &str) -> Result<OrderBy, ParseError> {
         toks,
         pos: 0,
         end_col: input.chars().count() + 1,
+        depth: 0,
     };
     let col = p.col();
     let ident = p.identifier()?;
@@ -861,10 +897,10 @@ mod tests {
             .unwrap();
         assert_eq!(
             e,
-            Expr::And(
-                Box::new(cmp(Entity::Metric, "acc", Op::Gt, Value::Number(0.9))),
-                Box::new(cmp(Entity::Param, "lr", Op::Eq, Value::Str("0.01".into())))
-            )
+            Expr::And(vec![
+                cmp(Entity::Metric, "acc", Op::Gt, Value::Number(0.9)),
+                cmp(Entity::Param, "lr", Op::Eq, Value::Str("0.01".into()))
+            ])
         );
         let e = parse_filter("tags.`a b` LIKE 'x%'").unwrap().unwrap();
         assert_eq!(
@@ -919,7 +955,7 @@ mod tests {
             .unwrap()
             .unwrap();
         match e {
-            Expr::And(l, _) => assert!(matches!(*l, Expr::Not(_))),
+            Expr::And(xs) => assert!(matches!(xs[0], Expr::Not(_))),
             other => panic!("{other:?}"),
         }
     }

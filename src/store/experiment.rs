@@ -203,6 +203,39 @@ impl Store {
                 e.experiment_id
             )));
         }
+        self.create_experiment_locked(name, artifact_location, tags)
+    }
+
+    /// The experiment with id or name `id_or_name`, created (named so) if there is none, and
+    /// whether it was created: MLflow's `set_experiment`. The look-up is repeated under the
+    /// store lock before creating, so of many processes naming the same new experiment at
+    /// once one creates it and the others use it.
+    pub fn get_or_create_experiment(&self, id_or_name: &str) -> Result<(Experiment, bool)> {
+        match self.experiment(id_or_name) {
+            Ok(e) => return Ok((e, false)),
+            Err(Error::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+        validate_experiment_name(id_or_name).map_err(Error::Invalid)?;
+        self.init()?;
+        let _lock = self.lock()?;
+        match self.experiment(id_or_name) {
+            Ok(e) => Ok((e, false)),
+            Err(Error::NotFound(_)) => {
+                Ok((self.create_experiment_locked(id_or_name, None, &[])?, true))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Creates an experiment named `name`, which the caller has checked is new while holding
+    /// the store lock (still held).
+    fn create_experiment_locked(
+        &self,
+        name: &str,
+        artifact_location: Option<&str>,
+        tags: &[(String, String)],
+    ) -> Result<Experiment> {
         let id = loop {
             let id = model::new_experiment_id();
             if self.experiment_dir(&id).is_none() && !self.active_dir(&id).exists() {

@@ -54,7 +54,8 @@ pub struct MetricPoints<'a> {
     store: &'a Store,
     path: PathBuf,
     reader: Option<BufReader<File>>,
-    line: String,
+    /// The raw bytes of the current line: a line that is not UTF-8 is skipped, not an error.
+    line: Vec<u8>,
     n: usize,
 }
 
@@ -72,7 +73,7 @@ impl Iterator for MetricPoints<'_> {
         loop {
             let reader = self.reader.as_mut()?;
             self.line.clear();
-            let read = match reader.read_line(&mut self.line) {
+            let read = match reader.read_until(b'\n', &mut self.line) {
                 Ok(read) => read,
                 Err(source) => {
                     self.reader = None;
@@ -91,14 +92,21 @@ impl Iterator for MetricPoints<'_> {
                 return None;
             }
             self.n += 1;
-            let line = self.line.as_str();
+            if let Some(p) = plain_line(&self.line) {
+                return Some(Ok(p));
+            }
+            let Ok(line) = std::str::from_utf8(&self.line) else {
+                self.store.warn(&format!(
+                    "{}:{}: malformed metric line skipped: not UTF-8",
+                    self.path.display(),
+                    self.n
+                ));
+                continue;
+            };
             if line.trim().is_empty() {
                 continue;
             }
             let complete = line.ends_with('\n');
-            if let Some(p) = plain_line(line.as_bytes()) {
-                return Some(Ok(p));
-            }
             match parse_line(line) {
                 // A last line without its newline is a write cut short unless it is whole.
                 Ok(p) if complete || line.trim().split(' ').count() != 2 => return Some(Ok(p)),
@@ -128,7 +136,7 @@ impl Store {
             store: self,
             path: path.to_path_buf(),
             reader: Some(BufReader::with_capacity(64 * 1024, file)),
-            line: String::new(),
+            line: Vec::new(),
             n: 0,
         })
     }
@@ -267,5 +275,148 @@ mod tests {
         std::fs::write(&f, "").unwrap();
         assert!(store.read_metric_file(&f).unwrap().is_empty());
         assert!(warnings.lock().unwrap()[4].ends_with("empty metric file"));
+        // A byte that is not UTF-8 spoils its line only.
+        std::fs::write(&f, b"1 0.5 0\n2 0.\xff 1\n\xfe\n3 0.7 2\n").unwrap();
+        let pts = store.read_metric_file(&f).unwrap();
+        assert_eq!(pts.iter().map(|p| p.step).collect::<Vec<_>>(), [0, 2]);
+        let w = warnings.lock().unwrap();
+        assert!(
+            w[5].ends_with(":2: malformed metric line skipped: not UTF-8"),
+            "{w:?}"
+        );
+        assert!(
+            w[6].ends_with(":3: malformed metric line skipped: not UTF-8"),
+            "{w:?}"
+        );
+    }
+}
+
+/// Property tests for metric lines and the file reader (see `crate::fuzz_tests`).
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::fuzz_tests::{fuzz, text};
+    use proptest::prelude::*;
+
+    fn same(a: &MetricPoint, b: &MetricPoint) -> bool {
+        a.timestamp == b.timestamp
+            && a.step == b.step
+            && (a.value.to_bits() == b.value.to_bits() || (a.value.is_nan() && b.value.is_nan()))
+    }
+
+    fn point() -> impl Strategy<Value = MetricPoint> {
+        (any::<i64>(), any::<f64>(), any::<i64>()).prop_map(|(timestamp, value, step)| {
+            MetricPoint {
+                timestamp,
+                value,
+                step,
+            }
+        })
+    }
+
+    #[test]
+    fn a_written_line_reads_back_the_same() {
+        fuzz("metric-line/round-trip", point(), |p| {
+            let line = format_line(&p);
+            let back =
+                parse_line(&line).map_err(|e| TestCaseError::fail(format!("{line:?}: {e}")))?;
+            prop_assert!(same(&back, &p), "{:?} -> {:?}", line, back);
+            if let Some(fast) = plain_line(line.as_bytes()) {
+                prop_assert!(same(&fast, &p), "{:?} -> {:?}", line, fast);
+            }
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn arbitrary_lines_never_panic_and_both_paths_agree() {
+        const ALPHABET: &[&str] = &[
+            "1",
+            "0",
+            "9",
+            "-",
+            "+",
+            ".",
+            "e",
+            "E",
+            " ",
+            "  ",
+            "\n",
+            "\r",
+            "\t",
+            "nan",
+            "inf",
+            "NaN",
+            "1700000000000",
+            "9223372036854775807",
+            "9223372036854775808",
+            "x",
+            "\u{ff}",
+        ];
+        let soup =
+            prop::collection::vec(prop::sample::select(ALPHABET), 0..20).prop_map(|t| t.join(""));
+        let check = |s: String| {
+            let general = parse_line(&s);
+            if let Some(fast) = plain_line(s.as_bytes()) {
+                let g = general
+                    .map_err(|e| TestCaseError::fail(format!("{s:?}: fast ok, general {e}")))?;
+                prop_assert!(same(&fast, &g), "{:?}", s);
+            }
+            Ok(())
+        };
+        fuzz("metric-line/bytes", text(), check);
+        fuzz("metric-line/tokens", soup, check);
+    }
+
+    #[test]
+    fn a_damaged_file_yields_exactly_its_good_lines() {
+        // Lines: good ones, garbage, bytes that are not UTF-8, a torn end.
+        let line = prop_oneof![
+            point().prop_map(|p| format_line(&p).into_bytes()),
+            prop::collection::vec(any::<u8>(), 0..30),
+            Just(b"5 0.\xff 1\n".to_vec()),
+            Just(b"\n".to_vec()),
+        ];
+        fuzz(
+            "metric-file/reader",
+            prop::collection::vec(line, 0..12),
+            |lines| {
+                let bytes: Vec<u8> = lines.concat();
+                let tmp = tempfile::tempdir().unwrap();
+                let store = Store::new(tmp.path()).on_warning(|_| {});
+                let f = tmp.path().join("m");
+                std::fs::write(&f, &bytes).unwrap();
+                let got = store
+                    .read_metric_file(&f)
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                // The oracle: each newline-ended piece that is UTF-8 and parses, and a last piece
+                // without a newline only when it has the step field.
+                let mut want = Vec::new();
+                let mut rest: &[u8] = &bytes;
+                while !rest.is_empty() {
+                    let (piece, complete) = match rest.iter().position(|&b| b == b'\n') {
+                        Some(i) => (&rest[..=i], true),
+                        None => (rest, false),
+                    };
+                    rest = &rest[piece.len()..];
+                    let Ok(s) = std::str::from_utf8(piece) else {
+                        continue;
+                    };
+                    if s.trim().is_empty() {
+                        continue;
+                    }
+                    if let Ok(p) = parse_line(s)
+                        && (complete || s.trim().split(' ').count() != 2)
+                    {
+                        want.push(p);
+                    }
+                }
+                prop_assert_eq!(got.len(), want.len());
+                for (g, w) in got.iter().zip(&want) {
+                    prop_assert!(same(g, w), "{:?} vs {:?}", g, w);
+                }
+                Ok(())
+            },
+        );
     }
 }

@@ -7,13 +7,11 @@
 #[path = "../cli/harness.rs"]
 #[allow(dead_code)]
 mod harness;
-mod wrap;
-
-mod crash;
-
 mod check;
-
+mod crash;
+mod hostile_input;
 mod safety;
+mod wrap;
 
 use harness::{TestEnv, canonical};
 use std::path::{Path, PathBuf};
