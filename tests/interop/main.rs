@@ -4,11 +4,11 @@
 //! is skipped when it is missing. Each test compares what MLflow's `MlflowClient` sees, as the
 //! canonical JSON of `canonical.py`, with what mlt's `--format json` output says.
 
+mod check;
+mod crash;
 #[path = "../cli/harness.rs"]
 #[allow(dead_code)]
 mod harness;
-mod check;
-mod crash;
 mod hostile_input;
 mod safety;
 mod wrap;
