@@ -47,11 +47,15 @@ impl Bounds {
         Bounds { roots }
     }
 
-    /// Adds a folder (when it exists).
+    /// Adds a folder, resolved as far as it exists (a run's artifact folder outside the store
+    /// is made by its first artifact).
     pub fn with(mut self, folder: &Path) -> Bounds {
-        if let Ok(p) = std::fs::canonicalize(folder)
-            && !self.roots.contains(&p)
-        {
+        let p = match std::fs::canonicalize(folder) {
+            Ok(p) => p,
+            Err(_) if std::fs::symlink_metadata(folder).is_ok() => return self,
+            Err(_) => resolve_missing(folder),
+        };
+        if !self.roots.contains(&p) {
             self.roots.push(p);
         }
         self
@@ -79,24 +83,7 @@ impl Bounds {
                         target: std::fs::read_link(path).ok(),
                     });
                 }
-                let absolute = std::path::absolute(path).unwrap_or(path.to_path_buf());
-                let lexical = super::locate::normalize(&absolute);
-                // Resolve the longest part that exists, then add the rest.
-                let mut existing = lexical.as_path();
-                let mut rest = Vec::new();
-                while !existing.exists() {
-                    match (existing.parent(), existing.file_name()) {
-                        (Some(parent), Some(name)) => {
-                            rest.push(name.to_os_string());
-                            existing = parent;
-                        }
-                        _ => break,
-                    }
-                }
-                let mut real = std::fs::canonicalize(existing).unwrap_or(existing.to_path_buf());
-                for part in rest.iter().rev() {
-                    real.push(part);
-                }
+                let real = resolve_missing(path);
                 if self.contains(&real) {
                     Ok(real)
                 } else {
@@ -108,6 +95,29 @@ impl Bounds {
             }
         }
     }
+}
+
+/// A path that does not exist, taken lexically (its `..` folded), with the longest part of it
+/// that exists resolved and the rest added.
+fn resolve_missing(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or(path.to_path_buf());
+    let lexical = super::locate::normalize(&absolute);
+    let mut existing = lexical.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut real = std::fs::canonicalize(existing).unwrap_or(existing.to_path_buf());
+    for part in rest.iter().rev() {
+        real.push(part);
+    }
+    real
 }
 
 /// One file or folder found by [`walk`].
