@@ -310,9 +310,12 @@ def mlflow_check(reader, store):
     return ""
 
 
-def has_store_check():
-    rc, _, _ = mlt(None, "store", "check", "--help")
-    return rc == 0
+def store_check_args():
+    """The `mlt store check` to run (with --deep when the build has it), or None."""
+    rc, out, _ = mlt(None, "store", "check", "--help")
+    if rc != 0:
+        return None
+    return ["store", "check"] + (["--deep"] if "--deep" in out else [])
 
 
 def barrier_spawn(cmds, **kw):
@@ -540,7 +543,7 @@ def campaign_kill(reader):
     name = "kill"
     trials = scaled(300, minimum=len(KINDS))
     nfiles = scaled(5000, minimum=50)
-    check = has_store_check()
+    check = store_check_args()
     say(f"[kill] {trials} kill -9 of {', '.join(KINDS)}; store check {'present' if check else 'absent'}")
     d = os.path.join(WORK, "kill")
     tmp = os.path.join(d, "tmp")  # TMPDIR of the killed commands, to see their scratch
@@ -609,18 +612,25 @@ def campaign_kill(reader):
 
     env = dict(os.environ, TMPDIR=tmp)
     # How long each command takes when left alone: the kill lands uniformly within that.
+    # The median of three, as the machine may be busy.
     dur = {}
     for kind in KINDS:
-        t = fresh(-1)
-        started = time.time()
-        rc, _, err = mlt(t, *command(kind, 0, t), env={"TMPDIR": tmp})
-        dur[kind] = time.time() - started
-        if rc != 0:
-            raise SystemExit(f"setup failed: {kind} exits {rc} when not killed: {one_line(err)}")
-    say("[kill] durations unkilled: " + ", ".join(f"{k} {v:.2f} s" for k, v in dur.items()))
+        times = []
+        for _ in range(3):
+            t = fresh(-1)
+            started = time.time()
+            rc, _, err = mlt(t, *command(kind, 0, t), env={"TMPDIR": tmp})
+            times.append(time.time() - started)
+            if rc != 0:
+                raise SystemExit(f"setup failed: {kind} exits {rc} when not killed: {one_line(err)}")
+        dur[kind] = sorted(times)[1]
+    say("[kill] durations unkilled (median of 3): " + ", ".join(f"{k} {v:.2f} s" for k, v in dur.items()))
 
     # trials, losses, finished before the kill, scratch left, store check not clean
-    per = {k: [0, 0, 0, 0, 0] for k in KINDS}
+    # and store scratch still there after `store gc`
+    per = {k: [0, 0, 0, 0, 0, 0] for k in KINDS}
+    rc, _, _ = mlt(None, "store", "gc", "--help")
+    gc = rc == 0
     scratch_bytes = 0
     kept = 0
     check_clean = check_trials = 0
@@ -649,17 +659,25 @@ def campaign_kill(reader):
         if left:
             per[kind][3] += 1
             scratch_bytes += left
+        if gc:
+            mlt(t, "store", "gc")
+            if tree_bytes(os.path.join(t, ".mlt", "tmp")):
+                per[kind][5] += 1
         t2 = time.time()
         why = []
         if check:
-            mlt(t, "store", "check", "--repair")
-            rc, out, err = mlt(t, "store", "check")
+            mlt(t, *check, "--repair")
+            rc, out, err = mlt(t, *check)
             check_trials += 1
             if rc == 0:
                 check_clean += 1
             else:
                 per[kind][4] += 1
                 why.append(f"store check not clean after --repair (exit {rc}): {one_line(out + err)}")
+        for args in (["runs", "list", "-e", "crash"], ["runs", "show", run], ["models", "list"]):
+            rc, _, err = mlt(t, *args)
+            if rc != 0:
+                why.append(f"mlt {' '.join(args[:2])} exits {rc}: {one_line(err)}")
         t3 = time.time()
         w = mlflow_check(reader, t)
         if w:
@@ -692,18 +710,19 @@ def campaign_kill(reader):
             say(f"[kill] {trial + 1}/{trials} trials, {time.time() - started_all:.0f} s")
     shutil.rmtree(os.path.join(d, "trial"), ignore_errors=True)
     for kind in KINDS:
-        n, lost, fin, sc, cf = per[kind]
+        n, lost, fin, sc, cf, gcl = per[kind]
+        after_gc = f", {gcl} after store gc" if gc else ""
         row(
             f"kill -9: {kind}",
             n,
             lost,
             f"clean {n - cf}/{n}" if check else "n/a (no store check in this build)",
-            f"MLflow can't read, check not clean after repair, or committed data gone ({fin} ended before the kill; scratch left by {sc})",
+            f"mlt or MLflow can't read, check not clean after --repair, or committed data gone ({fin} ended before the kill; scratch left by {sc}{after_gc})",
         )
     say(
         f"[kill] scratch left behind by killed commands (TMPDIR, .mlt/tmp, .mlt-export*): {scratch_bytes / 1e6:.1f} MB in total"
     )
-    say("[kill] time spent: " + ", ".join(f"{k} {v:.0f} s" for k, v in zip(("copy", "command", "store check", "MLflow", "compare"), spent)))
+    say("[kill] time spent: " + ", ".join(f"{k} {v:.0f} s" for k, v in zip(("copy", "command", "store check and mlt reads", "MLflow", "compare"), spent)))
     if check:
         say(f"[kill] store check clean after --repair in {check_clean} of {check_trials} trials")
 
@@ -721,7 +740,7 @@ def campaign_disk(reader):
         row("full disk (2 MB tmpfs)", 0, 0, "-", why)
         say(f"[disk] {why}")
         return
-    check = has_store_check()
+    check = store_check_args()
     say(f"[disk] a store on a full {mnt}")
     d = os.path.join(WORK, "disk")
     os.makedirs(d, exist_ok=True)
@@ -798,9 +817,11 @@ def campaign_disk(reader):
             os.close(fd)
     trials = bad = 0
     refused = wrote = 0
+    codes = {}
     for label, args in commands(1):
         trials += 1
         rc, out, err = mlt(store, *args, stdin=batch_in if label == "log batch" else None, env=env)
+        codes[label] = rc
         errors = [x for x in err.splitlines() if x.startswith("error")]
         if rc == 0:
             wrote += 1
@@ -810,6 +831,16 @@ def campaign_disk(reader):
             continue
         bad += 1
         loss(name, f"full: {label}: exit {rc}, {len(errors)} error lines: {one_line(err)}")
+    # A failed command leaves nothing half made behind.
+    made = {"export .tar.gz": "out1.tar.gz", "export folder": "out1", "models register (new)": "store/registry/models/new1"}
+    for label, left in made.items():
+        if codes.get(label) != 0 and os.path.exists(os.path.join(mnt, left)):
+            bad += 1
+            loss(name, f"full: {left} was left behind by a command that failed")
+    for x in os.listdir(mnt):
+        if x.startswith(".mlt-export"):
+            bad += 1
+            loss(name, f"full: export scratch {x} left behind")
     say(f"[disk] full: {refused} refused cleanly, {wrote} fit in the space left, {bad} not clean")
     # Still readable, while full.
     trials += 1
@@ -831,8 +862,8 @@ def campaign_disk(reader):
     check_col = "n/a (no store check in this build)"
     if check:
         trials += 1
-        mlt(store, "store", "check", "--repair")
-        rc, out, err = mlt(store, "store", "check")
+        mlt(store, *check, "--repair")
+        rc, out, err = mlt(store, *check)
         check_col = "clean" if rc == 0 else "NOT clean"
         if rc != 0:
             bad += 1
