@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stress campaign (not a test: cargo test and CI do not run it). It attacks a release mlt with
 # concurrency, kill -9, a full disk and crafted bundles, and prints one table:
-# campaign | trials | survivors | losses | store check | what a loss is.
+# campaign | trials | survivors | losses | store check | what a loss means.
 #
 #   scripts/stress.sh [--quick] [CAMPAIGN ...]
 #
