@@ -3,7 +3,6 @@
 
 use crate::harness::TestEnv;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// Every file under the store's `mlruns/` and `registry/` whose name `pred` accepts.
 fn files_where(env: &TestEnv, pred: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
@@ -46,27 +45,6 @@ fn empty_metric_files(env: &TestEnv) -> Vec<PathBuf> {
     })
 }
 
-/// A pseudo-random number below `n` (the tests need spread, not quality).
-fn below(n: u64) -> u64 {
-    (uuid::Uuid::new_v4().as_u128() % u128::from(n.max(1))) as u64
-}
-
-/// Starts `mlt args` and kills it with SIGKILL after a random delay below `max_us`.
-/// Returns whether it was killed before it finished.
-fn kill_at_random(env: &TestEnv, args: &[String], max_us: u64) -> bool {
-    let mut child = env
-        .std_cmd()
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_micros(below(max_us)));
-    let _ = child.kill();
-    let status = child.wait().unwrap();
-    !status.success()
-}
-
 #[test]
 fn killed_writes_leave_no_temporary_file_and_no_empty_metric_file() {
     let env = TestEnv::init();
@@ -103,7 +81,7 @@ fn killed_writes_leave_no_temporary_file_and_no_empty_metric_file() {
             .chain([format!("t{trial}")])
             .collect(),
         };
-        if kill_at_random(&env, &args, 30_000) {
+        if env.kill_at_random(&args, 30_000) {
             killed += 1;
         }
     }

@@ -112,6 +112,22 @@ impl TestEnv {
         c
     }
 
+    /// Starts `mlt args` and kills it with SIGKILL after a random delay below `max_us`
+    /// microseconds. Returns whether it was killed before it finished.
+    pub fn kill_at_random(&self, args: &[String], max_us: u64) -> bool {
+        let mut child = self
+            .std_cmd()
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let wait = (uuid::Uuid::new_v4().as_u128() % u128::from(max_us.max(1))) as u64;
+        std::thread::sleep(std::time::Duration::from_micros(wait));
+        let _ = child.kill();
+        !child.wait().unwrap().success()
+    }
+
     pub fn run_with(&self, args: &[&str], f: impl FnOnce(&mut Command)) -> Output {
         let mut c = self.cmd();
         c.args(args);

@@ -3,21 +3,6 @@
 
 use super::{assert_same, py};
 use crate::harness::{TestEnv, canonical};
-use std::time::Duration;
-
-fn kill_at_random(env: &TestEnv, args: &[String], max_us: u64) {
-    let mut child = env
-        .std_cmd()
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let wait = (uuid::Uuid::new_v4().as_u128() % u128::from(max_us)) as u64;
-    std::thread::sleep(Duration::from_micros(wait));
-    let _ = child.kill();
-    let _ = child.wait();
-}
 
 #[test]
 fn mlflow_reads_every_run_after_killed_writes() {
@@ -47,7 +32,7 @@ fn mlflow_reads_every_run_after_killed_writes() {
                 args.extend(["--path".to_string(), format!("t{trial}")]);
             }
         }
-        kill_at_random(&env, &args, 30_000);
+        env.kill_at_random(&args, 30_000);
     }
     env.ok(&["runs", "end", "--run", &run]);
     let mlflow: serde_json::Value =
