@@ -1,7 +1,7 @@
 //! Crashes, full disks and racing writers: nothing is lost, and nothing is left where MLflow
 //! would trip on it (temporary files in params/, empty metric files).
 
-use crate::harness::TestEnv;
+use crate::harness::{SmallDisk, TestEnv};
 use std::path::{Path, PathBuf};
 
 /// Every file under the store's `mlruns/` and `registry/` whose name `pred` accepts.
@@ -191,58 +191,6 @@ fn racing_writers_of_one_param_have_exactly_one_winner() {
         assert!(loser.2.contains("params cannot change"), "{}", loser.2);
         let stored = env.read(&format!("{}/params/{key}", run_dir(&env, &run)));
         assert_eq!(stored, format!("val{}", winners[0].0));
-    }
-}
-
-/// A store on a small tmpfs (the tests run as root, as CI does), unmounted when dropped.
-struct SmallDisk {
-    env: TestEnv,
-}
-
-impl SmallDisk {
-    fn new(kb: u32) -> SmallDisk {
-        let env = TestEnv::in_sub("disk", |root| {
-            let status = std::process::Command::new("mount")
-                .args(["-t", "tmpfs", "-o", &format!("size={kb}k"), "tmpfs"])
-                .arg(root)
-                .status()
-                .expect("run mount");
-            assert!(
-                status.success(),
-                "mounting a tmpfs needs root (CI runs as root)"
-            );
-        });
-        env.ok(&["init"]);
-        SmallDisk { env }
-    }
-
-    /// Fills the file system up (what is left of a page may still take a few bytes).
-    fn fill(&self) {
-        use std::io::Write;
-        let mut f = std::fs::File::create(self.env.path("filler")).unwrap();
-        let block = vec![0u8; 4096];
-        while f.write_all(&block).is_ok() {}
-        while f.write_all(&block[..1]).is_ok() {}
-    }
-
-    /// Fills the file system up but for about `kb` KiB.
-    fn fill_leaving(&self, kb: usize) {
-        std::fs::write(self.env.path("reserve"), vec![0u8; kb * 1024]).unwrap();
-        self.fill();
-        std::fs::remove_file(self.env.path("reserve")).unwrap();
-    }
-
-    fn free(&self) {
-        std::fs::remove_file(self.env.path("filler")).unwrap();
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount")
-            .arg("-l")
-            .arg(self.env.root())
-            .status();
     }
 }
 

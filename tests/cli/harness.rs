@@ -222,6 +222,58 @@ impl TestEnv {
     }
 }
 
+/// A store on a small tmpfs (the tests run as root, as CI does), unmounted when dropped.
+pub struct SmallDisk {
+    pub env: TestEnv,
+}
+
+impl SmallDisk {
+    pub fn new(kb: u32) -> SmallDisk {
+        let env = TestEnv::in_sub("disk", |root| {
+            let status = std::process::Command::new("mount")
+                .args(["-t", "tmpfs", "-o", &format!("size={kb}k"), "tmpfs"])
+                .arg(root)
+                .status()
+                .expect("run mount");
+            assert!(
+                status.success(),
+                "mounting a tmpfs needs root (CI runs as root)"
+            );
+        });
+        env.ok(&["init"]);
+        SmallDisk { env }
+    }
+
+    /// Fills the file system up (what is left of a page may still take a few bytes).
+    pub fn fill(&self) {
+        use std::io::Write;
+        let mut f = std::fs::File::create(self.env.path("filler")).unwrap();
+        let block = vec![0u8; 4096];
+        while f.write_all(&block).is_ok() {}
+        while f.write_all(&block[..1]).is_ok() {}
+    }
+
+    /// Fills the file system up but for about `kb` KiB.
+    pub fn fill_leaving(&self, kb: usize) {
+        std::fs::write(self.env.path("reserve"), vec![0u8; kb * 1024]).unwrap();
+        self.fill();
+        std::fs::remove_file(self.env.path("reserve")).unwrap();
+    }
+
+    pub fn free(&self) {
+        std::fs::remove_file(self.env.path("filler")).unwrap();
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(self.env.root())
+            .status();
+    }
+}
+
 /// A file under `fixtures/`.
 pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
