@@ -649,6 +649,7 @@ def campaign_kill(reader):
         if not finished:
             p.send_signal(signal.SIGKILL)
         p.wait()
+        killed_at = time.time()
         per[kind][0] += 1
         per[kind][2] += finished
         left = tree_bytes(os.path.join(t, ".mlt", "tmp"), tmp) + sum(
@@ -660,6 +661,9 @@ def campaign_kill(reader):
             per[kind][3] += 1
             scratch_bytes += left
         if gc:
+            # gc takes a free lock on scratch as proof that its command is gone once the lock
+            # file is 2 s old (the instant between creating and locking it).
+            time.sleep(max(0.0, killed_at + 2.1 - time.time()))
             mlt(t, "store", "gc")
             if tree_bytes(os.path.join(t, ".mlt", "tmp")):
                 per[kind][5] += 1

@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 /// A scratch folder or temporary file younger than this is left alone even when nothing holds
 /// it: its owner may not have taken its lock yet.
 pub const SCRATCH_MIN_AGE_MS: i64 = 60_000;
+/// How old a lock-holding file must be before a free lock on it means its owner is gone: the
+/// owner takes the lock right after creating the file, so this only covers that instant.
+pub const LOCKED_MIN_AGE_MS: i64 = 2_000;
 
 /// What an item is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,7 +145,19 @@ impl Store {
             for e in entries {
                 let path = e.path();
                 let Ok(t) = e.file_type() else { continue };
-                if age_ms(&path, wall) < SCRATCH_MIN_AGE_MS {
+                // A folder's owner locks `.owner` in it, a temporary file's writer the file
+                // itself, right after creating it: past that instant a free lock means the
+                // command is gone. A folder without `.owner` (made by an older mlt, or caught
+                // between its creation and its lock) must be a minute old.
+                let owner = path.join(fs::SCRATCH_OWNER);
+                let min_age = if t.is_dir() && !owner.is_file() {
+                    age_ms(&path, wall) < SCRATCH_MIN_AGE_MS
+                } else if t.is_dir() {
+                    age_ms(&owner, wall) < LOCKED_MIN_AGE_MS
+                } else {
+                    age_ms(&path, wall) < LOCKED_MIN_AGE_MS
+                };
+                if min_age {
                     continue;
                 }
                 let (kind, gone) = if t.is_dir() {
@@ -348,13 +363,22 @@ mod tests {
         let dead = store.tmp_dir().join("export-abcdef");
         std::fs::create_dir_all(&dead).unwrap();
         std::fs::write(dead.join(fs::SCRATCH_OWNER), "").unwrap();
-        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(600);
+        // Caught in the instant between creating `.owner` and locking it: left alone.
+        let just_made = store.tmp_dir().join("build-abcdef");
+        std::fs::create_dir_all(&just_made).unwrap();
+        std::fs::write(just_made.join(fs::SCRATCH_OWNER), "").unwrap();
+        // An owner gone three seconds ago is gone: no need to wait a minute.
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3);
         for d in [live.path(), dead.as_path()] {
-            std::fs::File::open(d).unwrap().set_modified(old).unwrap();
+            let owner = std::fs::OpenOptions::new()
+                .write(true)
+                .open(d.join(fs::SCRATCH_OWNER))
+                .unwrap();
+            owner.set_modified(old).unwrap();
         }
         let plan = store.gc(0, false).unwrap();
         let paths: Vec<&Path> = plan.iter().map(|i| i.path.as_path()).collect();
         assert_eq!(paths, [dead.as_path()]);
-        assert!(live.path().is_dir() && !dead.exists());
+        assert!(live.path().is_dir() && !dead.exists() && just_made.is_dir());
     }
 }

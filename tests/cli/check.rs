@@ -412,6 +412,7 @@ fn gc_removes_abandoned_scratch_and_deleted_runs_and_experiments() {
     std::fs::write(tmp.join("import-dead01/.owner"), "").unwrap();
     std::fs::write(tmp.join("import-dead01/x"), vec![0u8; 500]).unwrap();
     backdate(&tmp.join("import-dead01"));
+    backdate(&tmp.join("import-dead01/.owner"));
     std::fs::write(tmp.join(".mlt-tmp-Zz9Zz9"), "abc").unwrap();
     backdate(&tmp.join(".mlt-tmp-Zz9Zz9"));
     std::fs::create_dir_all(tmp.join("build-fresh1")).unwrap();
