@@ -104,8 +104,8 @@ fn cross_device(e: &std::io::Error) -> bool {
 /// rename and its folder after.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).at(dir)?;
     let (tmp, durable) = temp_for(path)?;
+    make_dir(dir, durable)?;
     let tmp = fill(tmp, bytes, durable)?;
     match tmp.persist(path) {
         Ok(_) => {}
@@ -170,7 +170,7 @@ impl Staged {
     /// Puts the file in place, replacing what is there.
     pub fn replace(self) -> Result<()> {
         let dir = self.dest.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(dir).at(dir)?;
+        make_dir(dir, self.durable)?;
         match self.tmp.persist(&self.dest) {
             Ok(_) => {}
             Err(e) if cross_device(&e.error) => {
@@ -195,7 +195,7 @@ impl Staged {
     /// exactly one winner.
     pub fn create(self) -> Result<bool> {
         let dir = self.dest.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(dir).at(dir)?;
+        make_dir(dir, self.durable)?;
         let linked = match fs::hard_link(self.tmp.path(), &self.dest) {
             Ok(()) => true,
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
@@ -224,6 +224,24 @@ impl Staged {
         // The temporary name goes when `self.tmp` drops.
         Ok(linked)
     }
+}
+
+/// Creates a folder and the missing ones above it. In the durable mode each new folder's entry
+/// is flushed in its parent, so a file put in it later cannot come back without its folder.
+fn make_dir(dir: &Path, durable: bool) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.is_dir()).collect();
+    fs::create_dir_all(dir).at(dir)?;
+    if durable {
+        for d in missing.iter().rev() {
+            if let Some(parent) = d.parent() {
+                sync_dir(parent)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Flushes a folder's entries (the names renamed or linked into it) to disk.
@@ -286,8 +304,8 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Copies a file to a temporary file (in the store's `.mlt/tmp/`) and renames it into place.
 pub fn copy_atomic(src: &Path, dst: &Path) -> Result<()> {
     let dir = dst.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).at(dir)?;
     let (tmp, durable) = temp_for(dst)?;
+    make_dir(dir, durable)?;
     let mut from = File::open(src).at(src)?;
     let mut to = tmp.as_file();
     std::io::copy(&mut from, &mut to).map_err(|e| {

@@ -292,7 +292,7 @@ fn the_durable_mode_writes_the_same_store() {
         });
         assert_eq!(o.code, 0, "{}", o.stderr);
     };
-    durable(&["log", "params", "a=1", "b=2", "--run", &run]);
+    durable(&["log", "params", "a=1", "nested/b=2", "--run", &run]);
     durable(&["log", "metrics", "m=1", "--run", &run]);
     durable(&["log", "metrics", "m=2", "--step", "1", "--run", &run]);
     durable(&["log", "tag", "t", "x", "--run", &run]);
