@@ -419,6 +419,56 @@ fn sync_tree(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Whether `path`, below `base`, is a plain file reached without any link on the way: each
+/// folder from `base` down is a real folder and the file a real file. A run's files are read
+/// only so, so that a link put in a run folder (by a merged branch, say) cannot make mlt print
+/// or copy a file from outside the store.
+pub fn plain_file(base: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(base) else {
+        return false;
+    };
+    let mut at = base.to_path_buf();
+    let mut parts = rel.components().peekable();
+    while let Some(c) = parts.next() {
+        at.push(c);
+        let Ok(m) = fs::symlink_metadata(&at) else {
+            return false;
+        };
+        let want = if parts.peek().is_some() {
+            m.is_dir()
+        } else {
+            m.is_file()
+        };
+        if !want {
+            return false;
+        }
+    }
+    true
+}
+
+/// Refuses to write `path`, below `base`, through a link: every part of it that exists must be
+/// a real folder (or, for the last, a real file).
+pub fn check_no_link(base: &Path, path: &Path) -> Result<()> {
+    let Ok(rel) = path.strip_prefix(base) else {
+        return Ok(());
+    };
+    let mut at = base.to_path_buf();
+    for c in rel.components() {
+        at.push(c);
+        match fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(Error::Invalid(format!(
+                    "{} is a link; mlt does not write through links in a run folder",
+                    at.display()
+                )));
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    Ok(())
+}
+
 /// A relative path with `/` separators on every platform: an artifact path, a nested key.
 pub fn slash_path(rel: &Path) -> String {
     rel.components()
@@ -434,7 +484,13 @@ pub fn read_key_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     if !dir.is_dir() {
         return Ok(out);
     }
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+    // A folder that is itself a link (a crafted `params -> /etc` merged from a branch) lists
+    // nothing, as links inside it are not followed either.
+    let walk = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .follow_root_links(false)
+        .sort_by_file_name();
+    for entry in walk {
         let entry = entry.map_err(|e| walk_error(e, dir))?;
         if !entry.file_type().is_file() {
             continue;

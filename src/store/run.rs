@@ -238,7 +238,7 @@ impl Store {
         let mut run_name = doc.opt_str("run_name").map_err(&bad)?.unwrap_or_default();
         if run_name.is_empty() {
             let tag = key_path(&dir.join("tags"), tags::RUN_NAME);
-            if tag.is_file() {
+            if fs::plain_file(dir, &tag) {
                 run_name = fs::read_to_string(&tag)?;
             }
         }
@@ -282,7 +282,7 @@ impl Store {
                     .iter()
                     .filter(|k| validate_key(KeyKind::Metric, k).is_ok())
                     .map(|k| (k.clone(), key_path(&dir, k)))
-                    .filter(|(_, p)| p.is_file())
+                    .filter(|(_, p)| fs::plain_file(&h.dir, p))
                     .collect()),
             }
         };
@@ -331,7 +331,7 @@ impl Store {
     pub fn metric_points(&self, h: &RunHandle, key: &str) -> Result<MetricPoints<'_>> {
         validate_key(KeyKind::Metric, key).map_err(Error::Invalid)?;
         let path = key_path(&h.dir.join("metrics"), key);
-        if !path.is_file() {
+        if !fs::plain_file(&h.dir, &path) {
             return Err(Error::NotFound(format!(
                 "run {} has no metric '{key}'",
                 h.info.run_id
@@ -579,6 +579,7 @@ impl Store {
     pub fn check_params(&self, h: &RunHandle, params: &[(String, String)]) -> Result<()> {
         for (k, v) in params {
             let path = key_path(&h.dir.join("params"), k);
+            fs::check_no_link(&h.dir, &path)?;
             if path.is_file() {
                 let old = fs::read_to_string(&path)?;
                 if &old != v {
@@ -711,6 +712,7 @@ impl Logger<'_> {
         }
         let mut new_tags = Vec::new();
         for (k, v) in tag_values {
+            fs::check_no_link(&h.dir, &key_path(&h.dir.join("tags"), k))?;
             new_tags.push((
                 k,
                 fs::Staged::new(&key_path(&h.dir.join("tags"), k), v.as_bytes())?,
@@ -727,6 +729,9 @@ impl Logger<'_> {
         let mut new_metrics = Vec::new();
         for (k, lines) in by_key {
             let path = key_path(&h.dir.join("metrics"), k);
+            if !self.files.contains_key(k) {
+                fs::check_no_link(&h.dir, &path)?;
+            }
             if self.files.contains_key(k) || path.is_file() {
                 appends.push((k, path, lines));
             } else {

@@ -400,3 +400,45 @@ fn artifacts_are_not_written_through_a_link_out_of_the_store() {
         "nothing new outside"
     );
 }
+
+#[test]
+fn links_in_a_run_folder_are_neither_read_nor_written_through() {
+    let env = TestEnv::init();
+    let out = outside();
+    let run = env.start("e", "r");
+    env.ok(&["log", "param", "kept", "1", "--run", &run]);
+    let dir = run_dir(env.root(), &run);
+    // A branch that replaced the run's folders by links out of the store.
+    std::fs::remove_dir_all(dir.join("params")).unwrap();
+    symlink(out.path(), dir.join("params")).unwrap();
+    symlink(
+        out.path().join("secret.txt"),
+        dir.join("metrics/secret.txt"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("tags")).unwrap();
+    symlink(out.path(), dir.join("tags/nested")).unwrap();
+
+    let shown = env.ok(&["runs", "show", &run, "--format", "json"]);
+    assert!(!shown.contains(SECRET), "{shown}");
+    let o = env.run(&["metrics", "history", &run, "secret.txt"]);
+    assert!(!o.stdout.contains(SECRET) && o.code != 0, "{}", o.stdout);
+    let o = env.run(&["runs", "search", "--filter", "params.`secret.txt` != ''"]);
+    assert!(!o.stdout.contains(SECRET), "{}", o.stdout);
+
+    for args in [
+        vec!["log", "param", "secret.txt", "x", "--run", &run],
+        vec!["log", "param", "new", "x", "--run", &run],
+        vec!["log", "metric", "secret.txt", "1", "--run", &run],
+        vec!["log", "tag", "nested/t", "x", "--run", &run],
+    ] {
+        let err = env.fails(&args, 1);
+        assert!(err.contains("is a link"), "{args:?}: {err}");
+        assert!(!err.contains(SECRET), "{err}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("secret.txt")).unwrap(),
+        SECRET
+    );
+    assert!(!out.path().join("new").exists() && !out.path().join("t").exists());
+}
