@@ -22,8 +22,16 @@ impl<T> IoContext<T> for std::io::Result<T> {
     }
 }
 
-/// The stores this process has opened: their roots and `.mlt/` folders (see [`temp_home`]).
-static STORES: std::sync::Mutex<Vec<(PathBuf, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+/// A store this process opened: its root, its `.mlt/` folder, and, once its `.mlt/tmp/` has
+/// been made, whether its writes are durable (read once, not for every file).
+struct Home {
+    root: PathBuf,
+    mlt: PathBuf,
+    durable: Option<bool>,
+}
+
+/// The stores this process has opened (see [`temp_home`]).
+static STORES: std::sync::Mutex<Vec<Home>> = std::sync::Mutex::new(Vec::new());
 
 /// Makes writes under `root` put their temporary files in `mlt/tmp/` ([`Store`] does this for
 /// every store it opens).
@@ -31,8 +39,20 @@ static STORES: std::sync::Mutex<Vec<(PathBuf, PathBuf)>> = std::sync::Mutex::new
 /// [`Store`]: super::Store
 pub fn register_store(root: &Path, mlt: &Path) {
     let mut stores = STORES.lock().unwrap_or_else(|e| e.into_inner());
-    if !stores.iter().any(|(r, _)| r == root) {
-        stores.push((root.to_path_buf(), mlt.to_path_buf()));
+    if !stores.iter().any(|h| h.root == root) {
+        stores.push(Home {
+            root: root.to_path_buf(),
+            mlt: mlt.to_path_buf(),
+            durable: None,
+        });
+    }
+}
+
+/// Forgets what was read of the stores' settings (after `mlt init --durable` changed one).
+pub fn forget_settings() {
+    let mut stores = STORES.lock().unwrap_or_else(|e| e.into_inner());
+    for h in stores.iter_mut() {
+        h.durable = None;
     }
 }
 
@@ -41,25 +61,33 @@ pub fn register_store(root: &Path, mlt: &Path) {
 /// nest), on the same file system as `mlruns/` and where MLflow never looks. The store is
 /// known from the stores this process opened, never guessed from folder names: a run's
 /// `params/` can hold a folder called `.mlt` (the param `.mlt/x`). `None` outside any store
-/// (a bundle being built aside).
+/// (a bundle being built aside). The folder is made on first use; later calls cost no I/O.
 pub fn temp_home(path: &Path) -> Option<(PathBuf, bool)> {
-    let stores = STORES.lock().unwrap_or_else(|e| e.into_inner());
-    let (_, mlt) = stores
-        .iter()
+    let mut stores = STORES.lock().unwrap_or_else(|e| e.into_inner());
+    let home = stores
+        .iter_mut()
         // A file right in the root (a bundle's manifest) is where MLflow never looks anyway.
-        .filter(|(root, _)| {
+        .filter(|h| {
             path.parent()
-                .is_some_and(|p| p != root && p.starts_with(root))
+                .is_some_and(|p| p != h.root && p.starts_with(&h.root))
         })
-        .max_by_key(|(root, _)| root.components().count())?;
-    let mlt = mlt.clone();
-    drop(stores);
-    if !mlt.is_dir() && fs::create_dir_all(&mlt).is_ok() {
-        // Nothing in .mlt/ belongs in git: a lock file and scratch space.
-        let _ = fs::write(mlt.join(".gitignore"), b"*\n");
-    }
-    let durable = durable_at(&mlt);
-    Some((mlt.join("tmp"), durable))
+        .max_by_key(|h| h.root.components().count())?;
+    let tmp = home.mlt.join("tmp");
+    let durable = match home.durable {
+        Some(d) => d,
+        None => {
+            if !home.mlt.is_dir() && fs::create_dir_all(&home.mlt).is_ok() {
+                // Nothing in .mlt/ belongs in git: a lock file and scratch space.
+                let _ = fs::write(home.mlt.join(".gitignore"), b"*\n");
+            }
+            let d = durable_at(&home.mlt);
+            if fs::create_dir_all(&tmp).is_ok() {
+                home.durable = Some(d);
+            }
+            d
+        }
+    };
+    Some((tmp, durable))
 }
 
 /// Whether writes into the store whose `.mlt/` folder is `mlt` are flushed to disk:
@@ -80,10 +108,15 @@ pub const DURABLE_MARKER: &str = "durable";
 /// beside `path` outside a store. Returns it with the durable flag.
 fn temp_for(path: &Path) -> Result<(tempfile::NamedTempFile, bool)> {
     match temp_home(path) {
-        Some((tmp, durable)) => {
-            fs::create_dir_all(&tmp).at(&tmp)?;
-            Ok((temp_file_in(&tmp)?, durable))
-        }
+        Some((tmp, durable)) => match temp_file_in(&tmp) {
+            Ok(f) => Ok((f, durable)),
+            // `.mlt/tmp/` was removed since it was made: make it again.
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                fs::create_dir_all(&tmp).at(&tmp)?;
+                Ok((temp_file_in(&tmp)?, durable))
+            }
+            Err(e) => Err(e),
+        },
         None => {
             let dir = path.parent().unwrap_or(Path::new("."));
             fs::create_dir_all(dir).at(dir)?;

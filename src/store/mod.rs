@@ -283,6 +283,7 @@ impl Store {
     pub fn set_durable(&self, on: bool) -> Result<()> {
         self.ensure_mlt_dir()?;
         let marker = self.mlt_dir().join(fs::DURABLE_MARKER);
+        fs::forget_settings();
         if on {
             fs::write_atomic(&marker, b"flush every write to disk\n")
         } else if marker.exists() {
