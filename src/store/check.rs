@@ -729,8 +729,12 @@ impl Store {
 
     /// Repairs what can be repaired without losing data; says for each finding what was done.
     pub fn repair(&self, findings: &[Finding]) -> Vec<Outcome> {
-        findings
-            .iter()
+        // Runs whose wrapper is gone are ended first, so their metric files can be repaired
+        // in the same pass.
+        let mut order: Vec<&Finding> = findings.iter().collect();
+        order.sort_by_key(|f| f.kind != Kind::StaleRun);
+        order
+            .into_iter()
             .map(|f| {
                 let (repaired, message) = if !f.repairable {
                     (false, "not repairable by mlt: see the message".to_string())
@@ -750,6 +754,9 @@ impl Store {
     }
 
     fn repair_one(&self, f: &Finding) -> Result<String> {
+        // Never through a link: a linked `aliases/` or `metrics/` would make a repair write or
+        // remove files outside the store (the scan reports such links as `outside-link`).
+        fs::check_no_link(&self.root, &f.path)?;
         match f.kind {
             Kind::MissingFolder => {
                 if f.run_id.is_none() {
@@ -783,7 +790,19 @@ impl Store {
                     self.display_path(&dest)
                 ))
             }
-            Kind::EmptyMetric | Kind::TornMetric | Kind::MalformedMetric => {
+            Kind::EmptyMetric => self.repair_metric_file(&f.path),
+            Kind::TornMetric | Kind::MalformedMetric => {
+                // A rewrite is renamed into place: a writer that holds the old file open
+                // (mlt run keeps its metric files open) would go on writing into the old one,
+                // and what it writes would be lost. So not while the run may be writing.
+                if let Some(run) = f.run_id.as_deref()
+                    && self.find_run(run)?.info.status == RunStatus::Running
+                {
+                    return Err(Error::Conflict(format!(
+                        "run {run} is RUNNING, and a writer may hold this file open; end the \
+                         run (mlt runs end), then repair"
+                    )));
+                }
                 self.repair_metric_file(&f.path)
             }
             Kind::StaleRun => {

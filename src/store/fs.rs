@@ -491,7 +491,7 @@ pub fn check_no_link(base: &Path, path: &Path) -> Result<()> {
         match fs::symlink_metadata(&at) {
             Ok(m) if m.file_type().is_symlink() => {
                 return Err(Error::Invalid(format!(
-                    "{} is a link; mlt does not write through links in a run folder",
+                    "{} is a link; mlt does not write through links inside a store",
                     at.display()
                 )));
             }
@@ -564,9 +564,13 @@ impl Scratch {
             .prefix(prefix)
             .tempdir_in(base)
             .at(base)?;
+        // The lock is taken before the file has its name, so no reaper ever sees `.owner`
+        // unlocked while its folder is in use.
         let owner_path = dir.path().join(SCRATCH_OWNER);
-        let owner = File::create(&owner_path).at(&owner_path)?;
-        owner.lock().at(&owner_path)?;
+        let naming = dir.path().join(".owner-new");
+        let owner = File::create(&naming).at(&naming)?;
+        owner.lock().at(&naming)?;
+        fs::rename(&naming, &owner_path).at(&owner_path)?;
         Ok(Scratch { dir, _owner: owner })
     }
 
@@ -581,7 +585,9 @@ pub fn scratch_abandoned(dir: &Path) -> bool {
     let owner = dir.join(SCRATCH_OWNER);
     match OpenOptions::new().write(true).open(&owner) {
         Ok(f) => matches!(f.try_lock(), Ok(())),
-        Err(_) => true,
+        // No lock file: an older mlt's folder. Any other error (another user's folder):
+        // nothing can be said, so it is kept.
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
     }
 }
 

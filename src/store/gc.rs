@@ -182,8 +182,9 @@ impl Store {
         }
 
         let old_enough = |deleted_at: Option<i64>| match deleted_at {
-            None => true,
-            Some(t) => now - t >= older_than_ms,
+            // When it was deleted is unknown: only "everything deleted" takes it.
+            None => older_than_ms == 0,
+            Some(t) => now.saturating_sub(t) >= older_than_ms,
         };
         let root = std::fs::canonicalize(&self.root).at(&self.root)?;
         for exp_dir in self.experiment_dirs(View::All)? {
@@ -216,8 +217,18 @@ impl Store {
                     && !art.starts_with(&run_dir)
                     && art.symlink_metadata().is_ok()
                 {
+                    // Only a run's own folder in MLflow's layout (`.../<run_id>/artifacts`):
+                    // a location in meta.yaml such as `mlruns`, `registry` or another run's
+                    // folder is inside the store too, and must never go with this run.
+                    let own_layout = |c: &Path| {
+                        c.file_name().is_some_and(|n| n == "artifacts")
+                            && c.parent()
+                                .and_then(|p| p.file_name())
+                                .is_some_and(|n| n == info.run_id.as_str())
+                    };
                     let inside = !art.symlink_metadata().is_ok_and(|m| m.is_symlink())
-                        && std::fs::canonicalize(&art).is_ok_and(|c| c.starts_with(&root));
+                        && std::fs::canonicalize(&art)
+                            .is_ok_and(|c| c.starts_with(&root) && own_layout(&c));
                     if inside {
                         out.push(GcItem {
                             kind: GcKind::Artifacts,
@@ -290,6 +301,14 @@ impl Store {
                 });
             }
         }
+        // Nothing is reached through a link: a linked `.mlt/tmp/`, `.trash/` or `models/`
+        // would make its target's contents look like the store's own.
+        out.retain(|i| {
+            i.path
+                .parent()
+                .and_then(|p| std::fs::canonicalize(p).ok())
+                .is_some_and(|p| p.starts_with(&root))
+        });
         Ok(out)
     }
 

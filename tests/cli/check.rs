@@ -296,6 +296,8 @@ fn check_finds_every_fault_and_repair_fixes_what_it_can() {
     assert_eq!(o.code, 1);
     assert!(o.stdout.contains("| stale-run |"), "{}", o.stdout);
 
+    // A RUNNING run's metric files are not rewritten (see the test below): end it first.
+    env.ok(&["runs", "end", "--run", &r]);
     let (code, rep) = check_json(&env, &["--repair", "--deep"]);
     assert_eq!(code, 1, "some faults cannot be repaired: {rep}");
     for f in rep["findings"].as_array().unwrap() {
@@ -577,4 +579,67 @@ fn the_readmes_git_flow_runs_as_written() {
         c.current_dir(repo.join("ci"));
     });
     assert_eq!(o.code, 0, "{}", o.stderr);
+}
+
+#[test]
+fn a_running_runs_torn_metric_file_is_not_rewritten_under_its_writer() {
+    let env = TestEnv::init();
+    let r = env.start("e", "r");
+    let torn = run_dir(&env, &r).join("metrics/torn");
+    std::fs::write(&torn, "1 0.5 0\n2 0.").unwrap();
+    let (code, rep) = check_json(&env, &["--repair"]);
+    assert_eq!(code, 1, "{rep}");
+    assert!(rep.to_string().contains("is RUNNING"), "{rep}");
+    assert_eq!(std::fs::read_to_string(&torn).unwrap(), "1 0.5 0\n2 0.");
+    env.ok(&["runs", "end", "--run", &r]);
+    let (code, rep) = check_json(&env, &["--repair"]);
+    assert_eq!(code, 0, "{rep}");
+    assert_eq!(std::fs::read_to_string(&torn).unwrap(), "1 0.5 0\n");
+}
+
+#[test]
+fn gc_never_removes_store_folders_or_through_links() {
+    let env = TestEnv::init();
+    let keep = env.start("e", "keep");
+    env.ok(&["log", "param", "p", "1", "--run", &keep]);
+    // A deleted run whose meta.yaml names the whole tracking folder as its artifacts.
+    let bad = env.start("e", "bad");
+    env.ok(&["runs", "delete", &bad]);
+    let meta = run_dir(&env, &bad).join("meta.yaml");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("artifact_uri:"))
+        .unwrap()
+        .to_string();
+    std::fs::write(&meta, text.replace(&line, "artifact_uri: 'mlruns'")).unwrap();
+    // `.mlt/tmp` made a link to a folder outside with an "abandoned" folder in it.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(outside.path().join("build-old/x")).unwrap();
+    let tmp = env.path(".mlt/tmp");
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::os::unix::fs::symlink(outside.path(), &tmp).unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::open(outside.path().join("build-old"))
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+
+    let o = env.run(&["store", "gc"]);
+    assert!(!o.stderr.contains("panicked"), "{}", o.stderr);
+    assert!(
+        outside.path().join("build-old/x").is_dir(),
+        "removed through a link"
+    );
+    // With a real `.mlt/tmp/` again: the bad run goes, the tracking folder it named stays.
+    std::fs::remove_file(&tmp).unwrap();
+    let o = env.run(&["store", "gc"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let shown = env.json(&["runs", "show", &keep, "--format", "json"]);
+    assert_eq!(shown["run"]["data"]["params"][0]["key"], "p");
+    assert!(env.path("mlruns").is_dir());
+    assert!(
+        env.run(&["runs", "show", &bad]).code != 0,
+        "the deleted run was purged"
+    );
 }
