@@ -87,11 +87,12 @@ pub(super) fn join_rel(base: &Path, rel: Option<&str>) -> Result<PathBuf> {
 }
 
 impl Store {
-    /// The folders a read of this store may reach: the store, its tracking folder and its
-    /// registry (each where it really is: a tracking folder may be a link to another disk).
+    /// The folders a read of this store may reach: its tracking folder and its registry (each
+    /// where it really is: a tracking folder may be a link to another disk).
     pub fn read_bounds(&self) -> Bounds {
+        // Not the root: it is usually the project's folder, whose `.git/` or `.env` a link in a
+        // run must not reach.
         Bounds::new([
-            self.root(),
             self.tracking(),
             self.models_dir().as_path(),
             self.registry_models_dir_for_reading().as_path(),
@@ -104,7 +105,7 @@ impl Store {
     pub fn artifact_bounds(&self, h: &RunHandle) -> Bounds {
         let b = self.read_bounds();
         match self.artifact_dir(h) {
-            Ok(dir) if !super::locate::normalize(&dir).starts_with(self.root()) => b.with(&dir),
+            Ok(dir) if !super::locate::normalize(&dir).starts_with(self.tracking()) => b.with(&dir),
             _ => b,
         }
     }
@@ -254,6 +255,11 @@ impl Store {
         for (src, _, _) in &plan {
             std::fs::File::open(src).at(src)?;
         }
+        // A folder already in the artifacts may be a link out of the store: no file is written
+        // through it.
+        for (_, dst, a) in &plan {
+            self.check_writable(h, dst, Some(a))?;
+        }
         for (src, dst, _) in &plan {
             copy_atomic(src, dst)?;
         }
@@ -307,6 +313,8 @@ impl Store {
             {
                 let p = join_rel(&dir, rest)?;
                 if p.exists() {
+                    let what = format!("run {}'s logged model file '{path}'", h.info.run_id);
+                    safe_path::check_inside(&p, &self.read_bounds(), &what, "the store")?;
                     return Ok(p);
                 }
             }

@@ -442,3 +442,32 @@ fn links_in_a_run_folder_are_neither_read_nor_written_through() {
     );
     assert!(!out.path().join("new").exists() && !out.path().join("t").exists());
 }
+
+#[test]
+fn links_to_the_project_around_the_store_and_linked_artifact_folders_are_refused() {
+    let env = TestEnv::init();
+    let out = outside();
+    let run = env.start("e", "r");
+    // The store root is usually the project: its .env is not the store's.
+    std::fs::write(env.path(".env"), SECRET).unwrap();
+    let arts = run_dir(env.root(), &run).join("artifacts");
+    std::fs::create_dir_all(&arts).unwrap();
+    symlink(env.path(".env"), arts.join("env.txt")).unwrap();
+    let o = env.run(&["artifacts", "cat", &run, "env.txt"]);
+    assert!(o.code != 0 && !o.stdout.contains(SECRET), "{}", o.stdout);
+    let bundle = env.path("b");
+    env.ok(&["export", bundle.to_str().unwrap()]);
+    assert_eq!(leaks(&bundle), Vec::<String>::new());
+
+    // An artifact folder that is a link out: logging a folder into it writes nothing there.
+    symlink(out.path().join("dir"), arts.join("sub")).unwrap();
+    let src = env.path("src");
+    std::fs::create_dir_all(src.join("sub")).unwrap();
+    std::fs::write(src.join("sub/new.txt"), "x").unwrap();
+    let err = env.fails(
+        &["artifacts", "log", src.to_str().unwrap(), "--run", &run],
+        1,
+    );
+    assert!(err.contains("link out of the store"), "{err}");
+    assert!(!out.path().join("dir/new.txt").exists());
+}
