@@ -135,7 +135,14 @@ pub struct Entry {
 pub struct Walk {
     pub entries: Vec<Entry>,
     pub skipped: Vec<(PathBuf, Outside)>,
+    /// Links to folders followed so far (see [`MAX_FOLDER_LINKS`]).
+    followed: usize,
 }
+
+/// Links to folders one walk follows at most. Links that stay inside cannot loop, but they can
+/// fan out: thirty folders each linking twice to the next would be a billion entries. Past
+/// this, a folder link is skipped as leading nowhere.
+pub const MAX_FOLDER_LINKS: usize = 10_000;
 
 /// Every file and folder under `root`, sorted by name, following only links that stay inside
 /// `bounds`. A `root` that itself leads out is not read (reported as skipped, with an empty
@@ -225,7 +232,10 @@ fn walk_into(
             });
         } else if meta.is_dir() {
             // A link to a folder that holds it (or one being walked) would never end.
-            if stack.iter().any(|s| s.starts_with(&target)) || stack.len() > 64 {
+            if stack.iter().any(|s| s.starts_with(&target))
+                || stack.len() > 64
+                || out.followed >= MAX_FOLDER_LINKS
+            {
                 out.skipped.push((
                     rel,
                     Outside {
@@ -240,6 +250,7 @@ fn walk_into(
                 path: entry.path().to_path_buf(),
                 is_dir: true,
             });
+            out.followed += 1;
             stack.push(target);
             walk_into(entry.path(), &rel, bounds, &[], stack, out)?;
             stack.pop();
@@ -307,5 +318,34 @@ mod tests {
         // A root that is itself a link out is not read.
         let w = walk(&root.join("a/leakdir"), &bounds).unwrap();
         assert!(w.entries.is_empty() && w.skipped.len() == 1);
+    }
+
+    #[test]
+    fn links_that_fan_out_inside_are_bounded() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("store");
+        // d0 .. d24, each holding two links to the next: 2^25 paths if every link were walked.
+        for i in 0..25 {
+            std::fs::create_dir_all(root.join(format!("d{i}"))).unwrap();
+        }
+        std::fs::write(root.join("d24/f"), "x").unwrap();
+        for i in 0..24 {
+            for l in ["a", "b"] {
+                symlink(
+                    root.join(format!("d{}", i + 1)),
+                    root.join(format!("d{i}/{l}")),
+                )
+                .unwrap();
+            }
+        }
+        let bounds = Bounds::new([root.as_path()]);
+        let w = walk(&root.join("d0"), &bounds).unwrap();
+        assert!(w.followed <= MAX_FOLDER_LINKS);
+        assert!(
+            w.entries.len() < 3 * MAX_FOLDER_LINKS,
+            "{}",
+            w.entries.len()
+        );
+        assert!(!w.skipped.is_empty());
     }
 }
