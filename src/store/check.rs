@@ -199,7 +199,7 @@ fn metric_state(path: &Path, deep: bool) -> Result<MetricState> {
 fn good_lines(bytes: &[u8]) -> (Vec<u8>, Vec<(usize, Vec<u8>)>, bool) {
     let mut good = Vec::with_capacity(bytes.len() + 1);
     let mut dropped = Vec::new();
-    let torn = !bytes.ends_with(b"\n");
+    let torn = !bytes.is_empty() && !bytes.ends_with(b"\n");
     let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
     for (i, raw) in lines.iter().enumerate() {
         let complete = raw.ends_with(b"\n");

@@ -87,6 +87,8 @@ fn mlflow_reads_every_run_after_store_check_repair() {
     // Temporary files an older mlt left in params/ and tags/.
     std::fs::write(da.join("params/.mlt-tmp-q1W2e3"), "half").unwrap();
     std::fs::write(da.join("tags/.mlt-tmp-r4T5y6"), "half").unwrap();
+    // Ended: a RUNNING run's metric files are not rewritten under a possible writer.
+    env.ok(&["runs", "end", "--run", &a]);
     // A run whose `mlt run` was killed, with the absolute location mlt run gives.
     let b = env.start("e", "b");
     let db = run_dir(&b);
