@@ -328,11 +328,17 @@ _mlt() {
             mlt__subcmd__help__subcmd__runs,list)
                 cmd="mlt__subcmd__help__subcmd__runs__subcmd__list"
                 ;;
+            mlt__subcmd__help__subcmd__runs,rename)
+                cmd="mlt__subcmd__help__subcmd__runs__subcmd__rename"
+                ;;
             mlt__subcmd__help__subcmd__runs,restore)
                 cmd="mlt__subcmd__help__subcmd__runs__subcmd__restore"
                 ;;
             mlt__subcmd__help__subcmd__runs,search)
                 cmd="mlt__subcmd__help__subcmd__runs__subcmd__search"
+                ;;
+            mlt__subcmd__help__subcmd__runs,set-tag)
+                cmd="mlt__subcmd__help__subcmd__runs__subcmd__set__subcmd__tag"
                 ;;
             mlt__subcmd__help__subcmd__runs,show)
                 cmd="mlt__subcmd__help__subcmd__runs__subcmd__show"
@@ -568,11 +574,17 @@ _mlt() {
             mlt__subcmd__runs,ls)
                 cmd="mlt__subcmd__runs__subcmd__list"
                 ;;
+            mlt__subcmd__runs,rename)
+                cmd="mlt__subcmd__runs__subcmd__rename"
+                ;;
             mlt__subcmd__runs,restore)
                 cmd="mlt__subcmd__runs__subcmd__restore"
                 ;;
             mlt__subcmd__runs,search)
                 cmd="mlt__subcmd__runs__subcmd__search"
+                ;;
+            mlt__subcmd__runs,set-tag)
+                cmd="mlt__subcmd__runs__subcmd__set__subcmd__tag"
                 ;;
             mlt__subcmd__runs,show)
                 cmd="mlt__subcmd__runs__subcmd__show"
@@ -601,11 +613,17 @@ _mlt() {
             mlt__subcmd__runs__subcmd__help,list)
                 cmd="mlt__subcmd__runs__subcmd__help__subcmd__list"
                 ;;
+            mlt__subcmd__runs__subcmd__help,rename)
+                cmd="mlt__subcmd__runs__subcmd__help__subcmd__rename"
+                ;;
             mlt__subcmd__runs__subcmd__help,restore)
                 cmd="mlt__subcmd__runs__subcmd__help__subcmd__restore"
                 ;;
             mlt__subcmd__runs__subcmd__help,search)
                 cmd="mlt__subcmd__runs__subcmd__help__subcmd__search"
+                ;;
+            mlt__subcmd__runs__subcmd__help,set-tag)
+                cmd="mlt__subcmd__runs__subcmd__help__subcmd__set__subcmd__tag"
                 ;;
             mlt__subcmd__runs__subcmd__help,show)
                 cmd="mlt__subcmd__runs__subcmd__help__subcmd__show"
@@ -644,7 +662,7 @@ _mlt() {
 
     case "${cmd}" in
         mlt)
-            opts="-h -V --store --help --version init experiments exp runs run log metrics models artifacts export import store completions help"
+            opts="-q -h -V --store --quiet --help --version init experiments exp runs run log metrics models artifacts export import store completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -662,7 +680,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts)
-            opts="-h --store --help log list ls download cat help"
+            opts="-q -h --store --quiet --help log list ls download cat help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -680,12 +698,16 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__cat)
-            opts="-h --store --help"
+            opts="-q -h --run --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --run)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --store)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -698,12 +720,16 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__download)
-            opts="-d -h --path --dest --store --help"
+            opts="-d -q -h --run --path --dest --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --run)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -812,12 +838,16 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__list)
-            opts="-f -h --path --format --store --help"
+            opts="-f -q -h --run --path --format --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --run)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -842,7 +872,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__log)
-            opts="-h --path --run --store --help"
+            opts="-q -h --path --run --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -868,7 +898,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__completions)
-            opts="-h --store --help bash elvish fish powershell zsh"
+            opts="-q -h --store --quiet --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -886,7 +916,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments)
-            opts="-h --store --help create list ls show rename delete restore set-tag delete-tag help"
+            opts="-q -h --store --quiet --help create list ls show rename delete restore set-tag delete-tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -904,7 +934,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__create)
-            opts="-t -h --artifact-location --tag --store --help"
+            opts="-t -q -h --artifact-location --tag --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -934,7 +964,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__delete)
-            opts="-h --store --help"
+            opts="-q -h --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -952,7 +982,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__delete__subcmd__tag)
-            opts="-h --store --help"
+            opts="-q -h --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1110,7 +1140,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__list)
-            opts="-f -h --filter --order-by --max-results --view --format --store --help"
+            opts="-f -q -h --filter --order-by --max-results --view --format --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1152,7 +1182,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__rename)
-            opts="-h --store --help"
+            opts="-q -h --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1170,7 +1200,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__restore)
-            opts="-h --store --help"
+            opts="-q -h --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1188,7 +1218,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__set__subcmd__tag)
-            opts="-h --store --help"
+            opts="-q -h --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1206,7 +1236,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__show)
-            opts="-f -h --format --store --help"
+            opts="-f -q -h --format --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1232,7 +1262,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__export)
-            opts="-f -e -r -m -h --format --experiment --run --filter --view --model --no-artifacts --store --help"
+            opts="-f -e -r -m -q -h --format --experiment --run --filter --view --model --no-artifacts --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2032,7 +2062,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__help__subcmd__runs)
-            opts="start end list search compare diff show delete restore delete-tag"
+            opts="start end list search compare diff show set-tag delete-tag rename delete restore"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2129,6 +2159,20 @@ _mlt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mlt__subcmd__help__subcmd__runs__subcmd__rename)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mlt__subcmd__help__subcmd__runs__subcmd__restore)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2144,6 +2188,20 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__help__subcmd__runs__subcmd__search)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__help__subcmd__runs__subcmd__set__subcmd__tag)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2242,7 +2300,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__import)
-            opts="-f -h --artifact-root --on-conflict --dry-run --format --store --help"
+            opts="-f -q -h --artifact-root --on-conflict --dry-run --format --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2276,7 +2334,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__init)
-            opts="-h --durable --no-durable --store --help"
+            opts="-q -h --durable --no-durable --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2294,7 +2352,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log)
-            opts="-h --store --help param params metric metrics tag tags batch help"
+            opts="-q -h --store --quiet --help param params metric metrics tag tags batch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2312,7 +2370,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__batch)
-            opts="-h --run --store --help"
+            opts="-q -h --run --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2460,7 +2518,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__metric)
-            opts="-h --step --timestamp --run --store --help"
+            opts="-q -h --step --timestamp --run --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2490,7 +2548,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__metrics)
-            opts="-h --step --timestamp --run --store --help"
+            opts="-q -h --step --timestamp --run --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2520,7 +2578,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__param)
-            opts="-h --run --store --help"
+            opts="-q -h --run --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2542,7 +2600,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__params)
-            opts="-h --run --store --help"
+            opts="-q -h --run --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2564,7 +2622,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__tag)
-            opts="-h --run --store --help"
+            opts="-q -h --run --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2586,7 +2644,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__tags)
-            opts="-h --run --store --help"
+            opts="-q -h --run --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2608,7 +2666,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__metrics)
-            opts="-h --store --help history export help"
+            opts="-q -h --store --quiet --help history export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2626,7 +2684,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__metrics__subcmd__export)
-            opts="-e -k -f -h --experiment --filter --key --view --format --store --help"
+            opts="-e -k -f -q -h --experiment --filter --key --view --format --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2732,7 +2790,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__metrics__subcmd__history)
-            opts="-f -h --run --plot --x --height --format --store --help"
+            opts="-f -q -h --run --plot --x --height --format --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2770,7 +2828,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models)
-            opts="-h --store --help log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help"
+            opts="-q -h --store --quiet --help log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2788,7 +2846,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__create)
-            opts="-d -t -h --description --tag --store --help"
+            opts="-d -t -q -h --description --tag --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2822,7 +2880,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete)
-            opts="-h --store --help"
+            opts="-q -h --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2840,7 +2898,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__alias)
-            opts="-h --store --help"
+            opts="-q -h --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2858,7 +2916,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__description)
-            opts="-v -h --version --model-version --store --help"
+            opts="-v -q -h --version --model-version --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2888,7 +2946,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__tag)
-            opts="-v -h --version --model-version --store --help"
+            opts="-v -q -h --version --model-version --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2918,7 +2976,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__version)
-            opts="-h --store --help"
+            opts="-q -h --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2936,7 +2994,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__download)
-            opts="-d -h --dest --store --help"
+            opts="-d -q -h --dest --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2962,7 +3020,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__get__subcmd__alias)
-            opts="-h --store --help"
+            opts="-q -h --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3288,7 +3346,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__inspect)
-            opts="-f -h --format --store --help"
+            opts="-f -q -h --format --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3314,7 +3372,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__list)
-            opts="-f -h --filter --order-by --max-results --format --store --help"
+            opts="-f -q -h --filter --order-by --max-results --format --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3352,7 +3410,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__log)
-            opts="-h --run --name --store --help"
+            opts="-q -h --run --name --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3378,7 +3436,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__register)
-            opts="-d -t -h --description --tag --store --help"
+            opts="-d -t -q -h --description --tag --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3412,7 +3470,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__rename)
-            opts="-h --store --help"
+            opts="-q -h --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3430,7 +3488,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__resolve)
-            opts="-h --store --help"
+            opts="-q -h --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3448,7 +3506,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__set__subcmd__alias)
-            opts="-h --store --help"
+            opts="-q -h --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3466,7 +3524,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__set__subcmd__description)
-            opts="-v -h --version --model-version --store --help"
+            opts="-v -q -h --version --model-version --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3496,7 +3554,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__set__subcmd__tag)
-            opts="-v -h --version --model-version --store --help"
+            opts="-v -q -h --version --model-version --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3526,7 +3584,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__show)
-            opts="-f -h --format --store --help"
+            opts="-f -q -h --format --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3552,7 +3610,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__stage)
-            opts="-h --archive-existing --store --help"
+            opts="-q -h --archive-existing --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3570,7 +3628,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__version)
-            opts="-f -h --format --store --help"
+            opts="-f -q -h --format --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3596,7 +3654,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__run)
-            opts="-e -n -P -t -d -h --experiment --name --param --tag --parent --description --entry-point --project --parse-metrics --metric-pattern --capture --grace --dry-run --store --help"
+            opts="-e -n -P -t -d -q -h --experiment --name --param --tag --parent --description --entry-point --project --parse-metrics --metric-pattern --capture --grace --dry-run --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3678,7 +3736,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs)
-            opts="-h --store --help start end list ls search compare diff show delete restore delete-tag help"
+            opts="-q -h --store --quiet --help start end list ls search compare diff show set-tag delete-tag rename delete restore help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3696,7 +3754,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__compare)
-            opts="-e -f -h --filter --experiment --order-by --max-results --view --base --wide --only-changed --lower-is-better --higher-is-better --no-sparklines --fail-if --summary --format --store --help"
+            opts="-e -f -q -h --filter --experiment --order-by --max-results --view --base --wide --only-changed --lower-is-better --higher-is-better --no-sparklines --fail-if --summary --format --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3766,12 +3824,16 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__delete)
-            opts="-h --store --help"
+            opts="-q -h --run --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --run)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --store)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3784,7 +3846,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__delete__subcmd__tag)
-            opts="-h --run --store --help"
+            opts="-q -h --run --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3806,7 +3868,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__diff)
-            opts="-f -h --format --store --help"
+            opts="-f -q -h --format --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3832,7 +3894,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__end)
-            opts="-h --run --status --store --help"
+            opts="-q -h --run --status --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3858,7 +3920,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__help)
-            opts="start end list search compare diff show delete restore delete-tag help"
+            opts="start end list search compare diff show set-tag delete-tag rename delete restore help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3969,6 +4031,20 @@ _mlt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mlt__subcmd__runs__subcmd__help__subcmd__rename)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mlt__subcmd__runs__subcmd__help__subcmd__restore)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -3984,6 +4060,20 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__help__subcmd__search)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__runs__subcmd__help__subcmd__set__subcmd__tag)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4026,7 +4116,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__list)
-            opts="-e -f -h --experiment --view --format --store --help"
+            opts="-e -f -q -h --experiment --view --format --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4063,13 +4153,39 @@ _mlt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        mlt__subcmd__runs__subcmd__restore)
-            opts="-h --store --help"
+        mlt__subcmd__runs__subcmd__rename)
+            opts="-q -h --run --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --run)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__runs__subcmd__restore)
+            opts="-q -h --run --store --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --run)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --store)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4082,7 +4198,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__search)
-            opts="-e -f -h --filter --order-by --experiment --max-results --view --format --store --help"
+            opts="-e -f -q -h --filter --order-by --experiment --max-results --view --format --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4131,13 +4247,39 @@ _mlt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        mlt__subcmd__runs__subcmd__show)
-            opts="-f -h --format --store --help"
+        mlt__subcmd__runs__subcmd__set__subcmd__tag)
+            opts="-q -h --run --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --run)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__runs__subcmd__show)
+            opts="-f -q -h --run --format --store --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --run)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
                     return 0
@@ -4158,7 +4300,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__start)
-            opts="-e -n -t -d -h --experiment --name --tag --parent --description --store --help"
+            opts="-e -n -t -d -q -h --experiment --name --tag --parent --description --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4212,7 +4354,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store)
-            opts="-h --store --help merge check gc help"
+            opts="-q -h --store --quiet --help merge check gc help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4230,7 +4372,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store__subcmd__check)
-            opts="-f -h --repair --deep --format --store --help"
+            opts="-f -q -h --repair --deep --format --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4256,7 +4398,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store__subcmd__gc)
-            opts="-f -h --older-than --dry-run --format --store --help"
+            opts="-f -q -h --older-than --dry-run --format --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4356,7 +4498,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store__subcmd__merge)
-            opts="-f -h --on-conflict --dry-run --no-artifacts --format --store --help"
+            opts="-f -q -h --on-conflict --dry-run --no-artifacts --format --store --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -4,6 +4,7 @@
 //! and MLflow's validation rules; `output` renders listings; `cli` wires them to the command line.
 #![forbid(unsafe_code)]
 
+pub mod app;
 pub mod bundle;
 pub mod cli;
 pub mod compare;

@@ -1,4 +1,6 @@
-use super::{CliError, CmdResult, Ctx, run_id};
+//! `mlt artifacts`: log, list, download and print a run's artifacts.
+
+use crate::cli::kit::{CliError, CmdResult, Ctx, RunArg};
 use crate::output::{self, Format, Listing, json};
 use crate::store::{RunHandle, RunRef, Store};
 use clap::Subcommand;
@@ -21,8 +23,8 @@ pub enum Cmd {
     /// List artifacts recursively, with sizes
     #[command(visible_alias = "ls")]
     List {
-        /// Run id or runs:/<run_id>/<path> [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]
-        run: Option<String>,
+        #[command(flatten)]
+        run: RunArg,
         /// Only under this artifact path
         #[arg(long)]
         path: Option<String>,
@@ -31,9 +33,8 @@ pub enum Cmd {
     },
     /// Copy artifacts to a local folder and print where they landed
     Download {
-        /// Run id, runs:/<run_id>/<path>, or a models:/ URI
-        /// [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]
-        run: Option<String>,
+        #[command(flatten)]
+        run: RunArg,
         /// Only this artifact path (default: all)
         #[arg(long)]
         path: Option<String>,
@@ -42,44 +43,56 @@ pub enum Cmd {
         dest: PathBuf,
     },
     /// Print one artifact file to stdout
+    #[command(override_usage = "mlt artifacts cat runs:/<RUN>/<PATH>\n       \
+mlt artifacts cat RUN PATH\n       mlt artifacts cat PATH [--run RUN]")]
     Cat {
-        /// runs:/<run_id>/<path>, or a run id followed by the path
-        target: String,
-        /// Artifact path when TARGET is a run id
-        path: Option<String>,
+        /// The run then the path, or a runs:/<run>/<path> URI, or only the path (with --run
+        /// or $MLT_RUN_ID)
+        #[arg(value_name = "RUN|PATH", required = true, num_args = 1..=2)]
+        args: Vec<String>,
+        /// The run, when only the path is given
+        #[arg(long, value_name = "RUN")]
+        run: Option<String>,
     },
 }
 
-/// The run and artifact path named by a positional run (id or runs:/ URI) and `--path`.
+/// The run and artifact path named by a run (id, prefix, name or runs:/ URI) and `--path`.
 fn resolve(
+    ctx: &Ctx,
     store: &Store,
     run: Option<&str>,
     path: Option<String>,
 ) -> Result<(RunHandle, Option<String>), CliError> {
-    let r = RunRef::parse(&run_id(run)?)?;
-    let path = match (r.path, path) {
+    let spec = ctx.run_spec(run)?;
+    let (h, uri_path) = if spec.starts_with("runs:/") {
+        let r = RunRef::parse(&spec)?;
+        (store.find_run(&r.run_id)?, r.path)
+    } else {
+        (ctx.find_run(store, &spec)?, None)
+    };
+    let path = match (uri_path, path) {
         (Some(a), Some(b)) => Some(format!("{a}/{b}")),
         (a, b) => a.or(b),
     };
-    Ok((store.find_run(&r.run_id)?, path))
+    Ok((h, path))
 }
 
 pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
     match cmd {
         Cmd::Log { local, path, run } => {
             let store = ctx.existing_store()?;
-            let h = store.active_run(&RunRef::parse(&run_id(run.as_deref())?)?.run_id)?;
+            let h = store.active_run(&ctx.run_id(&store, run.as_deref())?)?;
             let written = store.log_artifacts(&h, &local, path.as_deref())?;
-            eprintln!(
+            ctx.printer.status(format_args!(
                 "Logged {} file{} to run {}",
                 written.len(),
                 if written.len() == 1 { "" } else { "s" },
                 h.info.run_id
-            );
+            ));
         }
         Cmd::List { run, path, format } => {
             let store = ctx.existing_store()?;
-            let (h, path) = resolve(&store, run.as_deref(), path)?;
+            let (h, path) = resolve(ctx, &store, run.given(), path)?;
             let entries = store.list_artifacts(&h, path.as_deref())?;
             let root = store.artifact_dir(&h)?;
             let text = output::render(
@@ -107,20 +120,35 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         }
         Cmd::Download { run, path, dest } => {
             let store = ctx.existing_store()?;
-            if let Some(uri) = run.as_deref().filter(|r| r.starts_with("models:/")) {
+            if let Some(uri) = run.given().filter(|r| r.starts_with("models:/")) {
                 let dest = std::env::current_dir()?.join(dest);
                 let out = store.download_model(uri, path.as_deref(), &dest)?;
                 output::print(&format!("{}\n", out.display()))?;
                 return Ok(());
             }
-            let (h, path) = resolve(&store, run.as_deref(), path)?;
+            let (h, path) = resolve(ctx, &store, run.given(), path)?;
             let dest = std::env::current_dir()?.join(dest);
             let out = store.download_artifacts(&h, path.as_deref(), &dest)?;
             output::print(&format!("{}\n", out.display()))?;
         }
-        Cmd::Cat { target, path } => {
+        Cmd::Cat { mut args, run } => {
             let store = ctx.existing_store()?;
-            let (h, path) = resolve(&store, Some(&target), path)?;
+            let one_uri = args.len() == 1 && args[0].starts_with("runs:/");
+            let (run, path) = match (run, args.len()) {
+                (Some(_), 2) => {
+                    return Err(CliError::usage(
+                        "give the run once: RUN PATH, or PATH with --run RUN",
+                    ));
+                }
+                (Some(r), _) => (Some(r), args.pop()),
+                (None, 2) => {
+                    let path = args.pop();
+                    (args.pop(), path)
+                }
+                (None, _) if one_uri => (args.pop(), None),
+                (None, _) => (None, args.pop()),
+            };
+            let (h, path) = resolve(ctx, &store, run.as_deref(), path)?;
             let Some(path) = path else {
                 return Err(CliError::usage("no artifact path given")
                     .hint("mlt artifacts cat runs:/<run_id>/<path>, or RUN PATH"));

@@ -1,5 +1,4 @@
-use super::{Cli, CmdResult};
-use clap::CommandFactory;
+use crate::cli::kit::CmdResult;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -10,7 +9,7 @@ pub struct Args {
 /// Prints the completion script for a shell (the files in completions/ are this output).
 pub fn run(args: Args) -> CmdResult {
     let mut out = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "mlt", &mut out);
+    clap_complete::generate(args.shell, &mut crate::cli::command(), "mlt", &mut out);
     crate::output::print(&String::from_utf8_lossy(&out))?;
     Ok(())
 }

@@ -1,4 +1,4 @@
-use super::{CmdResult, Ctx, bad_expression, parse_key_value};
+use crate::cli::kit::{CmdResult, Ctx, bad_expression, parse_key_value, positive};
 use crate::model::{Experiment, View};
 use crate::output::{self, Format, Listing, json};
 use crate::search::{self, Entity, Identifier};
@@ -28,7 +28,7 @@ pub enum Cmd {
         #[arg(long = "order-by", value_name = "KEY [ASC|DESC]")]
         order_by: Vec<String>,
         /// At most this many experiments [default: all]
-        #[arg(long, value_name = "N", value_parser = super::positive)]
+        #[arg(long, value_name = "N", value_parser = positive)]
         max_results: Option<usize>,
         /// Which experiments to search (the filter applies to these)
         #[arg(long, value_enum, default_value_t)]
@@ -123,15 +123,24 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let e = ctx
                 .existing_store()?
                 .rename_experiment(&experiment, &new_name)?;
-            eprintln!("Renamed experiment {} to '{}'", e.experiment_id, e.name);
+            ctx.printer.status(format_args!(
+                "Renamed experiment {} to '{}'",
+                e.experiment_id, e.name
+            ));
         }
         Cmd::Delete { experiment } => {
             let e = ctx.existing_store()?.delete_experiment(&experiment)?;
-            eprintln!("Deleted experiment {} ('{}')", e.experiment_id, e.name);
+            ctx.printer.status(format_args!(
+                "Deleted experiment {} ('{}')",
+                e.experiment_id, e.name
+            ));
         }
         Cmd::Restore { experiment } => {
             let e = ctx.existing_store()?.restore_experiment(&experiment)?;
-            eprintln!("Restored experiment {} ('{}')", e.experiment_id, e.name);
+            ctx.printer.status(format_args!(
+                "Restored experiment {} ('{}')",
+                e.experiment_id, e.name
+            ));
         }
         Cmd::SetTag {
             experiment,

@@ -1,9 +1,8 @@
 //! `mlt export`: experiments, runs, registered models or the whole store, to a bundle (a
 //! folder or a `.tar.gz` with a manifest of checksums).
 
-use super::progress::Bar;
-use super::{CliError, CmdResult, Ctx};
 use crate::bundle::{self, ExportRequest};
+use crate::cli::kit::{CliError, CmdResult, Ctx, bundle_error};
 use crate::model::View;
 use crate::output;
 use crate::store::{RunRef, Selection, Store};
@@ -57,14 +56,15 @@ fn selection(store: &Store, args: &Args) -> Result<(Selection, bundle::Selection
         exp_ids.push(store.experiment(e)?.experiment_id);
     }
     if let Some(filter) = &args.filter {
-        let found = super::runs::select_runs(
+        let found = crate::app::query::select(
             store,
-            Some(filter),
-            &[],
-            &args.experiment,
-            args.view,
-            usize::MAX,
-            false,
+            &crate::app::query::RunQuery {
+                filter: Some(filter.clone()),
+                experiments: args.experiment.clone(),
+                view: args.view,
+                max_results: usize::MAX,
+                ..Default::default()
+            },
         )?;
         if found.runs.is_empty() && args.run.is_empty() && args.model.is_empty() {
             return Err(CliError::failure(format!(
@@ -129,7 +129,7 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
         output::print(&format!("{}\n", dest.display()))?;
         return Ok(());
     }
-    let mut bar = Bar::new("runs");
+    let mut bar = ctx.printer.bar("runs");
     let exported = bundle::export(
         &store,
         &ExportRequest {
@@ -141,7 +141,7 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
         &mut |done, total, bytes| bar.update(done, total, bytes),
     );
     bar.finish();
-    let exported = exported.map_err(super::bundle_error)?;
+    let exported = exported.map_err(bundle_error)?;
     for w in &exported.warnings {
         eprintln!("warning: {w}");
     }
@@ -167,14 +167,16 @@ fn csv(store: &Store, args: &Args) -> CmdResult {
     }
     let mut runs = Vec::new();
     if args.run.is_empty() || args.filter.is_some() || !args.experiment.is_empty() {
-        let found = super::runs::select_runs(
+        let found = crate::app::query::select(
             store,
-            args.filter.as_deref(),
-            &[],
-            &args.experiment,
-            args.view,
-            usize::MAX,
-            true,
+            &crate::app::query::RunQuery {
+                filter: args.filter.clone(),
+                experiments: args.experiment.clone(),
+                view: args.view,
+                max_results: usize::MAX,
+                read: crate::app::query::Read::Whole,
+                ..Default::default()
+            },
         )?;
         runs.extend(found.runs.into_iter().map(|(_, r)| r));
     }

@@ -2,9 +2,8 @@
 //! store, an MLflow `mlruns/` folder) into this store. Also the report that `mlt store merge`
 //! prints.
 
-use super::progress::Bar;
-use super::{CliError, CmdResult, Ctx};
 use crate::bundle::{self, Opened};
+use crate::cli::kit::{CliError, CmdResult, Ctx, bundle_error};
 use crate::output::{self, Format, Listing};
 use crate::store::{Counts, OnConflict, Report, Selection, Store, TransferOptions};
 use std::path::PathBuf;
@@ -238,7 +237,7 @@ fn transfer_reading(
         );
         return Ok(());
     }
-    let mut bar = Bar::new("units");
+    let mut bar = crate::cli::kit::Printer::Default.bar("units");
     let report = plan.apply(&mut |d, t, b| bar.update(d, t, b));
     bar.finish();
     let report = report.map_err(|s| {
@@ -300,7 +299,7 @@ fn from_mlflow_db(ctx: &Ctx, args: &Args) -> CmdResult {
         }
     });
     let view = ctx.store();
-    let tmp = bundle::import_scratch(Some(&view)).map_err(super::bundle_error)?;
+    let tmp = bundle::import_scratch(Some(&view)).map_err(bundle_error)?;
     let source = Store::new(tmp.path().join("db")).on_warning(|m| eprintln!("warning: {m}"));
     for w in source.write_from_mlflow_db(db, &root)? {
         eprintln!("note: {w}");
@@ -340,7 +339,7 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
     // Everything is verified before the store is touched (or created); a .tar.gz is unpacked
     // in the store's own scratch space when the store exists.
     let view = ctx.store();
-    let opened = bundle::open(&args.source, Some(&view)).map_err(super::bundle_error)?;
+    let opened = bundle::open(&args.source, Some(&view)).map_err(bundle_error)?;
     let target = if args.dry_run {
         ctx.store()
     } else {

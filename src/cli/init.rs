@@ -1,4 +1,4 @@
-use super::{CmdResult, Ctx};
+use crate::cli::kit::{CmdResult, Ctx};
 use crate::output;
 use crate::store::{Origin, Store};
 use std::path::PathBuf;

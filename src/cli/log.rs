@@ -1,4 +1,4 @@
-use super::{CliError, CmdResult, Ctx, parse_key_value, run_id};
+use crate::cli::kit::{CliError, CmdResult, Ctx, parse_key_value};
 use crate::env;
 use crate::ingest;
 use crate::model::{MetricPoint, parse_value};
@@ -163,7 +163,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             },
         ),
     };
-    let id = run_id(target.run.as_deref())?;
+    let id = ctx.run_spec(target.run.as_deref())?;
     let store = ctx.existing_store()?;
     // Check keys before touching the disk, so a bad key never costs a run lookup.
     batch.validate()?;
@@ -173,7 +173,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
 }
 
 fn batch(ctx: &Ctx, file: Option<PathBuf>, target: Target) -> CmdResult {
-    let id = run_id(target.run.as_deref())?;
+    let id = ctx.run_spec(target.run.as_deref())?;
     let store = ctx.existing_store()?;
     let h = store.active_run(&id)?;
     let now = env::now_ms();

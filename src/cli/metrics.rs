@@ -1,26 +1,26 @@
-use super::bad_expression;
-use super::runs::{experiments, parts_for, referenced_columns};
-use super::{CliError, CmdResult, Ctx, run_id};
+use crate::app::query::{self, experiments, parts_for};
+use crate::cli::kit::{CliError, CmdResult, Ctx};
 use crate::model::{KeyKind, MetricPoint, View, validate_key};
 use crate::output::chart::{self, PlotStyle, Series};
 use crate::output::stream::{LongFormat, PointWriter, Stdout};
 use crate::output::{self, Format, Listing, json};
 use crate::search;
-use crate::store::{self, RunHandle, RunRef, Store};
+use crate::store::{self, RunHandle, Store};
 use clap::Subcommand;
 
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
     /// Print every point of metrics (step, timestamp, value) in logging order, or plot them
     #[command(
-        override_usage = "mlt metrics history [OPTIONS] [RUN] <KEY>... [--run <RUN>]...",
-        after_help = "The first argument is a run when it is a runs:/ URI or the id of a run in \
-the store; otherwise every argument is a key. With several runs or keys, the listing gains \
-run_id and key columns."
+        override_usage = "mlt metrics history [OPTIONS] [RUN] [KEY]... [--run <RUN>]...",
+        after_help = "The first argument is a run when it is a runs:/ URI, the id of a run in \
+the store, an id prefix of 8 or more characters, or a run's name; otherwise every argument is a \
+key. Without keys, every metric of the runs is shown. With several runs or keys, the listing \
+gains run_id and key columns."
     )]
     History {
-        /// A run (id or runs:/ URI), then one or more metric keys
-        #[arg(value_name = "RUN|KEY", required = true)]
+        /// A run (id, id prefix, name or runs:/ URI), then metric keys [default: every key]
+        #[arg(value_name = "RUN|KEY")]
         args: Vec<String>,
         /// A run, repeatable [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]
         #[arg(long = "run", value_name = "RUN")]
@@ -83,7 +83,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             format,
         } => {
             let store = ctx.existing_store()?;
-            let series = history(&store, args, runs)?;
+            let series = history(ctx, &store, args, runs)?;
             if plot {
                 let text = plot_series(&series, x, height.into())?;
                 output::print(&text)?;
@@ -99,7 +99,15 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             format,
         } => {
             let store = ctx.existing_store()?;
-            export(&store, &experiment, filter.as_deref(), &keys, view, format)?;
+            export(
+                ctx,
+                &store,
+                &experiment,
+                filter.as_deref(),
+                &keys,
+                view,
+                format,
+            )?;
         }
     }
     Ok(())
@@ -114,6 +122,7 @@ struct History {
 
 /// Sorts the arguments into runs and keys, and reads every run's keys.
 fn history(
+    ctx: &Ctx,
     store: &Store,
     args: Vec<String>,
     run_flags: Vec<String>,
@@ -127,28 +136,43 @@ fn history(
     }
     specs.extend(run_flags);
     if specs.is_empty() {
-        specs.push(run_id(None)?);
-    }
-    if keys.is_empty() {
-        return Err(CliError::usage("no metric key given")
-            .hint("name one or more keys after the run; `mlt runs show RUN` lists them"));
+        specs.push(ctx.run_spec(None)?);
     }
     let mut handles: Vec<RunHandle> = Vec::new();
     for spec in &specs {
-        let h = store.find_run(&RunRef::parse(spec)?.run_id)?;
+        let h = ctx.find_run(store, spec)?;
         if !handles.iter().any(|o| o.info.run_id == h.info.run_id) {
             handles.push(h);
         }
     }
     let mut unique: Vec<String> = Vec::new();
     for k in keys {
+        validate_key(KeyKind::Metric, &k).map_err(CliError::failure)?;
         if !unique.contains(&k) {
             unique.push(k);
         }
     }
     let mut out = Vec::new();
     for h in &handles {
-        for key in &unique {
+        let all = store.metric_keys(h)?;
+        let run_keys = if unique.is_empty() {
+            all.clone()
+        } else {
+            unique.clone()
+        };
+        for key in &run_keys {
+            if !all.contains(key) {
+                let known = if all.is_empty() {
+                    "it has no metrics".to_string()
+                } else {
+                    format!("its metrics: {}", all.join(", "))
+                };
+                return Err(CliError::failure(format!(
+                    "run {} has no metric '{key}'",
+                    h.info.run_id
+                ))
+                .hint(known));
+            }
             let points = store
                 .metric_points(h, key)?
                 .collect::<store::Result<Vec<_>>>()?;
@@ -162,15 +186,18 @@ fn history(
     Ok(out)
 }
 
-/// Whether the first argument of `history` names a run: a `runs:/` URI, or the id of a run in
-/// the store.
+/// Whether the first argument of `history` names a run: a `runs:/` or `models:/` URI, the id
+/// of a run in the store, an id prefix of 8 or more characters, or a run's name. A shorter
+/// prefix is taken for a key: `acc` could be both.
 fn is_run(store: &Store, arg: &str) -> Result<bool, CliError> {
-    if arg.starts_with("runs:/") {
+    if arg.starts_with("runs:/") || arg.starts_with("models:/") {
         return Ok(true);
     }
-    match store.find_run(arg) {
-        Ok(_) => Ok(true),
-        Err(store::Error::NotFound(_) | store::Error::Invalid(_)) => Ok(false),
+    match crate::app::resolve::run(store, arg) {
+        Ok(h) => Ok(h.info.run_id == arg || arg.len() >= 8 || h.info.run_name == arg),
+        Err(crate::app::Error::Store(
+            store::Error::NotFound(_) | store::Error::Invalid(_) | store::Error::Conflict(_),
+        )) => Ok(false),
         Err(e) => Err(e.into()),
     }
 }
@@ -259,6 +286,7 @@ fn short_id(id: &str) -> &str {
 /// file after metric file, point after point. Nothing is collected but the list of runs of
 /// one experiment.
 fn export(
+    ctx: &Ctx,
     store: &Store,
     experiment: &[String],
     filter: Option<&str>,
@@ -266,13 +294,13 @@ fn export(
     view: View,
     format: LongFormat,
 ) -> CmdResult {
-    let text = filter.unwrap_or("");
-    let expr = search::parse_filter(text).map_err(|e| bad_expression("filter", text, &e))?;
+    let parsed = query::parse(filter, &[])?;
+    let expr = parsed.filter;
     for k in keys {
         validate_key(KeyKind::Metric, k).map_err(CliError::failure)?;
     }
     let exps = experiments(store, experiment)?;
-    let parts = parts_for(&referenced_columns(expr.as_ref(), &[]));
+    let parts = parts_for(&parsed.columns);
     let mut found = vec![false; keys.len()];
     let mut w = PointWriter::new(Stdout::new(), format)?;
     'runs: for e in &exps {
@@ -309,7 +337,8 @@ fn export(
     let out = w.finish()?;
     if !out.closed() {
         for (k, _) in keys.iter().zip(&found).filter(|(_, f)| !**f) {
-            eprintln!("warning: no selected run has a metric '{k}'");
+            ctx.printer
+                .warn(format_args!("no selected run has a metric '{k}'"));
         }
     }
     Ok(())

@@ -1,25 +1,27 @@
-//! The command line: clap types, one file per subcommand group, and the one place where
-//! errors become messages and exit codes (0 ok, 1 failure, 2 usage).
+//! The command line: wiring only. Each command parses its arguments, calls a use case of the
+//! library (`crate::app`, `crate::store`, ...) and renders the result. A command is a file
+//! (`init.rs`) or a folder for a family (`runs/`, `models/`); commands never import each
+//! other, only the toolkit in `kit/` (errors and hints, the store and run a command names, the
+//! printer). This file turns the outcome into an exit code (0 ok, 1 failure, 2 usage).
 
 mod artifacts;
-mod compare;
 mod completions;
 mod experiments;
 mod export;
 mod import;
 mod init;
+pub mod kit;
 mod log;
 mod metrics;
 mod models;
-mod package;
-mod progress;
 mod run;
 mod runs;
 mod store_cmd;
 
 use crate::env;
-use crate::store::{self, Located, Store};
-use clap::{Parser, Subcommand};
+use crate::store;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use kit::{CmdResult, Ctx, Printer};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -36,6 +38,10 @@ pub struct Cli {
     /// The store: a folder holding mlruns/ (or the mlruns/ folder itself)
     #[arg(long, global = true, value_name = "DIR")]
     pub store: Option<PathBuf>,
+
+    /// Print no status messages or progress (warnings and errors are still shown)
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -78,173 +84,6 @@ pub enum Command {
     Completions(completions::Args),
 }
 
-/// A failure with its exit code and an optional hint.
-#[derive(Debug)]
-pub struct CliError {
-    pub message: String,
-    pub hint: Option<String>,
-    pub code: u8,
-}
-
-impl CliError {
-    pub fn usage(message: impl Into<String>) -> CliError {
-        CliError {
-            message: message.into(),
-            hint: None,
-            code: 2,
-        }
-    }
-
-    pub fn failure(message: impl Into<String>) -> CliError {
-        CliError {
-            message: message.into(),
-            hint: None,
-            code: 1,
-        }
-    }
-
-    /// Exits with `code` and no message (the wrapped command's own exit code).
-    pub fn exit(code: u8) -> CliError {
-        CliError {
-            message: String::new(),
-            hint: None,
-            code,
-        }
-    }
-
-    pub fn hint(mut self, hint: impl Into<String>) -> CliError {
-        self.hint = Some(hint.into());
-        self
-    }
-}
-
-impl From<store::Error> for CliError {
-    fn from(e: store::Error) -> CliError {
-        CliError::failure(e.to_string())
-    }
-}
-
-impl From<std::io::Error> for CliError {
-    fn from(e: std::io::Error) -> CliError {
-        CliError::failure(e.to_string())
-    }
-}
-
-pub type CmdResult = Result<(), CliError>;
-
-/// A refused bundle says that nothing was changed.
-pub fn bundle_error(e: crate::bundle::Error) -> CliError {
-    match e {
-        crate::bundle::Error::Rejected(_) => {
-            CliError::failure(e.to_string()).hint("nothing was imported; the store is unchanged")
-        }
-        crate::bundle::Error::Store(e) => e.into(),
-    }
-}
-
-/// What every command gets: where the store is.
-pub struct Ctx {
-    pub located: Located,
-}
-
-impl Ctx {
-    /// The store, with warnings printed to stderr.
-    pub fn store(&self) -> Store {
-        self.located
-            .store()
-            .on_warning(|m| eprintln!("warning: {m}"))
-    }
-
-    /// A store that must already exist.
-    pub fn existing_store(&self) -> Result<Store, CliError> {
-        let s = self.store();
-        s.require()?;
-        Ok(s)
-    }
-
-    /// A store that is created on first write, as MLflow creates its root.
-    pub fn writable_store(&self) -> Result<Store, CliError> {
-        let s = self.store();
-        if s.init()? {
-            eprintln!("Created a store at {}", s.root().display());
-        }
-        Ok(s)
-    }
-}
-
-/// The target run: `--run`, else `MLT_RUN_ID`, else `MLFLOW_RUN_ID`.
-pub fn run_id(flag: Option<&str>) -> Result<String, CliError> {
-    flag.map(str::to_string)
-        .or_else(|| env::var(env::MLT_RUN_ID))
-        .or_else(|| env::var(env::MLFLOW_RUN_ID))
-        .ok_or_else(|| {
-            CliError::usage("no run given")
-                .hint("pass --run ID or set MLT_RUN_ID (or MLFLOW_RUN_ID)")
-        })
-}
-
-/// The run a spec names: a run id, a `runs:/` URI, or a registered version's `models:/` URI
-/// (the run that produced it), so `runs compare models:/m@champion models:/m@staging` works.
-pub fn find_run(store: &Store, spec: &str) -> Result<store::RunHandle, CliError> {
-    if spec.starts_with("models:/") {
-        let v = store.resolve_version(&store::ModelUri::parse(spec)?)?;
-        let Some(run) = v.run_id else {
-            return Err(CliError::failure(format!(
-                "{spec} (version {} of '{}') was not made by a run, so it has no tracking data",
-                v.version, v.name
-            )));
-        };
-        return Ok(store.find_run(&run)?);
-    }
-    Ok(store.find_run(&store::RunRef::parse(spec)?.run_id)?)
-}
-
-/// A filter or order-by error: what is wrong, at which column, with a caret under it.
-pub fn bad_expression(what: &str, text: &str, e: &crate::search::ParseError) -> CliError {
-    CliError::usage(format!(
-        "invalid {what} at column {}: {}",
-        e.column, e.message
-    ))
-    .hint(pointer(text, e.column))
-}
-
-/// `text` with a caret under the 1-based `column`; a long text is cut to the part around the
-/// column so the hint stays a readable line.
-fn pointer(text: &str, column: usize) -> String {
-    const SIDE: usize = 40;
-    let chars: Vec<char> = text.chars().collect();
-    let at = column.saturating_sub(1);
-    let start = at.saturating_sub(SIDE);
-    let end = (at + SIDE).min(chars.len());
-    let mut shown: String = chars[start.min(end)..end].iter().collect();
-    let mut caret = at - start;
-    if start > 0 {
-        shown.insert_str(0, "...");
-        caret += 3;
-    }
-    if end < chars.len() {
-        shown.push_str("...");
-    }
-    format!("\n  {shown}\n  {}^", " ".repeat(caret))
-}
-
-/// A count that must be at least 1 (`--max-results`): MLflow refuses 0 too ("It must be a
-/// positive integer"), and a search that may return nothing always says "no run matches".
-pub fn positive(s: &str) -> Result<usize, String> {
-    match s.parse::<usize>() {
-        Ok(0) => Err("must be at least 1".into()),
-        Ok(n) => Ok(n),
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-/// Parses `key=value`.
-pub fn parse_key_value(s: &str) -> Result<(String, String), String> {
-    s.split_once('=')
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .ok_or_else(|| format!("expected KEY=VALUE, got '{s}'"))
-}
-
 fn dispatch(cli: Cli) -> CmdResult {
     let cwd = std::env::current_dir()?;
     let ctx = Ctx {
@@ -254,6 +93,7 @@ fn dispatch(cli: Cli) -> CmdResult {
             env::var(env::MLFLOW_TRACKING_URI).as_deref(),
             &cwd,
         ),
+        printer: Printer::current(),
     };
     match cli.command {
         Command::Init(a) => init::run(&ctx, a),
@@ -271,6 +111,22 @@ fn dispatch(cli: Cli) -> CmdResult {
     }
 }
 
+/// The whole command line, as parsed and as completions and the man page describe it: enum
+/// values are taken in any case (`--status failed`, `--format JSON`).
+pub fn command() -> clap::Command {
+    fn any_case(cmd: clap::Command) -> clap::Command {
+        cmd.mut_args(|a| {
+            if a.get_action().takes_values() && a.get_value_parser().possible_values().is_some() {
+                a.ignore_case(true)
+            } else {
+                a
+            }
+        })
+        .mut_subcommands(any_case)
+    }
+    any_case(Cli::command())
+}
+
 /// Parses the command line, runs it and turns the outcome into an exit code.
 pub fn main() -> ExitCode {
     // `mlt run`'s watchdog is mlt run again with a hidden first argument (no subcommand, so
@@ -278,24 +134,27 @@ pub fn main() -> ExitCode {
     if let Some(code) = crate::wrap::watch::main_if_asked() {
         return code;
     }
-    let cli = match Cli::try_parse() {
+    let parsed = command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    let printer = if cli.quiet {
+        Printer::Quiet
+    } else {
+        Printer::Default
+    }
+    .install();
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.message.is_empty() => ExitCode::from(e.code),
         Err(e) => {
-            eprintln!("error: {}", e.message);
-            match e.hint {
-                // A hint that starts on its own line is a picture (a caret under a column).
-                Some(h) if h.starts_with('\n') => eprintln!("{}", &h[1..]),
-                Some(h) => eprintln!("hint: {h}"),
-                None => {}
-            }
+            printer.error(&e);
             ExitCode::from(e.code)
         }
     }

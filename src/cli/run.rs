@@ -3,8 +3,8 @@
 //! while it streams through), metrics read from the output, and the outcome; mlt exits with
 //! the command's own exit code.
 
-use super::runs::{Start, start};
-use super::{CliError, CmdResult, Ctx, parse_key_value};
+use crate::app::start::{StartRun, start};
+use crate::cli::kit::{CliError, CmdResult, Ctx, Printer, parse_key_value};
 use crate::context;
 use crate::env;
 use crate::model::{MetricPoint, RunInfo, RunStatus, format_value, tags};
@@ -94,7 +94,7 @@ pub enum Capture {
 }
 
 /// What will run, resolved from the arguments before anything is recorded.
-struct Plan {
+struct Launch {
     program: String,
     args: Vec<String>,
     dir: PathBuf,
@@ -146,7 +146,7 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
     }
     child::check_program(&plan.program, &plan.dir).map_err(|e| CliError {
         message: e,
-        hint: None,
+        hint: mistyped(&plan.program, &args.command),
         // What a shell exits with when it cannot find or run a command.
         code: if plan.program.contains('/') { 126 } else { 127 },
     })?;
@@ -164,9 +164,9 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
     // (mlt was killed) is then known for what it is (`mlt store check`).
     let mut system = plan.system.clone();
     system.push((WRAPPER_TAG.to_string(), Owner::current().to_tag()));
-    let info = start(
+    let started = start(
         &store,
-        Start {
+        StartRun {
             experiment: args.experiment,
             name: args.name,
             tags: args.tags,
@@ -176,12 +176,19 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
             dir: Some(plan.dir.clone()),
         },
     )?;
+    if let Some(e) = &started.created_experiment {
+        ctx.printer.status(format_args!(
+            "Created experiment '{}' ({})",
+            e.name, e.experiment_id
+        ));
+    }
+    let info = started.info;
     let id = info.run_id.clone();
     let original = info.artifact_uri.clone();
-    eprintln!(
+    Printer::current().status(format_args!(
         "mlt: run {id} ({}) in experiment {}",
         info.run_name, info.experiment_id
-    );
+    ));
     let wrapped = Wrapped {
         store: &store,
         ctx,
@@ -202,11 +209,40 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
             }
             match store.set_run_status(&id, RunStatus::Failed, None) {
                 Ok(_) => unwrap_tag(&store, &id),
-                Err(end) => eprintln!("warning: could not end run {id}: {end}"),
+                Err(end) => Printer::current().warn(format_args!("could not end run {id}: {end}")),
             }
             Err(e)
         }
     }
+}
+
+/// `mlt run list` runs a program called `list`: when no such program is found and the word is
+/// an mlt command (`mlt runs list`, `mlt experiments list`), say so.
+fn mistyped(program: &str, command: &[String]) -> Option<String> {
+    if program.contains('/') {
+        return None;
+    }
+    let cli = crate::cli::command();
+    let rest = command.get(1..).unwrap_or_default().join(" ");
+    let rest = if rest.is_empty() {
+        String::new()
+    } else {
+        format!(" {rest}")
+    };
+    if program != "run" && cli.find_subcommand(program).is_some() {
+        return Some(format!("did you mean `mlt {program}{rest}`?"));
+    }
+    // `mlt run X` most likely meant `mlt runs X`.
+    let runs_first = |f: &&clap::Command| f.get_name() != "runs";
+    let mut families: Vec<&clap::Command> = cli
+        .get_subcommands()
+        .filter(|family| family.get_subcommands().next().is_some())
+        .collect();
+    families.sort_by_key(runs_first);
+    families
+        .into_iter()
+        .find(|family| family.find_subcommand(program).is_some())
+        .map(|family| format!("did you mean `mlt {} {program}{rest}`?", family.get_name()))
 }
 
 /// Removes the wrapper tag from a run that has ended: the wrapper is done with it. Should
@@ -216,7 +252,9 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
 fn unwrap_tag(store: &Store, id: &str) {
     match store.delete_run_tag(id, WRAPPER_TAG) {
         Ok(()) | Err(store::Error::NotFound(_)) => {}
-        Err(e) => eprintln!("warning: could not remove the tag {WRAPPER_TAG} of run {id}: {e}"),
+        Err(e) => Printer::current().warn(format_args!(
+            "could not remove the tag {WRAPPER_TAG} of run {id}: {e}"
+        )),
     }
 }
 
@@ -238,7 +276,7 @@ struct Wrapped<'a> {
 
 impl Wrapped<'_> {
     /// Prepares the run, runs the command and ends the run; returns mlt's exit code.
-    fn run(&self, plan: Plan, parse: bool, interrupts: &Interrupts) -> Result<u8, CliError> {
+    fn run(&self, plan: Launch, parse: bool, interrupts: &Interrupts) -> Result<u8, CliError> {
         let store = self.store;
         let id = self.info.run_id.as_str();
         let h = store.find_run(id)?;
@@ -260,7 +298,8 @@ impl Wrapped<'_> {
         let (out_file, err_file) =
             self.capture_files(&h, self.options.capture)
                 .unwrap_or_else(|e| {
-                    eprintln!("warning: the output will not be saved: {}", e.message);
+                    Printer::current()
+                        .warn(format_args!("the output will not be saved: {}", e.message));
                     (None, None)
                 });
         let logged = Arc::new(AtomicUsize::new(0));
@@ -275,7 +314,7 @@ impl Wrapped<'_> {
                 self.ctx
                     .located
                     .store()
-                    .on_warning(|m| eprintln!("warning: {m}")),
+                    .on_warning(|m| Printer::current().warn(format_args!("{m}"))),
                 h.clone(),
                 parser,
                 logged.clone(),
@@ -292,10 +331,10 @@ impl Wrapped<'_> {
 
         let started = Instant::now();
         let finished = if let Some(sig) = interrupts.pending() {
-            eprintln!(
+            Printer::current().status(format_args!(
                 "mlt: got {} before the command started; not starting it",
                 child::signal_name(sig)
-            );
+            ));
             child::Finished {
                 ended: Ended::Signaled(sig),
                 interrupted: Some(sig),
@@ -306,6 +345,13 @@ impl Wrapped<'_> {
             let spec = child::Spec {
                 command: self.command(&plan, &h),
                 grace: self.options.grace,
+                notify: Box::new(|n: child::Notice| {
+                    if n.is_warning() {
+                        Printer::current().warn(n)
+                    } else {
+                        Printer::current().status(n)
+                    }
+                }),
             };
             match child::run(spec, interrupts, out, err) {
                 Ok(f) => f,
@@ -324,7 +370,7 @@ impl Wrapped<'_> {
         };
         let elapsed = started.elapsed();
         for e in &finished.save_errors {
-            eprintln!("warning: saving the output of run {id}: {e}");
+            Printer::current().warn(format_args!("saving the output of run {id}: {e}"));
         }
 
         // End the run: outcome tags, the portable location again, then the status, last, so
@@ -361,14 +407,16 @@ impl Wrapped<'_> {
             });
         match ending {
             Ok(_) => unwrap_tag(store, id),
-            Err(e) => eprintln!(
-                "warning: could not end run {id} as {}: {e}",
+            Err(e) => Printer::current().warn(format_args!(
+                "could not end run {id} as {}: {e}",
                 status.as_str()
-            ),
+            )),
         }
         let n = logged.load(Ordering::Relaxed);
         if n > 0 {
-            eprintln!("mlt: logged {n} metric values from the output");
+            Printer::current().status(format_args!(
+                "mlt: logged {n} metric values from the output"
+            ));
         }
         let how = match (finished.ended, finished.interrupted) {
             (_, Some(sig)) if finished.force_killed => {
@@ -378,16 +426,16 @@ impl Wrapped<'_> {
             (Ended::Exited(c), None) => format!("exit code {c}"),
             (Ended::Signaled(s), None) => format!("killed by {}", child::signal_name(s)),
         };
-        eprintln!(
+        Printer::current().status(format_args!(
             "mlt: run {id} {} after {} ({how})",
             status.as_str(),
             output::duration(elapsed.as_millis() as i64)
-        );
+        ));
         Ok(finished.exit_code())
     }
 
     /// The command with the run's variables set.
-    fn command(&self, plan: &Plan, h: &RunHandle) -> std::process::Command {
+    fn command(&self, plan: &Launch, h: &RunHandle) -> std::process::Command {
         let store = self.store;
         let mut c = std::process::Command::new(&plan.program);
         c.args(&plan.args).current_dir(&plan.dir);
@@ -413,7 +461,7 @@ impl Wrapped<'_> {
     }
 
     /// The command line, working directory and host.
-    fn context_tags(&self, plan: &Plan) -> Vec<(String, String)> {
+    fn context_tags(&self, plan: &Launch) -> Vec<(String, String)> {
         let mut t = vec![
             (tags::COMMAND.to_string(), plan.shown.clone()),
             (tags::CWD.to_string(), fit(plan.dir.display().to_string())),
@@ -451,7 +499,7 @@ impl Wrapped<'_> {
                 ..Batch::default()
             },
         ) {
-            eprintln!("warning: {e}");
+            Printer::current().warn(format_args!("{e}"));
         }
         if dirty == Some(true) {
             let saved = store
@@ -461,7 +509,7 @@ impl Wrapped<'_> {
                     context::write_git_diff(&tree, &exclude, f).map_err(|e| e.to_string())
                 });
             if let Err(e) = saved {
-                eprintln!("warning: could not save the git diff: {e}");
+                Printer::current().warn(format_args!("could not save the git diff: {e}"));
             }
         }
     }
@@ -507,7 +555,9 @@ fn metric_reader(
         let rejected = parser.rejected_keys();
         if rejected.len() > warned {
             for k in rejected.iter().skip(warned) {
-                eprintln!("warning: '{k}' in the output is not a valid metric key; not logged");
+                Printer::current().warn(format_args!(
+                    "'{k}' in the output is not a valid metric key; not logged"
+                ));
             }
             warned = rejected.len();
         }
@@ -536,7 +586,9 @@ fn metric_reader(
                 logged.fetch_add(batch.metrics.len(), Ordering::Relaxed);
             }
             Err(e) => {
-                eprintln!("warning: metrics from the output are no longer logged: {e}");
+                Printer::current().warn(format_args!(
+                    "metrics from the output are no longer logged: {e}"
+                ));
                 failed = true;
             }
         }
@@ -555,20 +607,20 @@ fn parent_run(store: &Store, flag: Option<String>) -> Result<Option<String>, Cli
             && h.info.status == RunStatus::Running
             && h.info.lifecycle_stage == crate::model::Lifecycle::Active
         {
-            eprintln!("mlt: nested in run {id} (${var})");
+            Printer::current().status(format_args!("mlt: nested in run {id} (${var})"));
             return Ok(Some(id));
         }
     }
     Ok(None)
 }
 
-fn plan(args: &Args, cwd: &Path) -> Result<Plan, CliError> {
+fn plan(args: &Args, cwd: &Path) -> Result<Launch, CliError> {
     let source_override = env::var(env::MLT_SOURCE_NAME);
     let Some(entry) = &args.entry_point else {
         let source = source_override
             .or_else(|| context::script_of_command(&args.command))
             .unwrap_or_else(|| "mlt".into());
-        return Ok(Plan {
+        return Ok(Launch {
             program: args.command[0].clone(),
             args: args.command[1..].to_vec(),
             dir: cwd.to_path_buf(),
@@ -612,7 +664,7 @@ fn plan(args: &Args, cwd: &Path) -> Result<Plan, CliError> {
         system.push((tags::PROJECT_ENV.into(), e.mlflow_name().into()));
         system.push((tags::PROJECT_ENV_CONFIG.into(), e.config().into()));
     }
-    Ok(Plan {
+    Ok(Launch {
         program: child::project_shell().display().to_string(),
         args: vec!["-c".into(), rendered.command.clone()],
         dir,
@@ -634,7 +686,7 @@ fn fit(s: String) -> String {
     cut
 }
 
-fn show_plan(plan: &Plan) -> CmdResult {
+fn show_plan(plan: &Launch) -> CmdResult {
     let mut text = format!(
         "command: {}\ndirectory: {}\n",
         plan.shown,
@@ -657,7 +709,9 @@ fn show_sample(mut parser: MetricParser) -> CmdResult {
     use std::io::{IsTerminal, Read};
     let mut stdin = std::io::stdin().lock();
     if stdin.is_terminal() {
-        eprintln!("Reading sample output from stdin (end with Ctrl-D)...");
+        Printer::current().status(format_args!(
+            "Reading sample output from stdin (end with Ctrl-D)..."
+        ));
     }
     let mut lines = Lines::new();
     let mut text = String::new();
@@ -687,9 +741,11 @@ fn show_sample(mut parser: MetricParser) -> CmdResult {
     }
     lines.finish(|l| show(l, &mut text));
     output::print(&text)?;
-    eprintln!("{found} metric values in {n} lines");
+    Printer::current().status(format_args!("{found} metric values in {n} lines"));
     for k in parser.rejected_keys() {
-        eprintln!("warning: '{k}' is not a valid metric key; it would not be logged");
+        Printer::current().warn(format_args!(
+            "'{k}' is not a valid metric key; it would not be logged"
+        ));
     }
     Ok(())
 }

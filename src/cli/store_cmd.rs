@@ -1,7 +1,7 @@
 //! `mlt store`: operations on whole stores.
 
 use super::import::{OnConflictArg, transfer};
-use super::{CliError, CmdResult, Ctx};
+use crate::cli::kit::{CliError, CmdResult, Ctx};
 use crate::output::{self, Format, Listing};
 use crate::store::{self, Store, TransferOptions};
 use clap::Subcommand;

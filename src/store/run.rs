@@ -901,3 +901,22 @@ fn random_run_name() -> String {
         (n >> 16) % 1000
     )
 }
+
+impl Store {
+    /// Renames a run as MLflow's `update_run_info(run_name=...)` does: the `run_name` of its
+    /// meta.yaml and its `mlflow.runName` tag.
+    pub fn rename_run(&self, run_id: &str, name: &str) -> Result<RunInfo> {
+        let batch = Batch {
+            tags: vec![(tags::RUN_NAME.to_string(), name.to_string())],
+            ..Batch::default()
+        };
+        batch.validate()?;
+        let _lock = self.lock()?;
+        let h = self.active_run(run_id)?;
+        let mut info = h.info.clone();
+        info.run_name = name.to_string();
+        self.log_batch(&h, &batch)?;
+        self.write_run_info(&h.dir, &info)?;
+        Ok(info)
+    }
+}

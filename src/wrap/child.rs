@@ -158,6 +158,68 @@ pub fn check_program(program: &str, cwd: &Path) -> Result<(), String> {
 pub struct Spec {
     pub command: Command,
     pub grace: Duration,
+    /// Told what the wrapper does while the command runs (the caller prints it).
+    pub notify: Box<dyn Fn(Notice)>,
+}
+
+/// What the wrapper has to tell the user while the command runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// The command did not stop within the grace period: it is killed.
+    GraceOver { grace: Duration },
+    /// The command has exited, but something it started still holds its output: that is
+    /// killed (`killed`, when it is in the command's own group) or waited for.
+    LeftRunning { killed: bool, signal: i32 },
+    /// A signal came: it was passed on, and the command has the grace period to stop.
+    Stopping { signal: i32, grace: Duration },
+    /// A second signal: the command is killed.
+    Killing,
+    /// The watchdog could not be started, so the command runs unwatched.
+    Unwatched { error: String },
+}
+
+impl Notice {
+    /// A warning rather than news of what is being done.
+    pub fn is_warning(&self) -> bool {
+        matches!(self, Notice::Unwatched { .. })
+    }
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::GraceOver { grace } => write!(
+                f,
+                "mlt: the command did not stop within {} s; killing it",
+                grace.as_secs_f64()
+            ),
+            Notice::LeftRunning { killed: true, .. } => f.write_str(
+                "mlt: the command has exited; stopping what it left running, which holds its \
+                 output",
+            ),
+            Notice::LeftRunning {
+                killed: false,
+                signal,
+            } => write!(
+                f,
+                "mlt: the command has exited, but something it started still holds its output \
+                 ({} again to stop waiting)",
+                signal_name(*signal)
+            ),
+            Notice::Stopping { signal, grace } => write!(
+                f,
+                "mlt: got {}; waiting up to {} s for the command to stop (again to kill it)",
+                signal_name(*signal),
+                grace.as_secs_f64()
+            ),
+            Notice::Killing => f.write_str("mlt: killing the command"),
+            Notice::Unwatched { error } => write!(
+                f,
+                "cannot start the watchdog ({error}): if mlt is killed, the command will go on \
+                 running"
+            ),
+        }
+    }
 }
 
 /// Runs the command with stdin inherited and stdout/stderr piped through threads that copy
@@ -179,7 +241,15 @@ pub fn run(
     let (child_err, err_end) = std::io::pipe()?;
     // Should mlt die without ending the command (kill -9), the watchdog ends it. It is started
     // first, so the command is never unwatched.
-    let mut watchdog = Watchdog::start(spec.grace, &child_out, &child_err);
+    let mut watchdog = match Watchdog::start(spec.grace, &child_out, &child_err) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            (spec.notify)(Notice::Unwatched {
+                error: e.to_string(),
+            });
+            None
+        }
+    };
     let spawned = spec
         .command
         .stdin(Stdio::inherit())
@@ -239,10 +309,7 @@ pub fn run(
             {
                 Ok(ev) => ev,
                 Err(RecvTimeoutError::Timeout) => {
-                    eprintln!(
-                        "mlt: the command did not stop within {} s; killing it",
-                        spec.grace.as_secs_f64()
-                    );
+                    (spec.notify)(Notice::GraceOver { grace: spec.grace });
                     send(Signal::KILL);
                     force_killed = true;
                     deadline = None;
@@ -277,33 +344,26 @@ pub fn run(
                         break;
                     }
                     late_signal = true;
+                    (spec.notify)(Notice::LeftRunning {
+                        killed: own_group,
+                        signal,
+                    });
                     if own_group {
-                        eprintln!(
-                            "mlt: the command has exited; stopping what it left running, which \
-                             holds its output"
-                        );
                         send(Signal::KILL);
-                    } else {
-                        eprintln!(
-                            "mlt: the command has exited, but something it started still holds \
-                             its output ({} again to stop waiting)",
-                            signal_name(signal)
-                        );
                     }
                 } else if interrupted.is_none() {
                     interrupted = Some(signal);
                     if own_group || from_process {
                         send(to_signal(signal));
                     }
-                    eprintln!(
-                        "mlt: got {}; waiting up to {} s for the command to stop (again to kill it)",
-                        signal_name(signal),
-                        spec.grace.as_secs_f64()
-                    );
+                    (spec.notify)(Notice::Stopping {
+                        signal,
+                        grace: spec.grace,
+                    });
                     // A grace too long to represent is no deadline at all.
                     deadline = Instant::now().checked_add(spec.grace);
                 } else {
-                    eprintln!("mlt: killing the command");
+                    (spec.notify)(Notice::Killing);
                     send(Signal::KILL);
                     force_killed = true;
                     deadline = None;

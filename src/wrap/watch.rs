@@ -45,19 +45,10 @@ pub enum Target {
 impl Watchdog {
     /// Starts the watchdog of a command about to be spawned; `out` and `err` are the read ends
     /// of the command's output pipes (the watchdog keeps copies). It is started first, so that
-    /// the command is watched from the moment it exists. `None` (with a warning) when it cannot
-    /// be started: the command then runs unwatched, as before.
-    pub fn start(grace: Duration, out: &impl AsFd, err: &impl AsFd) -> Option<Watchdog> {
-        match Self::spawn(grace, out, err) {
-            Ok(w) => Some(w),
-            Err(e) => {
-                eprintln!(
-                    "warning: cannot start the watchdog ({e}): if mlt is killed, the command \
-                     will go on running"
-                );
-                None
-            }
-        }
+    /// the command is watched from the moment it exists. When it cannot be started, the
+    /// caller says so and the command runs unwatched.
+    pub fn start(grace: Duration, out: &impl AsFd, err: &impl AsFd) -> std::io::Result<Watchdog> {
+        Self::spawn(grace, out, err)
     }
 
     fn spawn(grace: Duration, out: &impl AsFd, err: &impl AsFd) -> std::io::Result<Watchdog> {

@@ -142,17 +142,24 @@ fn history_of_several_runs_and_keys_names_them() {
 fn history_errors_name_the_run_and_key() {
     let (env, [a, b, _]) = store();
     let err = env.fails(&["metrics", "history", &a, "loss", "acc", "--run", &b], 1);
-    assert_snapshot!(err, @"error: run [RUN:b] has no metric 'acc'");
-    let err = env.fails(&["metrics", "history", &a], 2);
     assert_snapshot!(err, @r"
-    error: no metric key given
-    hint: name one or more keys after the run; `mlt runs show RUN` lists them
+    error: run [RUN:b] has no metric 'acc'
+    hint: its metrics: loss
     ");
+    // Without keys, every metric of the run is shown.
+    let all = env.ok(&["metrics", "history", &a, "--format", "json"]);
+    assert!(
+        all.contains("\"key\": \"acc\"") && all.contains("\"key\": \"loss\""),
+        "{all}"
+    );
     let err = env.fails(&["metrics", "history", "loss"], 2);
     assert!(err.starts_with("error: no run given"), "{err}");
     // An unknown id first is taken as a key.
     let err = env.fails(&["metrics", "history", "0123abcd", "loss", "--run", &a], 1);
-    assert_snapshot!(err, @"error: run [RUN:a] has no metric '0123abcd'");
+    assert_snapshot!(err, @r"
+    error: run [RUN:a] has no metric '0123abcd'
+    hint: its metrics: acc, loss
+    ");
     let err = env.fails(&["metrics", "history", "runs:/nope", "loss"], 1);
     assert_snapshot!(err, @"error: no run with id 'nope'");
     let err = env.fails(&["metrics", "history", "a*b", "--run", &a], 1);
@@ -182,7 +189,7 @@ fn plot_draws_every_series_on_one_chart() {
     assert!(o.stdout.is_empty());
     assert_eq!(
         env.normalize(&o.stderr),
-        "error: run [RUN:b] has no metric 'acc'\n"
+        "error: run [RUN:b] has no metric 'acc'\nhint: its metrics: loss\n"
     );
     let o = env.run_with(
         &[

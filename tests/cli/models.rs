@@ -128,7 +128,7 @@ fn log_refuses_what_it_cannot_store() {
     );
     assert_snapshot!(env.fails(&["models", "log", "sk"], 2), @r"
     error: no run given
-    hint: pass --run ID or set MLT_RUN_ID (or MLFLOW_RUN_ID)
+    hint: give the run (its id, an id prefix or its name), or set MLT_RUN_ID
     ");
     env.ok(&["runs", "delete", &r]);
     assert_snapshot!(env.fails(&["models", "log", "sk", "--run", &r, "--name", "m3"], 1), @"error: run [RUN:r] is deleted; restore it before logging to it");

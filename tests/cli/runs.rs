@@ -194,11 +194,11 @@ fn unknown_or_invalid_runs() {
     let err = env.fails(&["runs", "show", "0123456789abcdef0123456789abcdef"], 1);
     assert_snapshot!(err, @"error: no run with id '0123456789abcdef0123456789abcdef'");
     let err = env.fails(&["runs", "show", "../../etc"], 1);
-    assert_snapshot!(err, @"error: invalid run id '../../etc'");
+    assert_snapshot!(err, @"error: no run with id, id prefix or name '../../etc'");
     let err = env.fails(&["runs", "end"], 2);
     assert_snapshot!(err, @r"
     error: no run given
-    hint: pass --run ID or set MLT_RUN_ID (or MLFLOW_RUN_ID)
+    hint: give the run (its id, an id prefix or its name), or set MLT_RUN_ID
     ");
 }
 

@@ -1,7 +1,9 @@
 //! `mlt models`: the model registry (register, versions, aliases, stages, tags), model URIs,
 //! and model packages (`log`, `inspect`, in `package.rs`).
 
-use super::{CliError, CmdResult, Ctx, bad_expression, package, parse_key_value};
+mod package;
+
+use crate::cli::kit::{CliError, CmdResult, Ctx, bad_expression, parse_key_value, positive};
 use crate::model::{ModelVersion, RegisteredModel, Stage};
 use crate::output::{self, Format, Listing, json};
 use crate::search;
@@ -63,7 +65,7 @@ pub enum Cmd {
         #[arg(long = "order-by", value_name = "KEY [ASC|DESC]")]
         order_by: Vec<String>,
         /// At most this many models [default: all]
-        #[arg(long, value_parser = super::positive)]
+        #[arg(long, value_parser = positive)]
         max_results: Option<usize>,
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
@@ -170,7 +172,10 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             new.description = description;
             new.tags = tags;
             let v = store.create_model_version(&name, new)?;
-            eprintln!("Registered version {} of '{}'", v.version, v.name);
+            ctx.printer.status(format_args!(
+                "Registered version {} of '{}'",
+                v.version, v.name
+            ));
             output::print(&format!("{}\n", v.version))?;
         }
         Cmd::Create {
@@ -180,7 +185,8 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         } => {
             let store = ctx.writable_store()?;
             let m = store.create_registered_model(&name, description.as_deref(), &tags)?;
-            eprintln!("Created registered model '{}'", m.name);
+            ctx.printer
+                .status(format_args!("Created registered model '{}'", m.name));
         }
         Cmd::List {
             filter,
@@ -261,7 +267,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                 },
             );
             if format == Format::Table {
-                eprintln!("{}", model_header(&m));
+                ctx.printer.status(format_args!("{}", model_header(&m)));
             }
             output::print(&text)?;
         }
@@ -353,11 +359,15 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         } => {
             let before = ctx.existing_store()?.set_alias(&name, &alias, version)?;
             match before {
-                Some(b) if b != version => {
-                    eprintln!("Moved {name}@{alias} from version {b} to version {version}")
-                }
-                Some(_) => eprintln!("{name}@{alias} already points at version {version}"),
-                None => eprintln!("Set {name}@{alias} to version {version}"),
+                Some(b) if b != version => ctx.printer.status(format_args!(
+                    "Moved {name}@{alias} from version {b} to version {version}"
+                )),
+                Some(_) => ctx.printer.status(format_args!(
+                    "{name}@{alias} already points at version {version}"
+                )),
+                None => ctx
+                    .printer
+                    .status(format_args!("Set {name}@{alias} to version {version}")),
             }
         }
         Cmd::GetAlias { name, alias } => {
@@ -368,7 +378,8 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         }
         Cmd::DeleteAlias { name, alias } => {
             let v = ctx.existing_store()?.delete_alias(&name, &alias)?;
-            eprintln!("Deleted {name}@{alias} (was version {v})");
+            ctx.printer
+                .status(format_args!("Deleted {name}@{alias} (was version {v})"));
         }
         Cmd::Stage {
             name,
@@ -385,26 +396,33 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                 ctx.existing_store()?
                     .transition_stage(&name, version, st, archive_existing)?;
             for a in archived {
-                eprintln!("Archived version {a} of '{name}'");
+                ctx.printer
+                    .status(format_args!("Archived version {a} of '{name}'"));
             }
-            eprintln!("Version {version} of '{name}' is now in {st}");
+            ctx.printer
+                .status(format_args!("Version {version} of '{name}' is now in {st}"));
         }
         Cmd::DeleteVersion { name, version } => {
             let removed = ctx.existing_store()?.delete_model_version(&name, version)?;
             for a in removed {
-                eprintln!("Deleted alias {name}@{a}");
+                ctx.printer.status(format_args!("Deleted alias {name}@{a}"));
             }
-            eprintln!("Deleted version {version} of '{name}'");
+            ctx.printer
+                .status(format_args!("Deleted version {version} of '{name}'"));
         }
         Cmd::Delete { name } => {
             ctx.existing_store()?.delete_registered_model(&name)?;
-            eprintln!("Deleted registered model '{name}'");
+            ctx.printer
+                .status(format_args!("Deleted registered model '{name}'"));
         }
         Cmd::Rename { name, new_name } => {
             let m = ctx
                 .existing_store()?
                 .rename_registered_model(&name, &new_name)?;
-            eprintln!("Renamed registered model '{name}' to '{}'", m.name);
+            ctx.printer.status(format_args!(
+                "Renamed registered model '{name}' to '{}'",
+                m.name
+            ));
         }
     }
     Ok(())

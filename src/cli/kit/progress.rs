@@ -16,10 +16,11 @@ pub struct Bar {
 }
 
 impl Bar {
-    /// A bar counting `what` (e.g. "runs"); hidden when stderr is not a terminal.
-    pub fn new(what: &'static str) -> Bar {
+    /// A bar counting `what` (e.g. "runs"); hidden when stderr is not a terminal or `shown`
+    /// is false. Made by [`super::Printer::bar`].
+    pub(super) fn new(what: &'static str, shown: bool) -> Bar {
         Bar {
-            on: std::io::stderr().is_terminal(),
+            on: shown && std::io::stderr().is_terminal(),
             what,
             start: Instant::now(),
             last: None,

@@ -4,7 +4,7 @@
 //! ([`resolve_model`]) and then prints [`print_inspection`] of it, so other URI schemes only
 //! add a branch to the resolver.
 
-use super::{CliError, CmdResult, Ctx, run_id};
+use crate::cli::kit::{CliError, CmdResult, Ctx};
 use crate::mlmodel::{self, ExampleContent, Inspection, MlModel, Schema};
 use crate::output::{self, Listing};
 use crate::store::RunRef;
@@ -43,24 +43,24 @@ pub enum InspectFormat {
 
 pub fn log(ctx: &Ctx, a: LogArgs) -> CmdResult {
     let store = ctx.existing_store()?;
-    let h = store.active_run(&RunRef::parse(&run_id(a.run.as_deref())?)?.run_id)?;
+    let h = store.active_run(&ctx.run_id(&store, a.run.as_deref())?)?;
     let logged = mlmodel::log_model(&store, &h, &a.dir, &a.name)?;
     if !logged.had_mlmodel {
-        eprintln!(
-            "warning: {} has no {}: wrote one with no flavors. MLflow can read, download and \
+        ctx.printer.warn(format_args!(
+            "{} has no {}: wrote one with no flavors. MLflow can read, download and \
              register the model, but not load it with mlflow.pyfunc.load_model",
             a.dir.display(),
             mlmodel::MLMODEL
-        );
+        ));
     }
-    eprintln!(
+    ctx.printer.status(format_args!(
         "Logged model '{}' ({} file{}; flavors: {}) to run {}",
         a.name.trim_matches('/'),
         logged.files,
         if logged.files == 1 { "" } else { "s" },
         flavor_names(&logged.model),
         h.info.run_id
-    );
+    ));
     output::print(&format!("{}\n", logged.uri))?;
     Ok(())
 }

@@ -1,8 +1,7 @@
 //! `mlt runs compare`: runs side by side, best values marked, sparklines, and CI gates.
 
-use super::bad_expression;
-use super::runs::select_runs;
-use super::{CliError, CmdResult, Ctx};
+use crate::app::query::{self, Read, RunQuery};
+use crate::cli::kit::{CliError, CmdResult, Ctx, bad_expression, positive};
 use crate::compare::{self, Comparison};
 use crate::gate::{Gate, Verdict};
 use crate::model::{Run, View, json_f64};
@@ -17,27 +16,36 @@ const SPARK_WIDTH: usize = 12;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Runs to compare (ids, runs:/ URIs, or models:/ URIs of registered versions, for the
-    /// runs that made them); with --fail-if the first is the base
-    #[arg(value_name = "RUN", required_unless_present = "filter")]
+    /// Runs to compare (ids, id prefixes, names, runs:/ URIs, or models:/ URIs of registered
+    /// versions, for the runs that made them); with --fail-if the first is the base
+    #[arg(
+        value_name = "RUN",
+        required_unless_present_any = ["filter", "experiment"]
+    )]
     runs: Vec<String>,
     /// Compare the runs this filter finds instead, e.g. "params.opt = 'adam'"
     #[arg(long, value_name = "EXPR", conflicts_with = "runs")]
     filter: Option<String>,
-    /// With --filter: experiment name or id, repeatable [default: every experiment]
-    #[arg(long, short, requires = "filter")]
+    /// Search these experiments (name or id, repeatable) instead of naming runs; without
+    /// --filter, their latest runs are compared [default with --filter: every experiment]
+    #[arg(long, short, conflicts_with = "runs")]
     experiment: Vec<String>,
-    /// With --filter: order of the runs, e.g. "metrics.acc DESC"; repeatable
-    #[arg(long = "order-by", value_name = "KEY [ASC|DESC]", requires = "filter")]
+    /// With --filter or -e: order of the runs, e.g. "metrics.acc DESC"; repeatable
+    /// [default: newest first]
+    #[arg(
+        long = "order-by",
+        value_name = "KEY [ASC|DESC]",
+        conflicts_with = "runs"
+    )]
     order_by: Vec<String>,
-    /// With --filter: at most this many runs
-    #[arg(long, default_value_t = 20, requires = "filter", value_parser = super::positive)]
+    /// With --filter or -e: at most this many runs
+    #[arg(long, default_value_t = 20, conflicts_with = "runs", value_parser = positive)]
     max_results: usize,
-    /// With --filter: which runs to search
-    #[arg(long, value_enum, default_value_t, requires = "filter")]
+    /// With --filter or -e: which runs to search
+    #[arg(long, value_enum, default_value_t, conflicts_with = "runs")]
     view: View,
-    /// With --filter: the base run for --fail-if, put first
-    #[arg(long, value_name = "RUN", requires = "filter")]
+    /// With --filter or -e: the base run for --fail-if, put first
+    #[arg(long, value_name = "RUN", conflicts_with = "runs")]
     base: Option<String>,
     /// One row per run, params and metrics as columns (default: one row per param or metric)
     #[arg(long)]
@@ -81,7 +89,7 @@ pub fn run(ctx: &Ctx, a: Args) -> CmdResult {
         .map(|t| Gate::parse(t).map_err(|e| bad_expression("--fail-if", t, &e)))
         .collect::<Result<Vec<_>, _>>()?;
     let store = ctx.existing_store()?;
-    let handles = resolve(&store, &a)?;
+    let handles = resolve(ctx, &store, &a)?;
     if !gates.is_empty() && handles.len() < 2 {
         return Err(
             CliError::usage("--fail-if needs a base run and at least one candidate").hint(
@@ -141,14 +149,14 @@ pub fn run(ctx: &Ctx, a: Args) -> CmdResult {
     output::print(&text)?;
 
     for c in &checks {
-        eprintln!(
+        ctx.printer.status(format_args!(
             "{} {}: {} (candidate {} vs base {})",
             if c.verdict.failed { "FAIL" } else { "pass" },
             c.gate.text,
             c.verdict.detail,
             runs[c.candidate].info.run_name,
             runs[0].info.run_name,
-        );
+        ));
     }
     let failed = checks.iter().filter(|c| c.verdict.failed).count();
     if let Some(path) = &a.summary {
@@ -172,37 +180,57 @@ pub fn run(ctx: &Ctx, a: Args) -> CmdResult {
         )));
     }
     if !checks.is_empty() {
-        eprintln!("All {} checks passed", checks.len());
+        ctx.printer
+            .status(format_args!("All {} checks passed", checks.len()));
     }
     Ok(())
 }
 
-/// The runs named on the command line, or found by the filter (after the base).
-fn resolve(store: &Store, a: &Args) -> Result<Vec<RunHandle>, CliError> {
-    let find = |spec: &str| super::find_run(store, spec);
-    let Some(filter) = &a.filter else {
+/// The runs named on the command line, or found by the filter or in the experiments (after the
+/// base), newest first unless an order is given.
+fn resolve(ctx: &Ctx, store: &Store, a: &Args) -> Result<Vec<RunHandle>, CliError> {
+    let find = |spec: &str| ctx.find_run(store, spec);
+    if a.filter.is_none() && a.experiment.is_empty() {
         return a.runs.iter().map(|r| find(r)).collect();
-    };
+    }
     let mut out = Vec::new();
     if let Some(b) = &a.base {
         out.push(find(b)?);
     }
-    let found = select_runs(
+    let order_by = if a.order_by.is_empty() {
+        vec!["attributes.start_time DESC".to_string()]
+    } else {
+        a.order_by.clone()
+    };
+    let found = query::select(
         store,
-        Some(filter),
-        &a.order_by,
-        &a.experiment,
-        a.view,
-        a.max_results,
-        false,
+        &RunQuery {
+            filter: a.filter.clone(),
+            order_by,
+            experiments: a.experiment.clone(),
+            view: a.view,
+            max_results: a.max_results,
+            read: Read::Named,
+        },
     )?;
+    if found.matched > found.runs.len() {
+        ctx.printer.status(format_args!(
+            "showing {} of {} runs (--max-results to see more)",
+            found.runs.len(),
+            found.matched
+        ));
+    }
     for (h, _) in found.runs {
         if !out.iter().any(|o| o.info.run_id == h.info.run_id) {
             out.push(h);
         }
     }
     if out.is_empty() {
-        return Err(CliError::failure("no run matches the filter"));
+        return Err(CliError::failure(if a.filter.is_some() {
+            "no run matches the filter"
+        } else {
+            "the experiments have no runs"
+        }));
     }
     Ok(out)
 }

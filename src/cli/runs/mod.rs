@@ -1,14 +1,18 @@
-use super::{CliError, CmdResult, Ctx, bad_expression, parse_key_value, run_id};
-use crate::compare::{self, RunDiff};
-use crate::context;
-use crate::env;
+//! `mlt runs`: start, end, list, search, compare, diff, show, tag, rename, delete and restore
+//! runs. `runs compare` (with the `--fail-if` gate) is in `compare.rs`.
+
+mod compare;
+
+use crate::app::query::{self, Read, RunQuery};
+use crate::app::start::{StartRun, start};
+use crate::cli::kit::{CliError, CmdResult, Ctx, RunArg, parse_key_value, positive};
+use crate::compare::{self as diff, RunDiff};
 use crate::model::json_f64;
-use crate::model::{Experiment, Run, RunInfo, RunStatus, View, tags};
+use crate::model::{Run, RunInfo, RunStatus, View};
 use crate::output::{self, Format, Listing, json};
 use crate::search;
-use crate::store::{ArtifactEntry, Keys, NewRun, RunHandle, RunParts, RunRef, Store};
+use crate::store::{ArtifactEntry, Batch};
 use clap::Subcommand;
-use std::collections::{BTreeMap, HashMap};
 
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
@@ -33,9 +37,8 @@ pub enum Cmd {
     },
     /// End a run: set its status and end time
     End {
-        /// Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]
-        #[arg(long)]
-        run: Option<String>,
+        #[command(flatten)]
+        run: RunArg,
         #[arg(long, value_enum, default_value = "FINISHED")]
         status: EndStatus,
     },
@@ -62,7 +65,7 @@ pub enum Cmd {
         #[arg(long, short)]
         experiment: Vec<String>,
         /// At most this many runs
-        #[arg(long, default_value_t = 1000, value_parser = super::positive)]
+        #[arg(long, default_value_t = 1000, value_parser = positive)]
         max_results: usize,
         #[arg(long, value_enum, default_value_t)]
         view: View,
@@ -70,10 +73,10 @@ pub enum Cmd {
         format: Format,
     },
     /// Compare runs side by side, best values marked; gate a candidate in CI with --fail-if
-    Compare(super::compare::Args),
+    Compare(compare::Args),
     /// Show what differs between two runs: params, metrics (with change), tags, artifacts
     Diff {
-        /// The base run (id or runs:/ URI)
+        /// The base run (id, id prefix, name, or runs:/ URI)
         a: String,
         /// The run compared with it
         b: String,
@@ -82,20 +85,39 @@ pub enum Cmd {
     },
     /// Show everything about a run: info, params, latest metrics, tags, artifacts
     Show {
-        /// Run id or runs:/ URI [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]
-        run: Option<String>,
+        #[command(flatten)]
+        run: RunArg,
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
-    /// Delete a run (restorable)
-    Delete { run: String },
-    /// Restore a deleted run
-    Restore { run: String },
+    /// Set a tag on a run
+    SetTag {
+        key: String,
+        value: String,
+        #[command(flatten)]
+        run: RunArg,
+    },
     /// Delete a tag of a run
     DeleteTag {
         key: String,
-        #[arg(long)]
-        run: Option<String>,
+        #[command(flatten)]
+        run: RunArg,
+    },
+    /// Rename a run (its run name and its mlflow.runName tag)
+    Rename {
+        new_name: String,
+        #[command(flatten)]
+        run: RunArg,
+    },
+    /// Delete a run (restorable)
+    Delete {
+        #[command(flatten)]
+        run: RunArg,
+    },
+    /// Restore a deleted run
+    Restore {
+        #[command(flatten)]
+        run: RunArg,
     },
 }
 
@@ -127,23 +149,32 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             description,
         } => {
             let store = ctx.writable_store()?;
-            let info = start(
+            let parent = parent
+                .map(|p| ctx.find_run(&store, &p).map(|h| h.info.run_id))
+                .transpose()?;
+            let started = start(
                 &store,
-                Start {
+                StartRun {
                     experiment,
                     name,
                     tags,
                     parent,
                     description,
-                    ..Start::default()
+                    ..StartRun::default()
                 },
             )?;
-            output::print(&format!("{}\n", info.run_id))?;
+            if let Some(e) = started.created_experiment {
+                ctx.printer.status(format!(
+                    "Created experiment '{}' ({})",
+                    e.name, e.experiment_id
+                ));
+            }
+            output::print(&format!("{}\n", started.info.run_id))?;
         }
         Cmd::End { run, status } => {
-            let id = run_id(run.as_deref())?;
-            ctx.existing_store()?
-                .set_run_status(&id, status.into(), None)?;
+            let store = ctx.existing_store()?;
+            let h = ctx.run(&store, &run)?;
+            store.set_run_status(&h.info.run_id, status.into(), None)?;
         }
         Cmd::List {
             experiment,
@@ -180,14 +211,20 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let store = ctx.existing_store()?;
             // JSON shows whole runs; the other formats show only the columns the filter and
             // the order name, so only those files are read.
-            let found = select_runs(
+            let found = query::select(
                 &store,
-                filter.as_deref(),
-                &order_by,
-                &experiment,
-                view,
-                max_results,
-                format == Format::Json,
+                &RunQuery {
+                    filter,
+                    order_by,
+                    experiments: experiment,
+                    view,
+                    max_results,
+                    read: if format == Format::Json {
+                        Read::Whole
+                    } else {
+                        Read::Named
+                    },
+                },
             )?;
             let runs: Vec<Run> = found.runs.into_iter().map(|(_, r)| r).collect();
             let text = output::render(
@@ -202,20 +239,20 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             );
             output::print(&text)?;
         }
-        Cmd::Compare(args) => super::compare::run(ctx, args)?,
+        Cmd::Compare(args) => compare::run(ctx, args)?,
         Cmd::Diff { a, b, format } => {
             let store = ctx.existing_store()?;
             let load = |spec: &str| -> Result<(Run, Vec<ArtifactEntry>), CliError> {
-                let h = super::find_run(&store, spec)?;
+                let h = ctx.find_run(&store, spec)?;
                 let files = store.list_artifacts(&h, None).unwrap_or_else(|e| {
-                    eprintln!("warning: {e}");
+                    ctx.printer.warn(e);
                     Vec::new()
                 });
                 Ok((store.read_run(&h)?, files))
             };
             let (ra, fa) = load(&a)?;
             let (rb, fb) = load(&b)?;
-            let d = compare::diff_runs(&ra, &rb, &fa, &fb);
+            let d = diff::diff_runs(&ra, &rb, &fa, &fb);
             let text = output::render(
                 format,
                 || diff_listing(&ra, &rb, &d),
@@ -225,11 +262,10 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         }
         Cmd::Show { run, format } => {
             let store = ctx.existing_store()?;
-            let r = RunRef::parse(&run_id(run.as_deref())?)?;
-            let h = store.find_run(&r.run_id)?;
+            let h = ctx.run(&store, &run)?;
             let run = store.read_run(&h)?;
             let artifacts = store.list_artifacts(&h, None).unwrap_or_else(|e| {
-                eprintln!("warning: {e}");
+                ctx.printer.warn(e);
                 Vec::new()
             });
             let text = output::render(
@@ -244,250 +280,45 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             );
             output::print(&text)?;
         }
-        Cmd::Delete { run } => {
-            let info = ctx
-                .existing_store()?
-                .delete_run(&RunRef::parse(&run)?.run_id)?;
-            eprintln!("Deleted run {}", info.run_id);
-        }
-        Cmd::Restore { run } => {
-            let info = ctx
-                .existing_store()?
-                .restore_run(&RunRef::parse(&run)?.run_id)?;
-            eprintln!("Restored run {}", info.run_id);
+        Cmd::SetTag { key, value, run } => {
+            let store = ctx.existing_store()?;
+            let h = store.active_run(&ctx.run(&store, &run)?.info.run_id)?;
+            store.log_batch(
+                &h,
+                &Batch {
+                    tags: vec![(key, value)],
+                    ..Batch::default()
+                },
+            )?;
         }
         Cmd::DeleteTag { key, run } => {
-            let id = run_id(run.as_deref())?;
-            ctx.existing_store()?.delete_run_tag(&id, &key)?;
+            let store = ctx.existing_store()?;
+            let h = ctx.run(&store, &run)?;
+            store.delete_run_tag(&h.info.run_id, &key)?;
+        }
+        Cmd::Rename { new_name, run } => {
+            let store = ctx.existing_store()?;
+            let h = ctx.run(&store, &run)?;
+            let info = store.rename_run(&h.info.run_id, &new_name)?;
+            ctx.printer.status(format!(
+                "Renamed run {} to '{}'",
+                info.run_id, info.run_name
+            ));
+        }
+        Cmd::Delete { run } => {
+            let store = ctx.existing_store()?;
+            let h = ctx.run(&store, &run)?;
+            let info = store.delete_run(&h.info.run_id)?;
+            ctx.printer.status(format!("Deleted run {}", info.run_id));
+        }
+        Cmd::Restore { run } => {
+            let store = ctx.existing_store()?;
+            let h = ctx.run(&store, &run)?;
+            let info = store.restore_run(&h.info.run_id)?;
+            ctx.printer.status(format!("Restored run {}", info.run_id));
         }
     }
     Ok(())
-}
-
-/// What a new run starts with; `system` tags replace or add to MLflow's defaults, and the
-/// user's `tags` win over both.
-#[derive(Default)]
-pub(super) struct Start {
-    pub experiment: Option<String>,
-    pub name: Option<String>,
-    pub tags: Vec<(String, String)>,
-    pub parent: Option<String>,
-    pub description: Option<String>,
-    pub system: Vec<(String, String)>,
-    /// Where to read the git commit and branch (default: the working directory).
-    pub dir: Option<std::path::PathBuf>,
-}
-
-/// Starts a run with MLflow's system tags.
-pub(super) fn start(store: &Store, s: Start) -> Result<RunInfo, CliError> {
-    let exp = match s
-        .experiment
-        .or_else(|| env::var(env::MLFLOW_EXPERIMENT_ID))
-        .or_else(|| env::var(env::MLFLOW_EXPERIMENT_NAME))
-    {
-        None => store.experiment("0")?,
-        Some(spec) => {
-            let (e, created) = store.get_or_create_experiment(&spec)?;
-            if created {
-                eprintln!("Created experiment '{}' ({})", e.name, e.experiment_id);
-            }
-            e
-        }
-    };
-    let user = env::user();
-    let mut t: Vec<(String, String)> = vec![
-        (tags::USER.into(), user.clone()),
-        (tags::SOURCE_NAME.into(), context::source_name()),
-        (tags::SOURCE_TYPE.into(), "LOCAL".into()),
-    ];
-    if let Some(git) = s
-        .dir
-        .or_else(|| std::env::current_dir().ok())
-        .and_then(|d| context::git_info(&d))
-    {
-        t.push((tags::GIT_COMMIT.into(), git.commit));
-        if let Some(b) = git.branch {
-            t.push((tags::GIT_BRANCH.into(), b));
-        }
-    }
-    if let Some(p) = s.parent {
-        let p = store.find_run(&RunRef::parse(&p)?.run_id)?;
-        t.push((tags::PARENT_RUN_ID.into(), p.info.run_id));
-    }
-    if let Some(d) = s.description {
-        t.push((tags::NOTE.into(), d));
-    }
-    t.retain(|(k, _)| !s.system.iter().any(|(sk, _)| sk == k));
-    t.extend(s.system);
-    // User tags win over the defaults above.
-    t.retain(|(k, _)| !s.tags.iter().any(|(uk, _)| uk == k));
-    t.extend(s.tags);
-    Ok(store.create_run(
-        &exp,
-        NewRun {
-            run_name: s.name,
-            tags: t,
-            start_time: None,
-            user: Some(user),
-        },
-    )?)
-}
-
-/// Runs found by a search, in order, with the metrics, params and tags the filter and order
-/// name.
-pub(super) struct Selection {
-    pub runs: Vec<(RunHandle, Run)>,
-    pub columns: Vec<search::Identifier>,
-}
-
-/// Searches experiments (all when none are named) with a filter and order. Every run is read
-/// with only the files the filter and the order name, several runs at once; with `whole`, the
-/// runs kept are then read whole (for JSON output).
-pub(super) fn select_runs(
-    store: &Store,
-    filter: Option<&str>,
-    order_by: &[String],
-    experiments: &[String],
-    view: View,
-    max_results: usize,
-    whole: bool,
-) -> Result<Selection, CliError> {
-    let text = filter.unwrap_or("");
-    let expr = search::parse_filter(text).map_err(|e| bad_expression("filter", text, &e))?;
-    let orders = order_by
-        .iter()
-        .map(|o| search::parse_order_by(o).map_err(|e| bad_expression("--order-by", o, &e)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let exps = self::experiments(store, experiments)?;
-    let columns = referenced_columns(expr.as_ref(), &orders);
-    // For whole runs, the named keys are read as a whole run would have them (Keys::Listed).
-    let mut parts = parts_for(&columns);
-    if whole {
-        for keys in [&mut parts.params, &mut parts.metrics, &mut parts.tags] {
-            if let Keys::Only(k) = keys {
-                *keys = Keys::Listed(std::mem::take(k));
-            }
-        }
-    }
-    let mut found = Vec::new();
-    for e in &exps {
-        let handles = store.list_runs(e, view)?;
-        let read = store.read_runs_parts(&handles, &parts)?;
-        for (h, run) in handles.into_iter().zip(read) {
-            if expr.as_ref().is_none_or(|x| search::matches(x, &run)) {
-                found.push((h, run));
-            }
-        }
-    }
-    let mut runs: Vec<Run> = Vec::with_capacity(found.len());
-    let mut handles: HashMap<(String, String), RunHandle> = HashMap::new();
-    for (h, r) in found {
-        handles.insert(run_key(&r.info), h);
-        runs.push(r);
-    }
-    search::sort_runs(&mut runs, &orders);
-    runs.truncate(max_results);
-    let mut runs: Vec<(RunHandle, Run)> = runs
-        .into_iter()
-        .filter_map(|r| handles.remove(&run_key(&r.info)).map(|h| (h, r)))
-        .collect();
-    if whole {
-        runs = whole_runs(store, runs, &columns)?;
-    }
-    Ok(Selection { runs, columns })
-}
-
-/// The experiments named (by id or name), or every experiment when none is.
-pub(super) fn experiments(store: &Store, specs: &[String]) -> Result<Vec<Experiment>, CliError> {
-    if specs.is_empty() {
-        return Ok(store.list_experiments(View::All)?);
-    }
-    Ok(specs
-        .iter()
-        .map(|e| store.experiment(e))
-        .collect::<Result<Vec<_>, _>>()?)
-}
-
-/// The parts of a run that hold these columns: reading only them is enough to evaluate a
-/// filter that names them.
-pub(super) fn parts_for(columns: &[search::Identifier]) -> RunParts {
-    let only = |entity| {
-        Keys::Only(
-            columns
-                .iter()
-                .filter(|c| c.entity == entity)
-                .map(|c| c.key.clone())
-                .collect(),
-        )
-    };
-    RunParts {
-        params: only(search::Entity::Param),
-        metrics: only(search::Entity::Metric),
-        tags: only(search::Entity::Tag),
-    }
-}
-
-/// A run's experiment and id, which name its folder within one search.
-fn run_key(info: &RunInfo) -> (String, String) {
-    (info.experiment_id.clone(), info.run_id.clone())
-}
-
-/// The whole runs of runs read in parts. The parts the filter and the order read are kept as
-/// they were read, so that what is shown is what was matched and sorted, even if a run is
-/// being logged to meanwhile.
-fn whole_runs(
-    store: &Store,
-    runs: Vec<(RunHandle, Run)>,
-    columns: &[search::Identifier],
-) -> Result<Vec<(RunHandle, Run)>, CliError> {
-    let handles: Vec<RunHandle> = runs.iter().map(|(h, _)| h.clone()).collect();
-    let whole = store.read_runs_parts(&handles, &RunParts::default())?;
-    Ok(whole
-        .into_iter()
-        .zip(runs)
-        .map(|(mut w, (h, mut r))| {
-            for c in columns {
-                match c.entity {
-                    search::Entity::Param => keep(&mut w.params, &mut r.params, &c.key),
-                    search::Entity::Metric => keep(&mut w.metrics, &mut r.metrics, &c.key),
-                    search::Entity::Tag => keep(&mut w.tags, &mut r.tags, &c.key),
-                    search::Entity::Attribute => {}
-                }
-            }
-            (h, w)
-        })
-        .collect())
-}
-
-/// Sets `key` in `whole` as it is in `part` (present or absent).
-fn keep<V>(whole: &mut BTreeMap<String, V>, part: &mut BTreeMap<String, V>, key: &str) {
-    match part.remove(key) {
-        Some(v) => {
-            whole.insert(key.to_string(), v);
-        }
-        None => {
-            whole.remove(key);
-        }
-    }
-}
-
-/// The metrics, params and tags a filter or order-by names, in order, once each.
-pub(super) fn referenced_columns(
-    expr: Option<&search::Expr>,
-    orders: &[search::OrderBy],
-) -> Vec<search::Identifier> {
-    let named = expr
-        .map(|e| e.identifiers())
-        .unwrap_or_default()
-        .into_iter()
-        .chain(orders.iter().map(|o| &o.ident));
-    let mut out: Vec<search::Identifier> = Vec::new();
-    for ident in named {
-        if ident.entity != search::Entity::Attribute && !out.contains(ident) {
-            out.push(ident.clone());
-        }
-    }
-    out
 }
 
 fn search_listing(runs: &[Run], columns: &[search::Identifier], with_experiment: bool) -> Listing {
@@ -527,7 +358,7 @@ fn search_listing(runs: &[Run], columns: &[search::Identifier], with_experiment:
 fn diff_listing(a: &Run, b: &Run, d: &RunDiff) -> Listing {
     let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     let mut l = Listing::new(["", "key", &a.info.run_name, &b.info.run_name, "change"]);
-    let text_rows = |l: &mut Listing, kind: &str, cs: &[compare::Change<String>]| {
+    let text_rows = |l: &mut Listing, kind: &str, cs: &[diff::Change<String>]| {
         for c in cs {
             let (x, y) = (opt(c.a.clone()), opt(c.b.clone()));
             l.row([kind.to_string(), c.key.clone(), x, y, String::new()]);
@@ -561,7 +392,7 @@ fn signed(x: f64) -> String {
 
 fn diff_json(a: &Run, b: &Run, d: &RunDiff) -> serde_json::Value {
     use serde_json::json;
-    let strings = |cs: &[compare::Change<String>]| -> Vec<serde_json::Value> {
+    let strings = |cs: &[diff::Change<String>]| -> Vec<serde_json::Value> {
         cs.iter()
             .map(|c| json!({"key": c.key, "a": c.a, "b": c.b}))
             .collect()

@@ -1,0 +1,46 @@
+//! Use cases: what a command does, below the command line, so the CLI and the HTTP server
+//! call the same code. Each takes a small typed input and returns data (never prints); the
+//! caller renders it.
+//!
+//! - [`query`]: which runs a filter, an order and a limit select, read as little as needed;
+//! - [`start`]: a new run with MLflow's system tags, in an experiment made on first use;
+//! - [`resolve`]: the run a user names (id, id prefix, run name, `runs:/` or `models:/` URI).
+
+pub mod query;
+pub mod resolve;
+pub mod start;
+
+use crate::search::ParseError;
+use crate::store;
+
+/// What a use case can fail with: a bad expression (with where it is wrong), or the store's
+/// error (with its kind).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid {what} at column {}: {}", error.column, error.message)]
+    Expression {
+        what: Language,
+        text: String,
+        error: ParseError,
+    },
+    #[error(transparent)]
+    Store(#[from] store::Error),
+}
+
+/// Which expression language a text was parsed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    Filter,
+    OrderBy,
+}
+
+impl std::fmt::Display for Language {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Language::Filter => "filter",
+            Language::OrderBy => "order-by",
+        })
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

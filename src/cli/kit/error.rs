@@ -1,0 +1,113 @@
+//! Failures with their exit code (1 failure, 2 usage) and hints. Library errors carry a kind and
+//! their data; the hints that name flags or commands are added here, at the edge.
+
+use crate::store;
+
+/// A failure with its exit code and an optional hint.
+#[derive(Debug)]
+pub struct CliError {
+    pub message: String,
+    pub hint: Option<String>,
+    pub code: u8,
+}
+
+impl CliError {
+    pub fn usage(message: impl Into<String>) -> CliError {
+        CliError {
+            message: message.into(),
+            hint: None,
+            code: 2,
+        }
+    }
+
+    pub fn failure(message: impl Into<String>) -> CliError {
+        CliError {
+            message: message.into(),
+            hint: None,
+            code: 1,
+        }
+    }
+
+    /// Exits with `code` and no message (the wrapped command's own exit code).
+    pub fn exit(code: u8) -> CliError {
+        CliError {
+            message: String::new(),
+            hint: None,
+            code,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> CliError {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl From<store::Error> for CliError {
+    fn from(e: store::Error) -> CliError {
+        CliError::failure(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> CliError {
+        CliError::failure(e.to_string())
+    }
+}
+
+pub type CmdResult = Result<(), CliError>;
+
+/// A refused bundle says that nothing was changed.
+pub fn bundle_error(e: crate::bundle::Error) -> CliError {
+    match e {
+        crate::bundle::Error::Rejected(_) => {
+            CliError::failure(e.to_string()).hint("nothing was imported; the store is unchanged")
+        }
+        crate::bundle::Error::Store(e) => e.into(),
+    }
+}
+
+/// A filter or order-by error: what is wrong, at which column, with a caret under it.
+pub fn bad_expression(what: &str, text: &str, e: &crate::search::ParseError) -> CliError {
+    CliError::usage(format!(
+        "invalid {what} at column {}: {}",
+        e.column, e.message
+    ))
+    .hint(pointer(text, e.column))
+}
+
+/// `text` with a caret under the 1-based `column`; a long text is cut to the part around the
+/// column so the hint stays a readable line.
+fn pointer(text: &str, column: usize) -> String {
+    const SIDE: usize = 40;
+    let chars: Vec<char> = text.chars().collect();
+    let at = column.saturating_sub(1);
+    let start = at.saturating_sub(SIDE);
+    let end = (at + SIDE).min(chars.len());
+    let mut shown: String = chars[start.min(end)..end].iter().collect();
+    let mut caret = at - start;
+    if start > 0 {
+        shown.insert_str(0, "...");
+        caret += 3;
+    }
+    if end < chars.len() {
+        shown.push_str("...");
+    }
+    format!("\n  {shown}\n  {}^", " ".repeat(caret))
+}
+
+impl From<crate::app::Error> for CliError {
+    fn from(e: crate::app::Error) -> CliError {
+        use crate::app::{Error, Language};
+        match e {
+            Error::Expression { what, text, error } => {
+                let name = match what {
+                    Language::Filter => "filter",
+                    Language::OrderBy => "--order-by",
+                };
+                bad_expression(name, &text, &error)
+            }
+            Error::Store(e) => e.into(),
+        }
+    }
+}
