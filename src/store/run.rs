@@ -911,11 +911,12 @@ impl Store {
             ..Batch::default()
         };
         batch.validate()?;
+        // The tag first (logging takes the lock itself), then meta.yaml under the lock.
+        self.log_batch(&self.active_run(run_id)?, &batch)?;
         let _lock = self.lock()?;
         let h = self.active_run(run_id)?;
         let mut info = h.info.clone();
         info.run_name = name.to_string();
-        self.log_batch(&h, &batch)?;
         self.write_run_info(&h.dir, &info)?;
         Ok(info)
     }

@@ -12,6 +12,7 @@ mod limits;
 mod log;
 mod metrics;
 mod models;
+mod naming;
 mod registry;
 mod run;
 mod runs;
