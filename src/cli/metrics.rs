@@ -170,7 +170,14 @@ fn is_run(store: &Store, arg: &str) -> Result<bool, CliError> {
     }
     match store.find_run(arg) {
         Ok(_) => Ok(true),
-        Err(store::Error::NotFound(_) | store::Error::Invalid(_)) => Ok(false),
+        Err(e)
+            if matches!(
+                e.kind(),
+                store::ErrorKind::NotFound | store::ErrorKind::Invalid
+            ) =>
+        {
+            Ok(false)
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -269,7 +276,7 @@ fn export(
     let text = filter.unwrap_or("");
     let expr = search::parse_filter(text).map_err(|e| bad_expression("filter", text, &e))?;
     for k in keys {
-        validate_key(KeyKind::Metric, k).map_err(CliError::failure)?;
+        validate_key(KeyKind::Metric, k).map_err(|e| CliError::failure(e.to_string()))?;
     }
     let exps = experiments(store, experiment)?;
     let parts = parts_for(&referenced_columns(expr.as_ref(), &[]));
@@ -290,7 +297,7 @@ fn export(
             for key in &run_keys {
                 let points = match store.metric_points(&h, key) {
                     Ok(p) => p,
-                    Err(store::Error::NotFound(_)) => continue,
+                    Err(e) if e.is_not_found() => continue,
                     Err(e) => return Err(e.into()),
                 };
                 if let Some(i) = keys.iter().position(|k| k == key) {

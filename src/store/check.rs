@@ -798,10 +798,9 @@ impl Store {
                 if let Some(run) = f.run_id.as_deref()
                     && self.find_run(run)?.info.status == RunStatus::Running
                 {
-                    return Err(Error::Conflict(format!(
-                        "run {run} is RUNNING, and a writer may hold this file open; end the \
-                         run (mlt runs end), then repair"
-                    )));
+                    return Err(Error::RunRunning {
+                        run: run.to_string(),
+                    });
                 }
                 self.repair_metric_file(&f.path)
             }

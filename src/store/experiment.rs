@@ -2,7 +2,7 @@
 
 use super::fs::{self, IoContext};
 use super::yaml::{Doc, Meta, Scalar, to_yaml};
-use super::{DEFAULT_EXPERIMENT_ID, Error, Result, Store, TRASH};
+use super::{DEFAULT_EXPERIMENT_ID, Entity, Error, Result, Store, TRASH};
 use crate::env;
 use crate::model::{
     self, Experiment, KeyKind, Lifecycle, View, validate_experiment_name, validate_key,
@@ -14,6 +14,11 @@ use std::path::{Path, PathBuf};
 /// Folders in `mlruns/` that are not experiments.
 fn is_experiment_dir_name(name: &str) -> bool {
     name != "models" && !name.ends_with(TRASH) && model::is_valid_experiment_id(name)
+}
+
+/// No such experiment, or no store yet (which creating one makes).
+fn is_missing_experiment(e: &Error) -> bool {
+    e.is_not_found()
 }
 
 impl Store {
@@ -134,8 +139,25 @@ impl Store {
         if let Some(dir) = self.experiment_dir(id_or_name) {
             return self.read_experiment_dir(&dir);
         }
-        self.experiment_by_name(id_or_name)?
-            .ok_or_else(|| Error::NotFound(format!("no experiment with id or name '{id_or_name}'")))
+        match self.experiment_by_name(id_or_name)? {
+            Some(e) => Ok(e),
+            None => Err(Error::missing_among(
+                Entity::Experiment,
+                id_or_name,
+                self.experiment_names()?.iter().map(String::as_str),
+            )),
+        }
+    }
+
+    /// The names of the experiments that can be read, active and deleted.
+    fn experiment_names(&self) -> Result<Vec<String>> {
+        Ok(self
+            .experiment_dirs(View::All)?
+            .iter()
+            .filter(|d| d.join("meta.yaml").is_file())
+            .filter_map(|d| self.read_experiment_dir(d).ok())
+            .map(|e| e.name)
+            .collect())
     }
 
     /// Finds an experiment by exact name, active or deleted.
@@ -157,10 +179,11 @@ impl Store {
     pub fn active_experiment(&self, id_or_name: &str) -> Result<Experiment> {
         let e = self.experiment(id_or_name)?;
         if e.lifecycle_stage == Lifecycle::Deleted {
-            return Err(Error::Invalid(format!(
-                "experiment '{}' ({}) is deleted; restore it first",
-                e.name, e.experiment_id
-            )));
+            return Err(Error::Deleted {
+                what: Entity::Experiment,
+                name: e.name,
+                id: e.experiment_id,
+            });
         }
         Ok(e)
     }
@@ -186,22 +209,20 @@ impl Store {
         artifact_location: Option<&str>,
         tags: &[(String, String)],
     ) -> Result<Experiment> {
-        validate_experiment_name(name).map_err(Error::Invalid)?;
+        validate_experiment_name(name)?;
         for (k, v) in tags {
-            validate_key(KeyKind::ExperimentTag, k).map_err(Error::Invalid)?;
-            validate_value_len(KeyKind::ExperimentTag, k, v).map_err(Error::Invalid)?;
+            validate_key(KeyKind::ExperimentTag, k)?;
+            validate_value_len(KeyKind::ExperimentTag, k, v)?;
         }
         self.init()?;
         let _lock = self.lock()?;
         if let Some(e) = self.experiment_by_name(name)? {
-            let state = match e.lifecycle_stage {
-                Lifecycle::Active => "",
-                Lifecycle::Deleted => " (deleted; restore it or pick another name)",
-            };
-            return Err(Error::Conflict(format!(
-                "an experiment named '{name}' already exists: {}{state}",
-                e.experiment_id
-            )));
+            return Err(Error::Exists {
+                what: Entity::Experiment,
+                name: name.to_string(),
+                deleted: e.lifecycle_stage == Lifecycle::Deleted,
+                id: Some(e.experiment_id),
+            });
         }
         self.create_experiment_locked(name, artifact_location, tags)
     }
@@ -213,15 +234,15 @@ impl Store {
     pub fn get_or_create_experiment(&self, id_or_name: &str) -> Result<(Experiment, bool)> {
         match self.experiment(id_or_name) {
             Ok(e) => return Ok((e, false)),
-            Err(Error::NotFound(_)) => {}
+            Err(e) if is_missing_experiment(&e) => {}
             Err(e) => return Err(e),
         }
-        validate_experiment_name(id_or_name).map_err(Error::Invalid)?;
+        validate_experiment_name(id_or_name)?;
         self.init()?;
         let _lock = self.lock()?;
         match self.experiment(id_or_name) {
             Ok(e) => Ok((e, false)),
-            Err(Error::NotFound(_)) => {
+            Err(e) if is_missing_experiment(&e) => {
                 Ok((self.create_experiment_locked(id_or_name, None, &[])?, true))
             }
             Err(e) => Err(e),
@@ -293,17 +314,19 @@ impl Store {
     }
 
     pub fn rename_experiment(&self, id_or_name: &str, new_name: &str) -> Result<Experiment> {
-        validate_experiment_name(new_name).map_err(Error::Invalid)?;
+        validate_experiment_name(new_name)?;
         let _lock = self.lock()?;
         let e = self.active_experiment(id_or_name)?;
         if let Some(other) = self.experiment_by_name(new_name)? {
             if other.experiment_id == e.experiment_id {
                 return Ok(e);
             }
-            return Err(Error::Conflict(format!(
-                "an experiment named '{new_name}' already exists: {}",
-                other.experiment_id
-            )));
+            return Err(Error::Exists {
+                what: Entity::Experiment,
+                name: new_name.to_string(),
+                deleted: other.lifecycle_stage == Lifecycle::Deleted,
+                id: Some(other.experiment_id),
+            });
         }
         let dir = self.active_dir(&e.experiment_id);
         self.update_experiment_meta(&dir, |m| {
@@ -376,15 +399,15 @@ impl Store {
     }
 
     pub fn set_experiment_tag(&self, id_or_name: &str, key: &str, value: &str) -> Result<()> {
-        validate_key(KeyKind::ExperimentTag, key).map_err(Error::Invalid)?;
-        validate_value_len(KeyKind::ExperimentTag, key, value).map_err(Error::Invalid)?;
+        validate_key(KeyKind::ExperimentTag, key)?;
+        validate_value_len(KeyKind::ExperimentTag, key, value)?;
         let e = self.active_experiment(id_or_name)?;
         let dir = self.active_dir(&e.experiment_id);
         fs::write_atomic(&key_path(&dir.join("tags"), key), value.as_bytes())
     }
 
     pub fn delete_experiment_tag(&self, id_or_name: &str, key: &str) -> Result<()> {
-        validate_key(KeyKind::ExperimentTag, key).map_err(Error::Invalid)?;
+        validate_key(KeyKind::ExperimentTag, key)?;
         let e = self.active_experiment(id_or_name)?;
         let path = key_path(&self.active_dir(&e.experiment_id).join("tags"), key);
         if !path.is_file() {

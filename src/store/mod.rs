@@ -4,6 +4,7 @@
 
 pub mod artifact;
 pub mod check;
+mod error;
 mod experiment;
 pub mod fs;
 pub mod gc;
@@ -18,6 +19,7 @@ pub mod transfer;
 pub mod yaml;
 
 pub use artifact::{ArtifactEntry, RunRef};
+pub use error::{Entity, Error, ErrorKind, levenshtein, similar};
 pub use locate::{
     Located, Origin, local_path_of_uri, locate, normalize as normalize_path, path_to_file_uri,
 };
@@ -27,27 +29,6 @@ pub use run::{Batch, Keys, LocationForm, Logger, NewRun, RunHandle, RunParts};
 pub use transfer::{Conflict, Counts, OnConflict, Plan, Report, Selection, TransferOptions};
 
 use std::path::{Path, PathBuf};
-
-/// Everything that can go wrong in the store, each with the id or path it concerns.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Invalid(String),
-    #[error("{0}")]
-    Conflict(String),
-    #[error("malformed {}: {msg}", path.display())]
-    Malformed { path: PathBuf, msg: String },
-    /// Part of a change was written before it failed.
-    #[error("{source} (written before the failure: {written})")]
-    Partial { written: String, source: Box<Error> },
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -301,11 +282,10 @@ impl Store {
         if self.tracking.is_dir() {
             Ok(())
         } else {
-            Err(Error::NotFound(format!(
-                "no mlt store at {} (no {} folder); run `mlt init` or pass --store",
-                self.root.display(),
-                self.tracking.display()
-            )))
+            Err(Error::NoStore {
+                root: self.root.clone(),
+                tracking: self.tracking.clone(),
+            })
         }
     }
 }

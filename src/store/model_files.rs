@@ -4,7 +4,7 @@
 use super::artifact::{copy_atomic, folder_plan, join_rel};
 use super::experiment::key_path;
 use super::fs::{self, IoContext};
-use super::{Error, Result, RunHandle, Store};
+use super::{Entity, Error, Result, RunHandle, Store};
 use crate::model::{Lifecycle, tags};
 use std::path::Path;
 
@@ -23,19 +23,18 @@ impl Store {
         mlmodel: &[u8],
     ) -> Result<Vec<String>> {
         if h.info.lifecycle_stage == Lifecycle::Deleted {
-            return Err(Error::Invalid(format!(
-                "run {} is deleted; restore it before logging to it",
-                h.info.run_id
-            )));
+            return Err(Error::deleted_run(&h.info.run_id));
         }
         let base = self.artifact_dir(h)?;
         let target = join_rel(&base, Some(name))?;
         self.check_writable(h, &target, Some(name))?;
-        let taken = || {
-            Error::Conflict(format!(
-                "run {} already has an artifact '{name}'; choose another --name",
-                h.info.run_id
-            ))
+        let taken = || Error::Exists {
+            what: Entity::Artifact {
+                run: h.info.run_id.clone(),
+            },
+            name: name.to_string(),
+            id: None,
+            deleted: false,
         };
         if target.symlink_metadata().is_ok() {
             return Err(taken());
@@ -77,14 +76,11 @@ impl Store {
         let text = fs::read_to_string(&path)?;
         match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(serde_json::Value::Array(_)) => Ok(Some(text)),
-            _ => Err(Error::Malformed {
+            _ => Err(Error::MalformedTag {
                 path,
-                msg: format!(
-                    "tag {} is not a JSON list; delete it with `mlt runs delete-tag {} --run {}`",
-                    tags::LOGGED_MODELS,
-                    tags::LOGGED_MODELS,
-                    h.info.run_id
-                ),
+                run: h.info.run_id.clone(),
+                key: tags::LOGGED_MODELS.to_string(),
+                msg: format!("tag {} is not a JSON list", tags::LOGGED_MODELS),
             }),
         }
     }

@@ -16,7 +16,7 @@ use super::experiment::key_path;
 use super::fs::{self, IoContext};
 use super::locate::local_path_of_uri;
 use super::yaml::{Doc, Meta, Scalar, to_yaml};
-use super::{Error, Result, RunRef, Store};
+use super::{Entity, Error, Result, RunRef, Store};
 use crate::env;
 use crate::model::{
     KeyKind, ModelVersion, RegisteredModel, Stage, validate_alias, validate_key,
@@ -118,18 +118,44 @@ impl Store {
     }
 
     fn model_dir(&self, name: &str) -> Result<PathBuf> {
-        validate_model_name(name).map_err(Error::Invalid)?;
+        validate_model_name(name)?;
         Ok(self.models_dir().join(name))
     }
 
     fn existing_model_dir(&self, name: &str) -> Result<PathBuf> {
         let dir = self.model_dir(name)?;
         if !dir.join("meta.yaml").is_file() {
-            return Err(Error::NotFound(format!(
-                "no registered model named '{name}'"
-            )));
+            let names = self.model_names();
+            return Err(Error::missing_among(
+                Entity::Model,
+                name,
+                names.iter().map(String::as_str),
+            ));
         }
         Ok(dir)
+    }
+
+    /// The names of the registered models (folders with a meta.yaml), unsorted.
+    fn model_names(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.models_dir()) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().join("meta.yaml").is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    /// No alias `alias` on model `name`, whose aliases are `aliases`.
+    fn missing_alias(name: &str, alias: &str, aliases: &BTreeMap<String, i64>) -> Error {
+        Error::missing_among(
+            Entity::Alias {
+                model: name.to_string(),
+            },
+            alias,
+            aliases.keys().map(String::as_str),
+        )
     }
 
     fn version_dir(&self, name: &str, version: i64) -> Result<PathBuf> {
@@ -252,14 +278,13 @@ impl Store {
     }
 
     fn check_tag(key: &str, value: &str) -> Result<()> {
-        validate_key(KeyKind::Tag, key).map_err(Error::Invalid)?;
-        let n = value.chars().count();
-        if n > crate::model::MAX_MODEL_TAG_VAL_LEN {
-            return Err(Error::Invalid(format!(
-                "tag {key:?}: value has {n} characters, at most {} are allowed",
-                crate::model::MAX_MODEL_TAG_VAL_LEN
-            )));
-        }
+        validate_key(KeyKind::Tag, key)?;
+        crate::model::validate_len(
+            crate::model::Field::Value(KeyKind::Tag),
+            key,
+            value,
+            crate::model::MAX_MODEL_TAG_VAL_LEN,
+        )?;
         Ok(())
     }
 
@@ -278,9 +303,12 @@ impl Store {
         }
         let _lock = self.lock()?;
         if dir.exists() {
-            return Err(Error::Conflict(format!(
-                "a registered model named '{name}' already exists"
-            )));
+            return Err(Error::Exists {
+                what: Entity::Model,
+                name: name.to_string(),
+                id: None,
+                deleted: false,
+            });
         }
         self.write_new_model(&dir, name, description, tags, None)?;
         self.read_registered_model(&dir)
@@ -376,7 +404,7 @@ impl Store {
     }
 
     pub fn delete_model_tag(&self, name: &str, key: &str) -> Result<()> {
-        validate_key(KeyKind::Tag, key).map_err(Error::Invalid)?;
+        validate_key(KeyKind::Tag, key)?;
         let dir = self.existing_model_dir(name)?;
         let _lock = self.lock()?;
         let p = key_path(&dir.join("tags"), key);
@@ -396,9 +424,12 @@ impl Store {
         let to = self.model_dir(new)?;
         let _lock = self.lock()?;
         if to.exists() {
-            return Err(Error::Conflict(format!(
-                "a registered model named '{new}' already exists"
-            )));
+            return Err(Error::Exists {
+                what: Entity::Model,
+                name: new.to_string(),
+                id: None,
+                deleted: false,
+            });
         }
         let now = env::now_ms();
         let scratch = self.scratch_dir()?;
@@ -542,7 +573,14 @@ impl Store {
     /// A live version (not deleted).
     pub fn model_version(&self, name: &str, version: i64) -> Result<ModelVersion> {
         let dir = self.version_dir(name, version)?;
-        let not_found = || Error::NotFound(format!("model '{name}' has no version {version}"));
+        let not_found = || {
+            Error::missing(
+                Entity::Version {
+                    model: name.to_string(),
+                },
+                version.to_string(),
+            )
+        };
         if !dir.join("meta.yaml").is_file() {
             return Err(not_found());
         }
@@ -614,7 +652,7 @@ impl Store {
     }
 
     pub fn delete_version_tag(&self, name: &str, version: i64, key: &str) -> Result<()> {
-        validate_key(KeyKind::Tag, key).map_err(Error::Invalid)?;
+        validate_key(KeyKind::Tag, key)?;
         let _lock = self.lock()?;
         self.model_version(name, version)?;
         let p = key_path(&self.version_dir(name, version)?.join("tags"), key);
@@ -636,9 +674,7 @@ impl Store {
         archive_existing: bool,
     ) -> Result<Vec<i64>> {
         if archive_existing && !matches!(stage, Stage::Staging | Stage::Production) {
-            return Err(Error::Invalid(format!(
-                "--archive-existing needs Staging or Production, not {stage}"
-            )));
+            return Err(Error::ArchiveStage { stage });
         }
         let _lock = self.lock()?;
         self.model_version(name, version)?;
@@ -685,7 +721,7 @@ impl Store {
 
     /// Points an alias at a version; returns the version it pointed at before.
     pub fn set_alias(&self, name: &str, alias: &str, version: i64) -> Result<Option<i64>> {
-        validate_alias(alias).map_err(Error::Invalid)?;
+        validate_alias(alias)?;
         let _lock = self.lock()?;
         self.model_version(name, version)?;
         let dir = self.existing_model_dir(name)?;
@@ -699,13 +735,12 @@ impl Store {
 
     /// Removes an alias; returns the version it pointed at.
     pub fn delete_alias(&self, name: &str, alias: &str) -> Result<i64> {
-        validate_alias(alias).map_err(Error::Invalid)?;
+        validate_alias(alias)?;
         let _lock = self.lock()?;
         let dir = self.existing_model_dir(name)?;
-        let Some(v) = Self::read_aliases(&dir)?.get(alias).copied() else {
-            return Err(Error::NotFound(format!(
-                "model '{name}' has no alias '{alias}'"
-            )));
+        let aliases = Self::read_aliases(&dir)?;
+        let Some(v) = aliases.get(alias).copied() else {
+            return Err(Self::missing_alias(name, alias, &aliases));
         };
         let p = dir.join("aliases").join(alias);
         std::fs::remove_file(&p).at(&p)?;
@@ -733,9 +768,9 @@ impl Store {
                 }),
             ModelUri::Alias(name, alias) => {
                 let aliases = Self::read_aliases(&self.existing_model_dir(name)?)?;
-                let v = aliases.get(alias).ok_or_else(|| {
-                    Error::NotFound(format!("model '{name}' has no alias '{alias}'"))
-                })?;
+                let v = aliases
+                    .get(alias)
+                    .ok_or_else(|| Self::missing_alias(name, alias, &aliases))?;
                 self.model_version(name, *v)
             }
             ModelUri::LoggedModel(id) => Err(Error::Invalid(format!(
@@ -881,7 +916,7 @@ impl Store {
                 return self.read_logged_model(&dir);
             }
         }
-        Err(Error::NotFound(format!("no logged model '{id}'")))
+        Err(Error::missing(Entity::LoggedModel, id))
     }
 
     /// The local folder of a logged model's files: its artifact location, or its own

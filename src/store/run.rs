@@ -5,7 +5,7 @@ use super::experiment::key_path;
 use super::fs::{self, IoContext};
 use super::metric::MetricPoints;
 use super::yaml::{Doc, Meta, Scalar, to_yaml};
-use super::{Error, Result, Store, TRASH};
+use super::{Entity, Error, Result, Store, TRASH};
 use crate::env;
 use crate::model::{
     self, Experiment, KeyKind, Lifecycle, MetricPoint, Run, RunInfo, RunStatus, View, tags,
@@ -83,7 +83,7 @@ impl Batch {
     /// Checks keys and values by MLflow's rules, without touching the disk.
     pub fn validate(&self) -> Result<()> {
         for (k, _) in &self.metrics {
-            validate_key(KeyKind::Metric, k).map_err(Error::Invalid)?;
+            validate_key(KeyKind::Metric, k)?;
         }
         for (k, p) in &self.metrics {
             if p.timestamp < 0 {
@@ -95,8 +95,8 @@ impl Batch {
         }
         let mut seen: HashMap<&str, &str> = HashMap::new();
         for (k, v) in &self.params {
-            validate_key(KeyKind::Param, k).map_err(Error::Invalid)?;
-            validate_value_len(KeyKind::Param, k, v).map_err(Error::Invalid)?;
+            validate_key(KeyKind::Param, k)?;
+            validate_value_len(KeyKind::Param, k, v)?;
             if let Some(prev) = seen.insert(k, v)
                 && prev != v
             {
@@ -106,8 +106,8 @@ impl Batch {
             }
         }
         for (k, v) in &self.tags {
-            validate_key(KeyKind::Tag, k).map_err(Error::Invalid)?;
-            validate_value_len(KeyKind::Tag, k, v).map_err(Error::Invalid)?;
+            validate_key(KeyKind::Tag, k)?;
+            validate_value_len(KeyKind::Tag, k, v)?;
         }
         Ok(())
     }
@@ -184,16 +184,14 @@ impl Store {
                 }
             }
         }
-        Err(Error::NotFound(format!("no run with id '{run_id}'")))
+        Err(Error::missing(Entity::Run, run_id))
     }
 
     /// A run that can still be logged to.
     pub fn active_run(&self, run_id: &str) -> Result<RunHandle> {
         let h = self.find_run(run_id)?;
         if h.info.lifecycle_stage == Lifecycle::Deleted {
-            return Err(Error::Invalid(format!(
-                "run {run_id} is deleted; restore it before logging to it"
-            )));
+            return Err(Error::deleted_run(run_id));
         }
         Ok(h)
     }
@@ -321,7 +319,7 @@ impl Store {
 
     /// Every point of one metric, in the order logged.
     pub fn metric_history(&self, run_id: &str, key: &str) -> Result<Vec<MetricPoint>> {
-        validate_key(KeyKind::Metric, key).map_err(Error::Invalid)?;
+        validate_key(KeyKind::Metric, key)?;
         let h = self.find_run(run_id)?;
         self.metric_points(&h, key)?.collect()
     }
@@ -329,7 +327,7 @@ impl Store {
     /// Streams the points of one metric of a run, in the order logged, reading the file as
     /// they are asked for (constant memory, whatever the file's size).
     pub fn metric_points(&self, h: &RunHandle, key: &str) -> Result<MetricPoints<'_>> {
-        validate_key(KeyKind::Metric, key).map_err(Error::Invalid)?;
+        validate_key(KeyKind::Metric, key)?;
         let path = key_path(&h.dir.join("metrics"), key);
         if !fs::plain_file(&h.dir, &path) {
             return Err(Error::NotFound(format!(
@@ -352,10 +350,10 @@ impl Store {
     /// skipped with a warning.
     pub fn list_runs(&self, experiment: &Experiment, view: View) -> Result<Vec<RunHandle>> {
         let Some(exp_dir) = self.experiment_dir(&experiment.experiment_id) else {
-            return Err(Error::NotFound(format!(
-                "no experiment with id '{}'",
-                experiment.experiment_id
-            )));
+            return Err(Error::missing(
+                Entity::Experiment,
+                &experiment.experiment_id,
+            ));
         };
         let dirs = self.run_dirs(&exp_dir)?;
         let found = self.par_map(&dirs, |dir| {
@@ -389,10 +387,11 @@ impl Store {
     /// experiment's is, so the store can be moved.
     pub fn create_run(&self, experiment: &Experiment, new: NewRun) -> Result<RunInfo> {
         if experiment.lifecycle_stage == Lifecycle::Deleted {
-            return Err(Error::Invalid(format!(
-                "experiment '{}' is deleted",
-                experiment.name
-            )));
+            return Err(Error::Deleted {
+                what: Entity::Experiment,
+                name: experiment.name.clone(),
+                id: experiment.experiment_id.clone(),
+            });
         }
         let mut tags = new.tags;
         let batch = Batch {
@@ -414,9 +413,7 @@ impl Store {
 
         let exp_dir = self
             .experiment_dir(&experiment.experiment_id)
-            .ok_or_else(|| {
-                Error::NotFound(format!("no experiment '{}'", experiment.experiment_id))
-            })?;
+            .ok_or_else(|| Error::missing(Entity::Experiment, &experiment.experiment_id))?;
         let run_id = model::new_run_id();
         let info = RunInfo {
             artifact_uri: join_location(&experiment.artifact_location, &run_id),
@@ -601,7 +598,7 @@ impl Store {
     }
 
     pub fn delete_run_tag(&self, run_id: &str, key: &str) -> Result<()> {
-        validate_key(KeyKind::Tag, key).map_err(Error::Invalid)?;
+        validate_key(KeyKind::Tag, key)?;
         let h = self.active_run(run_id)?;
         let path = key_path(&h.dir.join("tags"), key);
         if !path.is_file() {
@@ -657,10 +654,7 @@ impl<'a> Logger<'a> {
     pub fn log(&mut self, batch: &Batch) -> Result<()> {
         let h = &self.h;
         if h.info.lifecycle_stage == Lifecycle::Deleted {
-            return Err(Error::Invalid(format!(
-                "run {} is deleted; restore it before logging to it",
-                h.info.run_id
-            )));
+            return Err(Error::deleted_run(&h.info.run_id));
         }
         batch.validate()?;
         self.store.check_params(h, &batch.params)?;

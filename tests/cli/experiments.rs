@@ -54,10 +54,10 @@ fn names_are_unique_even_among_deleted() {
     assert_snapshot!(err, @"error: an experiment named 'a' already exists: [EXP:a]");
     env.ok(&["experiments", "delete", "a"]);
     let err = env.fails(&["experiments", "create", "a"], 1);
-    assert!(
-        err.contains("(deleted; restore it or pick another name)"),
-        "{err}"
-    );
+    assert_snapshot!(err, @r"
+    error: an experiment named 'a' already exists: [EXP:a] (deleted)
+    hint: restore it with `mlt experiments restore a`, or pick another name
+    ");
 }
 
 #[test]

@@ -190,7 +190,10 @@ fn stages_with_archive_existing() {
         ],
         1,
     );
-    assert_snapshot!(err, @"error: --archive-existing needs Staging or Production, not Archived");
+    assert_snapshot!(err, @r"
+    error: only Staging and Production can archive the versions already in them, not Archived
+    hint: leave out --archive-existing
+    ");
     let err = env.fails(&["models", "stage", "clf", "1", "Gold"], 2);
     assert_snapshot!(err, @"error: unknown stage 'Gold': expected None, Staging, Production or Archived");
     let v = env.json(&["models", "show", "clf", "-f", "json"]);
