@@ -3,6 +3,7 @@
 //! the store root.
 
 use super::fs::{self, IoContext};
+use super::layout;
 use super::locate::{local_path_of_uri, percent_decode};
 use super::safe_path::{self, Bounds};
 use super::{Entity, Error, Result, RunHandle, Store};
@@ -131,7 +132,7 @@ impl Store {
     /// it) falls back to the run's own `artifacts/` folder when that exists.
     pub fn artifact_dir(&self, h: &RunHandle) -> Result<PathBuf> {
         let uri = &h.info.artifact_uri;
-        let own = h.dir.join("artifacts");
+        let own = h.dir.join(layout::ARTIFACTS);
         let path = if uri.is_empty() {
             return Ok(own);
         } else if let Some(p) = local_path_of_uri(uri) {

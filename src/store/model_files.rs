@@ -2,8 +2,8 @@
 //! with an `MLmodel`), and the run tag `mlflow.log-model.history` that lists them.
 
 use super::artifact::{copy_atomic, folder_plan, join_rel};
-use super::experiment::key_path;
 use super::fs::{self, IoContext};
+use super::layout;
 use super::{Entity, Error, Result, RunHandle, Store};
 use crate::model::{Lifecycle, tags};
 use std::path::Path;
@@ -69,7 +69,7 @@ impl Store {
 
     /// The run tag `mlflow.log-model.history` (a JSON list), checked; `None` when unset.
     pub fn logged_model_history(&self, h: &RunHandle) -> Result<Option<String>> {
-        let path = key_path(&h.dir.join("tags"), tags::LOGGED_MODELS);
+        let path = layout::tag(&h.dir, tags::LOGGED_MODELS);
         if !path.is_file() {
             return Ok(None);
         }
@@ -100,9 +100,6 @@ impl Store {
                 }
             }
         };
-        fs::write_atomic(
-            &key_path(&h.dir.join("tags"), tags::LOGGED_MODELS),
-            list.as_bytes(),
-        )
+        fs::write_atomic(&layout::tag(&h.dir, tags::LOGGED_MODELS), list.as_bytes())
     }
 }

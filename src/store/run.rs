@@ -3,6 +3,7 @@
 
 use super::experiment::key_path;
 use super::fs::{self, IoContext};
+use super::layout;
 use super::metric::MetricPoints;
 use super::yaml::{Doc, Meta, Scalar, to_yaml};
 use super::{Entity, Error, Result, Store, TRASH};
@@ -15,7 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Folders inside an experiment that are not runs (MLflow's `RESERVED_EXPERIMENT_FOLDERS`).
-const RESERVED: [&str; 4] = ["tags", "datasets", "traces", "models"];
+use super::layout::EXPERIMENT_RESERVED as RESERVED;
 
 /// What a new run starts with.
 #[derive(Clone, Debug, Default)]
@@ -171,14 +172,14 @@ impl Store {
             for e in entries.filter_map(|e| e.ok()) {
                 let name = e.file_name();
                 let name = name.to_string_lossy();
-                if name == "models" || name.ends_with(TRASH) {
+                if layout::is_reserved_in_tracking(&name) {
                     continue;
                 }
                 let dir = e.path().join(run_id);
                 // A meta.yaml whose run id matches its folder is enough: git drops the empty
                 // `params/` and `artifacts/` folders that MLflow also requires (`mlt init` and
                 // `mlt store check --repair` put them back), and such a run has no params.
-                if dir.join("meta.yaml").is_file() {
+                if dir.join(layout::META).is_file() {
                     let info = self.read_run_info(&dir)?;
                     return Ok(RunHandle { dir, info });
                 }
@@ -198,7 +199,7 @@ impl Store {
 
     /// Reads a run's `meta.yaml`, checking it belongs to its folder.
     pub(crate) fn read_run_info(&self, dir: &Path) -> Result<RunInfo> {
-        let path = dir.join("meta.yaml");
+        let path = dir.join(layout::META);
         let text = fs::read_to_string(&path)?;
         let bad = malformed(&path);
         let doc = Doc::parse(&text).map_err(&bad)?;
@@ -235,7 +236,7 @@ impl Store {
             .ok_or_else(|| bad(format!("unknown lifecycle_stage '{stage}'")))?;
         let mut run_name = doc.opt_str("run_name").map_err(&bad)?.unwrap_or_default();
         if run_name.is_empty() {
-            let tag = key_path(&dir.join("tags"), tags::RUN_NAME);
+            let tag = layout::tag(dir, tags::RUN_NAME);
             if fs::plain_file(dir, &tag) {
                 run_name = fs::read_to_string(&tag)?;
             }
@@ -285,15 +286,15 @@ impl Store {
             }
         };
         let mut params = BTreeMap::new();
-        for (k, p) in files("params", &parts.params)? {
+        for (k, p) in files(layout::PARAMS, &parts.params)? {
             params.insert(k, fs::read_to_string(&p)?);
         }
         let mut tags = BTreeMap::new();
-        for (k, p) in files("tags", &parts.tags)? {
+        for (k, p) in files(layout::TAGS, &parts.tags)? {
             tags.insert(k, fs::read_to_string(&p)?);
         }
         let mut metrics = BTreeMap::new();
-        for (k, p) in files("metrics", &parts.metrics)? {
+        for (k, p) in files(layout::METRICS, &parts.metrics)? {
             if let Some(latest) = self.latest_in_file(&p)? {
                 metrics.insert(k, latest);
             }
@@ -328,7 +329,7 @@ impl Store {
     /// they are asked for (constant memory, whatever the file's size).
     pub fn metric_points(&self, h: &RunHandle, key: &str) -> Result<MetricPoints<'_>> {
         validate_key(KeyKind::Metric, key)?;
-        let path = key_path(&h.dir.join("metrics"), key);
+        let path = layout::metric(&h.dir, key);
         if !fs::plain_file(&h.dir, &path) {
             return Err(Error::NotFound(format!(
                 "run {} has no metric '{key}'",
@@ -340,7 +341,7 @@ impl Store {
 
     /// The metric keys of a run, sorted by path (`a`, `train/acc`, `train/loss`, `z`).
     pub fn metric_keys(&self, h: &RunHandle) -> Result<Vec<String>> {
-        Ok(fs::read_key_files(&h.dir.join("metrics"))?
+        Ok(fs::read_key_files(&h.dir.join(layout::METRICS))?
             .into_iter()
             .map(|(k, _)| k)
             .collect())
@@ -357,7 +358,7 @@ impl Store {
         };
         let dirs = self.run_dirs(&exp_dir)?;
         let found = self.par_map(&dirs, |dir| {
-            if !dir.join("meta.yaml").is_file() {
+            if !dir.join(layout::META).is_file() {
                 self.warn(&format!("skipping {}: no meta.yaml", dir.display()));
                 return None;
             }
@@ -430,15 +431,15 @@ impl Store {
         // Build the whole run folder aside, then rename it into the experiment in one step.
         let scratch = self.scratch_dir()?;
         let build = scratch.path().join(&run_id);
-        for d in ["metrics", "params", "artifacts", "tags"] {
+        for d in layout::RUN_FOLDERS {
             fs::create_dir_all(&build.join(d))?;
         }
         let mut meta = run_meta(&info);
         meta.insert("deleted_time".into(), Scalar::Null);
         // Plain writes are enough here: nobody sees the folder until it is renamed into place.
-        fs::write_new(&build.join("meta.yaml"), to_yaml(&meta).as_bytes())?;
+        fs::write_new(&build.join(layout::META), to_yaml(&meta).as_bytes())?;
         for (k, v) in &tags {
-            fs::write_new(&key_path(&build.join("tags"), k), v.as_bytes())?;
+            fs::write_new(&layout::tag(&build, k), v.as_bytes())?;
         }
         fs::rename(&build, &exp_dir.join(&run_id))?;
         Ok(info)
@@ -446,7 +447,7 @@ impl Store {
 
     /// Rewrites a run's `meta.yaml` from its info, keeping fields mlt does not know.
     pub(super) fn write_run_info(&self, dir: &Path, info: &RunInfo) -> Result<()> {
-        let path = dir.join("meta.yaml");
+        let path = dir.join(layout::META);
         let mut meta = match fs::read_to_string(&path)
             .ok()
             .and_then(|t| Doc::parse(&t).ok())
@@ -575,7 +576,7 @@ impl Store {
     /// Checks a batch against the run's existing params (params never change).
     pub fn check_params(&self, h: &RunHandle, params: &[(String, String)]) -> Result<()> {
         for (k, v) in params {
-            let path = key_path(&h.dir.join("params"), k);
+            let path = layout::param(&h.dir, k);
             fs::check_no_link(&h.dir, &path)?;
             if path.is_file() {
                 let old = fs::read_to_string(&path)?;
@@ -600,7 +601,7 @@ impl Store {
     pub fn delete_run_tag(&self, run_id: &str, key: &str) -> Result<()> {
         validate_key(KeyKind::Tag, key)?;
         let h = self.active_run(run_id)?;
-        let path = key_path(&h.dir.join("tags"), key);
+        let path = layout::tag(&h.dir, key);
         if !path.is_file() {
             return Err(Error::NotFound(format!("run {run_id} has no tag '{key}'")));
         }
@@ -685,7 +686,7 @@ impl Logger<'_> {
     /// links, which need no data blocks). What was written before a failure is kept in `done`.
     fn write(&mut self, batch: &Batch, done: &mut Written) -> Result<()> {
         let h = self.h.clone();
-        let params_dir = h.dir.join("params");
+        let params_dir = h.dir.join(layout::PARAMS);
         let mut new_params: Vec<(&str, &str, fs::Staged)> = Vec::new();
         for (k, v) in &batch.params {
             let path = key_path(&params_dir, k);
@@ -706,11 +707,8 @@ impl Logger<'_> {
         }
         let mut new_tags = Vec::new();
         for (k, v) in tag_values {
-            fs::check_no_link(&h.dir, &key_path(&h.dir.join("tags"), k))?;
-            new_tags.push((
-                k,
-                fs::Staged::new(&key_path(&h.dir.join("tags"), k), v.as_bytes())?,
-            ));
+            fs::check_no_link(&h.dir, &layout::tag(&h.dir, k))?;
+            new_tags.push((k, fs::Staged::new(&layout::tag(&h.dir, k), v.as_bytes())?));
         }
         let mut by_key: BTreeMap<&str, String> = BTreeMap::new();
         for (k, p) in &batch.metrics {
@@ -722,7 +720,7 @@ impl Logger<'_> {
         let mut appends = Vec::new();
         let mut new_metrics = Vec::new();
         for (k, lines) in by_key {
-            let path = key_path(&h.dir.join("metrics"), k);
+            let path = layout::metric(&h.dir, k);
             if !self.files.contains_key(k) {
                 fs::check_no_link(&h.dir, &path)?;
             }
