@@ -79,7 +79,7 @@ pub fn temp_home(path: &Path) -> Option<(PathBuf, bool)> {
         None => {
             if !home.mlt.is_dir() && fs::create_dir_all(&home.mlt).is_ok() {
                 // Nothing in .mlt/ belongs in git: a lock file and scratch space.
-                let _ = fs::write(home.mlt.join(".gitignore"), b"*\n");
+                let _ = fs::write(home.mlt.join(layout::GITIGNORE), b"*\n");
             }
             let d = durable_at(&home.mlt);
             if fs::create_dir_all(&tmp).is_ok() {

@@ -16,7 +16,7 @@
 //!     models/<name>/meta.yaml          a registered model; tags/<key>, aliases/<alias>
 //!       version-<n>/meta.yaml          a version; tags/<key>, artifacts/ (registered files)
 //!   .mlt/                              mlt's own, never read by MLflow (git-ignored)
-//!     lock  tmp/  check/<time>/  durable
+//!     lock  tmp/  check/<time>/  durable  .gitignore
 //! ```
 //!
 //! Which registry folder a store uses is [`registry_root`]'s rule.
@@ -58,6 +58,8 @@ pub const LOCK: &str = "lock";
 pub const TMP: &str = "tmp";
 pub const CHECK: &str = "check";
 pub const DURABLE: &str = "durable";
+/// `.mlt/.gitignore`, which keeps all of `.mlt/` out of git.
+pub const GITIGNORE: &str = ".gitignore";
 
 /// `dir/meta.yaml`.
 pub fn meta(dir: &Path) -> PathBuf {

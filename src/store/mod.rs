@@ -211,7 +211,7 @@ impl Store {
         if !dir.is_dir() {
             fs::create_dir_all(&dir)?;
             // Nothing in .mlt/ belongs in git: a lock file and scratch space.
-            fs::write_atomic(&dir.join(".gitignore"), b"*\n")?;
+            fs::write_atomic(&dir.join(layout::GITIGNORE), b"*\n")?;
         }
         Ok(())
     }
