@@ -278,6 +278,47 @@ mod tests {
         assert_eq!(similar("x", ["a", "b", "c", "d"]).len(), 3);
     }
 
+    /// The store's messages name no flag and no command: that is the command line's to add.
+    #[test]
+    fn messages_name_no_flags_or_commands() {
+        let model = || Entity::Version { model: "m".into() };
+        let errors = [
+            Error::NoStore {
+                root: "/s".into(),
+                tracking: "/s/mlruns".into(),
+            },
+            Error::missing_among(Entity::Experiment, "basline", ["baseline"]),
+            Error::missing(model(), "3"),
+            Error::Exists {
+                what: Entity::Experiment,
+                name: "e".into(),
+                id: Some("1".into()),
+                deleted: true,
+            },
+            Error::Exists {
+                what: Entity::Artifact { run: "r".into() },
+                name: "model".into(),
+                id: None,
+                deleted: false,
+            },
+            Error::deleted_run("r"),
+            Error::ArchiveStage {
+                stage: Stage::Archived,
+            },
+            Error::RunRunning { run: "r".into() },
+            Error::MalformedTag {
+                path: "/t".into(),
+                run: "r".into(),
+                key: "k".into(),
+                msg: "bad".into(),
+            },
+        ];
+        for e in errors {
+            let m = e.to_string();
+            assert!(!m.contains("--") && !m.contains('`'), "{m}");
+        }
+    }
+
     #[test]
     fn kinds() {
         let nf = Error::missing(Entity::Experiment, "x");

@@ -42,6 +42,8 @@ impl Located {
         if matches!(self.origin, Origin::Flag | Origin::MltStore) {
             return self;
         }
+        // MLflow takes `databricks` and `databricks-uc` for registries, not folders.
+        let registry_uri = registry_uri.filter(|u| !matches!(*u, "databricks" | "databricks-uc"));
         if let Some(p) = registry_uri.and_then(local_path_of_uri) {
             self.registry = Some(normalize(&absolute(cwd, &p)));
         }
@@ -242,6 +244,29 @@ mod tests {
         // A plain relative path is taken against the working directory.
         let l = locate(None, None, Some("mlruns"), tmp.path());
         assert_eq!(l.root, tmp.path());
+    }
+
+    #[test]
+    fn registry_uri_applies_to_stores_mlflow_variables_or_discovery_found() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path();
+        let uri = format!("file://{}/reg", base.display());
+        let found = locate(None, None, Some("mlruns"), base).with_registry_uri(Some(&uri), base);
+        assert_eq!(found.registry, Some(base.join("reg")));
+        assert_eq!(found.store().registry_root(), base.join("reg"));
+        let relative = locate(None, None, None, base).with_registry_uri(Some("./r/../reg"), base);
+        assert_eq!(relative.registry, Some(base.join("reg")));
+        // Not local: left aside.
+        let remote = locate(None, None, None, base).with_registry_uri(Some("databricks-uc"), base);
+        assert_eq!(remote.registry, None);
+        let remote =
+            locate(None, None, None, base).with_registry_uri(Some("http://host:5000"), base);
+        assert_eq!(remote.registry, None);
+        // A store named by --store or MLT_STORE has its own registry.
+        let named = locate(Some(base), None, None, base).with_registry_uri(Some(&uri), base);
+        assert_eq!(named.registry, None);
+        let named = locate(None, Some("."), None, base).with_registry_uri(Some(&uri), base);
+        assert_eq!(named.registry, None);
     }
 
     #[test]
