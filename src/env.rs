@@ -27,7 +27,9 @@ pub const NO_COLOR: &str = "NO_COLOR";
 // Set by `mlt run` for the command it runs (with MLT_RUN_ID, MLT_STORE, MLFLOW_RUN_ID,
 // MLFLOW_TRACKING_URI and MLFLOW_EXPERIMENT_ID above).
 
-/// MLflow's model registry URI: the store's `registry/` folder.
+/// MLflow's model registry URI. Read when it names a local folder (a `file:` URI or a path)
+/// and the store was not named by `--store` or `MLT_STORE`: registered models are then in its
+/// `models/`. Set by `mlt run` to the store's registry folder.
 pub const MLFLOW_REGISTRY_URI: &str = "MLFLOW_REGISTRY_URI";
 /// MLflow 3.13+ refuses a file store without it.
 pub const MLFLOW_ALLOW_FILE_STORE: &str = "MLFLOW_ALLOW_FILE_STORE";

@@ -625,7 +625,7 @@ mod log_batch {
 mod yaml {
     use super::*;
     use crate::store::yaml::{
-        Doc, Meta, Scalar, parse_ordered_tree, parse_tree, to_yaml, tree_to_yaml,
+        Doc, Meta, Scalar, Tree, parse_ordered_tree, parse_tree, to_yaml, tree_to_yaml,
     };
 
     fn every_reader(s: &str) {
@@ -757,13 +757,14 @@ mod yaml {
                     m.iter()
                         .map(|(k, v)| {
                             let v = match v {
-                                Scalar::Other(yaml_serde::Value::Mapping(x)) if x.is_empty() => {
+                                Scalar::Other(Tree::Map(x)) if x.is_empty() => {
                                     Scalar::Map(Default::default())
                                 }
-                                Scalar::Other(yaml_serde::Value::Mapping(x)) => Scalar::Map(
+                                Scalar::Other(Tree::Map(x)) => Scalar::Map(
                                     x.iter()
-                                        .filter_map(|(a, b)| {
-                                            Some((a.as_str()?.to_string(), b.as_str()?.to_string()))
+                                        .filter_map(|(a, b)| match b {
+                                            Tree::Str(b) => Some((a.clone(), b.clone())),
+                                            _ => None,
                                         })
                                         .collect(),
                                 ),

@@ -34,7 +34,7 @@ pub fn run_in(store: &Store, spec: &str, scope: Option<&[Experiment]>) -> Result
     }
     if is_valid_run_id(spec) {
         match store.find_run(spec) {
-            Err(Error::NotFound(_)) => {}
+            Err(e) if e.is_not_found() => {}
             found => return Ok(found?),
         }
     }
@@ -60,7 +60,12 @@ pub fn run_in(store: &Store, spec: &str, scope: Option<&[Experiment]>) -> Result
     let mut found = if by_id.is_empty() { by_name } else { by_id };
     match found.len() {
         0 if spec.len() == 32 && spec.bytes().all(|b| b.is_ascii_hexdigit()) => {
-            Err(Error::NotFound(format!("no run with id '{spec}'")).into())
+            Err(Error::Missing {
+                what: store::Entity::Run,
+                name: spec.to_string(),
+                candidates: Vec::new(),
+            }
+            .into())
         }
         0 => Err(Error::NotFound(format!("no run with id, id prefix or name '{spec}'")).into()),
         1 => Ok(found.remove(0)),

@@ -147,7 +147,7 @@ fn history(
     }
     let mut unique: Vec<String> = Vec::new();
     for k in keys {
-        validate_key(KeyKind::Metric, &k).map_err(CliError::failure)?;
+        validate_key(KeyKind::Metric, &k).map_err(|e| CliError::failure(e.to_string()))?;
         if !unique.contains(&k) {
             unique.push(k);
         }
@@ -195,9 +195,14 @@ fn is_run(store: &Store, arg: &str) -> Result<bool, CliError> {
     }
     match crate::app::resolve::run(store, arg) {
         Ok(h) => Ok(h.info.run_id == arg || arg.len() >= 8 || h.info.run_name == arg),
-        Err(crate::app::Error::Store(
-            store::Error::NotFound(_) | store::Error::Invalid(_) | store::Error::Conflict(_),
-        )) => Ok(false),
+        Err(crate::app::Error::Store(e))
+            if matches!(
+                e.kind(),
+                store::ErrorKind::NotFound | store::ErrorKind::Invalid | store::ErrorKind::Conflict
+            ) =>
+        {
+            Ok(false)
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -297,7 +302,7 @@ fn export(
     let parsed = query::parse(filter, &[])?;
     let expr = parsed.filter;
     for k in keys {
-        validate_key(KeyKind::Metric, k).map_err(CliError::failure)?;
+        validate_key(KeyKind::Metric, k).map_err(|e| CliError::failure(e.to_string()))?;
     }
     let exps = experiments(store, experiment)?;
     let parts = parts_for(&parsed.columns);
@@ -318,7 +323,7 @@ fn export(
             for key in &run_keys {
                 let points = match store.metric_points(&h, key) {
                     Ok(p) => p,
-                    Err(store::Error::NotFound(_)) => continue,
+                    Err(e) if e.is_not_found() => continue,
                     Err(e) => return Err(e.into()),
                 };
                 if let Some(i) = keys.iter().position(|k| k == key) {

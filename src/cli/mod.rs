@@ -92,7 +92,8 @@ fn dispatch(cli: Cli) -> CmdResult {
             env::var(env::MLT_STORE).as_deref(),
             env::var(env::MLFLOW_TRACKING_URI).as_deref(),
             &cwd,
-        ),
+        )
+        .with_registry_uri(env::var(env::MLFLOW_REGISTRY_URI).as_deref(), &cwd),
         printer: Printer::current(),
     };
     match cli.command {

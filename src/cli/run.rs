@@ -251,7 +251,8 @@ fn mistyped(program: &str, command: &[String]) -> Option<String> {
 /// kill in between leaves an ended run with a tag, never a RUNNING run without one.
 fn unwrap_tag(store: &Store, id: &str) {
     match store.delete_run_tag(id, WRAPPER_TAG) {
-        Ok(()) | Err(store::Error::NotFound(_)) => {}
+        Ok(()) => {}
+        Err(e) if e.is_not_found() => {}
         Err(e) => Printer::current().warn(format_args!(
             "could not remove the tag {WRAPPER_TAG} of run {id}: {e}"
         )),

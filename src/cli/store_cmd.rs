@@ -83,7 +83,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let source = store::locate(Some(&other), None, None, &cwd)
                 .store()
                 .on_warning(|m| eprintln!("warning: {m}"));
-            if !source.tracking().is_dir() {
+            if !source.exists() {
                 return Err(CliError::failure(format!(
                     "no store at {} (no mlruns/ folder)",
                     other.display()

@@ -339,11 +339,15 @@ fn logging_copies_the_folder_and_records_history() {
     let e = log_model(&store, &h, &fixture(), "model").unwrap_err();
     assert_eq!(
         e.to_string(),
-        format!(
-            "run {} already has an artifact 'model'; choose another --name",
-            run.run_id
-        )
+        format!("run {} already has an artifact 'model'", run.run_id)
     );
+    assert!(matches!(
+        e,
+        crate::store::Error::Exists {
+            what: crate::store::Entity::Artifact { .. },
+            ..
+        }
+    ));
     let plain = tmp.path().join("plain");
     std::fs::create_dir_all(plain.join("sub")).unwrap();
     std::fs::write(plain.join("sub/w.bin"), [1u8, 2, 3]).unwrap();

@@ -1,6 +1,7 @@
 //! Registered models and their versions (MLflow's model registry), and the rules for their
 //! names, aliases and stages.
 
+use super::validate::{Field, InvalidValue, Problem};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -102,48 +103,60 @@ impl ModelVersion {
 }
 
 /// MLflow's registered-model name rule, plus what keeps a name a single folder name.
-pub fn validate_model_name(name: &str) -> Result<(), String> {
+pub fn validate_model_name(name: &str) -> Result<(), InvalidValue> {
+    let bad = |problem| {
+        Err(InvalidValue {
+            what: Field::ModelName,
+            name: name.to_string(),
+            problem,
+        })
+    };
     if name.trim().is_empty() {
-        return Err("invalid model name: the name is empty".into());
+        return bad(Problem::Empty);
     }
     if let Some(c) = name.chars().find(|c| matches!(c, '/' | '\\' | ':' | '%')) {
-        return Err(format!(
-            "invalid model name {name:?}: character {c:?} is not allowed"
-        ));
+        return bad(Problem::Char { c, allowed: None });
     }
     if name == "." || name == ".." || name.chars().any(char::is_control) {
-        return Err(format!("invalid model name {name:?}"));
+        return bad(Problem::NotAName);
     }
     Ok(())
 }
 
 /// MLflow's alias rule: `^[\w\-]*$`, not empty, at most 255 characters, and not `latest` or
 /// `v<digits>`, which name versions already.
-pub fn validate_alias(alias: &str) -> Result<(), String> {
+pub fn validate_alias(alias: &str) -> Result<(), InvalidValue> {
+    let bad = |problem| {
+        Err(InvalidValue {
+            what: Field::Alias,
+            name: alias.to_string(),
+            problem,
+        })
+    };
     if alias.is_empty() {
-        return Err("invalid alias: the alias is empty".into());
+        return bad(Problem::Empty);
     }
     if let Some(c) = alias
         .chars()
         .find(|c| !(c.is_alphanumeric() || *c == '_' || *c == '-'))
     {
-        return Err(format!(
-            "invalid alias {alias:?}: character {c:?} is not allowed \
-             (aliases may hold letters, digits, '_' and '-')"
-        ));
+        return bad(Problem::Char {
+            c,
+            allowed: Some("aliases may hold letters, digits, '_' and '-'"),
+        });
     }
-    if alias.chars().count() > MAX_ALIAS_LEN {
-        return Err(format!(
-            "invalid alias: longer than {MAX_ALIAS_LEN} characters"
-        ));
+    let len = alias.chars().count();
+    if len > MAX_ALIAS_LEN {
+        return bad(Problem::TooLong {
+            len,
+            max: MAX_ALIAS_LEN,
+        });
     }
     let lower = alias.to_ascii_lowercase();
     let version_like =
         lower.len() > 1 && lower.starts_with('v') && lower[1..].bytes().all(|b| b.is_ascii_digit());
     if lower == "latest" || version_like {
-        return Err(format!(
-            "invalid alias {alias:?}: 'latest' and 'v<number>' are reserved by MLflow"
-        ));
+        return bad(Problem::Reserved);
     }
     Ok(())
 }

@@ -36,75 +36,179 @@ impl KeyKind {
     }
 }
 
+/// What an invalid name or value names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// A metric, param or tag key.
+    Key(KeyKind),
+    /// The value of a param or tag (the error's `name` is its key).
+    Value(KeyKind),
+    ExperimentName,
+    ModelName,
+    Alias,
+}
+
+impl Field {
+    pub fn noun(self) -> String {
+        match self {
+            Field::Key(k) => format!("{} key", k.noun()),
+            Field::Value(k) => k.noun().to_string(),
+            Field::ExperimentName => "experiment name".into(),
+            Field::ModelName => "model name".into(),
+            Field::Alias => "alias".into(),
+        }
+    }
+}
+
+/// What is wrong with a name or value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    Empty,
+    /// A character the rule does not allow; `allowed` says which ones it does.
+    Char {
+        c: char,
+        allowed: Option<&'static str>,
+    },
+    /// A key starting with `/` or `..`.
+    Escapes,
+    /// A key with `//`, `/./`, `/../` or a trailing `/`.
+    NotNormal,
+    /// `len` characters, more than `max`.
+    TooLong {
+        len: usize,
+        max: usize,
+    },
+    /// `latest` and `v<number>`, which MLflow keeps for naming versions.
+    Reserved,
+    /// `.`, `..` or a control character.
+    NotAName,
+}
+
+/// A name, key or value that breaks MLflow's rules: which field, the name, and the problem.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message())]
+pub struct InvalidValue {
+    pub what: Field,
+    pub name: String,
+    pub problem: Problem,
+}
+
+impl InvalidValue {
+    fn new(what: Field, name: &str, problem: Problem) -> InvalidValue {
+        InvalidValue {
+            what,
+            name: name.to_string(),
+            problem,
+        }
+    }
+
+    fn message(&self) -> String {
+        let noun = self.what.noun();
+        let name = &self.name;
+        if let (Field::Value(_), Problem::TooLong { len, max }) = (self.what, &self.problem) {
+            return format!(
+                "{noun} {name:?}: value has {len} characters, at most {max} are allowed"
+            );
+        }
+        match &self.problem {
+            Problem::Empty => {
+                let word = match self.what {
+                    Field::Key(_) => "key",
+                    Field::Alias => "alias",
+                    _ => "name",
+                };
+                format!("invalid {noun}: the {word} is empty")
+            }
+            Problem::Char { c, allowed } => {
+                let mut s = format!("invalid {noun} {name:?}: character {c:?} is not allowed");
+                if let Some(allowed) = allowed {
+                    s.push_str(&format!(" ({allowed})"));
+                }
+                s
+            }
+            Problem::Escapes => {
+                format!("invalid {noun} {name:?}: keys may not start with '/' or '..'")
+            }
+            Problem::NotNormal => format!(
+                "invalid {noun} {name:?}: keys must be normal paths \
+                 (no '//', '/./', '/../' or trailing '/')"
+            ),
+            Problem::TooLong { len, max } => {
+                format!("invalid {noun}: {len} characters, at most {max} are allowed")
+            }
+            Problem::Reserved => {
+                format!("invalid {noun} {name:?}: 'latest' and 'v<number>' are reserved by MLflow")
+            }
+            Problem::NotAName => format!("invalid {noun} {name:?}"),
+        }
+    }
+}
+
 /// Checks a metric, param or tag key: MLflow's characters, normal path form, length.
 /// Keys become file paths, so this is also what keeps `../x` and `/etc/passwd` out.
-pub fn validate_key(kind: KeyKind, key: &str) -> Result<(), String> {
-    let noun = kind.noun();
+pub fn validate_key(kind: KeyKind, key: &str) -> Result<(), InvalidValue> {
+    let bad = |problem| Err(InvalidValue::new(Field::Key(kind), key, problem));
     if key.is_empty() {
-        return Err(format!("invalid {noun} key: the key is empty"));
+        return bad(Problem::Empty);
     }
     if let Some(c) = key
         .chars()
         .find(|c| !(c.is_alphanumeric() || "_/.- :".contains(*c)))
     {
-        return Err(format!(
-            "invalid {noun} key {key:?}: character {c:?} is not allowed \
-             (keys may hold letters, digits, '_', '-', '.', ' ', ':' and '/')"
-        ));
+        return bad(Problem::Char {
+            c,
+            allowed: Some("keys may hold letters, digits, '_', '-', '.', ' ', ':' and '/'"),
+        });
     }
     if key.starts_with('/') || key.starts_with("..") || key == "." {
-        return Err(format!(
-            "invalid {noun} key {key:?}: keys may not start with '/' or '..'"
-        ));
+        return bad(Problem::Escapes);
     }
     if key
         .split('/')
         .any(|part| part.is_empty() || part == "." || part == "..")
     {
-        return Err(format!(
-            "invalid {noun} key {key:?}: keys must be normal paths \
-             (no '//', '/./', '/../' or trailing '/')"
-        ));
+        return bad(Problem::NotNormal);
     }
-    let n = key.chars().count();
-    if n > MAX_KEY_LEN {
-        return Err(format!(
-            "invalid {noun} key: {n} characters, at most {MAX_KEY_LEN} are allowed"
-        ));
+    let len = key.chars().count();
+    if len > MAX_KEY_LEN {
+        return bad(Problem::TooLong {
+            len,
+            max: MAX_KEY_LEN,
+        });
     }
     Ok(())
 }
 
 /// Checks a value's length against a limit.
-pub fn validate_value_len(kind: KeyKind, key: &str, value: &str) -> Result<(), String> {
+pub fn validate_value_len(kind: KeyKind, key: &str, value: &str) -> Result<(), InvalidValue> {
     let max = match kind {
         KeyKind::Param => MAX_PARAM_VAL_LEN,
         KeyKind::Tag => MAX_TAG_VAL_LEN,
         KeyKind::ExperimentTag => MAX_EXPERIMENT_TAG_VAL_LEN,
         KeyKind::Metric => return Ok(()),
     };
-    let n = value.chars().count();
-    if n > max {
-        return Err(format!(
-            "{} {key:?}: value has {n} characters, at most {max} are allowed",
-            kind.noun()
-        ));
+    validate_len(Field::Value(kind), key, value, max)
+}
+
+/// Checks that `value` has at most `max` characters (`name`: the key or name it belongs to).
+pub fn validate_len(what: Field, name: &str, value: &str, max: usize) -> Result<(), InvalidValue> {
+    let len = value.chars().count();
+    if len > max {
+        return Err(InvalidValue::new(what, name, Problem::TooLong { len, max }));
     }
     Ok(())
 }
 
 /// Checks an experiment name.
-pub fn validate_experiment_name(name: &str) -> Result<(), String> {
+pub fn validate_experiment_name(name: &str) -> Result<(), InvalidValue> {
     if name.trim().is_empty() {
-        return Err("invalid experiment name: the name is empty".into());
-    }
-    let n = name.chars().count();
-    if n > MAX_EXPERIMENT_NAME_LEN {
-        return Err(format!(
-            "invalid experiment name: {n} characters, at most {MAX_EXPERIMENT_NAME_LEN} are allowed"
+        return Err(InvalidValue::new(
+            Field::ExperimentName,
+            name,
+            Problem::Empty,
         ));
     }
-    Ok(())
+    validate_len(Field::ExperimentName, name, name, MAX_EXPERIMENT_NAME_LEN)
 }
 
 fn id_like(s: &str, max_rest: usize) -> bool {
@@ -168,7 +272,7 @@ mod tests {
             "a*b",
             &long,
         ] {
-            let err = validate_key(KeyKind::Param, k).unwrap_err();
+            let err = validate_key(KeyKind::Param, k).unwrap_err().to_string();
             assert!(err.starts_with("invalid param key"), "{k:?}: {err}");
         }
         assert!(validate_key(KeyKind::Param, &"x".repeat(250)).is_ok());

@@ -3,9 +3,10 @@
 //! the store root.
 
 use super::fs::{self, IoContext};
+use super::layout;
 use super::locate::{local_path_of_uri, percent_decode};
 use super::safe_path::{self, Bounds};
-use super::{Error, Result, RunHandle, Store};
+use super::{Entity, Error, Result, RunHandle, Store};
 use std::path::{Component, Path, PathBuf};
 
 /// A run named on the command line: a bare id or `runs:/<run_id>/<path>`.
@@ -131,7 +132,7 @@ impl Store {
     /// it) falls back to the run's own `artifacts/` folder when that exists.
     pub fn artifact_dir(&self, h: &RunHandle) -> Result<PathBuf> {
         let uri = &h.info.artifact_uri;
-        let own = h.dir.join("artifacts");
+        let own = h.dir.join(layout::ARTIFACTS);
         let path = if uri.is_empty() {
             return Ok(own);
         } else if let Some(p) = local_path_of_uri(uri) {
@@ -225,10 +226,7 @@ impl Store {
         dest: Option<&str>,
     ) -> Result<Vec<String>> {
         if h.info.lifecycle_stage == crate::model::Lifecycle::Deleted {
-            return Err(Error::Invalid(format!(
-                "run {} is deleted; restore it before logging to it",
-                h.info.run_id
-            )));
+            return Err(Error::deleted_run(&h.info.run_id));
         }
         let base = self.artifact_dir(h)?;
         let dest = dest.map(|d| d.trim_matches('/')).filter(|d| !d.is_empty());
@@ -276,10 +274,7 @@ impl Store {
         path: &str,
     ) -> Result<(std::fs::File, PathBuf)> {
         if h.info.lifecycle_stage == crate::model::Lifecycle::Deleted {
-            return Err(Error::Invalid(format!(
-                "run {} is deleted; restore it before logging to it",
-                h.info.run_id
-            )));
+            return Err(Error::deleted_run(&h.info.run_id));
         }
         let target = join_rel(&self.artifact_dir(h)?, Some(path))?;
         self.check_writable(h, &target, Some(path))?;
@@ -328,11 +323,12 @@ impl Store {
             safe_path::check_inside(&p, &self.artifact_bounds(h), &what(), "the store")?;
         }
         if !p.exists() {
-            return Err(Error::NotFound(format!(
-                "run {} has no artifact '{}'",
-                h.info.run_id,
-                path.unwrap_or("")
-            )));
+            return Err(Error::missing(
+                Entity::Artifact {
+                    run: h.info.run_id.clone(),
+                },
+                path.unwrap_or(""),
+            ));
         }
         Ok(p)
     }

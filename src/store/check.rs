@@ -5,8 +5,8 @@
 //! file its size and last byte (every line only with `deep`). A store of 20,000 runs is mostly
 //! `readdir` and `stat`.
 
-use super::experiment::key_path;
 use super::fs::{self, IoContext};
+use super::layout;
 use super::metric::parse_line;
 use super::yaml::Doc;
 use super::{Error, Result, Store, TRASH};
@@ -17,7 +17,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// The folders every run folder has (MLflow finds a run only when the first three exist).
-pub const RUN_FOLDERS: [&str; 4] = ["metrics", "params", "artifacts", "tags"];
+pub use super::layout::RUN_FOLDERS;
 
 /// What is wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -141,7 +141,7 @@ pub fn is_temp_name(name: &str) -> bool {
 }
 
 /// Folders in an experiment that are not runs (MLflow's `RESERVED_EXPERIMENT_FOLDERS`).
-const RESERVED: [&str; 4] = ["tags", "datasets", "traces", "models"];
+use super::layout::EXPERIMENT_RESERVED as RESERVED;
 
 fn finding(kind: Kind, path: &Path, message: impl Into<String>, repairable: bool) -> Finding {
     Finding {
@@ -256,11 +256,11 @@ impl Store {
             made.push(trash);
         }
         for exp in self.experiment_dirs(View::All)? {
-            if !exp.join("meta.yaml").is_file() {
+            if !exp.join(layout::META).is_file() {
                 continue;
             }
             for run in self.run_dirs(&exp)? {
-                if !run.join("meta.yaml").is_file() {
+                if !run.join(layout::META).is_file() {
                     continue;
                 }
                 for d in RUN_FOLDERS {
@@ -305,7 +305,7 @@ impl Store {
             dirs.sort();
             for dir in dirs {
                 let name = dir.file_name().unwrap_or_default().to_string_lossy();
-                if base == self.tracking && (name == "models" || name.ends_with(TRASH)) {
+                if base == self.tracking && layout::is_reserved_in_tracking(&name) {
                     continue;
                 }
                 if !model::is_valid_experiment_id(&name) {
@@ -321,7 +321,7 @@ impl Store {
                     ));
                     continue;
                 }
-                if !dir.join("meta.yaml").is_file() {
+                if !dir.join(layout::META).is_file() {
                     scan.findings.push(finding(
                         Kind::NoExperimentMeta,
                         &dir,
@@ -341,7 +341,7 @@ impl Store {
                     }
                     Err(e) => {
                         let mut f =
-                            finding(Kind::BadMeta, &dir.join("meta.yaml"), e.to_string(), false);
+                            finding(Kind::BadMeta, &dir.join(layout::META), e.to_string(), false);
                         f.experiment_id = Some(name.to_string());
                         scan.findings.push(f);
                     }
@@ -487,7 +487,7 @@ impl Store {
             f.experiment_id = Some(exp_id.to_string());
             out.push(f);
         };
-        if !dir.join("meta.yaml").is_file() {
+        if !dir.join(layout::META).is_file() {
             push(
                 &mut out,
                 finding(
@@ -505,7 +505,7 @@ impl Store {
             Err(e) => {
                 push(
                     &mut out,
-                    finding(Kind::BadMeta, &dir.join("meta.yaml"), e.to_string(), false),
+                    finding(Kind::BadMeta, &dir.join(layout::META), e.to_string(), false),
                 );
                 None
             }
@@ -534,7 +534,7 @@ impl Store {
             );
         }
         let mut metrics = 0;
-        if let Ok(files) = fs::read_key_files(&dir.join("metrics")) {
+        if let Ok(files) = fs::read_key_files(&dir.join(layout::METRICS)) {
             for (key, path) in files {
                 if is_temp_name(path.file_name().unwrap_or_default().to_str().unwrap_or("")) {
                     continue;
@@ -578,7 +578,7 @@ impl Store {
             return (out, metrics);
         };
         if info.status == RunStatus::Running {
-            let tag = key_path(&dir.join("tags"), WRAPPER_TAG);
+            let tag = layout::tag(dir, WRAPPER_TAG);
             if let Some(owner) = std::fs::read_to_string(&tag)
                 .ok()
                 .and_then(|t| Owner::parse(&t))
@@ -618,12 +618,13 @@ impl Store {
             && p.is_absolute()
             && !p.exists()
         {
-            let own = dir.join("artifacts");
+            let own = dir.join(layout::ARTIFACTS);
             let default_layout = uri.trim_end_matches('/').ends_with(&format!(
                 "/{}/{}/artifacts",
                 info.experiment_id, info.run_id
             ));
-            let repairable = default_layout && (own.is_dir() || missing.contains(&"artifacts"));
+            let repairable =
+                default_layout && (own.is_dir() || missing.contains(&layout::ARTIFACTS));
             push(
                 &mut out,
                 finding(
@@ -655,7 +656,7 @@ impl Store {
         let mut models: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
         models.sort();
         for dir in models {
-            if !dir.join("meta.yaml").is_file() {
+            if !dir.join(layout::META).is_file() {
                 continue;
             }
             let name = dir
@@ -666,7 +667,7 @@ impl Store {
             // version -> deleted?
             let mut versions: BTreeMap<i64, bool> = BTreeMap::new();
             for (n, vdir) in self.version_dirs(&dir)? {
-                let meta = vdir.join("meta.yaml");
+                let meta = vdir.join(layout::META);
                 let doc = match fs::read_to_string(&meta).and_then(|t| {
                     Doc::parse(&t).map_err(|msg| Error::Malformed {
                         path: meta.clone(),
@@ -699,7 +700,7 @@ impl Store {
                     out.push(bad(format!("version {n} of '{name}': {e}")));
                 }
             }
-            for (alias, p) in fs::read_key_files(&dir.join("aliases"))? {
+            for (alias, p) in fs::read_key_files(&dir.join(layout::ALIASES))? {
                 let Ok(text) = fs::read_to_string(&p) else {
                     out.push(finding(
                         Kind::BadAlias,
@@ -798,10 +799,9 @@ impl Store {
                 if let Some(run) = f.run_id.as_deref()
                     && self.find_run(run)?.info.status == RunStatus::Running
                 {
-                    return Err(Error::Conflict(format!(
-                        "run {run} is RUNNING, and a writer may hold this file open; end the \
-                         run (mlt runs end), then repair"
-                    )));
+                    return Err(Error::RunRunning {
+                        run: run.to_string(),
+                    });
                 }
                 self.repair_metric_file(&f.path)
             }
@@ -812,7 +812,7 @@ impl Store {
                 // The wrapper is gone for good: a client that resumes the run later must not
                 // make it look stale again (mlt run removes the tag at a normal end too).
                 let h = self.find_run(run)?;
-                let tag = key_path(&h.dir.join("tags"), WRAPPER_TAG);
+                let tag = layout::tag(&h.dir, WRAPPER_TAG);
                 if tag.is_file() {
                     std::fs::remove_file(&tag).map_err(|source| Error::Io { path: tag, source })?;
                 }
@@ -822,7 +822,7 @@ impl Store {
                 let run = f.run_id.as_deref().unwrap_or_default();
                 let _lock = self.lock()?;
                 let h = self.find_run(run)?;
-                let own = h.dir.join("artifacts");
+                let own = h.dir.join(layout::ARTIFACTS);
                 fs::create_dir_all(&own)?;
                 let mut info = h.info;
                 info.artifact_uri = self.relative_location(&own);
@@ -848,7 +848,7 @@ impl Store {
         let base = self
             .root
             .join(super::MLT_DIR)
-            .join("check")
+            .join(layout::CHECK)
             .join(format!("{}", crate::env::now_ms()));
         let mut p = base.join(rel);
         let mut i = 1;
@@ -917,7 +917,7 @@ mod tests {
             .create_run(&exp, super::super::NewRun::default())
             .unwrap();
         let h = store.find_run(&info.run_id).unwrap();
-        for d in ["params", "artifacts"] {
+        for d in [layout::PARAMS, layout::ARTIFACTS] {
             std::fs::remove_dir(h.dir.join(d)).unwrap();
         }
         std::fs::remove_dir(store.tracking().join(TRASH)).unwrap();

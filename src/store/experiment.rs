@@ -1,8 +1,9 @@
 //! Experiments: `mlruns/<id>/meta.yaml` and `mlruns/<id>/tags/<key>`; deleted ones in `.trash/`.
 
 use super::fs::{self, IoContext};
+use super::layout;
 use super::yaml::{Doc, Meta, Scalar, to_yaml};
-use super::{DEFAULT_EXPERIMENT_ID, Error, Result, Store, TRASH};
+use super::{DEFAULT_EXPERIMENT_ID, Entity, Error, Result, Store, TRASH};
 use crate::env;
 use crate::model::{
     self, Experiment, KeyKind, Lifecycle, View, validate_experiment_name, validate_key,
@@ -13,7 +14,12 @@ use std::path::{Path, PathBuf};
 
 /// Folders in `mlruns/` that are not experiments.
 fn is_experiment_dir_name(name: &str) -> bool {
-    name != "models" && !name.ends_with(TRASH) && model::is_valid_experiment_id(name)
+    !layout::is_reserved_in_tracking(name) && model::is_valid_experiment_id(name)
+}
+
+/// No such experiment, or no store yet (which creating one makes).
+fn is_missing_experiment(e: &Error) -> bool {
+    e.is_not_found()
 }
 
 impl Store {
@@ -32,7 +38,7 @@ impl Store {
         }
         [self.active_dir(id), self.trash_dir(id)]
             .into_iter()
-            .find(|d| d.join("meta.yaml").is_file())
+            .find(|d| d.join(layout::META).is_file())
     }
 
     /// Every experiment folder (active first, then deleted), without reading them.
@@ -65,7 +71,7 @@ impl Store {
 
     /// Reads an experiment folder.
     pub(crate) fn read_experiment_dir(&self, dir: &Path) -> Result<Experiment> {
-        let meta_path = dir.join("meta.yaml");
+        let meta_path = dir.join(layout::META);
         let text = fs::read_to_string(&meta_path)?;
         let malformed = |msg: String| Error::Malformed {
             path: meta_path.clone(),
@@ -86,7 +92,7 @@ impl Store {
         let lifecycle_stage = Lifecycle::parse(&stage)
             .ok_or_else(|| malformed(format!("unknown lifecycle_stage '{stage}'")))?;
         let mut tags = BTreeMap::new();
-        for (key, path) in fs::read_key_files(&dir.join("tags"))? {
+        for (key, path) in fs::read_key_files(&dir.join(layout::TAGS))? {
             tags.insert(key, fs::read_to_string(&path)?);
         }
         Ok(Experiment {
@@ -106,7 +112,7 @@ impl Store {
         self.require()?;
         let mut out = Vec::new();
         for dir in self.experiment_dirs(view)? {
-            if !dir.join("meta.yaml").is_file() {
+            if !dir.join(layout::META).is_file() {
                 self.warn(&format!(
                     "skipping {}: no meta.yaml (not an experiment)",
                     dir.display()
@@ -134,14 +140,31 @@ impl Store {
         if let Some(dir) = self.experiment_dir(id_or_name) {
             return self.read_experiment_dir(&dir);
         }
-        self.experiment_by_name(id_or_name)?
-            .ok_or_else(|| Error::NotFound(format!("no experiment with id or name '{id_or_name}'")))
+        match self.experiment_by_name(id_or_name)? {
+            Some(e) => Ok(e),
+            None => Err(Error::missing_among(
+                Entity::Experiment,
+                id_or_name,
+                self.experiment_names()?.iter().map(String::as_str),
+            )),
+        }
+    }
+
+    /// The names of the experiments that can be read, active and deleted.
+    fn experiment_names(&self) -> Result<Vec<String>> {
+        Ok(self
+            .experiment_dirs(View::All)?
+            .iter()
+            .filter(|d| d.join(layout::META).is_file())
+            .filter_map(|d| self.read_experiment_dir(d).ok())
+            .map(|e| e.name)
+            .collect())
     }
 
     /// Finds an experiment by exact name, active or deleted.
     pub fn experiment_by_name(&self, name: &str) -> Result<Option<Experiment>> {
         for dir in self.experiment_dirs(View::All)? {
-            if !dir.join("meta.yaml").is_file() {
+            if !dir.join(layout::META).is_file() {
                 continue;
             }
             match self.read_experiment_dir(&dir) {
@@ -157,10 +180,11 @@ impl Store {
     pub fn active_experiment(&self, id_or_name: &str) -> Result<Experiment> {
         let e = self.experiment(id_or_name)?;
         if e.lifecycle_stage == Lifecycle::Deleted {
-            return Err(Error::Invalid(format!(
-                "experiment '{}' ({}) is deleted; restore it first",
-                e.name, e.experiment_id
-            )));
+            return Err(Error::Deleted {
+                what: Entity::Experiment,
+                name: e.name,
+                id: e.experiment_id,
+            });
         }
         Ok(e)
     }
@@ -175,7 +199,7 @@ impl Store {
             &self.relative_location(&dir),
             now,
         );
-        fs::write_atomic(&dir.join("meta.yaml"), to_yaml(&meta).as_bytes())
+        fs::write_atomic(&dir.join(layout::META), to_yaml(&meta).as_bytes())
     }
 
     /// Creates an experiment and returns it. The name must be new among active and deleted
@@ -186,22 +210,20 @@ impl Store {
         artifact_location: Option<&str>,
         tags: &[(String, String)],
     ) -> Result<Experiment> {
-        validate_experiment_name(name).map_err(Error::Invalid)?;
+        validate_experiment_name(name)?;
         for (k, v) in tags {
-            validate_key(KeyKind::ExperimentTag, k).map_err(Error::Invalid)?;
-            validate_value_len(KeyKind::ExperimentTag, k, v).map_err(Error::Invalid)?;
+            validate_key(KeyKind::ExperimentTag, k)?;
+            validate_value_len(KeyKind::ExperimentTag, k, v)?;
         }
         self.init()?;
         let _lock = self.lock()?;
         if let Some(e) = self.experiment_by_name(name)? {
-            let state = match e.lifecycle_stage {
-                Lifecycle::Active => "",
-                Lifecycle::Deleted => " (deleted; restore it or pick another name)",
-            };
-            return Err(Error::Conflict(format!(
-                "an experiment named '{name}' already exists: {}{state}",
-                e.experiment_id
-            )));
+            return Err(Error::Exists {
+                what: Entity::Experiment,
+                name: name.to_string(),
+                deleted: e.lifecycle_stage == Lifecycle::Deleted,
+                id: Some(e.experiment_id),
+            });
         }
         self.create_experiment_locked(name, artifact_location, tags)
     }
@@ -213,15 +235,15 @@ impl Store {
     pub fn get_or_create_experiment(&self, id_or_name: &str) -> Result<(Experiment, bool)> {
         match self.experiment(id_or_name) {
             Ok(e) => return Ok((e, false)),
-            Err(Error::NotFound(_)) => {}
+            Err(e) if is_missing_experiment(&e) => {}
             Err(e) => return Err(e),
         }
-        validate_experiment_name(id_or_name).map_err(Error::Invalid)?;
+        validate_experiment_name(id_or_name)?;
         self.init()?;
         let _lock = self.lock()?;
         match self.experiment(id_or_name) {
             Ok(e) => Ok((e, false)),
-            Err(Error::NotFound(_)) => {
+            Err(e) if is_missing_experiment(&e) => {
                 Ok((self.create_experiment_locked(id_or_name, None, &[])?, true))
             }
             Err(e) => Err(e),
@@ -252,9 +274,9 @@ impl Store {
         let build = scratch.path().join(&id);
         fs::create_dir_all(&build)?;
         let meta = experiment_meta(&id, name, &location, env::now_ms());
-        fs::write_new(&build.join("meta.yaml"), to_yaml(&meta).as_bytes())?;
+        fs::write_new(&build.join(layout::META), to_yaml(&meta).as_bytes())?;
         for (k, v) in tags {
-            fs::write_new(&key_path(&build.join("tags"), k), v.as_bytes())?;
+            fs::write_new(&layout::tag(&build, k), v.as_bytes())?;
         }
         fs::rename(&build, &final_dir)?;
         self.read_experiment_dir(&final_dir)
@@ -277,7 +299,7 @@ impl Store {
 
     /// Rewrites an experiment's `meta.yaml`, keeping fields mlt does not know.
     fn update_experiment_meta(&self, dir: &Path, f: impl FnOnce(&mut Meta)) -> Result<()> {
-        let path = dir.join("meta.yaml");
+        let path = dir.join(layout::META);
         let text = fs::read_to_string(&path)?;
         let mut meta = Doc::parse(&text)
             .map_err(|msg| Error::Malformed {
@@ -293,17 +315,19 @@ impl Store {
     }
 
     pub fn rename_experiment(&self, id_or_name: &str, new_name: &str) -> Result<Experiment> {
-        validate_experiment_name(new_name).map_err(Error::Invalid)?;
+        validate_experiment_name(new_name)?;
         let _lock = self.lock()?;
         let e = self.active_experiment(id_or_name)?;
         if let Some(other) = self.experiment_by_name(new_name)? {
             if other.experiment_id == e.experiment_id {
                 return Ok(e);
             }
-            return Err(Error::Conflict(format!(
-                "an experiment named '{new_name}' already exists: {}",
-                other.experiment_id
-            )));
+            return Err(Error::Exists {
+                what: Entity::Experiment,
+                name: new_name.to_string(),
+                deleted: other.lifecycle_stage == Lifecycle::Deleted,
+                id: Some(other.experiment_id),
+            });
         }
         let dir = self.active_dir(&e.experiment_id);
         self.update_experiment_meta(&dir, |m| {
@@ -376,17 +400,17 @@ impl Store {
     }
 
     pub fn set_experiment_tag(&self, id_or_name: &str, key: &str, value: &str) -> Result<()> {
-        validate_key(KeyKind::ExperimentTag, key).map_err(Error::Invalid)?;
-        validate_value_len(KeyKind::ExperimentTag, key, value).map_err(Error::Invalid)?;
+        validate_key(KeyKind::ExperimentTag, key)?;
+        validate_value_len(KeyKind::ExperimentTag, key, value)?;
         let e = self.active_experiment(id_or_name)?;
         let dir = self.active_dir(&e.experiment_id);
-        fs::write_atomic(&key_path(&dir.join("tags"), key), value.as_bytes())
+        fs::write_atomic(&layout::tag(&dir, key), value.as_bytes())
     }
 
     pub fn delete_experiment_tag(&self, id_or_name: &str, key: &str) -> Result<()> {
-        validate_key(KeyKind::ExperimentTag, key).map_err(Error::Invalid)?;
+        validate_key(KeyKind::ExperimentTag, key)?;
         let e = self.active_experiment(id_or_name)?;
-        let path = key_path(&self.active_dir(&e.experiment_id).join("tags"), key);
+        let path = layout::tag(&self.active_dir(&e.experiment_id), key);
         if !path.is_file() {
             return Err(Error::NotFound(format!(
                 "experiment '{}' has no tag '{key}'",
@@ -397,14 +421,8 @@ impl Store {
     }
 }
 
-/// The file of a (validated) key: `/` in the key makes subfolders.
-pub(crate) fn key_path(dir: &Path, key: &str) -> PathBuf {
-    let mut p = dir.to_path_buf();
-    for part in key.split('/') {
-        p.push(part);
-    }
-    p
-}
+/// Kept for the modules that still name it here.
+pub(crate) use super::layout::key_path;
 
 pub(crate) fn experiment_meta(id: &str, name: &str, location: &str, now: i64) -> Meta {
     let mut m = Meta::new();

@@ -1,5 +1,6 @@
 //! File-system helpers: every error names its path; writes are atomic or single appends.
 
+use super::layout;
 use super::{Error, Result};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -72,13 +73,13 @@ pub fn temp_home(path: &Path) -> Option<(PathBuf, bool)> {
                 .is_some_and(|p| p != h.root && p.starts_with(&h.root))
         })
         .max_by_key(|h| h.root.components().count())?;
-    let tmp = home.mlt.join("tmp");
+    let tmp = home.mlt.join(layout::TMP);
     let durable = match home.durable {
         Some(d) => d,
         None => {
             if !home.mlt.is_dir() && fs::create_dir_all(&home.mlt).is_ok() {
                 // Nothing in .mlt/ belongs in git: a lock file and scratch space.
-                let _ = fs::write(home.mlt.join(".gitignore"), b"*\n");
+                let _ = fs::write(home.mlt.join(layout::GITIGNORE), b"*\n");
             }
             let d = durable_at(&home.mlt);
             if fs::create_dir_all(&tmp).is_ok() {
@@ -102,7 +103,7 @@ pub fn durable_at(mlt: &Path) -> bool {
 }
 
 /// The file in `.mlt/` that turns the durable mode on for a store.
-pub const DURABLE_MARKER: &str = "durable";
+pub const DURABLE_MARKER: &str = super::layout::DURABLE;
 
 /// A temporary file for a write to `path`: in the store's `.mlt/tmp/` (see [`temp_home`]), or
 /// beside `path` outside a store. Returns it with the durable flag.

@@ -4,6 +4,7 @@
 //! outside the store (or behind a link out of it) loses its folder, never those files.
 
 use super::fs::{self, IoContext};
+use super::layout;
 use super::yaml::Doc;
 use super::{Result, Store, TRASH};
 use crate::model::{Lifecycle, View};
@@ -188,7 +189,7 @@ impl Store {
         };
         let root = std::fs::canonicalize(&self.root).at(&self.root)?;
         for exp_dir in self.experiment_dirs(View::All)? {
-            if !exp_dir.join("meta.yaml").is_file() {
+            if !exp_dir.join(layout::META).is_file() {
                 continue;
             }
             let Ok(exp) = self.read_experiment_dir(&exp_dir) else {
@@ -221,7 +222,7 @@ impl Store {
                     // a location in meta.yaml such as `mlruns`, `registry` or another run's
                     // folder is inside the store too, and must never go with this run.
                     let own_layout = |c: &Path| {
-                        c.file_name().is_some_and(|n| n == "artifacts")
+                        c.file_name().is_some_and(|n| n == layout::ARTIFACTS)
                             && c.parent()
                                 .and_then(|p| p.file_name())
                                 .is_some_and(|n| n == info.run_id.as_str())
@@ -265,13 +266,13 @@ impl Store {
                 });
             }
             // MLflow 3 logged models (deleted = lifecycle_stage deleted, at its last update).
-            if let Ok(models) = std::fs::read_dir(exp_dir.join("models")) {
+            if let Ok(models) = std::fs::read_dir(exp_dir.join(layout::MODELS)) {
                 for m in models.filter_map(|e| e.ok()) {
                     let dir = m.path();
                     if !m.file_type().is_ok_and(|t| t.is_dir()) {
                         continue;
                     }
-                    let Ok(doc) = fs::read_to_string(&dir.join("meta.yaml"))
+                    let Ok(doc) = fs::read_to_string(&dir.join(layout::META))
                         .map_err(|e| e.to_string())
                         .and_then(|t| Doc::parse(&t))
                     else {

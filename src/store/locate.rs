@@ -1,7 +1,8 @@
 //! Finding the store: `--store`, `MLT_STORE`, `MLFLOW_TRACKING_URI`, the nearest ancestor with
 //! `mlruns/`, else the working directory.
 
-use super::{MLRUNS, Store, TRASH};
+use super::layout;
+use super::{MLRUNS, Store};
 use std::path::{Path, PathBuf};
 
 /// Where the store's location came from (shown by `mlt init` and in errors).
@@ -19,12 +20,34 @@ pub enum Origin {
 pub struct Located {
     pub root: PathBuf,
     pub tracking: PathBuf,
+    /// The registry folder `MLFLOW_REGISTRY_URI` names, if it applies (see
+    /// [`Located::with_registry_uri`]); else the store's own rule decides.
+    pub registry: Option<PathBuf>,
     pub origin: Origin,
 }
 
 impl Located {
     pub fn store(&self) -> Store {
         Store::with_tracking(self.root.clone(), self.tracking.clone())
+            .with_registry(self.registry.clone())
+    }
+
+    /// Takes MLflow's registry URI into account, as MLflow does: when it names a local folder
+    /// (a `file:` URI or a path, relative ones against `cwd`), the store's registered models are
+    /// in `<that folder>/models/`. It applies to a store MLflow's variables or discovery found,
+    /// not to one named by `--store` or `MLT_STORE`, which has its own registry (`mlt run` sets
+    /// both variables to the same store). A registry URI that is not local (a server, a
+    /// database) is left aside.
+    pub fn with_registry_uri(mut self, registry_uri: Option<&str>, cwd: &Path) -> Located {
+        if matches!(self.origin, Origin::Flag | Origin::MltStore) {
+            return self;
+        }
+        // MLflow takes `databricks` and `databricks-uc` for registries, not folders.
+        let registry_uri = registry_uri.filter(|u| !matches!(*u, "databricks" | "databricks-uc"));
+        if let Some(p) = registry_uri.and_then(local_path_of_uri) {
+            self.registry = Some(normalize(&absolute(cwd, &p)));
+        }
+        self
     }
 }
 
@@ -50,6 +73,7 @@ pub fn locate(
             return Located {
                 root: dir.to_path_buf(),
                 tracking: dir.join(MLRUNS),
+                registry: None,
                 origin: Origin::Ancestor,
             };
         }
@@ -57,6 +81,7 @@ pub fn locate(
     Located {
         root: cwd.to_path_buf(),
         tracking: cwd.join(MLRUNS),
+        registry: None,
         origin: Origin::WorkingDir,
     }
 }
@@ -64,20 +89,20 @@ pub fn locate(
 /// A path names a store root when it holds `mlruns/`; it names the tracking folder itself when
 /// it is called `mlruns` or already looks like one (MLflow's URIs point at the tracking folder).
 fn from_path(p: &Path, origin: Origin) -> Located {
-    let looks_like_tracking = !p.join(MLRUNS).is_dir()
-        && (p.file_name().is_some_and(|n| n == MLRUNS)
-            || p.join(TRASH).is_dir()
-            || p.join("0").join("meta.yaml").is_file());
-    if looks_like_tracking && let Some(parent) = p.parent() {
+    if layout::looks_like_tracking(p)
+        && let Some(parent) = p.parent()
+    {
         return Located {
             root: parent.to_path_buf(),
             tracking: p.to_path_buf(),
+            registry: None,
             origin,
         };
     }
     Located {
         root: p.to_path_buf(),
         tracking: p.join(MLRUNS),
+        registry: None,
         origin,
     }
 }
@@ -219,6 +244,29 @@ mod tests {
         // A plain relative path is taken against the working directory.
         let l = locate(None, None, Some("mlruns"), tmp.path());
         assert_eq!(l.root, tmp.path());
+    }
+
+    #[test]
+    fn registry_uri_applies_to_stores_mlflow_variables_or_discovery_found() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path();
+        let uri = format!("file://{}/reg", base.display());
+        let found = locate(None, None, Some("mlruns"), base).with_registry_uri(Some(&uri), base);
+        assert_eq!(found.registry, Some(base.join("reg")));
+        assert_eq!(found.store().registry_root(), base.join("reg"));
+        let relative = locate(None, None, None, base).with_registry_uri(Some("./r/../reg"), base);
+        assert_eq!(relative.registry, Some(base.join("reg")));
+        // Not local: left aside.
+        let remote = locate(None, None, None, base).with_registry_uri(Some("databricks-uc"), base);
+        assert_eq!(remote.registry, None);
+        let remote =
+            locate(None, None, None, base).with_registry_uri(Some("http://host:5000"), base);
+        assert_eq!(remote.registry, None);
+        // A store named by --store or MLT_STORE has its own registry.
+        let named = locate(Some(base), None, None, base).with_registry_uri(Some(&uri), base);
+        assert_eq!(named.registry, None);
+        let named = locate(None, Some("."), None, base).with_registry_uri(Some(&uri), base);
+        assert_eq!(named.registry, None);
     }
 
     #[test]

@@ -4,9 +4,11 @@
 
 pub mod artifact;
 pub mod check;
+mod error;
 mod experiment;
 pub mod fs;
 pub mod gc;
+pub mod layout;
 mod locate;
 mod metric;
 mod model_files;
@@ -18,47 +20,20 @@ pub mod transfer;
 pub mod yaml;
 
 pub use artifact::{ArtifactEntry, RunRef};
+pub use error::{Entity, Error, ErrorKind, levenshtein, similar};
 pub use locate::{
     Located, Origin, local_path_of_uri, locate, normalize as normalize_path, path_to_file_uri,
 };
 pub use metric::MetricPoints;
-pub use registry::{LoggedModel, ModelUri, NewVersion, REGISTRY};
+pub use registry::{LoggedModel, ModelUri, NewVersion};
 pub use run::{Batch, Keys, LocationForm, Logger, NewRun, RunHandle, RunParts};
 pub use transfer::{Conflict, Counts, OnConflict, Plan, Report, Selection, TransferOptions};
 
 use std::path::{Path, PathBuf};
 
-/// Everything that can go wrong in the store, each with the id or path it concerns.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Invalid(String),
-    #[error("{0}")]
-    Conflict(String),
-    #[error("malformed {}: {msg}", path.display())]
-    Malformed { path: PathBuf, msg: String },
-    /// Part of a change was written before it failed.
-    #[error("{source} (written before the failure: {written})")]
-    Partial { written: String, source: Box<Error> },
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-}
-
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Name of the tracking folder inside a store.
-pub const MLRUNS: &str = "mlruns";
-/// mlt's own folder beside `mlruns/` (never inside it: MLflow reads every folder there).
-pub const MLT_DIR: &str = ".mlt";
-/// Deleted experiments live in `mlruns/.trash/`.
-pub const TRASH: &str = ".trash";
-/// The Default experiment.
-pub const DEFAULT_EXPERIMENT_ID: &str = "0";
+pub use layout::{DEFAULT_EXPERIMENT_ID, MLRUNS, MLT_DIR, REGISTRY, TRASH};
 
 type WarnFn = Box<dyn Fn(&str) + Send + Sync>;
 
@@ -75,6 +50,9 @@ thread_local! {
 pub struct Store {
     root: PathBuf,
     tracking: PathBuf,
+    /// The registry folder when it was named (`MLFLOW_REGISTRY_URI`), else found by
+    /// [`layout::registry_root`]'s rule.
+    registry: Option<PathBuf>,
     warn: WarnFn,
 }
 
@@ -83,6 +61,7 @@ impl std::fmt::Debug for Store {
         f.debug_struct("Store")
             .field("root", &self.root)
             .field("tracking", &self.tracking)
+            .field("registry", &self.registry)
             .finish()
     }
 }
@@ -91,7 +70,7 @@ impl Store {
     /// A store whose tracking folder is `root/mlruns`. Nothing is read or created.
     pub fn new(root: impl Into<PathBuf>) -> Store {
         let root = root.into();
-        let tracking = root.join(MLRUNS);
+        let tracking = layout::tracking(&root);
         Store::with_tracking(root, tracking)
     }
 
@@ -101,8 +80,15 @@ impl Store {
         Store {
             root,
             tracking,
+            registry: None,
             warn: Box::new(|_| {}),
         }
+    }
+
+    /// Uses `registry` as the registry folder (MLflow's registry URI), whatever is there.
+    pub fn with_registry(mut self, registry: Option<PathBuf>) -> Store {
+        self.registry = registry;
+        self
     }
 
     /// Sets what happens to warnings (malformed files skipped, torn lines...).
@@ -186,9 +172,11 @@ impl Store {
         &self.tracking
     }
 
-    /// The model registry folder (`registry/` beside `mlruns/`), MLflow's registry URI.
+    /// The model registry folder, MLflow's registry URI: `registry/` beside `mlruns/`, or
+    /// `mlruns/` itself in a store MLflow wrote with its default registry location (see
+    /// [`layout::registry_root`]).
     pub fn registry_root(&self) -> PathBuf {
-        self.root.join(registry::REGISTRY)
+        layout::registry_root(&self.root, &self.tracking, self.registry.as_deref())
     }
 
     /// The folders the store itself writes: `mlruns/`, `registry/` and `.mlt/` (left out when
@@ -200,7 +188,7 @@ impl Store {
     /// The path that names this store to another mlt process (`MLT_STORE`): the root, or the
     /// tracking folder itself when it is not called `mlruns/`.
     pub fn env_location(&self) -> &Path {
-        if self.tracking == self.root.join(MLRUNS) {
+        if self.tracking == layout::tracking(&self.root) {
             &self.root
         } else {
             &self.tracking
@@ -215,7 +203,7 @@ impl Store {
     /// read-change-rewrite of a `meta.yaml` (run status, deletion, renames).
     pub(crate) fn lock(&self) -> Result<fs::Lock> {
         self.ensure_mlt_dir()?;
-        fs::lock(&self.mlt_dir().join("lock"))
+        fs::lock(&self.mlt_dir().join(layout::LOCK))
     }
 
     fn ensure_mlt_dir(&self) -> Result<()> {
@@ -223,7 +211,7 @@ impl Store {
         if !dir.is_dir() {
             fs::create_dir_all(&dir)?;
             // Nothing in .mlt/ belongs in git: a lock file and scratch space.
-            fs::write_atomic(&dir.join(".gitignore"), b"*\n")?;
+            fs::write_atomic(&dir.join(layout::GITIGNORE), b"*\n")?;
         }
         Ok(())
     }
@@ -244,7 +232,7 @@ impl Store {
     /// `.mlt/tmp/`: every temporary file and scratch folder of the store lives here, on the
     /// same file system as `mlruns/` and where MLflow never looks.
     pub fn tmp_dir(&self) -> PathBuf {
-        self.mlt_dir().join("tmp")
+        self.mlt_dir().join(layout::TMP)
     }
 
     /// The store-relative form of a path under the tracking folder, with `/` separators.
@@ -265,7 +253,7 @@ impl Store {
             fs::create_dir_all(&trash)?;
         }
         let default = self.tracking.join(DEFAULT_EXPERIMENT_ID);
-        if !default.join("meta.yaml").is_file()
+        if !layout::has_meta(&default)
             && !self
                 .tracking
                 .join(TRASH)
@@ -282,7 +270,7 @@ impl Store {
     /// Turns the durable mode on or off for this store (see [`fs::durable_at`]).
     pub fn set_durable(&self, on: bool) -> Result<()> {
         self.ensure_mlt_dir()?;
-        let marker = self.mlt_dir().join(fs::DURABLE_MARKER);
+        let marker = self.mlt_dir().join(layout::DURABLE);
         fs::forget_settings();
         if on {
             fs::write_atomic(&marker, b"flush every write to disk\n")
@@ -296,16 +284,21 @@ impl Store {
         }
     }
 
-    /// Fails with a clear message when there is no store here.
+    /// Whether there is a store here ([`layout::is_store`]).
+    pub fn exists(&self) -> bool {
+        layout::is_store(&self.root, &self.tracking, self.registry.as_deref())
+    }
+
+    /// Fails with [`Error::NoStore`] when there is no store here: the one check, and the one
+    /// message, for every command that needs an existing store.
     pub fn require(&self) -> Result<()> {
-        if self.tracking.is_dir() {
+        if self.exists() {
             Ok(())
         } else {
-            Err(Error::NotFound(format!(
-                "no mlt store at {} (no {} folder); run `mlt init` or pass --store",
-                self.root.display(),
-                self.tracking.display()
-            )))
+            Err(Error::NoStore {
+                root: self.root.clone(),
+                tracking: self.tracking.clone(),
+            })
         }
     }
 }

@@ -2,9 +2,9 @@
 //! with an `MLmodel`), and the run tag `mlflow.log-model.history` that lists them.
 
 use super::artifact::{copy_atomic, folder_plan, join_rel};
-use super::experiment::key_path;
 use super::fs::{self, IoContext};
-use super::{Error, Result, RunHandle, Store};
+use super::layout;
+use super::{Entity, Error, Result, RunHandle, Store};
 use crate::model::{Lifecycle, tags};
 use std::path::Path;
 
@@ -23,19 +23,18 @@ impl Store {
         mlmodel: &[u8],
     ) -> Result<Vec<String>> {
         if h.info.lifecycle_stage == Lifecycle::Deleted {
-            return Err(Error::Invalid(format!(
-                "run {} is deleted; restore it before logging to it",
-                h.info.run_id
-            )));
+            return Err(Error::deleted_run(&h.info.run_id));
         }
         let base = self.artifact_dir(h)?;
         let target = join_rel(&base, Some(name))?;
         self.check_writable(h, &target, Some(name))?;
-        let taken = || {
-            Error::Conflict(format!(
-                "run {} already has an artifact '{name}'; choose another --name",
-                h.info.run_id
-            ))
+        let taken = || Error::Exists {
+            what: Entity::Artifact {
+                run: h.info.run_id.clone(),
+            },
+            name: name.to_string(),
+            id: None,
+            deleted: false,
         };
         if target.symlink_metadata().is_ok() {
             return Err(taken());
@@ -70,21 +69,18 @@ impl Store {
 
     /// The run tag `mlflow.log-model.history` (a JSON list), checked; `None` when unset.
     pub fn logged_model_history(&self, h: &RunHandle) -> Result<Option<String>> {
-        let path = key_path(&h.dir.join("tags"), tags::LOGGED_MODELS);
+        let path = layout::tag(&h.dir, tags::LOGGED_MODELS);
         if !path.is_file() {
             return Ok(None);
         }
         let text = fs::read_to_string(&path)?;
         match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(serde_json::Value::Array(_)) => Ok(Some(text)),
-            _ => Err(Error::Malformed {
+            _ => Err(Error::MalformedTag {
                 path,
-                msg: format!(
-                    "tag {} is not a JSON list; delete it with `mlt runs delete-tag {} --run {}`",
-                    tags::LOGGED_MODELS,
-                    tags::LOGGED_MODELS,
-                    h.info.run_id
-                ),
+                run: h.info.run_id.clone(),
+                key: tags::LOGGED_MODELS.to_string(),
+                msg: format!("tag {} is not a JSON list", tags::LOGGED_MODELS),
             }),
         }
     }
@@ -104,9 +100,6 @@ impl Store {
                 }
             }
         };
-        fs::write_atomic(
-            &key_path(&h.dir.join("tags"), tags::LOGGED_MODELS),
-            list.as_bytes(),
-        )
+        fs::write_atomic(&layout::tag(&h.dir, tags::LOGGED_MODELS), list.as_bytes())
     }
 }

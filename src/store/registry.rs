@@ -12,11 +12,11 @@
 //! as `Deleted_Internal`). Every rewrite is a temp file renamed into place.
 
 use super::artifact::{copy_atomic, folder_plan};
-use super::experiment::key_path;
 use super::fs::{self, IoContext};
+use super::layout;
 use super::locate::local_path_of_uri;
 use super::yaml::{Doc, Meta, Scalar, to_yaml};
-use super::{Error, Result, RunRef, Store};
+use super::{Entity, Error, Result, RunRef, Store};
 use crate::env;
 use crate::model::{
     KeyKind, ModelVersion, RegisteredModel, Stage, validate_alias, validate_key,
@@ -25,10 +25,7 @@ use crate::model::{
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The registry folder inside a store.
-pub const REGISTRY: &str = "registry";
-/// Where files registered from a local folder are kept, inside the version folder.
-const VERSION_FILES: &str = "artifacts";
+use super::layout::VERSION_FILES;
 
 /// What a new version is made from.
 #[derive(Clone, Debug, Default)]
@@ -108,40 +105,66 @@ fn bad_meta(path: &Path) -> impl Fn(String) -> Error + '_ {
 }
 
 fn version_dir_number(name: &str) -> Option<i64> {
-    name.strip_prefix("version-")?.parse().ok()
+    layout::version_number(name)
 }
 
 impl Store {
-    /// `registry/models/`.
+    /// The registered models' folder: `models/` in [`Store::registry_root`].
     pub fn models_dir(&self) -> PathBuf {
-        self.root().join(REGISTRY).join("models")
+        self.registry_root().join(layout::MODELS)
     }
 
     fn model_dir(&self, name: &str) -> Result<PathBuf> {
-        validate_model_name(name).map_err(Error::Invalid)?;
+        validate_model_name(name)?;
         Ok(self.models_dir().join(name))
     }
 
     fn existing_model_dir(&self, name: &str) -> Result<PathBuf> {
         let dir = self.model_dir(name)?;
-        if !dir.join("meta.yaml").is_file() {
-            return Err(Error::NotFound(format!(
-                "no registered model named '{name}'"
-            )));
+        if !dir.join(layout::META).is_file() {
+            let names = self.model_names();
+            return Err(Error::missing_among(
+                Entity::Model,
+                name,
+                names.iter().map(String::as_str),
+            ));
         }
         Ok(dir)
+    }
+
+    /// The names of the registered models (folders with a meta.yaml), unsorted.
+    fn model_names(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.models_dir()) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().join(layout::META).is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    /// No alias `alias` on model `name`, whose aliases are `aliases`.
+    fn missing_alias(name: &str, alias: &str, aliases: &BTreeMap<String, i64>) -> Error {
+        Error::missing_among(
+            Entity::Alias {
+                model: name.to_string(),
+            },
+            alias,
+            aliases.keys().map(String::as_str),
+        )
     }
 
     fn version_dir(&self, name: &str, version: i64) -> Result<PathBuf> {
         let dir = self
             .existing_model_dir(name)?
-            .join(format!("version-{version}"));
+            .join(layout::version_folder(version));
         Ok(dir)
     }
 
     fn read_tags(dir: &Path) -> Result<BTreeMap<String, String>> {
         let mut tags = BTreeMap::new();
-        for (k, p) in fs::read_key_files(&dir.join("tags"))? {
+        for (k, p) in fs::read_key_files(&dir.join(layout::TAGS))? {
             tags.insert(k, fs::read_to_string(&p)?);
         }
         Ok(tags)
@@ -149,7 +172,7 @@ impl Store {
 
     fn read_aliases(dir: &Path) -> Result<BTreeMap<String, i64>> {
         let mut out = BTreeMap::new();
-        for (alias, p) in fs::read_key_files(&dir.join("aliases"))? {
+        for (alias, p) in fs::read_key_files(&dir.join(layout::ALIASES))? {
             let text = fs::read_to_string(&p)?;
             let v = text.trim().parse().map_err(|_| {
                 bad_meta(&p)(format!("alias '{alias}' holds '{text}', not a version"))
@@ -160,7 +183,7 @@ impl Store {
     }
 
     fn read_registered_model(&self, dir: &Path) -> Result<RegisteredModel> {
-        let path = dir.join("meta.yaml");
+        let path = dir.join(layout::META);
         let doc = Doc::parse(&fs::read_to_string(&path)?).map_err(bad_meta(&path))?;
         let m = bad_meta(&path);
         Ok(RegisteredModel {
@@ -182,7 +205,7 @@ impl Store {
         dir: &Path,
         aliases: &BTreeMap<String, i64>,
     ) -> Result<ModelVersion> {
-        let path = dir.join("meta.yaml");
+        let path = dir.join(layout::META);
         let doc = Doc::parse(&fs::read_to_string(&path)?).map_err(bad_meta(&path))?;
         let m = bad_meta(&path);
         let version = doc.int("version").map_err(&m)?;
@@ -246,20 +269,19 @@ impl Store {
     }
 
     fn touch_model(dir: &Path, now: i64) -> Result<()> {
-        Self::rewrite_meta(&dir.join("meta.yaml"), |m| {
+        Self::rewrite_meta(&dir.join(layout::META), |m| {
             m.insert("last_updated_timestamp".into(), Scalar::Int(now));
         })
     }
 
     fn check_tag(key: &str, value: &str) -> Result<()> {
-        validate_key(KeyKind::Tag, key).map_err(Error::Invalid)?;
-        let n = value.chars().count();
-        if n > crate::model::MAX_MODEL_TAG_VAL_LEN {
-            return Err(Error::Invalid(format!(
-                "tag {key:?}: value has {n} characters, at most {} are allowed",
-                crate::model::MAX_MODEL_TAG_VAL_LEN
-            )));
-        }
+        validate_key(KeyKind::Tag, key)?;
+        crate::model::validate_len(
+            crate::model::Field::Value(KeyKind::Tag),
+            key,
+            value,
+            crate::model::MAX_MODEL_TAG_VAL_LEN,
+        )?;
         Ok(())
     }
 
@@ -278,9 +300,12 @@ impl Store {
         }
         let _lock = self.lock()?;
         if dir.exists() {
-            return Err(Error::Conflict(format!(
-                "a registered model named '{name}' already exists"
-            )));
+            return Err(Error::Exists {
+                what: Entity::Model,
+                name: name.to_string(),
+                id: None,
+                deleted: false,
+            });
         }
         self.write_new_model(&dir, name, description, tags, None)?;
         self.read_registered_model(&dir)
@@ -310,9 +335,9 @@ impl Store {
         let scratch = self.scratch_dir()?;
         let build = scratch.path().join("model");
         fs::create_dir_all(&build)?;
-        fs::write_new(&build.join("meta.yaml"), to_yaml(&meta).as_bytes())?;
+        fs::write_new(&build.join(layout::META), to_yaml(&meta).as_bytes())?;
         for (k, v) in tags {
-            let p = key_path(&build.join("tags"), k);
+            let p = layout::tag(&build, k);
             fs::create_dir_all(p.parent().unwrap_or(&build))?;
             fs::write_new(&p, v.as_bytes())?;
         }
@@ -341,7 +366,7 @@ impl Store {
         for e in entries {
             let e = e.at(&root)?;
             let dir = e.path();
-            if !dir.join("meta.yaml").is_file() {
+            if !dir.join(layout::META).is_file() {
                 continue;
             }
             match self.read_registered_model(&dir) {
@@ -356,7 +381,7 @@ impl Store {
     pub fn set_model_description(&self, name: &str, description: Option<&str>) -> Result<()> {
         let dir = self.existing_model_dir(name)?;
         let _lock = self.lock()?;
-        Self::rewrite_meta(&dir.join("meta.yaml"), |m| {
+        Self::rewrite_meta(&dir.join(layout::META), |m| {
             m.insert(
                 "description".into(),
                 description.map_or(Scalar::Null, Scalar::from),
@@ -369,17 +394,17 @@ impl Store {
         Self::check_tag(key, value)?;
         let dir = self.existing_model_dir(name)?;
         let _lock = self.lock()?;
-        let p = key_path(&dir.join("tags"), key);
+        let p = layout::tag(&dir, key);
         fs::create_dir_all(p.parent().unwrap_or(&dir))?;
         fs::write_atomic(&p, value.as_bytes())?;
         Self::touch_model(&dir, env::now_ms())
     }
 
     pub fn delete_model_tag(&self, name: &str, key: &str) -> Result<()> {
-        validate_key(KeyKind::Tag, key).map_err(Error::Invalid)?;
+        validate_key(KeyKind::Tag, key)?;
         let dir = self.existing_model_dir(name)?;
         let _lock = self.lock()?;
-        let p = key_path(&dir.join("tags"), key);
+        let p = layout::tag(&dir, key);
         if !p.is_file() {
             return Err(Error::NotFound(format!(
                 "model '{name}' has no tag '{key}'"
@@ -396,9 +421,12 @@ impl Store {
         let to = self.model_dir(new)?;
         let _lock = self.lock()?;
         if to.exists() {
-            return Err(Error::Conflict(format!(
-                "a registered model named '{new}' already exists"
-            )));
+            return Err(Error::Exists {
+                what: Entity::Model,
+                name: new.to_string(),
+                id: None,
+                deleted: false,
+            });
         }
         let now = env::now_ms();
         let scratch = self.scratch_dir()?;
@@ -406,12 +434,12 @@ impl Store {
         self.copy_store_tree(&from, &build)?;
         let old_files = self.relative_location(&from);
         let new_files = self.relative_location(&to);
-        Self::rewrite_meta(&build.join("meta.yaml"), |m| {
+        Self::rewrite_meta(&build.join(layout::META), |m| {
             m.insert("name".into(), Scalar::from(new));
             m.insert("last_updated_timestamp".into(), Scalar::Int(now));
         })?;
         for (_, vdir) in self.version_dirs(&build)? {
-            Self::rewrite_meta(&vdir.join("meta.yaml"), |m| {
+            Self::rewrite_meta(&vdir.join(layout::META), |m| {
                 m.insert("name".into(), Scalar::from(new));
                 // Files mlt copied in move with the model.
                 for field in ["source", "storage_location"] {
@@ -457,13 +485,13 @@ impl Store {
             )));
         }
         let _lock = self.lock()?;
-        let new_model = !dir.join("meta.yaml").is_file();
+        let new_model = !dir.join(layout::META).is_file();
         let version = if new_model {
             1
         } else {
             self.version_dirs(&dir)?.last().map_or(1, |(n, _)| n + 1)
         };
-        let vdir = dir.join(format!("version-{version}"));
+        let vdir = dir.join(layout::version_folder(version));
         let now = env::now_ms();
         let scratch = self.scratch_dir()?;
         let build = scratch.path().join("version");
@@ -501,14 +529,14 @@ impl Store {
         meta.insert("user_id".into(), Scalar::Null);
         meta.insert("deployment_job_state".into(), Scalar::Null);
         meta.insert("workspace".into(), Scalar::from("default"));
-        fs::write_new(&build.join("meta.yaml"), to_yaml(&meta).as_bytes())?;
+        fs::write_new(&build.join(layout::META), to_yaml(&meta).as_bytes())?;
         for (k, v) in &new.tags {
-            let p = key_path(&build.join("tags"), k);
+            let p = layout::tag(&build, k);
             fs::create_dir_all(p.parent().unwrap_or(&build))?;
             fs::write_new(&p, v.as_bytes())?;
         }
         if new_model {
-            let vname = format!("version-{version}");
+            let vname = layout::version_folder(version);
             self.write_new_model(&dir, name, None, &[], Some((&build, &vname)))?;
         } else {
             fs::rename(&build, &vdir)?;
@@ -542,8 +570,15 @@ impl Store {
     /// A live version (not deleted).
     pub fn model_version(&self, name: &str, version: i64) -> Result<ModelVersion> {
         let dir = self.version_dir(name, version)?;
-        let not_found = || Error::NotFound(format!("model '{name}' has no version {version}"));
-        if !dir.join("meta.yaml").is_file() {
+        let not_found = || {
+            Error::missing(
+                Entity::Version {
+                    model: name.to_string(),
+                },
+                version.to_string(),
+            )
+        };
+        if !dir.join(layout::META).is_file() {
             return Err(not_found());
         }
         let aliases = Self::read_aliases(&self.existing_model_dir(name)?)?;
@@ -560,7 +595,7 @@ impl Store {
         let aliases = Self::read_aliases(&dir)?;
         let mut out = Vec::new();
         for (_, vdir) in self.version_dirs(&dir)?.into_iter().rev() {
-            if !vdir.join("meta.yaml").is_file() {
+            if !vdir.join(layout::META).is_file() {
                 continue;
             }
             match self.read_version_dir(&vdir, &aliases) {
@@ -581,7 +616,7 @@ impl Store {
         self.model_version(name, version)?;
         let dir = self.version_dir(name, version)?;
         let now = env::now_ms();
-        Self::rewrite_meta(&dir.join("meta.yaml"), |m| {
+        Self::rewrite_meta(&dir.join(layout::META), |m| {
             change(m);
             m.insert("last_updated_timestamp".into(), Scalar::Int(now));
         })?;
@@ -608,16 +643,16 @@ impl Store {
         let _lock = self.lock()?;
         self.model_version(name, version)?;
         let dir = self.version_dir(name, version)?;
-        let p = key_path(&dir.join("tags"), key);
+        let p = layout::tag(&dir, key);
         fs::create_dir_all(p.parent().unwrap_or(&dir))?;
         fs::write_atomic(&p, value.as_bytes())
     }
 
     pub fn delete_version_tag(&self, name: &str, version: i64, key: &str) -> Result<()> {
-        validate_key(KeyKind::Tag, key).map_err(Error::Invalid)?;
+        validate_key(KeyKind::Tag, key)?;
         let _lock = self.lock()?;
         self.model_version(name, version)?;
-        let p = key_path(&self.version_dir(name, version)?.join("tags"), key);
+        let p = layout::tag(&self.version_dir(name, version)?, key);
         if !p.is_file() {
             return Err(Error::NotFound(format!(
                 "version {version} of '{name}' has no tag '{key}'"
@@ -636,9 +671,7 @@ impl Store {
         archive_existing: bool,
     ) -> Result<Vec<i64>> {
         if archive_existing && !matches!(stage, Stage::Staging | Stage::Production) {
-            return Err(Error::Invalid(format!(
-                "--archive-existing needs Staging or Production, not {stage}"
-            )));
+            return Err(Error::ArchiveStage { stage });
         }
         let _lock = self.lock()?;
         self.model_version(name, version)?;
@@ -675,7 +708,7 @@ impl Store {
         })?;
         let dir = self.existing_model_dir(name)?;
         for a in &v.aliases {
-            let p = dir.join("aliases").join(a);
+            let p = layout::alias(&dir, a);
             std::fs::remove_file(&p).at(&p)?;
         }
         Ok(v.aliases)
@@ -685,13 +718,13 @@ impl Store {
 
     /// Points an alias at a version; returns the version it pointed at before.
     pub fn set_alias(&self, name: &str, alias: &str, version: i64) -> Result<Option<i64>> {
-        validate_alias(alias).map_err(Error::Invalid)?;
+        validate_alias(alias)?;
         let _lock = self.lock()?;
         self.model_version(name, version)?;
         let dir = self.existing_model_dir(name)?;
         let before = Self::read_aliases(&dir)?.get(alias).copied();
-        let p = dir.join("aliases").join(alias);
-        fs::create_dir_all(&dir.join("aliases"))?;
+        let p = layout::alias(&dir, alias);
+        fs::create_dir_all(&dir.join(layout::ALIASES))?;
         fs::write_atomic(&p, version.to_string().as_bytes())?;
         Self::touch_model(&dir, env::now_ms())?;
         Ok(before)
@@ -699,15 +732,14 @@ impl Store {
 
     /// Removes an alias; returns the version it pointed at.
     pub fn delete_alias(&self, name: &str, alias: &str) -> Result<i64> {
-        validate_alias(alias).map_err(Error::Invalid)?;
+        validate_alias(alias)?;
         let _lock = self.lock()?;
         let dir = self.existing_model_dir(name)?;
-        let Some(v) = Self::read_aliases(&dir)?.get(alias).copied() else {
-            return Err(Error::NotFound(format!(
-                "model '{name}' has no alias '{alias}'"
-            )));
+        let aliases = Self::read_aliases(&dir)?;
+        let Some(v) = aliases.get(alias).copied() else {
+            return Err(Self::missing_alias(name, alias, &aliases));
         };
-        let p = dir.join("aliases").join(alias);
+        let p = layout::alias(&dir, alias);
         std::fs::remove_file(&p).at(&p)?;
         Self::touch_model(&dir, env::now_ms())?;
         Ok(v)
@@ -733,9 +765,9 @@ impl Store {
                 }),
             ModelUri::Alias(name, alias) => {
                 let aliases = Self::read_aliases(&self.existing_model_dir(name)?)?;
-                let v = aliases.get(alias).ok_or_else(|| {
-                    Error::NotFound(format!("model '{name}' has no alias '{alias}'"))
-                })?;
+                let v = aliases
+                    .get(alias)
+                    .ok_or_else(|| Self::missing_alias(name, alias, &aliases))?;
                 self.model_version(name, *v)
             }
             ModelUri::LoggedModel(id) => Err(Error::Invalid(format!(
@@ -849,7 +881,7 @@ pub struct LoggedModel {
 
 impl Store {
     fn read_logged_model(&self, dir: &Path) -> Result<LoggedModel> {
-        let path = dir.join("meta.yaml");
+        let path = dir.join(layout::META);
         let doc = Doc::parse(&fs::read_to_string(&path)?).map_err(bad_meta(&path))?;
         let m = bad_meta(&path);
         Ok(LoggedModel {
@@ -876,18 +908,18 @@ impl Store {
             )));
         }
         for exp in self.experiment_dirs(crate::model::View::All)? {
-            let dir = exp.join("models").join(id);
-            if dir.join("meta.yaml").is_file() {
+            let dir = exp.join(layout::MODELS).join(id);
+            if dir.join(layout::META).is_file() {
                 return self.read_logged_model(&dir);
             }
         }
-        Err(Error::NotFound(format!("no logged model '{id}'")))
+        Err(Error::missing(Entity::LoggedModel, id))
     }
 
     /// The local folder of a logged model's files: its artifact location, or its own
     /// `artifacts/` when that location is an absolute path that no longer exists.
     fn logged_model_files(&self, m: &LoggedModel) -> Result<PathBuf> {
-        let own = m.dir.join("artifacts");
+        let own = m.dir.join(layout::ARTIFACTS);
         let Some(p) =
             local_path_of_uri(&m.artifact_location).filter(|_| !m.artifact_location.is_empty())
         else {
@@ -919,12 +951,12 @@ impl Store {
         let Some(exp_dir) = self.experiment_dir(exp) else {
             return Ok(None);
         };
-        let models = exp_dir.join("models");
+        let models = exp_dir.join(layout::MODELS);
         let Ok(entries) = std::fs::read_dir(&models) else {
             return Ok(None);
         };
         for e in entries.flatten() {
-            if !e.path().join("meta.yaml").is_file() {
+            if !e.path().join(layout::META).is_file() {
                 continue;
             }
             if let Ok(m) = self.read_logged_model(&e.path())

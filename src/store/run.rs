@@ -3,9 +3,10 @@
 
 use super::experiment::key_path;
 use super::fs::{self, IoContext};
+use super::layout;
 use super::metric::MetricPoints;
 use super::yaml::{Doc, Meta, Scalar, to_yaml};
-use super::{Error, Result, Store, TRASH};
+use super::{Entity, Error, Result, Store, TRASH};
 use crate::env;
 use crate::model::{
     self, Experiment, KeyKind, Lifecycle, MetricPoint, Run, RunInfo, RunStatus, View, tags,
@@ -15,7 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Folders inside an experiment that are not runs (MLflow's `RESERVED_EXPERIMENT_FOLDERS`).
-const RESERVED: [&str; 4] = ["tags", "datasets", "traces", "models"];
+use super::layout::EXPERIMENT_RESERVED as RESERVED;
 
 /// What a new run starts with.
 #[derive(Clone, Debug, Default)]
@@ -83,7 +84,7 @@ impl Batch {
     /// Checks keys and values by MLflow's rules, without touching the disk.
     pub fn validate(&self) -> Result<()> {
         for (k, _) in &self.metrics {
-            validate_key(KeyKind::Metric, k).map_err(Error::Invalid)?;
+            validate_key(KeyKind::Metric, k)?;
         }
         for (k, p) in &self.metrics {
             if p.timestamp < 0 {
@@ -95,8 +96,8 @@ impl Batch {
         }
         let mut seen: HashMap<&str, &str> = HashMap::new();
         for (k, v) in &self.params {
-            validate_key(KeyKind::Param, k).map_err(Error::Invalid)?;
-            validate_value_len(KeyKind::Param, k, v).map_err(Error::Invalid)?;
+            validate_key(KeyKind::Param, k)?;
+            validate_value_len(KeyKind::Param, k, v)?;
             if let Some(prev) = seen.insert(k, v)
                 && prev != v
             {
@@ -106,8 +107,8 @@ impl Batch {
             }
         }
         for (k, v) in &self.tags {
-            validate_key(KeyKind::Tag, k).map_err(Error::Invalid)?;
-            validate_value_len(KeyKind::Tag, k, v).map_err(Error::Invalid)?;
+            validate_key(KeyKind::Tag, k)?;
+            validate_value_len(KeyKind::Tag, k, v)?;
         }
         Ok(())
     }
@@ -171,36 +172,34 @@ impl Store {
             for e in entries.filter_map(|e| e.ok()) {
                 let name = e.file_name();
                 let name = name.to_string_lossy();
-                if name == "models" || name.ends_with(TRASH) {
+                if layout::is_reserved_in_tracking(&name) {
                     continue;
                 }
                 let dir = e.path().join(run_id);
                 // A meta.yaml whose run id matches its folder is enough: git drops the empty
                 // `params/` and `artifacts/` folders that MLflow also requires (`mlt init` and
                 // `mlt store check --repair` put them back), and such a run has no params.
-                if dir.join("meta.yaml").is_file() {
+                if dir.join(layout::META).is_file() {
                     let info = self.read_run_info(&dir)?;
                     return Ok(RunHandle { dir, info });
                 }
             }
         }
-        Err(Error::NotFound(format!("no run with id '{run_id}'")))
+        Err(Error::missing(Entity::Run, run_id))
     }
 
     /// A run that can still be logged to.
     pub fn active_run(&self, run_id: &str) -> Result<RunHandle> {
         let h = self.find_run(run_id)?;
         if h.info.lifecycle_stage == Lifecycle::Deleted {
-            return Err(Error::Invalid(format!(
-                "run {run_id} is deleted; restore it before logging to it"
-            )));
+            return Err(Error::deleted_run(run_id));
         }
         Ok(h)
     }
 
     /// Reads a run's `meta.yaml`, checking it belongs to its folder.
     pub(crate) fn read_run_info(&self, dir: &Path) -> Result<RunInfo> {
-        let path = dir.join("meta.yaml");
+        let path = dir.join(layout::META);
         let text = fs::read_to_string(&path)?;
         let bad = malformed(&path);
         let doc = Doc::parse(&text).map_err(&bad)?;
@@ -237,7 +236,7 @@ impl Store {
             .ok_or_else(|| bad(format!("unknown lifecycle_stage '{stage}'")))?;
         let mut run_name = doc.opt_str("run_name").map_err(&bad)?.unwrap_or_default();
         if run_name.is_empty() {
-            let tag = key_path(&dir.join("tags"), tags::RUN_NAME);
+            let tag = layout::tag(dir, tags::RUN_NAME);
             if fs::plain_file(dir, &tag) {
                 run_name = fs::read_to_string(&tag)?;
             }
@@ -287,15 +286,15 @@ impl Store {
             }
         };
         let mut params = BTreeMap::new();
-        for (k, p) in files("params", &parts.params)? {
+        for (k, p) in files(layout::PARAMS, &parts.params)? {
             params.insert(k, fs::read_to_string(&p)?);
         }
         let mut tags = BTreeMap::new();
-        for (k, p) in files("tags", &parts.tags)? {
+        for (k, p) in files(layout::TAGS, &parts.tags)? {
             tags.insert(k, fs::read_to_string(&p)?);
         }
         let mut metrics = BTreeMap::new();
-        for (k, p) in files("metrics", &parts.metrics)? {
+        for (k, p) in files(layout::METRICS, &parts.metrics)? {
             if let Some(latest) = self.latest_in_file(&p)? {
                 metrics.insert(k, latest);
             }
@@ -321,7 +320,7 @@ impl Store {
 
     /// Every point of one metric, in the order logged.
     pub fn metric_history(&self, run_id: &str, key: &str) -> Result<Vec<MetricPoint>> {
-        validate_key(KeyKind::Metric, key).map_err(Error::Invalid)?;
+        validate_key(KeyKind::Metric, key)?;
         let h = self.find_run(run_id)?;
         self.metric_points(&h, key)?.collect()
     }
@@ -329,8 +328,8 @@ impl Store {
     /// Streams the points of one metric of a run, in the order logged, reading the file as
     /// they are asked for (constant memory, whatever the file's size).
     pub fn metric_points(&self, h: &RunHandle, key: &str) -> Result<MetricPoints<'_>> {
-        validate_key(KeyKind::Metric, key).map_err(Error::Invalid)?;
-        let path = key_path(&h.dir.join("metrics"), key);
+        validate_key(KeyKind::Metric, key)?;
+        let path = layout::metric(&h.dir, key);
         if !fs::plain_file(&h.dir, &path) {
             return Err(Error::NotFound(format!(
                 "run {} has no metric '{key}'",
@@ -342,7 +341,7 @@ impl Store {
 
     /// The metric keys of a run, sorted by path (`a`, `train/acc`, `train/loss`, `z`).
     pub fn metric_keys(&self, h: &RunHandle) -> Result<Vec<String>> {
-        Ok(fs::read_key_files(&h.dir.join("metrics"))?
+        Ok(fs::read_key_files(&h.dir.join(layout::METRICS))?
             .into_iter()
             .map(|(k, _)| k)
             .collect())
@@ -352,14 +351,14 @@ impl Store {
     /// skipped with a warning.
     pub fn list_runs(&self, experiment: &Experiment, view: View) -> Result<Vec<RunHandle>> {
         let Some(exp_dir) = self.experiment_dir(&experiment.experiment_id) else {
-            return Err(Error::NotFound(format!(
-                "no experiment with id '{}'",
-                experiment.experiment_id
-            )));
+            return Err(Error::missing(
+                Entity::Experiment,
+                &experiment.experiment_id,
+            ));
         };
         let dirs = self.run_dirs(&exp_dir)?;
         let found = self.par_map(&dirs, |dir| {
-            if !dir.join("meta.yaml").is_file() {
+            if !dir.join(layout::META).is_file() {
                 self.warn(&format!("skipping {}: no meta.yaml", dir.display()));
                 return None;
             }
@@ -389,10 +388,11 @@ impl Store {
     /// experiment's is, so the store can be moved.
     pub fn create_run(&self, experiment: &Experiment, new: NewRun) -> Result<RunInfo> {
         if experiment.lifecycle_stage == Lifecycle::Deleted {
-            return Err(Error::Invalid(format!(
-                "experiment '{}' is deleted",
-                experiment.name
-            )));
+            return Err(Error::Deleted {
+                what: Entity::Experiment,
+                name: experiment.name.clone(),
+                id: experiment.experiment_id.clone(),
+            });
         }
         let mut tags = new.tags;
         let batch = Batch {
@@ -414,9 +414,7 @@ impl Store {
 
         let exp_dir = self
             .experiment_dir(&experiment.experiment_id)
-            .ok_or_else(|| {
-                Error::NotFound(format!("no experiment '{}'", experiment.experiment_id))
-            })?;
+            .ok_or_else(|| Error::missing(Entity::Experiment, &experiment.experiment_id))?;
         let run_id = model::new_run_id();
         let info = RunInfo {
             artifact_uri: join_location(&experiment.artifact_location, &run_id),
@@ -433,15 +431,15 @@ impl Store {
         // Build the whole run folder aside, then rename it into the experiment in one step.
         let scratch = self.scratch_dir()?;
         let build = scratch.path().join(&run_id);
-        for d in ["metrics", "params", "artifacts", "tags"] {
+        for d in layout::RUN_FOLDERS {
             fs::create_dir_all(&build.join(d))?;
         }
         let mut meta = run_meta(&info);
         meta.insert("deleted_time".into(), Scalar::Null);
         // Plain writes are enough here: nobody sees the folder until it is renamed into place.
-        fs::write_new(&build.join("meta.yaml"), to_yaml(&meta).as_bytes())?;
+        fs::write_new(&build.join(layout::META), to_yaml(&meta).as_bytes())?;
         for (k, v) in &tags {
-            fs::write_new(&key_path(&build.join("tags"), k), v.as_bytes())?;
+            fs::write_new(&layout::tag(&build, k), v.as_bytes())?;
         }
         fs::rename(&build, &exp_dir.join(&run_id))?;
         Ok(info)
@@ -449,7 +447,7 @@ impl Store {
 
     /// Rewrites a run's `meta.yaml` from its info, keeping fields mlt does not know.
     pub(super) fn write_run_info(&self, dir: &Path, info: &RunInfo) -> Result<()> {
-        let path = dir.join("meta.yaml");
+        let path = dir.join(layout::META);
         let mut meta = match fs::read_to_string(&path)
             .ok()
             .and_then(|t| Doc::parse(&t).ok())
@@ -578,7 +576,7 @@ impl Store {
     /// Checks a batch against the run's existing params (params never change).
     pub fn check_params(&self, h: &RunHandle, params: &[(String, String)]) -> Result<()> {
         for (k, v) in params {
-            let path = key_path(&h.dir.join("params"), k);
+            let path = layout::param(&h.dir, k);
             fs::check_no_link(&h.dir, &path)?;
             if path.is_file() {
                 let old = fs::read_to_string(&path)?;
@@ -601,9 +599,9 @@ impl Store {
     }
 
     pub fn delete_run_tag(&self, run_id: &str, key: &str) -> Result<()> {
-        validate_key(KeyKind::Tag, key).map_err(Error::Invalid)?;
+        validate_key(KeyKind::Tag, key)?;
         let h = self.active_run(run_id)?;
-        let path = key_path(&h.dir.join("tags"), key);
+        let path = layout::tag(&h.dir, key);
         if !path.is_file() {
             return Err(Error::NotFound(format!("run {run_id} has no tag '{key}'")));
         }
@@ -657,10 +655,7 @@ impl<'a> Logger<'a> {
     pub fn log(&mut self, batch: &Batch) -> Result<()> {
         let h = &self.h;
         if h.info.lifecycle_stage == Lifecycle::Deleted {
-            return Err(Error::Invalid(format!(
-                "run {} is deleted; restore it before logging to it",
-                h.info.run_id
-            )));
+            return Err(Error::deleted_run(&h.info.run_id));
         }
         batch.validate()?;
         self.store.check_params(h, &batch.params)?;
@@ -691,7 +686,7 @@ impl Logger<'_> {
     /// links, which need no data blocks). What was written before a failure is kept in `done`.
     fn write(&mut self, batch: &Batch, done: &mut Written) -> Result<()> {
         let h = self.h.clone();
-        let params_dir = h.dir.join("params");
+        let params_dir = h.dir.join(layout::PARAMS);
         let mut new_params: Vec<(&str, &str, fs::Staged)> = Vec::new();
         for (k, v) in &batch.params {
             let path = key_path(&params_dir, k);
@@ -712,11 +707,8 @@ impl Logger<'_> {
         }
         let mut new_tags = Vec::new();
         for (k, v) in tag_values {
-            fs::check_no_link(&h.dir, &key_path(&h.dir.join("tags"), k))?;
-            new_tags.push((
-                k,
-                fs::Staged::new(&key_path(&h.dir.join("tags"), k), v.as_bytes())?,
-            ));
+            fs::check_no_link(&h.dir, &layout::tag(&h.dir, k))?;
+            new_tags.push((k, fs::Staged::new(&layout::tag(&h.dir, k), v.as_bytes())?));
         }
         let mut by_key: BTreeMap<&str, String> = BTreeMap::new();
         for (k, p) in &batch.metrics {
@@ -728,7 +720,7 @@ impl Logger<'_> {
         let mut appends = Vec::new();
         let mut new_metrics = Vec::new();
         for (k, lines) in by_key {
-            let path = key_path(&h.dir.join("metrics"), k);
+            let path = layout::metric(&h.dir, k);
             if !self.files.contains_key(k) {
                 fs::check_no_link(&h.dir, &path)?;
             }

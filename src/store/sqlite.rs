@@ -319,7 +319,7 @@ impl Store {
             .collect::<std::result::Result<_, _>>()
             .map_err(&e)?;
         for (name, created, updated, description) in &models {
-            crate::model::validate_model_name(name).map_err(Error::Invalid)?;
+            crate::model::validate_model_name(name)?;
             let mut meta = Meta::new();
             meta.insert("name".into(), Scalar::from(name.as_str()));
             meta.insert("creation_timestamp".into(), Scalar::from(*created));
@@ -351,7 +351,7 @@ impl Store {
                 .map_err(&e)?;
             for row in rows {
                 let (name, alias, v) = row.map_err(&e)?;
-                crate::model::validate_alias(&alias).map_err(Error::Invalid)?;
+                crate::model::validate_alias(&alias)?;
                 fs::write_new(
                     &model_dir(&name).join("aliases").join(&alias),
                     v.to_string().as_bytes(),

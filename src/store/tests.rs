@@ -288,7 +288,7 @@ fn metric_points_stream_one_key_and_keys_are_listed_by_path() {
     );
     assert!(matches!(
         s.metric_points(&h, "../meta.yaml"),
-        Err(Error::Invalid(_))
+        Err(Error::Value(_))
     ));
 }
 

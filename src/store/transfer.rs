@@ -620,7 +620,7 @@ impl Store {
             }
         }
         for name in &model_names {
-            validate_model_name(name).map_err(Error::Invalid)?;
+            validate_model_name(name)?;
             let dir = src_models_dir.join(name);
             if !dir.join("meta.yaml").is_file() {
                 return Err(Error::NotFound(format!(

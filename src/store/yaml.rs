@@ -4,6 +4,16 @@
 //! `yes`, `012` or `1:30` would come back as a bool or a number. Keys are sorted, as MLflow's
 //! `yaml.safe_dump(sort_keys=True)` sorts them, so files diff cleanly against MLflow's own.
 //! Reading accepts whatever PyYAML writes (quoted or plain scalars, folded long strings).
+//!
+//! There is one reader: every document becomes a [`Tree`] through [`Tree::parse`], with one
+//! rule for mapping keys. PyYAML (which MLflow reads every file with) reads a key that is not a
+//! string as the Python value it spells: `null:` or `~:` is `None`, `true:` is `True`, `1:` is
+//! the int `1`. MLflow then looks fields up by their string names, so such a key never is one of
+//! its fields, and where MLflow shows or compares a key as text it is Python's `str()` of it. So
+//! mlt names a key by Python's `str()` of what PyYAML reads: `None`, `True`, `False`, `1`,
+//! `1.5` (a string key is itself). [`Doc`] (a `meta.yaml`), [`parse_tree`] (an `MLmodel`) and
+//! [`Tree`] itself (an `MLproject`) all see the same names; a file mlt rewrites keeps such a key
+//! as the string of that name (MLflow, which rewrites only the fields it knows, drops it).
 
 use std::collections::BTreeMap;
 
@@ -17,7 +27,7 @@ pub enum Scalar {
     EmptyList,
     Map(BTreeMap<String, String>),
     /// Any other value found in a file mlt rewrites; kept so nothing is lost.
-    Other(yaml_serde::Value),
+    Other(Tree),
 }
 
 impl From<&str> for Scalar {
@@ -83,26 +93,26 @@ pub fn to_yaml(map: &Meta) -> String {
     out
 }
 
-/// Writes an arbitrary value in flow style (`[a, b]`, `{k: v}`) with quoted strings.
-fn other_to_flow(v: &yaml_serde::Value) -> String {
-    use yaml_serde::Value;
+/// Writes an arbitrary value in flow style (`[a, b]`, `{'k': v}`) with quoted strings and
+/// keys, floats in YAML 1.1's form.
+fn other_to_flow(v: &Tree) -> String {
     match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => quote(s),
-        Value::Sequence(items) => {
+        Tree::Null => "null".into(),
+        Tree::Bool(b) => b.to_string(),
+        Tree::Int(i) => i.to_string(),
+        Tree::Float(f) => yaml11_float(*f),
+        Tree::Str(s) => quote(s),
+        Tree::List(items) => {
             let parts: Vec<String> = items.iter().map(other_to_flow).collect();
             format!("[{}]", parts.join(", "))
         }
-        Value::Mapping(m) => {
+        Tree::Map(m) => {
             let parts: Vec<String> = m
                 .iter()
-                .map(|(k, v)| format!("{}: {}", other_to_flow(k), other_to_flow(v)))
+                .map(|(k, v)| format!("{}: {}", quote(k), other_to_flow(v)))
                 .collect();
             format!("{{{}}}", parts.join(", "))
         }
-        Value::Tagged(t) => other_to_flow(&t.value),
     }
 }
 
@@ -149,32 +159,39 @@ pub fn quote(s: &str) -> String {
 
 /// A parsed `meta.yaml` mapping, with typed accessors that explain what is wrong.
 pub struct Doc {
-    map: yaml_serde::Mapping,
+    fields: Vec<(String, Tree)>,
+}
+
+/// A document that must be a mapping: its entries.
+fn mapping(text: &str) -> Result<Vec<(String, Tree)>, String> {
+    match Tree::parse(text)? {
+        Tree::Map(fields) => Ok(fields),
+        Tree::Null => Err("the file is empty".into()),
+        _ => Err("the file is not a YAML mapping".into()),
+    }
 }
 
 impl Doc {
     /// Parses a document that must be a mapping.
     pub fn parse(text: &str) -> Result<Doc, String> {
-        let value: yaml_serde::Value = yaml_serde::from_str(text).map_err(|e| e.to_string())?;
-        match value {
-            yaml_serde::Value::Mapping(map) => Ok(Doc { map }),
-            yaml_serde::Value::Null => Err("the file is empty".into()),
-            _ => Err("the file is not a YAML mapping".into()),
-        }
+        Ok(Doc {
+            fields: mapping(text)?,
+        })
     }
 
     /// Every field, as values mlt can write back unchanged.
     pub fn to_meta(&self) -> Meta {
-        use yaml_serde::Value;
         let mut out = Meta::new();
-        for (k, v) in &self.map {
-            let Value::String(k) = k else { continue };
+        for (k, v) in &self.fields {
             let s = match v {
-                Value::Null => Scalar::Null,
-                Value::String(s) => Scalar::Str(s.clone()),
-                Value::Bool(b) => Scalar::Bool(*b),
-                Value::Number(n) if n.is_i64() => Scalar::Int(n.as_i64().unwrap_or_default()),
-                Value::Sequence(items) if items.is_empty() => Scalar::EmptyList,
+                Tree::Null => Scalar::Null,
+                Tree::Str(s) => Scalar::Str(s.clone()),
+                Tree::Bool(b) => Scalar::Bool(*b),
+                Tree::Int(i) => match i64::try_from(*i) {
+                    Ok(i) => Scalar::Int(i),
+                    Err(_) => Scalar::Other(v.clone()),
+                },
+                Tree::List(items) if items.is_empty() => Scalar::EmptyList,
                 other => Scalar::Other(other.clone()),
             };
             out.insert(k.clone(), s);
@@ -182,21 +199,19 @@ impl Doc {
         out
     }
 
-    fn get(&self, key: &str) -> Option<&yaml_serde::Value> {
-        match self.map.get(key) {
-            None | Some(yaml_serde::Value::Null) => None,
-            Some(v) => Some(v),
+    fn get(&self, key: &str) -> Option<&Tree> {
+        match self.fields.iter().rev().find(|(k, _)| k == key) {
+            None | Some((_, Tree::Null)) => None,
+            Some((_, v)) => Some(v),
         }
     }
 
     /// A string field; numbers and bools are taken as their text (ids written as ints).
     pub fn opt_str(&self, key: &str) -> Result<Option<String>, String> {
-        use yaml_serde::Value;
         Ok(match self.get(key) {
             None => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            Some(Value::Bool(b)) => Some(if *b { "True" } else { "False" }.to_string()),
+            Some(Tree::Str(s)) => Some(s.clone()),
+            Some(t @ (Tree::Int(_) | Tree::Float(_) | Tree::Bool(_))) => Some(t.python_str()),
             Some(_) => return Err(format!("field '{key}' is not a string")),
         })
     }
@@ -208,15 +223,12 @@ impl Doc {
 
     /// An integer field (null or absent is `None`).
     pub fn opt_int(&self, key: &str) -> Result<Option<i64>, String> {
-        use yaml_serde::Value;
+        let not_int = || format!("field '{key}' is not an integer");
         match self.get(key) {
             None => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_i64()
-                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
-                .map(Some)
-                .ok_or_else(|| format!("field '{key}' is not an integer")),
-            Some(_) => Err(format!("field '{key}' is not an integer")),
+            Some(Tree::Int(i)) => i64::try_from(*i).map(Some).map_err(|_| not_int()),
+            Some(Tree::Float(f)) if f.fract() == 0.0 && f.abs() < 9.2e18 => Ok(Some(*f as i64)),
+            Some(_) => Err(not_int()),
         }
     }
 
@@ -226,54 +238,11 @@ impl Doc {
     }
 }
 
-/// Parses a YAML document into a JSON tree, for files whose content is free-form (an `MLmodel`).
-/// Mapping keys that are not strings become their text; tags are dropped; NaN and the
-/// infinities, which JSON cannot hold, become the strings "NaN", "Infinity" and "-Infinity".
-/// An empty document is an error, and so is one that is not a mapping.
+/// Parses a YAML document into a JSON tree, for files whose content is free-form (an `MLmodel`):
+/// [`Tree::parse`], then [`Tree::to_json`]. An empty document is an error, and so is one that
+/// is not a mapping.
 pub fn parse_tree(text: &str) -> Result<serde_json::Value, String> {
-    let value: yaml_serde::Value = yaml_serde::from_str(text).map_err(|e| e.to_string())?;
-    match value {
-        yaml_serde::Value::Mapping(_) => Ok(to_json(value)),
-        yaml_serde::Value::Null => Err("the file is empty".into()),
-        _ => Err("the file is not a YAML mapping".into()),
-    }
-}
-
-fn to_json(v: yaml_serde::Value) -> serde_json::Value {
-    use serde_json::Value as J;
-    use yaml_serde::Value as Y;
-    match v {
-        Y::Null => J::Null,
-        Y::Bool(b) => J::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                J::from(i)
-            } else if let Some(u) = n.as_u64() {
-                J::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f)
-                    .map_or_else(|| J::String(crate::model::format_value(f)), J::Number)
-            }
-        }
-        Y::String(s) => J::String(s),
-        Y::Sequence(items) => J::Array(items.into_iter().map(to_json).collect()),
-        Y::Mapping(m) => J::Object(
-            m.into_iter()
-                .map(|(k, v)| {
-                    let key = match to_json(k) {
-                        J::String(s) => s,
-                        J::Null => "null".into(),
-                        // Python writes bool keys as True/False; numbers as their text.
-                        J::Bool(b) => if b { "True" } else { "False" }.into(),
-                        other => other.to_string(),
-                    };
-                    (key, to_json(v))
-                })
-                .collect(),
-        ),
-        Y::Tagged(t) => to_json(t.value),
-    }
+    mapping(text).map(|fields| Tree::Map(fields).to_json())
 }
 
 /// Writes a JSON tree whose top is an object as block YAML the way PyYAML's
@@ -381,13 +350,15 @@ fn yaml11_float(f: f64) -> String {
     }
 }
 
-/// A YAML document as a tree, for files mlt reads but never writes (an `MLproject`). Mappings
-/// keep their order, as PyYAML's dicts do.
+/// A YAML document as PyYAML reads it: the one tree every reader of YAML in mlt goes through
+/// (see the module's documentation for how keys are named). Mappings keep their order, as
+/// PyYAML's dicts do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tree {
     Null,
     Bool(bool),
-    Int(i64),
+    /// Any integer YAML holds that fits in 64 bits, signed or not.
+    Int(i128),
     Float(f64),
     Str(String),
     List(Vec<Tree>),
@@ -395,6 +366,37 @@ pub enum Tree {
 }
 
 impl Tree {
+    /// Parses a YAML document; an empty document is `Null`.
+    pub fn parse(text: &str) -> Result<Tree, String> {
+        let value: yaml_serde::Value = yaml_serde::from_str(text).map_err(|e| e.to_string())?;
+        Ok(Tree::from_value(value))
+    }
+
+    /// The tree as JSON: NaN and the infinities, which JSON cannot hold, become the strings
+    /// `nan`, `inf` and `-inf`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Tree::Null => J::Null,
+            Tree::Bool(b) => J::Bool(*b),
+            Tree::Int(i) => match (i64::try_from(*i), u64::try_from(*i)) {
+                (Ok(i), _) => J::from(i),
+                (_, Ok(u)) => J::from(u),
+                _ => J::String(i.to_string()),
+            },
+            Tree::Float(f) => serde_json::Number::from_f64(*f)
+                .map_or_else(|| J::String(crate::model::format_value(*f)), J::Number),
+            Tree::Str(s) => J::String(s.clone()),
+            Tree::List(items) => J::Array(items.iter().map(Tree::to_json).collect()),
+            Tree::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
     /// The value of a key of a mapping (`None` for other nodes).
     pub fn get(&self, key: &str) -> Option<&Tree> {
         match self {
@@ -444,15 +446,15 @@ impl Tree {
         match v {
             Value::Null => Tree::Null,
             Value::Bool(b) => Tree::Bool(b),
-            Value::Number(n) => match (n.as_i64(), n.as_f64()) {
-                (Some(i), _) => Tree::Int(i),
-                // An integer too large for i64 keeps its digits.
-                _ if n.is_u64() => Tree::Str(n.to_string()),
-                (None, Some(f)) => Tree::Float(f),
-                (None, None) => Tree::Str(n.to_string()),
+            Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, _) => Tree::Int(i.into()),
+                (None, Some(u), _) => Tree::Int(u.into()),
+                (None, None, Some(f)) => Tree::Float(f),
+                (None, None, None) => Tree::Str(n.to_string()),
             },
             Value::String(s) => Tree::Str(s),
             Value::Sequence(items) => Tree::List(items.into_iter().map(Tree::from_value).collect()),
+            // The one rule for keys: Python's str() of the key PyYAML reads.
             Value::Mapping(m) => Tree::Map(
                 m.into_iter()
                     .map(|(k, v)| (Tree::from_value(k).python_str(), Tree::from_value(v)))
@@ -465,8 +467,7 @@ impl Tree {
 
 /// Parses a YAML document into a [`Tree`]; an empty document is `Null`.
 pub fn parse_ordered_tree(text: &str) -> Result<Tree, String> {
-    let value: yaml_serde::Value = yaml_serde::from_str(text).map_err(|e| e.to_string())?;
-    Ok(Tree::from_value(value))
+    Tree::parse(text)
 }
 
 #[cfg(test)]
@@ -575,6 +576,56 @@ mod tests {
         assert!(parse_tree("").is_err());
         assert!(parse_tree("- a\n").is_err());
         assert!(parse_tree("a: [").is_err());
+    }
+
+    /// The one rule for keys that are not strings, in every reader: Python's `str()` of what
+    /// PyYAML reads (`yaml.safe_load("null: a\nfalse: b\n2: c\n1.5: d")` has the keys
+    /// `None`, `False`, `2` and `1.5`). It used to be `null` in one reader, `None` in another,
+    /// and the key was dropped in the third.
+    #[test]
+    fn keys_are_named_by_python_str_of_what_pyyaml_reads() {
+        let text = "null: a\nfalse: b\n2: c\n1.5: d\nname: e\n";
+        let want = ["None", "False", "2", "1.5", "name"];
+        let Tree::Map(entries) = Tree::parse(text).unwrap() else {
+            panic!()
+        };
+        let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, want);
+        let json = parse_tree(text).unwrap();
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut sorted = want.to_vec();
+        keys.sort();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        let doc = Doc::parse(text).unwrap();
+        let meta = doc.to_meta();
+        let keys: Vec<&str> = meta.keys().map(String::as_str).collect();
+        assert_eq!(keys, sorted);
+        assert_eq!(doc.str("None").unwrap(), "a");
+        assert_eq!(doc.str("1.5").unwrap(), "d");
+        // Kept on a rewrite, as the string of that name.
+        let again = Doc::parse(&to_yaml(&meta)).unwrap().to_meta();
+        assert_eq!(again, meta);
+        // A nested mapping follows the same rule.
+        let nested = "m: {null: 1, true: 2}\n";
+        assert_eq!(parse_tree(nested).unwrap()["m"]["None"], 1);
+        assert_eq!(parse_tree(nested).unwrap()["m"]["True"], 2);
+        let meta = Doc::parse(nested).unwrap().to_meta();
+        assert!(
+            to_yaml(&meta).contains("{'None': 1, 'True': 2}"),
+            "{}",
+            to_yaml(&meta)
+        );
+        // Integers beyond i64 keep their value.
+        assert_eq!(
+            parse_tree("n: 18446744073709551615\n").unwrap()["n"],
+            u64::MAX
+        );
     }
 
     #[test]

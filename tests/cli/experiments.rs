@@ -54,10 +54,10 @@ fn names_are_unique_even_among_deleted() {
     assert_snapshot!(err, @"error: an experiment named 'a' already exists: [EXP:a]");
     env.ok(&["experiments", "delete", "a"]);
     let err = env.fails(&["experiments", "create", "a"], 1);
-    assert!(
-        err.contains("(deleted; restore it or pick another name)"),
-        "{err}"
-    );
+    assert_snapshot!(err, @r"
+    error: an experiment named 'a' already exists: [EXP:a] (deleted)
+    hint: restore it with `mlt experiments restore a`, or pick another name
+    ");
 }
 
 #[test]
@@ -284,4 +284,55 @@ fn a_wrong_experiment_filter_points_at_its_column() {
         err.starts_with("error: invalid filter at column 8"),
         "{err}"
     );
+}
+
+#[test]
+fn a_deleted_experiment_says_how_to_restore_it() {
+    let env = TestEnv::init();
+    env.experiment("tuning");
+    env.ok(&["experiments", "delete", "tuning"]);
+    let err = env.fails(&["experiments", "set-tag", "tuning", "k", "v"], 1);
+    assert_snapshot!(err, @r"
+    error: experiment 'tuning' ([EXP:tuning]) is deleted
+    hint: restore it with `mlt experiments restore tuning`
+    ");
+    let err = env.fails(&["runs", "start", "-e", "tuning"], 1);
+    assert!(
+        err.contains("hint: restore it with `mlt experiments restore tuning`"),
+        "{err}"
+    );
+    // A name that needs quoting in a shell is quoted in the hint, so it can be pasted.
+    env.experiment("my exp");
+    env.ok(&["experiments", "delete", "my exp"]);
+    let err = env.fails(&["experiments", "rename", "my exp", "other"], 1);
+    assert!(
+        err.ends_with("hint: restore it with `mlt experiments restore 'my exp'`\n"),
+        "{err}"
+    );
+    // The hint works as written.
+    env.ok(&["experiments", "restore", "tuning"]);
+    env.ok(&["experiments", "set-tag", "tuning", "k", "v"]);
+}
+
+#[test]
+fn an_unknown_experiment_name_gets_a_suggestion() {
+    let env = TestEnv::init();
+    env.experiment("baseline");
+    env.experiment("baseline-v2");
+    env.experiment("tuning");
+    let err = env.fails(&["runs", "list", "-e", "basline"], 1);
+    assert_snapshot!(err, @r"
+    error: no experiment with id or name 'basline'
+    hint: did you mean 'baseline'?
+    ");
+    let err = env.fails(&["experiments", "show", "baseline-2"], 1);
+    assert_snapshot!(err, @r"
+    error: no experiment with id or name 'baseline-2'
+    hint: did you mean 'baseline-v2' or 'baseline'?
+    ");
+    // Case alone is a typo too; names far from every experiment get no hint.
+    let err = env.fails(&["runs", "list", "-e", "TUNING"], 1);
+    assert!(err.ends_with("hint: did you mean 'tuning'?\n"), "{err}");
+    let err = env.fails(&["runs", "list", "-e", "zzz"], 1);
+    assert_snapshot!(err, @"error: no experiment with id or name 'zzz'");
 }

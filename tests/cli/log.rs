@@ -201,7 +201,10 @@ fn deleted_runs_refuse_logging() {
     let (env, r) = run_env();
     env.ok(&["runs", "delete", &r]);
     let err = env.fails(&["log", "metric", "m", "1", "--run", &r], 1);
-    assert_snapshot!(env.normalize(&err), @"error: run [RUN:r] is deleted; restore it before logging to it");
+    assert_snapshot!(env.normalize(&err), @r"
+    error: run [RUN:r] is deleted
+    hint: restore it with `mlt runs restore [RUN:r]`
+    ");
 }
 
 #[test]

@@ -113,7 +113,10 @@ fn log_refuses_what_it_cannot_store() {
     let (env, r) = with_model();
     env.ok(&["models", "log", "sk", "--run", &r]);
     let history = env.read(&format!("mlruns/0/{r}/tags/mlflow.log-model.history"));
-    assert_snapshot!(env.fails(&["models", "log", "sk", "--run", &r], 1), @"error: run [RUN:r] already has an artifact 'model'; choose another --name");
+    assert_snapshot!(env.fails(&["models", "log", "sk", "--run", &r], 1), @r"
+    error: run [RUN:r] already has an artifact 'model'
+    hint: choose another --name
+    ");
     assert_snapshot!(env.fails(&["models", "log", "sk", "--run", &r, "--name", "../up"], 1), @"error: invalid artifact path '../up': '.' and '..' are not allowed");
     assert_snapshot!(env.fails(&["models", "log", "nowhere", "--run", &r, "--name", "m2"], 1), @"error: nowhere: No such file or directory (os error 2)");
     assert_snapshot!(env.fails(&["models", "log", "sk/MLmodel", "--run", &r, "--name", "m2"], 1), @"error: sk/MLmodel is not a folder; a model is a folder with an MLmodel file");
@@ -131,7 +134,10 @@ fn log_refuses_what_it_cannot_store() {
     hint: give the run (its id, an id prefix or its name), or set MLT_RUN_ID
     ");
     env.ok(&["runs", "delete", &r]);
-    assert_snapshot!(env.fails(&["models", "log", "sk", "--run", &r, "--name", "m3"], 1), @"error: run [RUN:r] is deleted; restore it before logging to it");
+    assert_snapshot!(env.fails(&["models", "log", "sk", "--run", &r, "--name", "m3"], 1), @r"
+    error: run [RUN:r] is deleted
+    hint: restore it with `mlt runs restore [RUN:r]`
+    ");
 }
 
 #[test]

@@ -190,7 +190,10 @@ fn stages_with_archive_existing() {
         ],
         1,
     );
-    assert_snapshot!(err, @"error: --archive-existing needs Staging or Production, not Archived");
+    assert_snapshot!(err, @r"
+    error: only Staging and Production can archive the versions already in them, not Archived
+    hint: leave out --archive-existing
+    ");
     let err = env.fails(&["models", "stage", "clf", "1", "Gold"], 2);
     assert_snapshot!(err, @"error: unknown stage 'Gold': expected None, Staging, Production or Archived");
     let v = env.json(&["models", "show", "clf", "-f", "json"]);
@@ -449,4 +452,30 @@ fn inspect_a_registered_version() {
     assert!(v["flavors"]["sklearn"].is_object(), "{v}");
     let err = env.fails(&["models", "inspect", "models:/skl@nope"], 1);
     assert_snapshot!(err, @"error: model 'skl' has no alias 'nope'");
+}
+
+#[test]
+fn unknown_model_and_alias_names_get_suggestions() {
+    let (env, run) = store();
+    env.ok(&[
+        "models",
+        "register",
+        &format!("runs:/{run}/model"),
+        "classifier",
+    ]);
+    env.ok(&["models", "set-alias", "classifier", "champion", "1"]);
+    let err = env.fails(&["models", "show", "clasifier"], 1);
+    assert_snapshot!(err, @r"
+    error: no registered model named 'clasifier'
+    hint: did you mean 'classifier'?
+    ");
+    let err = env.fails(&["models", "get-alias", "classifier", "champoin"], 1);
+    assert_snapshot!(err, @r"
+    error: model 'classifier' has no alias 'champoin'
+    hint: did you mean 'champion'?
+    ");
+    let err = env.fails(&["models", "version", "models:/classifier@champio"], 1);
+    assert!(err.ends_with("hint: did you mean 'champion'?\n"), "{err}");
+    let err = env.fails(&["models", "delete-alias", "classifier", "prod"], 1);
+    assert_snapshot!(err, @"error: model 'classifier' has no alias 'prod'");
 }

@@ -25,7 +25,10 @@ fn init_creates_the_default_experiment() {
 fn reading_commands_need_a_store() {
     let env = TestEnv::new();
     let err = env.fails(&["experiments", "list"], 1);
-    assert_snapshot!(err, @r"error: no mlt store at [STORE] (no [STORE]/mlruns folder); run `mlt init` or pass --store");
+    assert_snapshot!(err, @r"
+    error: no mlt store at [STORE] (no [STORE]/mlruns folder)
+    hint: run `mlt init` or pass --store
+    ");
 }
 
 #[test]

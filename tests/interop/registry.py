@@ -1,7 +1,8 @@
 """Usage: registry.py read STORE_ROOT | registry.py write STORE_ROOT
 
 read:  prints the canonical JSON of the model registry at STORE_ROOT/registry, as the real
-       MLflow reads it (MLFLOW_REGISTRY_URI=file:<store>/registry).
+       MLflow reads it (MLFLOW_REGISTRY_URI=file:<store>/registry); with
+       MLT_TEST_REGISTRY=tracking, the one at MLflow's default location (the tracking URI).
 search: prints the names search_registered_models returns for each [filter, order_by] of
        the JSON list given.
 write: first writes a registry there with MLflow's own client (runs with model files,
@@ -34,7 +35,12 @@ from canonical import setup_tracking  # noqa: E402
 
 def client(root):
     uri = setup_tracking(root)
-    registry = "file://" + os.path.join(os.path.abspath(root), "registry")
+    # MLT_TEST_REGISTRY=tracking: MLflow's default registry location (registry URI = tracking
+    # URI, so models live in mlruns/models/).
+    if os.environ.get("MLT_TEST_REGISTRY") == "tracking":
+        registry = uri
+    else:
+        registry = "file://" + os.path.join(os.path.abspath(root), "registry")
     os.environ["MLFLOW_REGISTRY_URI"] = registry
     import mlflow
     from mlflow import MlflowClient

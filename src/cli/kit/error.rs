@@ -45,9 +45,78 @@ impl CliError {
 
 impl From<store::Error> for CliError {
     fn from(e: store::Error) -> CliError {
-        CliError::failure(e.to_string())
+        let hint = hint_for(&e);
+        CliError {
+            message: e.to_string(),
+            hint,
+            code: 1,
+        }
     }
 }
+
+/// The advice the command line adds to a store error: the commands and flags that get past
+/// it, and the existing names close to a mistyped one. The store's messages name neither.
+pub fn hint_for(e: &store::Error) -> Option<String> {
+    use store::{Entity, Error};
+    /// A word as it must be typed in a shell.
+    fn quoted(s: &str) -> String {
+        let plain = !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c));
+        if plain {
+            s.to_string()
+        } else {
+            format!("'{}'", s.replace('\'', r"'\''"))
+        }
+    }
+    match e {
+        Error::NoStore { .. } => Some("run `mlt init` or pass --store".into()),
+        Error::Missing { candidates, .. } if !candidates.is_empty() => {
+            let names: Vec<String> = candidates.iter().map(|c| format!("'{c}'")).collect();
+            let names = match names.split_last() {
+                Some((last, [])) => last.clone(),
+                Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+                None => unreachable!("not empty"),
+            };
+            Some(format!("did you mean {names}?"))
+        }
+        Error::Deleted {
+            what: Entity::Experiment,
+            name,
+            ..
+        } => Some(format!(
+            "restore it with `mlt experiments restore {}`",
+            quoted(name)
+        )),
+        Error::Deleted {
+            what: Entity::Run,
+            id,
+            ..
+        } => Some(format!("restore it with `mlt runs restore {id}`")),
+        Error::Exists {
+            what: Entity::Experiment,
+            name,
+            deleted: true,
+            ..
+        } => Some(format!(
+            "restore it with `mlt experiments restore {}`, or pick another name",
+            quoted(name)
+        )),
+        Error::Exists {
+            what: Entity::Artifact { .. },
+            ..
+        } => Some("choose another --name".into()),
+        Error::ArchiveStage { .. } => Some("leave out --archive-existing".into()),
+        Error::RunRunning { run } => Some(format!("end it with `mlt runs end {run}`, then repair")),
+        Error::MalformedTag { run, key, .. } => Some(format!(
+            "delete it with `mlt runs delete-tag {} --run {run}`",
+            quoted(key)
+        )),
+        Error::Partial { source, .. } => hint_for(source),
+        _ => None,
+    }
+}
+
 
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> CliError {
