@@ -823,7 +823,7 @@ mod manifest {
                 },
                 artifacts: true,
             },
-            &mut |_, _, _| {},
+            &mut |_| {},
         )
         .unwrap();
         std::fs::read_to_string(out.join(MANIFEST)).unwrap()

@@ -54,7 +54,7 @@ fn export_to(s: &Store, dest: &Path) -> Exported {
             },
             artifacts: true,
         },
-        &mut |_, _, _| {},
+        &mut |_| {},
     )
     .unwrap()
 }
@@ -228,7 +228,7 @@ fn tarball_round_trip_then_import_twice() {
         .plan_transfer(&source, &Selection::default(), Default::default())
         .unwrap();
     assert!(plan.conflicts().is_empty());
-    let r = plan.apply(&mut |_, _, _| {}).unwrap();
+    let r = plan.apply(&mut |_| {}).unwrap();
     assert_eq!(r.imported.runs, manifest.counts.runs);
     assert_eq!(r.imported.metric_points, manifest.counts.metric_points);
     assert_eq!(r.imported.artifact_bytes, manifest.counts.artifact_bytes);
@@ -242,7 +242,7 @@ fn tarball_round_trip_then_import_twice() {
         .plan_transfer(&source, &Selection::default(), Default::default())
         .unwrap();
     assert_eq!(plan.units(), 0);
-    let r = plan.apply(&mut |_, _, _| {}).unwrap();
+    let r = plan.apply(&mut |_| {}).unwrap();
     assert!(r.imported.is_zero());
     assert_eq!(r.unchanged.runs, 1);
     assert_eq!(r.unchanged.model_versions, 1);
@@ -257,7 +257,7 @@ fn conflicts_are_reported_per_run_and_settled_as_asked() {
     other
         .plan_transfer(&s, &Selection::default(), Default::default())
         .unwrap()
-        .apply(&mut |_, _, _| {})
+        .apply(&mut |_| {})
         .unwrap();
     // The run goes on here: one more point.
     let h = s.find_run(&run).unwrap();
@@ -280,6 +280,7 @@ fn conflicts_are_reported_per_run_and_settled_as_asked() {
         on_conflict,
         artifacts: true,
         own_source: false,
+        dry_run: false,
     };
     let plan = other
         .plan_transfer(&s, &Selection::default(), opts(OnConflict::Fail))
@@ -295,14 +296,14 @@ fn conflicts_are_reported_per_run_and_settled_as_asked() {
     let skipped = other
         .plan_transfer(&s, &Selection::default(), opts(OnConflict::Skip))
         .unwrap()
-        .apply(&mut |_, _, _| {})
+        .apply(&mut |_| {})
         .unwrap();
     assert_eq!(skipped.skipped.runs, 1);
     assert_eq!(other.metric_history(&run, "loss").unwrap().len(), 2);
     let over = other
         .plan_transfer(&s, &Selection::default(), opts(OnConflict::Overwrite))
         .unwrap()
-        .apply(&mut |_, _, _| {})
+        .apply(&mut |_| {})
         .unwrap();
     assert_eq!(over.overwritten.runs, 1);
     assert_eq!(other.metric_history(&run, "loss").unwrap().len(), 3);
@@ -328,7 +329,7 @@ fn an_experiment_id_taken_here_gets_a_new_id_and_its_runs_follow() {
     let r = target
         .plan_transfer(&s, &Selection::default(), Default::default())
         .unwrap()
-        .apply(&mut |_, _, _| {})
+        .apply(&mut |_| {})
         .unwrap();
     let (name, new_id) = &r.experiments_created[0];
     assert_eq!(name, "vision");
@@ -611,10 +612,17 @@ fn a_bundle_artifact_uri_outside_it_is_not_read() {
             .to_string();
         std::fs::write(&meta, text.replace(&old, &format!("artifact_uri: {uri}"))).unwrap();
         let old = Manifest::read(&dest).unwrap();
-        Manifest::build(&dest, &bundle_store, old.selection, true, old.counts)
-            .unwrap()
-            .write(&dest)
-            .unwrap();
+        Manifest::build(
+            &dest,
+            &bundle_store,
+            old.selection,
+            true,
+            old.counts,
+            &mut |_| {},
+        )
+        .unwrap()
+        .write(&dest)
+        .unwrap();
         let Opened::Bundle { dir, .. } = open(&dest, None).unwrap() else {
             panic!("not a bundle")
         };
@@ -631,7 +639,7 @@ fn a_bundle_artifact_uri_outside_it_is_not_read() {
             "{:?}",
             plan.warnings
         );
-        plan.apply(&mut |_, _, _| {}).unwrap();
+        plan.apply(&mut |_| {}).unwrap();
         let th = target.find_run(&run).unwrap();
         assert!(target.list_artifacts(&th, None).unwrap().is_empty());
         for e in walkdir::WalkDir::new(target.root()).into_iter().flatten() {

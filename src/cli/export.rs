@@ -1,8 +1,7 @@
 //! `mlt export`: experiments, runs, registered models or the whole store, to a bundle (a
 //! folder or a `.tar.gz` with a manifest of checksums).
 
-use super::progress::Bar;
-use super::{CliError, CmdResult, Ctx};
+use super::{Bar, CliError, CmdResult, Ctx};
 use crate::bundle::{self, ExportRequest};
 use crate::model::View;
 use crate::output;
@@ -107,6 +106,9 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
             "where to? give a folder (or a .tar.gz file)",
         ));
     };
+    if args.format == ExportFormat::Bundle {
+        bundle::destination(&dest).map_err(|e| CliError::usage(e.to_string()))?;
+    }
     let (sel, described) = selection(&store, &args)?;
     if args.format == ExportFormat::MlflowExportImport {
         if !sel.models.is_empty() {
@@ -129,7 +131,7 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
         output::print(&format!("{}\n", dest.display()))?;
         return Ok(());
     }
-    let mut bar = Bar::new("runs");
+    let mut bar = Bar::new();
     let exported = bundle::export(
         &store,
         &ExportRequest {
@@ -138,7 +140,7 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
             described,
             artifacts: !args.no_artifacts,
         },
-        &mut |done, total, bytes| bar.update(done, total, bytes),
+        &mut |p| bar.update(p),
     );
     bar.finish();
     let exported = exported.map_err(super::bundle_error)?;
@@ -148,7 +150,7 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
     let c = &exported.manifest.counts;
     eprintln!(
         "Exported {} to {} ({} files, {})",
-        super::import::summary(c),
+        bundle::report::summary(c),
         dest.display(),
         exported.manifest.total_files,
         output::bytes(exported.manifest.total_bytes)

@@ -13,6 +13,7 @@ mod metrics;
 mod models;
 mod package;
 mod progress;
+pub use progress::{Bar, show_transfer};
 mod run;
 mod runs;
 mod store_cmd;
@@ -139,6 +140,36 @@ pub fn bundle_error(e: crate::bundle::Error) -> CliError {
             CliError::failure(e.to_string()).hint("nothing was imported; the store is unchanged")
         }
         crate::bundle::Error::Store(e) => e.into(),
+    }
+}
+
+/// A refused import or merge, with the flags that settle it.
+impl From<crate::bundle::import::TransferError> for CliError {
+    fn from(e: crate::bundle::import::TransferError) -> CliError {
+        use crate::bundle::import::{SourceKind, TransferError as E};
+        let msg = e.to_string();
+        match e {
+            E::SameStore(_) => CliError::usage(format!("{msg}; merge another one")),
+            E::NoStore(_) => CliError::failure(msg),
+            E::Conflicts { from, .. } => {
+                let whose = match from {
+                    SourceKind::Bundle => "bundle",
+                    SourceKind::Store => "source",
+                    SourceKind::OtherStore => "other store",
+                    SourceKind::Database => "database",
+                };
+                CliError::failure(msg).hint(format!(
+                    "--on-conflict skip keeps this store's copies, --on-conflict overwrite takes \
+                     the {whose}'s"
+                ))
+            }
+            E::Stopped(s) => CliError::failure(msg).hint(format!(
+                "{}; each run and version lands whole, so running the same command again \
+                 completes it (what is already here is kept as unchanged)",
+                crate::bundle::report::written_before_failure(&s.written)
+            )),
+            E::Bundle(b) => bundle_error(b),
+        }
     }
 }
 

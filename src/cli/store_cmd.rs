@@ -1,9 +1,9 @@
 //! `mlt store`: operations on whole stores.
 
-use super::import::{OnConflictArg, transfer};
 use super::{CliError, CmdResult, Ctx};
+use crate::bundle::import::{self, TransferRequest};
 use crate::output::{self, Format, Listing};
-use crate::store::{self, Store, TransferOptions};
+use crate::store::{self, OnConflict};
 use clap::Subcommand;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -17,8 +17,8 @@ pub enum Cmd {
         other: PathBuf,
         /// What to do with a run or model version that is here with different content
         #[arg(long, value_enum, default_value_t)]
-        on_conflict: OnConflictArg,
-        /// Check and report what would happen; write nothing
+        on_conflict: OnConflict,
+        /// Show what would be written (the report's table); write nothing
         #[arg(long)]
         dry_run: bool,
         /// Leave artifacts out (and do not compare them)
@@ -58,18 +58,6 @@ pub enum Cmd {
     },
 }
 
-/// Refuses to take a store into itself.
-pub fn refuse_same(target: &Store, source: &Store) -> Result<(), CliError> {
-    let canon = |p: &std::path::Path| std::fs::canonicalize(p).ok();
-    if canon(target.tracking()).is_some() && canon(target.tracking()) == canon(source.tracking()) {
-        return Err(CliError::usage(format!(
-            "{} is this store; merge another one",
-            source.root().display()
-        )));
-    }
-    Ok(())
-}
-
 pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
     match cmd {
         Cmd::Merge {
@@ -79,28 +67,21 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             no_artifacts,
             format,
         } => {
-            let cwd = std::env::current_dir()?;
-            let source = store::locate(Some(&other), None, None, &cwd)
-                .store()
-                .on_warning(|m| eprintln!("warning: {m}"));
-            if !source.tracking().is_dir() {
-                return Err(CliError::failure(format!(
-                    "no store at {} (no mlruns/ folder)",
-                    other.display()
-                )));
-            }
+            let source = import::open_other_store(
+                &other,
+                std::sync::Arc::new(|m| eprintln!("warning: {m}")),
+            )?;
             let target = if dry_run {
                 ctx.existing_store()?
             } else {
                 ctx.writable_store()?
             };
-            refuse_same(&target, &source)?;
-            let opts = TransferOptions {
-                on_conflict: on_conflict.into(),
+            let req = TransferRequest {
+                on_conflict,
                 artifacts: !no_artifacts,
-                own_source: false,
+                dry_run,
             };
-            transfer(&target, &source, opts, dry_run, format, None, "other store")
+            super::show_transfer(&target, &source, req, format)
         }
         Cmd::Check {
             repair,

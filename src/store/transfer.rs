@@ -37,14 +37,15 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// What to do with a run or model version that exists on both sides with different content.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// (The doc lines of the values are the command line's help.)
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum OnConflict {
-    /// Keep this store's copy and go on.
+    /// Keep this store's copy
     Skip,
-    /// Change nothing at all when anything conflicts.
+    /// Change nothing when anything conflicts
     #[default]
     Fail,
-    /// Replace this store's copy by the source's.
+    /// Replace this store's copy
     Overwrite,
 }
 
@@ -75,6 +76,9 @@ pub struct TransferOptions {
     /// itself, one the user chose, is read as `artifacts download` reads it. Otherwise (import,
     /// merge) artifacts are read only from inside the source.
     pub own_source: bool,
+    /// Only plan (`--dry-run`): the plan is not to be applied, and making it writes nothing
+    /// in this store, not even its lock file (it locks only when the lock file is there).
+    pub dry_run: bool,
 }
 
 impl Default for TransferOptions {
@@ -83,6 +87,7 @@ impl Default for TransferOptions {
             on_conflict: OnConflict::Fail,
             artifacts: true,
             own_source: false,
+            dry_run: false,
         }
     }
 }
@@ -161,8 +166,79 @@ impl From<Stopped> for Error {
     }
 }
 
-/// Progress of [`Plan::apply`]: units done, units in all, bytes copied so far.
-pub type Progress<'a> = &'a mut dyn FnMut(u64, u64, u64);
+/// What a transfer (or an export) is busy with, for a progress bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Experiments,
+    Runs,
+    /// MLflow 3 logged models, datasets and traces.
+    ExperimentItems,
+    /// Registered models (with their versions).
+    Models,
+    /// Files of a bundle, checksummed or packed.
+    Files,
+}
+
+impl Stage {
+    /// What is counted, plural: "runs".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Stage::Experiments => "experiments",
+            Stage::Runs => "runs",
+            Stage::ExperimentItems => "logged models, datasets and traces",
+            Stage::Models => "registered models",
+            Stage::Files => "files",
+        }
+    }
+}
+
+/// Where a stage is: `done` of `total` things of the stage, `bytes` copied so far in all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    pub stage: Stage,
+    pub done: u64,
+    pub total: u64,
+    pub bytes: u64,
+}
+
+/// Told each step of [`Plan::apply`] (and of an export).
+pub type ProgressFn<'a> = &'a mut dyn FnMut(Progress);
+
+/// Counts the steps of one stage for a [`ProgressFn`]; a stage with nothing to do says
+/// nothing.
+pub(crate) struct Stepper<'p> {
+    stage: Stage,
+    done: u64,
+    total: u64,
+    progress: &'p mut dyn FnMut(Progress),
+}
+
+impl<'p> Stepper<'p> {
+    pub(crate) fn new(stage: Stage, total: usize, progress: &'p mut dyn FnMut(Progress)) -> Self {
+        Stepper {
+            stage,
+            done: 0,
+            total: total as u64,
+            progress,
+        }
+    }
+
+    /// One more done; `bytes` copied so far.
+    pub(crate) fn one(&mut self, bytes: u64) {
+        self.done += 1;
+        (self.progress)(Progress {
+            stage: self.stage,
+            done: self.done,
+            total: self.total,
+            bytes,
+        });
+    }
+
+    /// The next stage, counting `total`.
+    pub(crate) fn next(self, stage: Stage, total: usize) -> Self {
+        Stepper::new(stage, total, self.progress)
+    }
+}
 
 // ---------------------------------------------------------------------------------------
 // The plan
@@ -226,7 +302,7 @@ pub struct Plan<'a> {
     target: &'a Store,
     source: &'a Store,
     opts: TransferOptions,
-    _lock: fs::Lock,
+    _lock: Option<fs::Lock>,
     experiments: Vec<ExpPlan>,
     /// Source experiment id → id here.
     exp_ids: HashMap<String, String>,
@@ -331,6 +407,64 @@ impl Plan<'_> {
     /// are any.
     pub fn conflicts(&self) -> &[Conflict] {
         &self.report.conflicts
+    }
+
+    /// What applying the plan would write, counted without writing anything: the report that
+    /// [`Plan::apply`] returns when nothing fails.
+    pub fn preview(&self) -> Result<Report> {
+        let mut r = self.report.clone();
+        for e in self.experiments.iter().filter(|e| e.create) {
+            r.imported.experiments += 1;
+            r.experiments_created
+                .push((e.src.name.clone(), e.target_id.clone()));
+        }
+        r.experiments_created.sort();
+        for run in &self.runs {
+            r.imported.add(&self.run_counts(run)?);
+            if run.action == Action::Overwrite {
+                r.overwritten.runs += 1;
+            }
+        }
+        for i in &self.items {
+            r.imported.experiment_items += 1;
+            if i.action == Action::Overwrite {
+                r.overwritten.experiment_items += 1;
+            }
+        }
+        for m in &self.models {
+            r.imported.models += u64::from(m.create);
+            r.imported.model_versions += m.versions.len() as u64;
+            r.overwritten.model_versions += m
+                .versions
+                .iter()
+                .filter(|v| v.action == Action::Overwrite)
+                .count() as u64;
+        }
+        Ok(r)
+    }
+
+    /// What copying a run writes: its metric points, and its artifacts when they travel.
+    fn run_counts(&self, run: &RunPlan) -> Result<Counts> {
+        let mut c = Counts {
+            runs: 1,
+            ..Counts::default()
+        };
+        for (rel, p, is_dir) in self.src_tree(&run.src_dir, &["artifacts", "meta.yaml"])? {
+            if !is_dir && rel.starts_with("metrics") {
+                c.metric_points += count_lines(&p)?;
+            }
+        }
+        if self.opts.artifacts
+            && let Some((src, bounds)) = &run.src_artifacts
+        {
+            for (_, p, is_dir) in tree(src, &[], bounds, "the source", &self.noted)? {
+                if !is_dir {
+                    c.artifacts += 1;
+                    c.artifact_bytes += std::fs::metadata(&p).at(&p)?.len();
+                }
+            }
+        }
+        Ok(c)
     }
 
     /// Things to write (runs, versions, items, experiments, models, tags, aliases).
@@ -469,6 +603,25 @@ fn location_parts(location: &str) -> Option<(bool, Vec<String>)> {
 }
 
 impl Store {
+    /// The lock file that planning and applying a transfer hold.
+    fn transfer_lock_path(&self) -> PathBuf {
+        self.mlt_dir().join("lock")
+    }
+
+    /// The lock a plan holds: the store's; for a dry run only when its lock file is there
+    /// already, so that a dry run creates nothing (not even `.mlt/`).
+    fn plan_lock(&self, dry_run: bool) -> Result<Option<fs::Lock>> {
+        if !dry_run {
+            return self.lock().map(Some);
+        }
+        let path = self.transfer_lock_path();
+        if path.is_file() {
+            fs::lock(&path).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
     /// The tracking folder as seen from the store root (`mlruns`).
     fn tracking_rel(&self) -> String {
         let rel = self.relative_location(&self.tracking);
@@ -551,7 +704,7 @@ impl Store {
                 source.tracking.display()
             )));
         }
-        let lock = self.lock()?;
+        let lock = self.plan_lock(opts.dry_run)?;
         let mut plan = Plan {
             target: self,
             source,
@@ -1213,9 +1366,14 @@ impl Plan<'_> {
     /// Writes everything planned, unit by unit: each run, version or item is built aside and
     /// renamed into place whole. Returns what was done; when a write fails, what was written
     /// before it (whole units: running the same transfer again completes it).
-    pub fn apply(mut self, progress: Progress) -> Result<Report, Stopped> {
+    pub fn apply(mut self, progress: ProgressFn) -> Result<Report, Stopped> {
         let mut report = std::mem::take(&mut self.report);
-        match self.apply_into(&mut report, progress) {
+        let result = if self.opts.dry_run {
+            Err(Error::Invalid("a dry run's plan is not applied".into()))
+        } else {
+            self.apply_into(&mut report, progress)
+        };
+        match result {
             Ok(()) => Ok(report),
             Err(error) => Err(Stopped {
                 error,
@@ -1224,15 +1382,14 @@ impl Plan<'_> {
         }
     }
 
-    fn apply_into(&self, report: &mut Report, progress: Progress) -> Result<()> {
-        let total = self.units();
-        let mut done = 0u64;
+    fn apply_into(&self, report: &mut Report, progress: ProgressFn) -> Result<()> {
         let mut bytes = 0u64;
         let t = self.target;
         if !t.tracking.is_dir() {
             fs::create_dir_all(&t.tracking)?;
         }
-
+        let created: Vec<&ExpPlan> = self.experiments.iter().filter(|e| e.create).collect();
+        let mut step = Stepper::new(Stage::Experiments, created.len(), progress);
         for exp in &self.experiments {
             if exp.create {
                 self.create_experiment(exp)?;
@@ -1240,8 +1397,7 @@ impl Plan<'_> {
                 report
                     .experiments_created
                     .push((exp.src.name.clone(), exp.target_id.clone()));
-                done += 1;
-                progress(done, total, bytes);
+                step.one(bytes);
             } else if !exp.add_tags.is_empty() {
                 let dir = t.experiment_dir(&exp.target_id).ok_or_else(|| {
                     Error::NotFound(format!("experiment {} vanished", exp.target_id))
@@ -1252,6 +1408,7 @@ impl Plan<'_> {
             }
         }
         report.experiments_created.sort();
+        let mut step = step.next(Stage::Runs, self.runs.len());
         for run in &self.runs {
             let c = self.copy_run(run)?;
             bytes += c.artifact_bytes;
@@ -1259,22 +1416,21 @@ impl Plan<'_> {
             if run.action == Action::Overwrite {
                 report.overwritten.runs += 1;
             }
-            done += 1;
-            progress(done, total, bytes);
+            step.one(bytes);
         }
+        let mut step = step.next(Stage::ExperimentItems, self.items.len());
         for item in &self.items {
             self.copy_item(item)?;
             report.imported.experiment_items += 1;
             if item.action == Action::Overwrite {
                 report.overwritten.experiment_items += 1;
             }
-            done += 1;
-            progress(done, total, bytes);
+            step.one(bytes);
         }
+        let mut step = step.next(Stage::Models, self.models.len());
         for m in &self.models {
             self.copy_model(m, report)?;
-            done += u64::from(m.create) + m.versions.len() as u64;
-            progress(done, total, bytes);
+            step.one(bytes);
         }
         Ok(())
     }
