@@ -78,6 +78,73 @@ fn files_under(root: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 #[test]
+fn a_shared_experiment_renamed_on_one_side_is_warned_about() {
+    let (tmp, a, _) = source();
+    let b = Store::new(tmp.path().join("b"));
+    let take = |into: &Store, from: &Store| {
+        let plan = into
+            .plan_transfer(from, &Selection::default(), Default::default())
+            .unwrap();
+        let warnings = plan.warnings.clone();
+        plan.apply(&mut |_| {}).unwrap();
+        warnings
+    };
+    take(&b, &a);
+    assert!(take(&a, &b).iter().all(|w| !w.contains("renamed")));
+    b.rename_experiment("vision", "vision-2").unwrap();
+    let w = take(&a, &b);
+    assert!(
+        w.iter()
+            .any(|w| w.contains("is 'vision' here and 'vision-2' in the source")),
+        "{w:?}"
+    );
+    // Two experiments that only happen to share an id (MLflow's old counting ids) are not.
+    let c = Store::new(tmp.path().join("c"));
+    c.init().unwrap();
+    let d = Store::new(tmp.path().join("d"));
+    d.init().unwrap();
+    c.rename_experiment("0", "mine").unwrap();
+    let meta = d.tracking().join("0/meta.yaml");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let other_time = text
+        .lines()
+        .map(|l| match l.strip_prefix("creation_time: ") {
+            Some(_) => "creation_time: 1".to_string(),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&meta, other_time + "\n").unwrap();
+    assert!(take(&c, &d).iter().all(|w| !w.contains("renamed")));
+}
+
+#[test]
+fn export_progress_counts_runs_as_runs_and_files_as_files() {
+    use crate::store::transfer::Stage;
+    let (tmp, s, _) = source();
+    let mut seen: Vec<(Stage, u64, u64)> = Vec::new();
+    let e = export(
+        &s,
+        &ExportRequest {
+            dest: &tmp.path().join("b"),
+            selection: &Selection::default(),
+            described: SelectionRecord::default(),
+            artifacts: true,
+        },
+        &mut |p| seen.push((p.stage, p.done, p.total)),
+    )
+    .unwrap();
+    // Each stage counts only its own things, up to its own total.
+    let last = |stage| seen.iter().rev().find(|x| x.0 == stage).copied();
+    assert_eq!(last(Stage::Experiments), Some((Stage::Experiments, 2, 2)));
+    assert_eq!(last(Stage::Runs), Some((Stage::Runs, 1, 1)));
+    assert_eq!(last(Stage::Models), Some((Stage::Models, 1, 1)));
+    let files = e.manifest.total_files;
+    assert_eq!(last(Stage::Files), Some((Stage::Files, files, files)));
+    assert!(seen.iter().all(|(_, done, total)| done <= total));
+}
+
+#[test]
 fn a_bundle_lists_every_file_with_its_checksum() {
     let (tmp, s, run) = source();
     let dest = tmp.path().join("b");

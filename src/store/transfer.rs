@@ -832,6 +832,7 @@ impl Store {
             run_infos.push((info, dir.clone()));
         }
         let here = self.experiments_here()?;
+        let here_runs = self.run_index()?;
         let by_name: HashMap<&str, &Experiment> =
             here.iter().map(|(e, _)| (e.name.as_str(), e)).collect();
         let mut taken: BTreeSet<String> =
@@ -860,6 +861,15 @@ impl Store {
                     (t.experiment_id.clone(), false, add)
                 }
                 None => {
+                    if let Some(mine) = renamed_here(src, &here, &run_infos, &here_runs) {
+                        plan.warnings.push(format!(
+                            "experiment {} is '{}' here and '{}' in the source: renamed on one \
+                             side? Experiments are matched by name, so '{}' comes in as a new \
+                             experiment; give both sides one name and merge again to keep its \
+                             runs together",
+                            src.experiment_id, mine.name, src.name, src.name
+                        ));
+                    }
                     let free = |id: &str| {
                         !taken.contains(id)
                             && !self.tracking.join(id).exists()
@@ -891,7 +901,6 @@ impl Store {
         }
 
         // -- runs
-        let here_runs = self.run_index()?;
         for (info, dir) in run_infos {
             let target_exp = plan.exp_ids[&info.experiment_id].clone();
             let src_artifacts = match plan.source_artifacts(&dir, &info) {
@@ -1135,6 +1144,28 @@ impl Store {
         plan.note_links()?;
         Ok(plan)
     }
+}
+
+/// The experiment here that `src` was before one side renamed it: the same id, another name,
+/// and the same creation time or a run of it here in it. (Ids alone can meet by chance in
+/// stores with MLflow's old counting ids.)
+fn renamed_here<'h>(
+    src: &Experiment,
+    here: &'h [(Experiment, PathBuf)],
+    src_runs: &[(RunInfo, PathBuf)],
+    here_runs: &HashMap<String, PathBuf>,
+) -> Option<&'h Experiment> {
+    let (mine, dir) = here
+        .iter()
+        .find(|(e, _)| e.experiment_id == src.experiment_id && e.name != src.name)?;
+    let born_together = src.creation_time.is_some() && src.creation_time == mine.creation_time;
+    let shares_a_run = src_runs.iter().any(|(info, _)| {
+        info.experiment_id == src.experiment_id
+            && here_runs
+                .get(&info.run_id)
+                .is_some_and(|d| d.parent() == Some(dir.as_path()))
+    });
+    (born_together || shares_a_run).then_some(mine)
 }
 
 fn item_kind(folder: &str) -> &'static str {
