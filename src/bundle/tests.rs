@@ -360,18 +360,17 @@ fn conflicts_are_reported_per_run_and_settled_as_asked() {
         "differs in metrics/loss (2 points here, 3 in the source)"
     );
     drop(plan);
-    let skipped = other
-        .plan_transfer(&s, &Selection::default(), opts(OnConflict::Skip))
-        .unwrap()
-        .apply(&mut |_| {})
-        .unwrap();
+    let settle = |on_conflict| {
+        other
+            .plan_transfer(&s, &Selection::default(), opts(on_conflict))
+            .unwrap()
+            .apply(&mut |_| {})
+            .unwrap()
+    };
+    let skipped = settle(OnConflict::Skip);
     assert_eq!(skipped.skipped.runs, 1);
     assert_eq!(other.metric_history(&run, "loss").unwrap().len(), 2);
-    let over = other
-        .plan_transfer(&s, &Selection::default(), opts(OnConflict::Overwrite))
-        .unwrap()
-        .apply(&mut |_| {})
-        .unwrap();
+    let over = settle(OnConflict::Overwrite);
     assert_eq!(over.overwritten.runs, 1);
     assert_eq!(other.metric_history(&run, "loss").unwrap().len(), 3);
 }

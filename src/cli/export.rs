@@ -116,8 +116,7 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
                 "--format mlflow-export-import writes experiments and runs, not registered models",
             ));
         }
-        let w =
-            bundle::export_import::write(&store, &sel.experiments, &sel.runs, args.view, &dest)?;
+        let w = bundle::export_import::write(&store, &sel, args.view, &dest)?;
         eprintln!(
             "Exported {} experiment{} and {} run{} ({} artifacts) in mlflow-export-import's \
              layout to {}",

@@ -704,12 +704,83 @@ impl Store {
                 source.tracking.display()
             )));
         }
-        let lock = self.plan_lock(opts.dry_run)?;
-        let mut plan = Plan {
-            target: self,
+        let mut plan = Plan::empty(self, source, opts, artifact_roots)?;
+        let chosen = plan.choose(sel)?;
+        plan.all_runs = chosen.runs.keys().cloned().collect();
+        let runs = plan.read_runs(&chosen.runs);
+        plan.match_experiments(&chosen, &runs)?;
+        plan.plan_runs(runs)?;
+        for (folder, id, src_dir, src_exp) in plan.items_wanted(&chosen) {
+            plan.plan_item(folder, id, src_dir, src_exp)?;
+        }
+        for name in &chosen.models {
+            plan.plan_model(name)?;
+        }
+        plan.note_links()?;
+        Ok(plan)
+    }
+
+    /// Whether an experiment id is used here (by an active or a deleted experiment).
+    fn experiment_id_in_use(&self, id: &str) -> bool {
+        self.tracking.join(id).exists() || self.tracking.join(TRASH).join(id).exists()
+    }
+
+    /// The id a new experiment gets here: `wanted` when it is free, else a new random one;
+    /// either is then `taken`.
+    fn free_experiment_id(&self, wanted: &str, taken: &mut BTreeSet<String>) -> String {
+        let free = |id: &str| !taken.contains(id) && !self.experiment_id_in_use(id);
+        let id = if free(wanted) {
+            wanted.to_string()
+        } else {
+            loop {
+                let id = model::new_experiment_id();
+                if free(&id) {
+                    break id;
+                }
+            }
+        };
+        taken.insert(id.clone());
+        id
+    }
+}
+
+/// What a selection names in the source.
+struct Chosen {
+    /// Every experiment of the source, with its folder.
+    experiments: Vec<(Experiment, PathBuf)>,
+    /// Experiment id → index in `experiments`.
+    by_id: HashMap<String, usize>,
+    /// Experiments taken whole (ids).
+    whole: BTreeSet<String>,
+    /// Run id → source run folder (the runs of whole experiments, single runs, the runs
+    /// behind chosen model versions); ordered for a stable plan.
+    runs: BTreeMap<String, PathBuf>,
+    /// Registered models (names).
+    models: BTreeSet<String>,
+}
+
+impl Chosen {
+    fn experiment(&self, id: &str) -> Option<&(Experiment, PathBuf)> {
+        self.by_id.get(id).map(|i| &self.experiments[*i])
+    }
+}
+
+/// The folders of a run, an item or a model version as a plan records them.
+type Settled = (Action, Option<PathBuf>);
+
+impl<'a> Plan<'a> {
+    /// A plan that does nothing yet, holding the target's lock (see [`Store::plan_lock`]).
+    fn empty(
+        target: &'a Store,
+        source: &'a Store,
+        opts: TransferOptions,
+        artifact_roots: &[PathBuf],
+    ) -> Result<Plan<'a>> {
+        Ok(Plan {
+            target,
             source,
             opts,
-            _lock: lock,
+            _lock: target.plan_lock(opts.dry_run)?,
             experiments: Vec::new(),
             exp_ids: HashMap::new(),
             runs: Vec::new(),
@@ -722,34 +793,37 @@ impl Store {
             art_bounds: artifact_roots
                 .iter()
                 .fold(source.read_bounds(), |b, r| b.with(r)),
-            dst_bounds: self.read_bounds(),
+            dst_bounds: target.read_bounds(),
             noted: RefCell::new(BTreeSet::new()),
-        };
+        })
+    }
 
-        // -- what the selection names, in the source
-        let src_exps = source.experiments_here()?;
-        let src_by_id: HashMap<&str, &(Experiment, PathBuf)> = src_exps
+    /// Finds what `sel` names in the source; everything when it names nothing. A name or id
+    /// the source lacks is an error.
+    fn choose(&mut self, sel: &Selection) -> Result<Chosen> {
+        let source = self.source;
+        let experiments = source.experiments_here()?;
+        let by_id: HashMap<String, usize> = experiments
             .iter()
-            .map(|x| (x.0.experiment_id.as_str(), x))
+            .enumerate()
+            .map(|(i, (e, _))| (e.experiment_id.clone(), i))
             .collect();
         let everything = sel.is_everything();
         let mut whole: BTreeSet<String> = BTreeSet::new();
         if everything {
-            whole.extend(src_exps.iter().map(|(e, _)| e.experiment_id.clone()));
+            whole.extend(by_id.keys().cloned());
         }
         for id in &sel.experiments {
-            if !src_by_id.contains_key(id.as_str()) {
+            if !by_id.contains_key(id) {
                 return Err(Error::NotFound(format!(
                     "no experiment '{id}' in the source"
                 )));
             }
             whole.insert(id.clone());
         }
-        let src_runs = source.run_index()?;
-        // run id → (source run folder); ordered for a stable plan.
         let mut runs: BTreeMap<String, PathBuf> = BTreeMap::new();
         for id in &whole {
-            let (_, dir) = src_by_id[id.as_str()];
+            let (_, dir) = &experiments[by_id[id]];
             for r in source.run_dirs(dir)? {
                 if r.join("meta.yaml").is_file() {
                     let rid = r.file_name().unwrap_or_default().to_string_lossy().into();
@@ -757,62 +831,98 @@ impl Store {
                 }
             }
         }
+        let src_runs = source.run_index()?;
         for id in &sel.runs {
             let dir = src_runs
                 .get(id)
                 .ok_or_else(|| Error::NotFound(format!("no run '{id}' in the source")))?;
             runs.insert(id.clone(), dir.clone());
         }
-        let src_models_dir = source.registry_models_dir_for_reading();
-        let mut model_names: BTreeSet<String> = sel.models.iter().cloned().collect();
-        if everything && let Ok(entries) = std::fs::read_dir(&src_models_dir) {
+        let models = self.choose_models(sel, &src_runs, &mut runs)?;
+        Ok(Chosen {
+            experiments,
+            by_id,
+            whole,
+            runs,
+            models,
+        })
+    }
+
+    /// The registered models `sel` names (all, when it names nothing), each with the runs
+    /// behind its versions added to `runs`.
+    fn choose_models(
+        &mut self,
+        sel: &Selection,
+        src_runs: &HashMap<String, PathBuf>,
+        runs: &mut BTreeMap<String, PathBuf>,
+    ) -> Result<BTreeSet<String>> {
+        let mut models: BTreeSet<String> = sel.models.iter().cloned().collect();
+        let models_dir = self.source.registry_models_dir_for_reading();
+        if sel.is_everything()
+            && let Ok(entries) = std::fs::read_dir(&models_dir)
+        {
             for e in entries.flatten() {
                 if e.path().join("meta.yaml").is_file() {
-                    model_names.insert(e.file_name().to_string_lossy().into_owned());
+                    models.insert(e.file_name().to_string_lossy().into_owned());
                 }
             }
         }
-        for name in &model_names {
+        for name in &models {
             validate_model_name(name).map_err(Error::Invalid)?;
-            let dir = src_models_dir.join(name);
+            let dir = models_dir.join(name);
             if !dir.join("meta.yaml").is_file() {
                 return Err(Error::NotFound(format!(
                     "no registered model '{name}' in the source"
                 )));
             }
-            // The runs behind the versions come along.
-            for (_, vdir) in source.version_dirs(&dir)? {
-                let Ok(meta) = parse_meta(&vdir.join("meta.yaml")) else {
-                    continue;
-                };
-                if let Some(Scalar::Str(rid)) = meta.get("run_id")
-                    && !rid.is_empty()
-                    && !runs.contains_key(rid)
-                {
-                    match src_runs.get(rid) {
-                        Some(d) => {
-                            runs.insert(rid.clone(), d.clone());
-                        }
-                        None => plan.warnings.push(format!(
-                            "model '{name}' {}: its run {rid} is not in the source",
-                            vdir.file_name().unwrap_or_default().to_string_lossy()
-                        )),
-                    }
+            self.add_runs_behind_versions(name, &dir, src_runs, runs)?;
+        }
+        Ok(models)
+    }
+
+    /// The runs behind a chosen model's versions come along (a warning for one the source
+    /// lacks).
+    fn add_runs_behind_versions(
+        &mut self,
+        name: &str,
+        model_dir: &Path,
+        src_runs: &HashMap<String, PathBuf>,
+        runs: &mut BTreeMap<String, PathBuf>,
+    ) -> Result<()> {
+        for (_, vdir) in self.source.version_dirs(model_dir)? {
+            let Ok(meta) = parse_meta(&vdir.join("meta.yaml")) else {
+                continue;
+            };
+            let Some(Scalar::Str(rid)) = meta.get("run_id") else {
+                continue;
+            };
+            if rid.is_empty() || runs.contains_key(rid) {
+                continue;
+            }
+            match src_runs.get(rid) {
+                Some(d) => {
+                    runs.insert(rid.clone(), d.clone());
                 }
+                None => self.warnings.push(format!(
+                    "model '{name}' {}: its run {rid} is not in the source",
+                    vdir.file_name().unwrap_or_default().to_string_lossy()
+                )),
             }
         }
+        Ok(())
+    }
 
-        // -- experiments: matched by name
-        let mut run_infos: Vec<(RunInfo, PathBuf)> = Vec::new();
-        let mut involved: BTreeSet<String> = whole.clone();
+    /// Reads the chosen runs' `meta.yaml`. A run folder that is a link out of the source, or a
+    /// damaged run, is left behind with a warning; it does not stop the others.
+    fn read_runs(&mut self, runs: &BTreeMap<String, PathBuf>) -> Vec<(RunInfo, PathBuf)> {
+        let mut out = Vec::new();
         for dir in runs.values() {
-            // A run folder (or its meta.yaml) that is a link out of the source is not read.
-            if let Err(o) = plan
+            if let Err(o) = self
                 .src_bounds
                 .resolve(dir)
-                .and_then(|_| plan.src_bounds.resolve(&dir.join("meta.yaml")))
+                .and_then(|_| self.src_bounds.resolve(&dir.join("meta.yaml")))
             {
-                plan.warnings.push(format!(
+                self.warnings.push(format!(
                     "skipping run {}: {} is {}",
                     dir.file_name().unwrap_or_default().to_string_lossy(),
                     o.path.display(),
@@ -820,49 +930,44 @@ impl Store {
                 ));
                 continue;
             }
-            // A damaged run is left behind with a warning; it does not stop the others.
-            let info = match source.read_run_info(dir) {
-                Ok(i) => i,
-                Err(e) => {
-                    plan.warnings.push(format!("skipping run: {e}"));
-                    continue;
-                }
-            };
-            involved.insert(info.experiment_id.clone());
-            run_infos.push((info, dir.clone()));
+            match self.source.read_run_info(dir) {
+                Ok(info) => out.push((info, dir.clone())),
+                Err(e) => self.warnings.push(format!("skipping run: {e}")),
+            }
         }
-        let here = self.experiments_here()?;
-        let here_runs = self.run_index()?;
+        out
+    }
+
+    /// Matches each experiment involved (taken whole, or holding a chosen run) with this
+    /// store's experiment of the same name, or plans to create it.
+    fn match_experiments(&mut self, chosen: &Chosen, runs: &[(RunInfo, PathBuf)]) -> Result<()> {
+        let mut involved = chosen.whole.clone();
+        involved.extend(runs.iter().map(|(i, _)| i.experiment_id.clone()));
+        let t = self.target;
+        let here = t.experiments_here()?;
+        let here_runs = t.run_index()?;
         let by_name: HashMap<&str, &Experiment> =
             here.iter().map(|(e, _)| (e.name.as_str(), e)).collect();
         let mut taken: BTreeSet<String> =
             here.iter().map(|(e, _)| e.experiment_id.clone()).collect();
         for id in &involved {
-            let Some((src, src_dir)) = src_by_id.get(id.as_str()).map(|x| (&x.0, &x.1)) else {
+            let Some((src, src_dir)) = chosen.experiment(id) else {
                 return Err(Error::NotFound(format!(
                     "experiment {id} of a selected run is missing in the source"
                 )));
             };
             let (target_id, create, add_tags) = match by_name.get(src.name.as_str()) {
-                Some(t) => {
-                    let mut add = Vec::new();
-                    for (k, v) in &src.tags {
-                        match t.tags.get(k) {
-                            None => add.push((k.clone(), v.clone())),
-                            Some(mine) if mine != v => plan.warnings.push(format!(
-                                "experiment '{}': tag '{k}' is '{mine}' here and '{v}' in the \
-                                 source; kept '{mine}'",
-                                src.name
-                            )),
-                            Some(_) => {}
-                        }
-                    }
-                    plan.report.unchanged.experiments += 1;
-                    (t.experiment_id.clone(), false, add)
+                Some(mine) => {
+                    self.report.unchanged.experiments += 1;
+                    (
+                        mine.experiment_id.clone(),
+                        false,
+                        self.tags_to_add(src, mine),
+                    )
                 }
                 None => {
-                    if let Some(mine) = renamed_here(src, &here, &run_infos, &here_runs) {
-                        plan.warnings.push(format!(
+                    if let Some(mine) = renamed_here(src, &here, runs, &here_runs) {
+                        self.warnings.push(format!(
                             "experiment {} is '{}' here and '{}' in the source: renamed on one \
                              side? Experiments are matched by name, so '{}' comes in as a new \
                              experiment; give both sides one name and merge again to keep its \
@@ -870,28 +975,13 @@ impl Store {
                             src.experiment_id, mine.name, src.name, src.name
                         ));
                     }
-                    let free = |id: &str| {
-                        !taken.contains(id)
-                            && !self.tracking.join(id).exists()
-                            && !self.tracking.join(TRASH).join(id).exists()
-                    };
-                    let new_id = if free(&src.experiment_id) {
-                        src.experiment_id.clone()
-                    } else {
-                        loop {
-                            let id = model::new_experiment_id();
-                            if free(&id) {
-                                break id;
-                            }
-                        }
-                    };
-                    taken.insert(new_id.clone());
+                    let new_id = t.free_experiment_id(&src.experiment_id, &mut taken);
                     (new_id, true, Vec::new())
                 }
             };
-            plan.report.tags_added += add_tags.len() as u64;
-            plan.exp_ids.insert(id.clone(), target_id.clone());
-            plan.experiments.push(ExpPlan {
+            self.report.tags_added += add_tags.len() as u64;
+            self.exp_ids.insert(id.clone(), target_id.clone());
+            self.experiments.push(ExpPlan {
                 src: src.clone(),
                 src_dir: src_dir.clone(),
                 target_id,
@@ -899,15 +989,63 @@ impl Store {
                 add_tags,
             });
         }
+        Ok(())
+    }
 
-        // -- runs
-        for (info, dir) in run_infos {
-            let target_exp = plan.exp_ids[&info.experiment_id].clone();
-            let src_artifacts = match plan.source_artifacts(&dir, &info) {
+    /// The source experiment's tags that this store's experiment of the same name lacks; one
+    /// with another value here is kept, with a warning.
+    fn tags_to_add(&mut self, src: &Experiment, mine: &Experiment) -> Vec<(String, String)> {
+        let mut add = Vec::new();
+        for (k, v) in &src.tags {
+            match mine.tags.get(k) {
+                None => add.push((k.clone(), v.clone())),
+                Some(here) if here != v => self.warnings.push(format!(
+                    "experiment '{}': tag '{k}' is '{here}' here and '{v}' in the source; kept \
+                     '{here}'",
+                    src.name
+                )),
+                Some(_) => {}
+            }
+        }
+        add
+    }
+
+    /// A thing on both sides: unchanged when `diffs` is empty, else a conflict settled by the
+    /// policy. `Some` when it is to be overwritten; `count` picks the counter of its kind.
+    fn settle(
+        &mut self,
+        kind: &'static str,
+        id: &str,
+        diffs: &[String],
+        mine: PathBuf,
+        count: fn(&mut Counts) -> &mut u64,
+    ) -> Option<Settled> {
+        if diffs.is_empty() {
+            *count(&mut self.report.unchanged) += 1;
+            return None;
+        }
+        self.report.conflicts.push(Conflict {
+            kind,
+            id: id.to_string(),
+            reason: describe(diffs),
+        });
+        if self.opts.on_conflict != OnConflict::Overwrite {
+            *count(&mut self.report.skipped) += 1;
+            return None;
+        }
+        Some((Action::Overwrite, Some(mine)))
+    }
+
+    /// Each run is created, or compared with this store's run of the same id.
+    fn plan_runs(&mut self, runs: Vec<(RunInfo, PathBuf)>) -> Result<()> {
+        let here_runs = self.target.run_index()?;
+        for (info, dir) in runs {
+            let target_exp = self.exp_ids[&info.experiment_id].clone();
+            let src_artifacts = match self.source_artifacts(&dir, &info) {
                 Ok(p) => Some(p),
                 Err(e) => {
-                    if opts.artifacts {
-                        plan.warnings
+                    if self.opts.artifacts {
+                        self.warnings
                             .push(format!("run {}: {e}; not copied", info.run_id));
                     }
                     None
@@ -916,29 +1054,17 @@ impl Store {
             let (action, existing) = match here_runs.get(&info.run_id) {
                 None => (Action::Create, None),
                 Some(mine) => {
-                    let diffs = plan.run_differences(
-                        &dir,
-                        src_artifacts.as_ref().map(|(p, b)| (p.as_path(), b)),
-                        mine,
-                    )?;
-                    if diffs.is_empty() {
-                        plan.report.unchanged.runs += 1;
+                    let theirs = src_artifacts.as_ref().map(|(p, b)| (p.as_path(), b));
+                    let diffs = self.run_differences(&dir, theirs, mine)?;
+                    let settled =
+                        self.settle("run", &info.run_id, &diffs, mine.clone(), |c| &mut c.runs);
+                    let Some(s) = settled else {
                         continue;
-                    }
-                    let conflict = Conflict {
-                        kind: "run",
-                        id: info.run_id.clone(),
-                        reason: describe(&diffs),
                     };
-                    plan.report.conflicts.push(conflict);
-                    if opts.on_conflict != OnConflict::Overwrite {
-                        plan.report.skipped.runs += 1;
-                        continue;
-                    }
-                    (Action::Overwrite, Some(mine.clone()))
+                    s
                 }
             };
-            plan.runs.push(RunPlan {
+            self.runs.push(RunPlan {
                 info,
                 src_dir: dir,
                 src_artifacts,
@@ -947,22 +1073,23 @@ impl Store {
                 existing,
             });
         }
+        Ok(())
+    }
 
-        // -- logged models, datasets and traces
-        let all_runs: BTreeSet<String> = runs.keys().cloned().collect();
-        plan.all_runs = all_runs.clone();
-        let mut wanted: Vec<(&'static str, String, PathBuf, String)> = Vec::new();
-        for exp in &plan.experiments {
+    /// The logged models, datasets and traces to take: all of a whole experiment's; of the
+    /// others, the logged models a chosen run produced and the datasets one read.
+    fn items_wanted(&self, chosen: &Chosen) -> Vec<(&'static str, String, PathBuf, String)> {
+        let mut wanted = Vec::new();
+        for exp in &self.experiments {
             let src_exp = &exp.src.experiment_id;
-            let is_whole = whole.contains(src_exp);
+            let is_whole = chosen.whole.contains(src_exp);
             for folder in ["models", "datasets", "traces"] {
-                let base = exp.src_dir.join(folder);
-                let Ok(entries) = std::fs::read_dir(&base) else {
+                let Ok(entries) = std::fs::read_dir(exp.src_dir.join(folder)) else {
                     continue;
                 };
-                let mut ids: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-                ids.sort();
-                for d in ids {
+                let mut dirs: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+                dirs.sort();
+                for d in dirs {
                     let id = d
                         .file_name()
                         .unwrap_or_default()
@@ -973,14 +1100,8 @@ impl Store {
                     }
                     let take = is_whole
                         || match folder {
-                            "models" => parse_meta(&d.join("meta.yaml"))
-                                .ok()
-                                .and_then(|m| match m.get("source_run_id") {
-                                    Some(Scalar::Str(r)) => Some(all_runs.contains(r)),
-                                    _ => None,
-                                })
-                                .unwrap_or(false),
-                            "datasets" => runs.values().any(|r| run_reads_dataset(r, &id)),
+                            "models" => self.produced_by_a_chosen_run(&d),
+                            "datasets" => chosen.runs.values().any(|r| run_reads_dataset(r, &id)),
                             _ => false,
                         };
                     if take {
@@ -989,160 +1110,203 @@ impl Store {
                 }
             }
         }
-        for (folder, id, src_dir, src_exp) in wanted {
-            let target_exp = plan.exp_ids[&src_exp].clone();
-            if folder == "traces" && target_exp != src_exp {
-                plan.warnings.push(format!(
-                    "trace {id} not taken: its experiment has another id here ({target_exp}), \
-                     and traces record their experiment's id"
-                ));
-                continue;
-            }
-            let here_dir = self
-                .experiment_dir(&target_exp)
-                .map(|d| d.join(folder).join(&id));
-            let (action, existing) = match here_dir.filter(|d| d.is_dir()) {
-                None => (Action::Create, None),
-                Some(mine) => {
-                    let diffs = plan.item_differences(folder, &src_dir, &src_exp, &mine)?;
-                    if diffs.is_empty() {
-                        plan.report.unchanged.experiment_items += 1;
-                        continue;
-                    }
-                    plan.report.conflicts.push(Conflict {
-                        kind: item_kind(folder),
-                        id: id.clone(),
-                        reason: describe(&diffs),
-                    });
-                    if opts.on_conflict != OnConflict::Overwrite {
-                        plan.report.skipped.experiment_items += 1;
-                        continue;
-                    }
-                    (Action::Overwrite, Some(mine))
-                }
-            };
-            plan.items.push(ItemPlan {
-                folder,
-                id,
-                src_dir,
-                src_exp,
-                target_exp,
-                action,
-                existing,
-            });
-        }
+        wanted
+    }
 
-        // -- registered models
-        for name in &model_names {
-            let src_dir = src_models_dir.join(name);
-            let mine = self.models_dir().join(name);
-            let src_versions = source.version_dirs(&src_dir)?;
-            if !mine.join("meta.yaml").is_file() {
-                plan.models.push(ModelPlan {
-                    name: name.clone(),
-                    src_dir,
-                    create: true,
-                    versions: src_versions
-                        .into_iter()
-                        .map(|(version, d)| VersionPlan {
-                            src_dir: d,
-                            version,
-                            action: Action::Create,
-                        })
-                        .collect(),
-                    add_tags: Vec::new(),
-                    set_aliases: Vec::new(),
-                });
-                continue;
+    /// Whether a logged model's `source_run_id` is a run taken.
+    fn produced_by_a_chosen_run(&self, model_dir: &Path) -> bool {
+        parse_meta(&model_dir.join("meta.yaml"))
+            .ok()
+            .is_some_and(|m| match m.get("source_run_id") {
+                Some(Scalar::Str(r)) => self.all_runs.contains(r),
+                _ => false,
+            })
+    }
+
+    /// An item is created, or compared with this store's item of the same id. A trace goes
+    /// only where its experiment keeps its id, since traces record it.
+    fn plan_item(
+        &mut self,
+        folder: &'static str,
+        id: String,
+        src_dir: PathBuf,
+        src_exp: String,
+    ) -> Result<()> {
+        let target_exp = self.exp_ids[&src_exp].clone();
+        if folder == "traces" && target_exp != src_exp {
+            self.warnings.push(format!(
+                "trace {id} not taken: its experiment has another id here ({target_exp}), \
+                 and traces record their experiment's id"
+            ));
+            return Ok(());
+        }
+        let here_dir = self
+            .target
+            .experiment_dir(&target_exp)
+            .map(|d| d.join(folder).join(&id));
+        let (action, existing) = match here_dir.filter(|d| d.is_dir()) {
+            None => (Action::Create, None),
+            Some(mine) => {
+                let diffs = self.item_differences(folder, &src_dir, &src_exp, &mine)?;
+                let count: fn(&mut Counts) -> &mut u64 = |c| &mut c.experiment_items;
+                match self.settle(item_kind(folder), &id, &diffs, mine, count) {
+                    Some(s) => s,
+                    None => return Ok(()),
+                }
             }
-            plan.report.unchanged.models += 1;
-            let mut versions = Vec::new();
-            // Versions kept as they are here although the source's differ.
-            let mut kept: BTreeSet<String> = BTreeSet::new();
-            for (version, d) in src_versions {
-                let here_v = mine.join(format!("version-{version}"));
-                if !here_v.join("meta.yaml").is_file() {
-                    versions.push(VersionPlan {
-                        src_dir: d,
-                        version,
-                        action: Action::Create,
-                    });
-                    continue;
-                }
-                let diffs = plan.version_differences(&d, &here_v)?;
-                if diffs.is_empty() {
-                    plan.report.unchanged.model_versions += 1;
-                    continue;
-                }
-                plan.report.conflicts.push(Conflict {
-                    kind: "model version",
-                    id: format!("{name}/{version}"),
-                    reason: describe(&diffs),
-                });
-                if opts.on_conflict != OnConflict::Overwrite {
-                    plan.report.skipped.model_versions += 1;
-                    kept.insert(version.to_string());
-                    continue;
-                }
+        };
+        self.items.push(ItemPlan {
+            folder,
+            id,
+            src_dir,
+            src_exp,
+            target_exp,
+            action,
+            existing,
+        });
+        Ok(())
+    }
+
+    /// A registered model is created whole, or its missing versions, tags and aliases are
+    /// added to this store's model of the same name.
+    fn plan_model(&mut self, name: &str) -> Result<()> {
+        let src_dir = self.source.registry_models_dir_for_reading().join(name);
+        let mine = self.target.models_dir().join(name);
+        let src_versions = self.source.version_dirs(&src_dir)?;
+        if !mine.join("meta.yaml").is_file() {
+            let versions = src_versions
+                .into_iter()
+                .map(|(version, d)| VersionPlan {
+                    src_dir: d,
+                    version,
+                    action: Action::Create,
+                })
+                .collect();
+            self.models.push(ModelPlan {
+                name: name.to_string(),
+                src_dir,
+                create: true,
+                versions,
+                add_tags: Vec::new(),
+                set_aliases: Vec::new(),
+            });
+            return Ok(());
+        }
+        self.report.unchanged.models += 1;
+        let (versions, kept) = self.plan_versions(name, src_versions, &mine)?;
+        let add_tags = self.model_tags_to_add(name, &src_dir, &mine)?;
+        self.report.tags_added += add_tags.len() as u64;
+        let set_aliases = self.aliases_to_set(name, &src_dir, &mine, &kept)?;
+        self.report.aliases_added += set_aliases.len() as u64;
+        self.models.push(ModelPlan {
+            name: name.to_string(),
+            src_dir,
+            create: false,
+            versions,
+            add_tags,
+            set_aliases,
+        });
+        Ok(())
+    }
+
+    /// The versions to write into this store's model `mine`, and the numbers of those kept as
+    /// they are here although the source's differ.
+    fn plan_versions(
+        &mut self,
+        name: &str,
+        src_versions: Vec<(i64, PathBuf)>,
+        mine: &Path,
+    ) -> Result<(Vec<VersionPlan>, BTreeSet<String>)> {
+        let mut versions = Vec::new();
+        let mut kept = BTreeSet::new();
+        for (version, d) in src_versions {
+            let here_v = mine.join(format!("version-{version}"));
+            if !here_v.join("meta.yaml").is_file() {
                 versions.push(VersionPlan {
                     src_dir: d,
                     version,
-                    action: Action::Overwrite,
+                    action: Action::Create,
                 });
+                continue;
             }
-            let mut add_tags = Vec::new();
-            for (k, p) in fs::read_key_files(&src_dir.join("tags"))? {
-                let theirs = fs::read_to_string(&p)?;
-                let here_tag = key_path(&mine.join("tags"), &k);
-                if !here_tag.is_file() {
-                    add_tags.push((k, theirs));
-                } else if fs::read_to_string(&here_tag)? != theirs {
-                    plan.warnings.push(format!(
-                        "model '{name}': tag '{k}' differs here; kept this store's value"
-                    ));
+            let diffs = self.version_differences(&d, &here_v)?;
+            let id = format!("{name}/{version}");
+            let count: fn(&mut Counts) -> &mut u64 = |c| &mut c.model_versions;
+            match self.settle("model version", &id, &diffs, here_v, count) {
+                Some((action, _)) => versions.push(VersionPlan {
+                    src_dir: d,
+                    version,
+                    action,
+                }),
+                None if !diffs.is_empty() => {
+                    kept.insert(version.to_string());
                 }
+                None => {}
             }
-            plan.report.tags_added += add_tags.len() as u64;
-            let mut set_aliases = Vec::new();
-            for (alias, p) in fs::read_key_files(&src_dir.join("aliases"))? {
-                let theirs = fs::read_to_string(&p)?.trim().to_string();
-                let here_alias = mine.join("aliases").join(&alias);
-                if kept.contains(&theirs) {
-                    plan.report.conflicts.push(Conflict {
-                        kind: "alias",
-                        id: format!("{name}@{alias}"),
-                        reason: format!("points at version {theirs}, which differs here"),
-                    });
-                    continue;
-                }
-                if !here_alias.is_file() {
-                    set_aliases.push((alias, theirs));
-                    continue;
-                }
-                let ours = fs::read_to_string(&here_alias)?.trim().to_string();
-                if ours != theirs {
-                    plan.report.conflicts.push(Conflict {
-                        kind: "alias",
-                        id: format!("{name}@{alias}"),
-                        reason: format!("version {ours} here, version {theirs} in the source"),
-                    });
-                    if opts.on_conflict == OnConflict::Overwrite {
-                        set_aliases.push((alias, theirs));
-                    }
-                }
-            }
-            plan.report.aliases_added += set_aliases.len() as u64;
-            plan.models.push(ModelPlan {
-                name: name.clone(),
-                src_dir,
-                create: false,
-                versions,
-                add_tags,
-                set_aliases,
-            });
         }
-        plan.note_links()?;
-        Ok(plan)
+        Ok((versions, kept))
+    }
+
+    /// The source model's tags that this store's lacks; one that differs here is kept.
+    fn model_tags_to_add(
+        &mut self,
+        name: &str,
+        src_dir: &Path,
+        mine: &Path,
+    ) -> Result<Vec<(String, String)>> {
+        let mut add = Vec::new();
+        for (k, p) in fs::read_key_files(&src_dir.join("tags"))? {
+            let theirs = fs::read_to_string(&p)?;
+            let here_tag = key_path(&mine.join("tags"), &k);
+            if !here_tag.is_file() {
+                add.push((k, theirs));
+            } else if fs::read_to_string(&here_tag)? != theirs {
+                self.warnings.push(format!(
+                    "model '{name}': tag '{k}' differs here; kept this store's value"
+                ));
+            }
+        }
+        Ok(add)
+    }
+
+    /// The source model's aliases to write here: the ones missing here, and with overwrite
+    /// the ones pointing elsewhere here. An alias at a version `kept` as it is here, or one
+    /// that points elsewhere here, is a conflict.
+    fn aliases_to_set(
+        &mut self,
+        name: &str,
+        src_dir: &Path,
+        mine: &Path,
+        kept: &BTreeSet<String>,
+    ) -> Result<Vec<(String, String)>> {
+        let mut set = Vec::new();
+        for (alias, p) in fs::read_key_files(&src_dir.join("aliases"))? {
+            let theirs = fs::read_to_string(&p)?.trim().to_string();
+            let here_alias = mine.join("aliases").join(&alias);
+            let conflict = |reason: String| Conflict {
+                kind: "alias",
+                id: format!("{name}@{alias}"),
+                reason,
+            };
+            if kept.contains(&theirs) {
+                let why = format!("points at version {theirs}, which differs here");
+                self.report.conflicts.push(conflict(why));
+                continue;
+            }
+            if !here_alias.is_file() {
+                set.push((alias, theirs));
+                continue;
+            }
+            let ours = fs::read_to_string(&here_alias)?.trim().to_string();
+            if ours != theirs {
+                let why = format!("version {ours} here, version {theirs} in the source");
+                self.report.conflicts.push(conflict(why));
+                if self.opts.on_conflict == OnConflict::Overwrite {
+                    set.push((alias, theirs));
+                }
+            }
+        }
+        Ok(set)
     }
 }
 
