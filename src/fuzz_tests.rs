@@ -816,7 +816,7 @@ mod manifest {
             &store,
             &crate::bundle::ExportRequest {
                 dest: &out,
-                selection: &crate::store::Selection::default(),
+                selection: &crate::store::TransferScope::default(),
                 described: crate::bundle::SelectionRecord {
                     everything: true,
                     ..Default::default()

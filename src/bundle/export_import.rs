@@ -12,7 +12,7 @@
 //! `NaN`, `Infinity` and `-Infinity`, and times also come as `_start_time` strings.
 
 use crate::model::{Experiment, View};
-use crate::store::{self, RunHandle, Selection, Store};
+use crate::store::{self, RunHandle, Store, TransferScope};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -109,7 +109,12 @@ fn experiment_json(e: &Experiment) -> Value {
 /// Writes the selection's experiments (all their runs in `view`) and single runs into `dest`,
 /// a new folder, built aside and renamed into place. Runs are grouped under their experiments.
 /// (Registered models are not part of this layout.)
-pub fn write(store: &Store, sel: &Selection, view: View, dest: &Path) -> store::Result<Written> {
+pub fn write(
+    store: &Store,
+    sel: &TransferScope,
+    view: View,
+    dest: &Path,
+) -> store::Result<Written> {
     if dest.exists() {
         return Err(store::Error::Conflict(format!(
             "{} already exists; remove it or choose another name",
@@ -131,7 +136,12 @@ pub fn write(store: &Store, sel: &Selection, view: View, dest: &Path) -> store::
     Ok(written)
 }
 
-fn write_into(store: &Store, sel: &Selection, view: View, dest: &Path) -> store::Result<Written> {
+fn write_into(
+    store: &Store,
+    sel: &TransferScope,
+    view: View,
+    dest: &Path,
+) -> store::Result<Written> {
     let (experiments, runs) = (&sel.experiments, &sel.runs);
     store::fs::create_dir_all(dest)?;
     let w = Writer {

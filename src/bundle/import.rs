@@ -6,7 +6,9 @@
 
 use super::{Manifest, Opened};
 use crate::store::transfer::{Progress, Stopped};
-use crate::store::{self, Conflict, Counts, OnConflict, Report, Selection, Store, TransferOptions};
+use crate::store::{
+    self, Conflict, Counts, OnConflict, Report, Store, TransferOptions, TransferScope,
+};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -257,7 +259,7 @@ pub fn transfer(
     };
     let plan = target.plan_transfer_reading(
         source.store(),
-        &Selection::default(),
+        &TransferScope::default(),
         opts,
         source.artifact_roots(),
     )?;

@@ -21,7 +21,7 @@ mod tarball;
 pub use manifest::{Contents, FileEntry, MANIFEST, Manifest, ModelContents, SelectionRecord};
 pub use tarball::{pack, unpack};
 
-use crate::store::{self, Report, Selection, Store, TransferOptions};
+use crate::store::{self, Report, Store, TransferOptions, TransferScope};
 use std::path::{Path, PathBuf};
 
 /// Why a bundle was refused, or could not be made.
@@ -239,7 +239,7 @@ pub struct Exported {
 /// Where the bundle goes and what it records about the selection.
 pub struct ExportRequest<'a> {
     pub dest: &'a Path,
-    pub selection: &'a Selection,
+    pub selection: &'a TransferScope,
     /// As the user gave it (names, filter), for the manifest.
     pub described: SelectionRecord,
     pub artifacts: bool,

@@ -47,7 +47,7 @@ fn export_to(s: &Store, dest: &Path) -> Exported {
         s,
         &ExportRequest {
             dest,
-            selection: &Selection::default(),
+            selection: &TransferScope::default(),
             described: SelectionRecord {
                 everything: true,
                 ..Default::default()
@@ -83,7 +83,7 @@ fn a_shared_experiment_renamed_on_one_side_is_warned_about() {
     let b = Store::new(tmp.path().join("b"));
     let take = |into: &Store, from: &Store| {
         let plan = into
-            .plan_transfer(from, &Selection::default(), Default::default())
+            .plan_transfer(from, &TransferScope::default(), Default::default())
             .unwrap();
         let warnings = plan.warnings.clone();
         plan.apply(&mut |_| {}).unwrap();
@@ -127,7 +127,7 @@ fn export_progress_counts_runs_as_runs_and_files_as_files() {
         &s,
         &ExportRequest {
             dest: &tmp.path().join("b"),
-            selection: &Selection::default(),
+            selection: &TransferScope::default(),
             described: SelectionRecord::default(),
             artifacts: true,
         },
@@ -292,7 +292,7 @@ fn tarball_round_trip_then_import_twice() {
     target.init().unwrap();
     let source = Store::new(&dir);
     let plan = target
-        .plan_transfer(&source, &Selection::default(), Default::default())
+        .plan_transfer(&source, &TransferScope::default(), Default::default())
         .unwrap();
     assert!(plan.conflicts().is_empty());
     let r = plan.apply(&mut |_| {}).unwrap();
@@ -306,7 +306,7 @@ fn tarball_round_trip_then_import_twice() {
     // Twice: nothing changes.
     let before = files_under(target.root());
     let plan = target
-        .plan_transfer(&source, &Selection::default(), Default::default())
+        .plan_transfer(&source, &TransferScope::default(), Default::default())
         .unwrap();
     assert_eq!(plan.units(), 0);
     let r = plan.apply(&mut |_| {}).unwrap();
@@ -322,7 +322,7 @@ fn conflicts_are_reported_per_run_and_settled_as_asked() {
     let other = Store::new(tmp.path().join("other"));
     other.init().unwrap();
     other
-        .plan_transfer(&s, &Selection::default(), Default::default())
+        .plan_transfer(&s, &TransferScope::default(), Default::default())
         .unwrap()
         .apply(&mut |_| {})
         .unwrap();
@@ -350,7 +350,7 @@ fn conflicts_are_reported_per_run_and_settled_as_asked() {
         dry_run: false,
     };
     let plan = other
-        .plan_transfer(&s, &Selection::default(), opts(OnConflict::Fail))
+        .plan_transfer(&s, &TransferScope::default(), opts(OnConflict::Fail))
         .unwrap();
     assert_eq!(plan.conflicts().len(), 1);
     let c = &plan.conflicts()[0];
@@ -362,7 +362,7 @@ fn conflicts_are_reported_per_run_and_settled_as_asked() {
     drop(plan);
     let settle = |on_conflict| {
         other
-            .plan_transfer(&s, &Selection::default(), opts(on_conflict))
+            .plan_transfer(&s, &TransferScope::default(), opts(on_conflict))
             .unwrap()
             .apply(&mut |_| {})
             .unwrap()
@@ -393,7 +393,7 @@ fn an_experiment_id_taken_here_gets_a_new_id_and_its_runs_follow() {
     )
     .unwrap();
     let r = target
-        .plan_transfer(&s, &Selection::default(), Default::default())
+        .plan_transfer(&s, &TransferScope::default(), Default::default())
         .unwrap()
         .apply(&mut |_| {})
         .unwrap();
@@ -696,7 +696,7 @@ fn a_bundle_artifact_uri_outside_it_is_not_read() {
         target.init().unwrap();
         let source = Store::new(&dir);
         let plan = target
-            .plan_transfer(&source, &Selection::default(), Default::default())
+            .plan_transfer(&source, &TransferScope::default(), Default::default())
             .unwrap();
         assert!(
             plan.warnings

@@ -5,7 +5,7 @@ use super::{Bar, CliError, CmdResult, Ctx};
 use crate::bundle::{self, ExportRequest};
 use crate::model::View;
 use crate::output;
-use crate::store::{RunRef, Selection, Store};
+use crate::store::{RunRef, Store, TransferScope};
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -49,8 +49,11 @@ pub struct Args {
 }
 
 /// Resolves what the user named into a selection (ids), and records it as given.
-fn selection(store: &Store, args: &Args) -> Result<(Selection, bundle::SelectionRecord), CliError> {
-    let mut sel = Selection::default();
+fn selection(
+    store: &Store,
+    args: &Args,
+) -> Result<(TransferScope, bundle::SelectionRecord), CliError> {
+    let mut sel = TransferScope::default();
     let mut exp_ids = Vec::new();
     for e in &args.experiment {
         exp_ids.push(store.experiment(e)?.experiment_id);

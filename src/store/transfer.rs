@@ -51,7 +51,7 @@ pub enum OnConflict {
 
 /// What to take from the source store. Empty means everything.
 #[derive(Clone, Debug, Default)]
-pub struct Selection {
+pub struct TransferScope {
     /// Whole experiments (ids): every run, logged model, dataset and trace in them.
     pub experiments: Vec<String>,
     /// Single runs (ids), with their experiment (meta and tags only), the logged models they
@@ -61,7 +61,7 @@ pub struct Selection {
     pub models: Vec<String>,
 }
 
-impl Selection {
+impl TransferScope {
     pub fn is_everything(&self) -> bool {
         self.experiments.is_empty() && self.runs.is_empty() && self.models.is_empty()
     }
@@ -201,7 +201,7 @@ pub struct Progress {
     pub bytes: u64,
 }
 
-/// Told each step of [`Plan::apply`] (and of an export).
+/// Told each step of [`TransferPlan::apply`] (and of an export).
 pub type ProgressFn<'a> = &'a mut dyn FnMut(Progress);
 
 /// Counts the steps of one stage for a [`ProgressFn`]; a stage with nothing to do says
@@ -298,7 +298,7 @@ struct ModelPlan {
 
 /// Everything a transfer will do, worked out before anything is written. Holds the target's
 /// lock until it is applied or dropped.
-pub struct Plan<'a> {
+pub struct TransferPlan<'a> {
     target: &'a Store,
     source: &'a Store,
     opts: TransferOptions,
@@ -322,7 +322,7 @@ pub struct Plan<'a> {
     noted: RefCell<BTreeSet<String>>,
 }
 
-impl Plan<'_> {
+impl TransferPlan<'_> {
     /// Where a source run's artifacts are read from: the location it records, when that is
     /// inside the source (lexically and once every link is resolved); else, for a location in
     /// MLflow's default layout (another machine's absolute path, a moved store), the run's own
@@ -410,7 +410,7 @@ impl Plan<'_> {
     }
 
     /// What applying the plan would write, counted without writing anything: the report that
-    /// [`Plan::apply`] returns when nothing fails.
+    /// [`TransferPlan::apply`] returns when nothing fails.
     pub fn preview(&self) -> Result<Report> {
         let mut r = self.report.clone();
         for e in self.experiments.iter().filter(|e| e.create) {
@@ -682,9 +682,9 @@ impl Store {
     pub fn plan_transfer<'a>(
         &'a self,
         source: &'a Store,
-        sel: &Selection,
+        sel: &TransferScope,
         opts: TransferOptions,
-    ) -> Result<Plan<'a>> {
+    ) -> Result<TransferPlan<'a>> {
         self.plan_transfer_reading(source, sel, opts, &[])
     }
 
@@ -693,10 +693,10 @@ impl Store {
     pub fn plan_transfer_reading<'a>(
         &'a self,
         source: &'a Store,
-        sel: &Selection,
+        sel: &TransferScope,
         opts: TransferOptions,
         artifact_roots: &[PathBuf],
-    ) -> Result<Plan<'a>> {
+    ) -> Result<TransferPlan<'a>> {
         if !source.tracking.is_dir() && !source.registry_models_dir_for_reading().is_dir() {
             return Err(Error::NotFound(format!(
                 "{} holds no store (no {} folder)",
@@ -704,7 +704,7 @@ impl Store {
                 source.tracking.display()
             )));
         }
-        let mut plan = Plan::empty(self, source, opts, artifact_roots)?;
+        let mut plan = TransferPlan::empty(self, source, opts, artifact_roots)?;
         let chosen = plan.choose(sel)?;
         plan.all_runs = chosen.runs.keys().cloned().collect();
         let runs = plan.read_runs(&chosen.runs);
@@ -768,15 +768,15 @@ impl Chosen {
 /// The folders of a run, an item or a model version as a plan records them.
 type Settled = (Action, Option<PathBuf>);
 
-impl<'a> Plan<'a> {
+impl<'a> TransferPlan<'a> {
     /// A plan that does nothing yet, holding the target's lock (see [`Store::plan_lock`]).
     fn empty(
         target: &'a Store,
         source: &'a Store,
         opts: TransferOptions,
         artifact_roots: &[PathBuf],
-    ) -> Result<Plan<'a>> {
-        Ok(Plan {
+    ) -> Result<TransferPlan<'a>> {
+        Ok(TransferPlan {
             target,
             source,
             opts,
@@ -800,7 +800,7 @@ impl<'a> Plan<'a> {
 
     /// Finds what `sel` names in the source; everything when it names nothing. A name or id
     /// the source lacks is an error.
-    fn choose(&mut self, sel: &Selection) -> Result<Chosen> {
+    fn choose(&mut self, sel: &TransferScope) -> Result<Chosen> {
         let source = self.source;
         let experiments = source.experiments_here()?;
         let by_id: HashMap<String, usize> = experiments
@@ -852,7 +852,7 @@ impl<'a> Plan<'a> {
     /// behind its versions added to `runs`.
     fn choose_models(
         &mut self,
-        sel: &Selection,
+        sel: &TransferScope,
         src_runs: &HashMap<String, PathBuf>,
         runs: &mut BTreeMap<String, PathBuf>,
     ) -> Result<BTreeSet<String>> {
@@ -1420,7 +1420,7 @@ fn compare_files(
     Ok(diffs)
 }
 
-impl Plan<'_> {
+impl TransferPlan<'_> {
     /// The files of a run: everything in its folder but `artifacts/`, plus its artifacts (from
     /// wherever they are) as `artifacts/<path>`.
     fn run_files(
@@ -1557,7 +1557,7 @@ impl Plan<'_> {
 // ---------------------------------------------------------------------------------------
 // Carrying the plan out
 
-impl Plan<'_> {
+impl TransferPlan<'_> {
     /// Writes everything planned, unit by unit: each run, version or item is built aside and
     /// renamed into place whole. Returns what was done; when a write fails, what was written
     /// before it (whole units: running the same transfer again completes it).
