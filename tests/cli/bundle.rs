@@ -770,3 +770,76 @@ fn merge_warns_when_a_shared_experiment_was_renamed_on_one_side() {
     let o = env.run(&["--store", "a", "store", "merge", "b"]);
     assert!(!o.stderr.contains("renamed"), "{}", o.stderr);
 }
+
+/// The progress bar (on a terminal: `script` gives mlt one) counts each stage in its own
+/// things: 600 runs read `n/600 runs`, not `n/602 runs` with the experiments counted in.
+#[test]
+fn the_progress_bar_counts_runs_as_runs() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("no `script` here to give mlt a terminal; skipped");
+        return;
+    }
+    let env = TestEnv::new();
+    env.ok(&["--store", "src", "init"]);
+    let exp = env.ok(&["--store", "src", "experiments", "create", "many"]);
+    let run = env.ok(&["--store", "src", "runs", "start", "-e", "many"]);
+    env.ok(&[
+        "--store", "src", "log", "metric", "loss", "0.5", "--run", &run,
+    ]);
+    env.ok(&["--store", "src", "runs", "end", "--run", &run]);
+    // 599 more runs: copies of the first under new ids.
+    let exp_dir = env.path(&format!("src/mlruns/{exp}"));
+    let meta = std::fs::read_to_string(exp_dir.join(&run).join("meta.yaml")).unwrap();
+    for i in 1..600 {
+        let id = format!("{i:032x}");
+        let dir = exp_dir.join(&id);
+        std::fs::create_dir_all(dir.join("metrics")).unwrap();
+        std::fs::create_dir_all(dir.join("params")).unwrap();
+        std::fs::create_dir_all(dir.join("tags")).unwrap();
+        std::fs::create_dir_all(dir.join("artifacts")).unwrap();
+        std::fs::write(dir.join("meta.yaml"), meta.replace(&run, &id)).unwrap();
+        std::fs::copy(
+            exp_dir.join(&run).join("metrics/loss"),
+            dir.join("metrics/loss"),
+        )
+        .unwrap();
+    }
+    let mlt = assert_cmd::cargo::cargo_bin("mlt");
+    let line = format!(
+        "{} --store src export out.tar.gz",
+        mlt.display().to_string().replace(' ', "\\ ")
+    );
+    let o = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(env.root())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(o.status.success(), "{text}");
+    assert!(
+        text.contains("Exported 2 experiments and 600 runs"),
+        "{text}"
+    );
+    // Every count drawn is "done/total noun" with the total of its own stage.
+    let counts: Vec<&str> = text
+        .split("\x1b[2K")
+        .filter_map(|s| s.split("] ").nth(1))
+        .filter_map(|s| s.split(',').next())
+        .collect();
+    assert!(!counts.is_empty(), "no bar drawn: {text:?}");
+    for c in &counts {
+        let (_, rest) = c.split_once('/').unwrap();
+        let (total, noun) = rest.split_once(' ').unwrap();
+        let want = match noun {
+            "experiments" => "2",
+            "runs" => "600",
+            "files" => total,
+            other => panic!("{other} in {c:?}"),
+        };
+        assert_eq!(total, want, "{c:?}");
+    }
+}
