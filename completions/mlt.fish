@@ -652,7 +652,7 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand import" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand import" -l dry-run -d 'Check and report what would happen; write nothing'
+complete -c mlt -n "__fish_mlt_using_subcommand import" -l dry-run -d 'Show what would be written (the report\'s table); write nothing'
 complete -c mlt -n "__fish_mlt_using_subcommand import" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
 complete -c mlt -n "__fish_mlt_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge check gc help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
@@ -670,7 +670,7 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -l dry-run -d 'Check and report what would happen; write nothing'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -l dry-run -d 'Show what would be written (the report\'s table); write nothing'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -l no-artifacts -d 'Leave artifacts out (and do not compare them)'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help (see more with \'--help\')'

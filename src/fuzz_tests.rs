@@ -817,14 +817,14 @@ mod manifest {
             &store,
             &crate::bundle::ExportRequest {
                 dest: &out,
-                selection: &crate::store::Selection::default(),
+                selection: &crate::store::TransferScope::default(),
                 described: crate::bundle::SelectionRecord {
                     everything: true,
                     ..Default::default()
                 },
                 artifacts: true,
             },
-            &mut |_, _, _| {},
+            &mut |_| {},
         )
         .unwrap();
         std::fs::read_to_string(out.join(MANIFEST)).unwrap()

@@ -12,7 +12,7 @@
 //! `NaN`, `Infinity` and `-Infinity`, and times also come as `_start_time` strings.
 
 use crate::model::{Experiment, View};
-use crate::store::{self, RunHandle, Store};
+use crate::store::{self, RunHandle, Store, TransferScope};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -61,6 +61,21 @@ impl Writer {
         text.push('\n');
         store::fs::write_atomic(path, text.as_bytes())
     }
+
+    /// One of the tool's files: `system` (who wrote it, when), its `info` when it has one,
+    /// and the `mlflow` part.
+    fn write_export_file(
+        &self,
+        path: &Path,
+        info: Option<Value>,
+        mlflow: Value,
+    ) -> store::Result<()> {
+        let mut v = json!({"system": system(), "mlflow": mlflow});
+        if let Some(info) = info {
+            v["info"] = info;
+        }
+        self.write(path, &v)
+    }
 }
 
 fn system() -> Value {
@@ -91,12 +106,12 @@ fn experiment_json(e: &Experiment) -> Value {
     })
 }
 
-/// Writes the experiments (all their runs in `view`) and the single runs into `dest`, a new
-/// folder, built aside and renamed into place. Runs are grouped under their experiments.
+/// Writes the selection's experiments (all their runs in `view`) and single runs into `dest`,
+/// a new folder, built aside and renamed into place. Runs are grouped under their experiments.
+/// (Registered models are not part of this layout.)
 pub fn write(
     store: &Store,
-    experiments: &[String],
-    runs: &[String],
+    sel: &TransferScope,
     view: View,
     dest: &Path,
 ) -> store::Result<Written> {
@@ -113,7 +128,7 @@ pub fn write(
     super::reap_abandoned(&parent, super::EXPORT_SCRATCH);
     let building = store::fs::Scratch::new_in(&parent, super::EXPORT_SCRATCH)?;
     let root = building.path().join("out");
-    let written = write_into(store, experiments, runs, view, &root)?;
+    let written = write_into(store, sel, view, &root)?;
     std::fs::rename(&root, dest).map_err(|source| store::Error::Io {
         path: dest.to_path_buf(),
         source,
@@ -123,11 +138,11 @@ pub fn write(
 
 fn write_into(
     store: &Store,
-    experiments: &[String],
-    runs: &[String],
+    sel: &TransferScope,
     view: View,
     dest: &Path,
 ) -> store::Result<Written> {
+    let (experiments, runs) = (&sel.experiments, &sel.runs);
     store::fs::create_dir_all(dest)?;
     let w = Writer {
         marker: format!("mlt-{}-", uuid::Uuid::new_v4().simple()),
@@ -179,32 +194,20 @@ fn write_into(
                 metrics.insert(key.clone(), points.into());
             }
             let i = &run.info;
-            let info = json!({
-                "run_id": i.run_id,
-                "run_uuid": i.run_id,
-                "run_name": i.run_name,
-                "experiment_id": i.experiment_id,
-                "user_id": i.user_id,
-                "status": i.status.as_str(),
-                "start_time": i.start_time,
-                "end_time": i.end_time,
-                "lifecycle_stage": i.lifecycle_stage.as_str(),
-                "artifact_uri": i.artifact_uri,
-                "_start_time": ts(Some(i.start_time)),
-                "_end_time": ts(i.end_time),
-            });
+            let mut info = crate::output::json::run_info(i);
+            info["end_time"] = json!(i.end_time);
+            info["_start_time"] = ts(Some(i.start_time));
+            info["_end_time"] = ts(i.end_time);
             let run_dir = exp_dir.join("runs").join(&i.run_id);
-            w.write(
+            w.write_export_file(
                 &run_dir.join("run.json"),
-                &json!({
-                    "system": system(),
-                    "mlflow": {
-                        "info": info,
-                        "params": run.params,
-                        "metrics": metrics,
-                        "tags": run.tags,
-                        "inputs": {"dataset_inputs": []},
-                    }
+                None,
+                json!({
+                    "info": info,
+                    "params": run.params,
+                    "metrics": metrics,
+                    "tags": run.tags,
+                    "inputs": {"dataset_inputs": []},
                 }),
             )?;
             let files = store.list_artifacts(h, None).unwrap_or_default();
@@ -215,34 +218,28 @@ fn write_into(
             ids.push(i.run_id.clone());
             out.runs += 1;
         }
-        w.write(
+        w.write_export_file(
             &exp_dir.join("experiment.json"),
-            &json!({
-                "system": system(),
-                "info": {
-                    "num_total_runs": ids.len(),
-                    "num_ok_runs": ids.len(),
-                    "num_failed_runs": 0,
-                    "failed_runs": [],
-                },
-                "mlflow": {"experiment": experiment_json(e), "runs": ids},
-            }),
+            Some(json!({
+                "num_total_runs": ids.len(),
+                "num_ok_runs": ids.len(),
+                "num_failed_runs": 0,
+                "failed_runs": [],
+            })),
+            json!({"experiment": experiment_json(e), "runs": ids}),
         )?;
         results.push(json!({
             "id": e.experiment_id, "name": e.name, "ok_runs": ids.len(), "failed_runs": 0,
         }));
         out.experiments += 1;
     }
-    w.write(
+    w.write_export_file(
         &dest.join("experiments.json"),
-        &json!({
-            "system": system(),
-            "info": {
-                "experiment_names": groups.values().map(|(e, _)| e.name.clone()).collect::<Vec<_>>(),
-                "status": {"experiments": out.experiments, "total_runs": out.runs, "ok_runs": out.runs, "failed_runs": 0},
-            },
-            "mlflow": {"experiments": results},
-        }),
+        Some(json!({
+            "experiment_names": groups.values().map(|(e, _)| e.name.clone()).collect::<Vec<_>>(),
+            "status": {"experiments": out.experiments, "total_runs": out.runs, "ok_runs": out.runs, "failed_runs": 0},
+        })),
+        json!({"experiments": results}),
     )?;
     Ok(out)
 }

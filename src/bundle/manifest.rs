@@ -2,6 +2,7 @@
 
 use super::{Result, rejected};
 use crate::model::View;
+use crate::store::transfer::Stage;
 use crate::store::{self, Counts, Store};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -100,15 +101,17 @@ pub(super) fn check_relative(path: &str) -> Result<(), String> {
 }
 
 impl Manifest {
-    /// Lists and hashes every file under `root`, and describes the store there.
+    /// Lists and hashes every file under `root` (telling `progress` file by file), and
+    /// describes the store there.
     pub fn build(
         root: &Path,
         bundle: &Store,
         selection: SelectionRecord,
         artifacts: bool,
         counts: Counts,
+        progress: store::transfer::ProgressFn,
     ) -> Result<Manifest> {
-        let mut files = Vec::new();
+        let mut listed = Vec::new();
         for entry in walkdir::WalkDir::new(root).min_depth(1).sort_by_file_name() {
             let entry = entry.map_err(|e| store::fs::walk_error(e, root))?;
             if !entry.file_type().is_file() {
@@ -137,11 +140,18 @@ impl Manifest {
                 .metadata()
                 .map_err(|e| store::fs::walk_error(e, root))?
                 .len();
+            listed.push((rel, entry.into_path(), size));
+        }
+        let mut step = store::transfer::Stepper::new(Stage::Files, listed.len(), progress);
+        let (mut files, mut hashed) = (Vec::with_capacity(listed.len()), 0u64);
+        for (rel, path, size) in listed {
             files.push(FileEntry {
                 path: rel,
                 size,
-                sha256: hex(&store::transfer::sha256_file(entry.path())?),
+                sha256: hex(&store::transfer::sha256_file(&path)?),
             });
+            hashed += size;
+            step.one(hashed);
         }
         let now = crate::env::now_ms();
         let created = chrono::DateTime::from_timestamp_millis(now)

@@ -13,13 +13,15 @@
 //! ([`crate::store::transfer`]); this module only packs, lists and checks files.
 
 pub mod export_import;
+pub mod import;
 mod manifest;
+pub mod report;
 mod tarball;
 
 pub use manifest::{Contents, FileEntry, MANIFEST, Manifest, ModelContents, SelectionRecord};
 pub use tarball::{pack, unpack};
 
-use crate::store::{self, Report, Selection, Store, TransferOptions};
+use crate::store::{self, Report, Store, TransferOptions, TransferScope};
 use std::path::{Path, PathBuf};
 
 /// Why a bundle was refused, or could not be made.
@@ -46,6 +48,57 @@ pub const EXPORT_SCRATCH: &str = ".mlt-export-";
 pub fn is_tarball_name(p: &Path) -> bool {
     let n = p.file_name().unwrap_or_default().to_string_lossy();
     n.ends_with(".tar.gz") || n.ends_with(".tgz")
+}
+
+/// What an export writes, told by the destination's name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Destination {
+    Folder,
+    /// `.tar.gz` or `.tgz`.
+    Tarball,
+}
+
+/// A destination named as an archive that mlt does not write (`res.zip`, `res.tar.bz2`).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "cannot export to {}: a bundle is a folder or a .tar.gz (or .tgz) file, not a {suffix} file",
+    path.display()
+)]
+pub struct UnsupportedDestination {
+    pub path: PathBuf,
+    /// `.zip`, `.tar.bz2`...
+    pub suffix: String,
+}
+
+/// Archive name endings mlt does not write (a folder may have any other name).
+const OTHER_ARCHIVES: &[&str] = &[
+    "zip", "tar", "gz", "bz2", "xz", "zst", "7z", "rar", "tbz", "tbz2", "txz", "tzst", "jar", "lz",
+    "lzma",
+];
+
+/// Whether `dest` names a folder or a `.tar.gz` bundle; another archive's name is refused.
+pub fn destination(dest: &Path) -> Result<Destination, UnsupportedDestination> {
+    if is_tarball_name(dest) {
+        return Ok(Destination::Tarball);
+    }
+    let name = dest.file_name().unwrap_or_default().to_string_lossy();
+    let ext = dest
+        .extension()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_ascii_lowercase();
+    if !OTHER_ARCHIVES.contains(&ext.as_str()) {
+        return Ok(Destination::Folder);
+    }
+    let lower = name.to_ascii_lowercase();
+    let suffix = match lower.strip_suffix(&format!(".{ext}")) {
+        Some(stem) if stem.ends_with(".tar") => format!(".tar.{ext}"),
+        _ => format!(".{ext}"),
+    };
+    Err(UnsupportedDestination {
+        path: dest.to_path_buf(),
+        suffix,
+    })
 }
 
 /// What a bundle file or folder turned out to be.
@@ -186,7 +239,7 @@ pub struct Exported {
 /// Where the bundle goes and what it records about the selection.
 pub struct ExportRequest<'a> {
     pub dest: &'a Path,
-    pub selection: &'a Selection,
+    pub selection: &'a TransferScope,
     /// As the user gave it (names, filter), for the manifest.
     pub described: SelectionRecord,
     pub artifacts: bool,
@@ -197,10 +250,11 @@ pub struct ExportRequest<'a> {
 pub fn export(
     store: &Store,
     req: &ExportRequest,
-    progress: store::transfer::Progress,
+    progress: store::transfer::ProgressFn,
 ) -> Result<Exported> {
     let dest = req.dest;
-    let tar = is_tarball_name(dest);
+    let tar = destination(dest).map_err(|e| store::Error::Invalid(e.to_string()))?
+        == Destination::Tarball;
     if dest.exists() {
         let empty_dir = dest.is_dir()
             && std::fs::read_dir(dest)
@@ -241,7 +295,7 @@ pub fn export(
         },
     )?;
     let warnings = plan.warnings.clone();
-    let report = plan.apply(progress).map_err(|s| s.error)?;
+    let report = plan.apply(&mut *progress).map_err(|s| s.error)?;
     // The bundle's own lock and scratch space are not part of it.
     let _ = std::fs::remove_dir_all(root.join(store::MLT_DIR));
     let manifest = Manifest::build(
@@ -250,6 +304,7 @@ pub fn export(
         req.described.clone(),
         req.artifacts,
         report.imported,
+        progress,
     )?;
     manifest.write(&root)?;
     if tar {

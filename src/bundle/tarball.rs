@@ -107,16 +107,21 @@ fn open_archive(
     ))))
 }
 
-/// Finds the manifest (`manifest.json`, or `<folder>/manifest.json` in a tarball of a
-/// folder): its folder prefix (`""` or `"<folder>/"`), its bytes and what it says. Every
-/// entry before it is checked for safety, and nothing is written.
-fn find_manifest(archive: &Path) -> Result<(String, Vec<u8>, Manifest)> {
-    let bad = |e: std::io::Error| {
+/// The refusal of an archive that cannot be read as a `.tar.gz`.
+fn unreadable(archive: &Path) -> impl Fn(std::io::Error) -> super::Error + Copy + '_ {
+    move |e| {
         rejected(format!(
             "{} is not a readable .tar.gz: {e}",
             archive.display()
         ))
-    };
+    }
+}
+
+/// Finds the manifest (`manifest.json`, or `<folder>/manifest.json` in a tarball of a
+/// folder): its folder prefix (`""` or `"<folder>/"`), its bytes and what it says. Every
+/// entry before it is checked for safety, and nothing is written.
+fn find_manifest(archive: &Path) -> Result<(String, Vec<u8>, Manifest)> {
+    let bad = unreadable(archive);
     let mut tar = open_archive(archive)?;
     for entry in tar.entries().map_err(bad)? {
         let entry = entry.map_err(bad)?;
@@ -166,12 +171,7 @@ pub fn unpack(archive: &Path, dest: &Path) -> Result<()> {
     let max_dirs = 10 * (manifest.files.len() as u64 + 1) + 10_000;
     let (mut dirs, mut bytes) = (0u64, 0u64);
     let allowed_bytes = manifest.total_bytes + manifest_bytes.len() as u64;
-    let bad = |e: std::io::Error| {
-        rejected(format!(
-            "{} is not a readable .tar.gz: {e}",
-            archive.display()
-        ))
-    };
+    let bad = unreadable(archive);
     let mut tar = open_archive(archive)?;
     for entry in tar.entries().map_err(bad)? {
         let mut entry = entry.map_err(bad)?;

@@ -47,14 +47,14 @@ fn export_to(s: &Store, dest: &Path) -> Exported {
         s,
         &ExportRequest {
             dest,
-            selection: &Selection::default(),
+            selection: &TransferScope::default(),
             described: SelectionRecord {
                 everything: true,
                 ..Default::default()
             },
             artifacts: true,
         },
-        &mut |_, _, _| {},
+        &mut |_| {},
     )
     .unwrap()
 }
@@ -75,6 +75,73 @@ fn files_under(root: &Path) -> Vec<(String, Vec<u8>)> {
         out.push((rel, content));
     }
     out
+}
+
+#[test]
+fn a_shared_experiment_renamed_on_one_side_is_warned_about() {
+    let (tmp, a, _) = source();
+    let b = Store::new(tmp.path().join("b"));
+    let take = |into: &Store, from: &Store| {
+        let plan = into
+            .plan_transfer(from, &TransferScope::default(), Default::default())
+            .unwrap();
+        let warnings = plan.warnings.clone();
+        plan.apply(&mut |_| {}).unwrap();
+        warnings
+    };
+    take(&b, &a);
+    assert!(take(&a, &b).iter().all(|w| !w.contains("renamed")));
+    b.rename_experiment("vision", "vision-2").unwrap();
+    let w = take(&a, &b);
+    assert!(
+        w.iter()
+            .any(|w| w.contains("is 'vision' here and 'vision-2' in the source")),
+        "{w:?}"
+    );
+    // Two experiments that only happen to share an id (MLflow's old counting ids) are not.
+    let c = Store::new(tmp.path().join("c"));
+    c.init().unwrap();
+    let d = Store::new(tmp.path().join("d"));
+    d.init().unwrap();
+    c.rename_experiment("0", "mine").unwrap();
+    let meta = d.tracking().join("0/meta.yaml");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let other_time = text
+        .lines()
+        .map(|l| match l.strip_prefix("creation_time: ") {
+            Some(_) => "creation_time: 1".to_string(),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&meta, other_time + "\n").unwrap();
+    assert!(take(&c, &d).iter().all(|w| !w.contains("renamed")));
+}
+
+#[test]
+fn export_progress_counts_runs_as_runs_and_files_as_files() {
+    use crate::store::transfer::Stage;
+    let (tmp, s, _) = source();
+    let mut seen: Vec<(Stage, u64, u64)> = Vec::new();
+    let e = export(
+        &s,
+        &ExportRequest {
+            dest: &tmp.path().join("b"),
+            selection: &TransferScope::default(),
+            described: SelectionRecord::default(),
+            artifacts: true,
+        },
+        &mut |p| seen.push((p.stage, p.done, p.total)),
+    )
+    .unwrap();
+    // Each stage counts only its own things, up to its own total.
+    let last = |stage| seen.iter().rev().find(|x| x.0 == stage).copied();
+    assert_eq!(last(Stage::Experiments), Some((Stage::Experiments, 2, 2)));
+    assert_eq!(last(Stage::Runs), Some((Stage::Runs, 1, 1)));
+    assert_eq!(last(Stage::Models), Some((Stage::Models, 1, 1)));
+    let files = e.manifest.total_files;
+    assert_eq!(last(Stage::Files), Some((Stage::Files, files, files)));
+    assert!(seen.iter().all(|(_, done, total)| done <= total));
 }
 
 #[test]
@@ -225,10 +292,10 @@ fn tarball_round_trip_then_import_twice() {
     target.init().unwrap();
     let source = Store::new(&dir);
     let plan = target
-        .plan_transfer(&source, &Selection::default(), Default::default())
+        .plan_transfer(&source, &TransferScope::default(), Default::default())
         .unwrap();
     assert!(plan.conflicts().is_empty());
-    let r = plan.apply(&mut |_, _, _| {}).unwrap();
+    let r = plan.apply(&mut |_| {}).unwrap();
     assert_eq!(r.imported.runs, manifest.counts.runs);
     assert_eq!(r.imported.metric_points, manifest.counts.metric_points);
     assert_eq!(r.imported.artifact_bytes, manifest.counts.artifact_bytes);
@@ -239,10 +306,10 @@ fn tarball_round_trip_then_import_twice() {
     // Twice: nothing changes.
     let before = files_under(target.root());
     let plan = target
-        .plan_transfer(&source, &Selection::default(), Default::default())
+        .plan_transfer(&source, &TransferScope::default(), Default::default())
         .unwrap();
     assert_eq!(plan.units(), 0);
-    let r = plan.apply(&mut |_, _, _| {}).unwrap();
+    let r = plan.apply(&mut |_| {}).unwrap();
     assert!(r.imported.is_zero());
     assert_eq!(r.unchanged.runs, 1);
     assert_eq!(r.unchanged.model_versions, 1);
@@ -255,9 +322,9 @@ fn conflicts_are_reported_per_run_and_settled_as_asked() {
     let other = Store::new(tmp.path().join("other"));
     other.init().unwrap();
     other
-        .plan_transfer(&s, &Selection::default(), Default::default())
+        .plan_transfer(&s, &TransferScope::default(), Default::default())
         .unwrap()
-        .apply(&mut |_, _, _| {})
+        .apply(&mut |_| {})
         .unwrap();
     // The run goes on here: one more point.
     let h = s.find_run(&run).unwrap();
@@ -280,9 +347,10 @@ fn conflicts_are_reported_per_run_and_settled_as_asked() {
         on_conflict,
         artifacts: true,
         own_source: false,
+        dry_run: false,
     };
     let plan = other
-        .plan_transfer(&s, &Selection::default(), opts(OnConflict::Fail))
+        .plan_transfer(&s, &TransferScope::default(), opts(OnConflict::Fail))
         .unwrap();
     assert_eq!(plan.conflicts().len(), 1);
     let c = &plan.conflicts()[0];
@@ -292,18 +360,17 @@ fn conflicts_are_reported_per_run_and_settled_as_asked() {
         "differs in metrics/loss (2 points here, 3 in the source)"
     );
     drop(plan);
-    let skipped = other
-        .plan_transfer(&s, &Selection::default(), opts(OnConflict::Skip))
-        .unwrap()
-        .apply(&mut |_, _, _| {})
-        .unwrap();
+    let settle = |on_conflict| {
+        other
+            .plan_transfer(&s, &TransferScope::default(), opts(on_conflict))
+            .unwrap()
+            .apply(&mut |_| {})
+            .unwrap()
+    };
+    let skipped = settle(OnConflict::Skip);
     assert_eq!(skipped.skipped.runs, 1);
     assert_eq!(other.metric_history(&run, "loss").unwrap().len(), 2);
-    let over = other
-        .plan_transfer(&s, &Selection::default(), opts(OnConflict::Overwrite))
-        .unwrap()
-        .apply(&mut |_, _, _| {})
-        .unwrap();
+    let over = settle(OnConflict::Overwrite);
     assert_eq!(over.overwritten.runs, 1);
     assert_eq!(other.metric_history(&run, "loss").unwrap().len(), 3);
 }
@@ -326,9 +393,9 @@ fn an_experiment_id_taken_here_gets_a_new_id_and_its_runs_follow() {
     )
     .unwrap();
     let r = target
-        .plan_transfer(&s, &Selection::default(), Default::default())
+        .plan_transfer(&s, &TransferScope::default(), Default::default())
         .unwrap()
-        .apply(&mut |_, _, _| {})
+        .apply(&mut |_| {})
         .unwrap();
     let (name, new_id) = &r.experiments_created[0];
     assert_eq!(name, "vision");
@@ -611,10 +678,17 @@ fn a_bundle_artifact_uri_outside_it_is_not_read() {
             .to_string();
         std::fs::write(&meta, text.replace(&old, &format!("artifact_uri: {uri}"))).unwrap();
         let old = Manifest::read(&dest).unwrap();
-        Manifest::build(&dest, &bundle_store, old.selection, true, old.counts)
-            .unwrap()
-            .write(&dest)
-            .unwrap();
+        Manifest::build(
+            &dest,
+            &bundle_store,
+            old.selection,
+            true,
+            old.counts,
+            &mut |_| {},
+        )
+        .unwrap()
+        .write(&dest)
+        .unwrap();
         let Opened::Bundle { dir, .. } = open(&dest, None).unwrap() else {
             panic!("not a bundle")
         };
@@ -622,7 +696,7 @@ fn a_bundle_artifact_uri_outside_it_is_not_read() {
         target.init().unwrap();
         let source = Store::new(&dir);
         let plan = target
-            .plan_transfer(&source, &Selection::default(), Default::default())
+            .plan_transfer(&source, &TransferScope::default(), Default::default())
             .unwrap();
         assert!(
             plan.warnings
@@ -631,7 +705,7 @@ fn a_bundle_artifact_uri_outside_it_is_not_read() {
             "{:?}",
             plan.warnings
         );
-        plan.apply(&mut |_, _, _| {}).unwrap();
+        plan.apply(&mut |_| {}).unwrap();
         let th = target.find_run(&run).unwrap();
         assert!(target.list_artifacts(&th, None).unwrap().is_empty());
         for e in walkdir::WalkDir::new(target.root()).into_iter().flatten() {

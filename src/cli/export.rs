@@ -2,10 +2,10 @@
 //! folder or a `.tar.gz` with a manifest of checksums).
 
 use crate::bundle::{self, ExportRequest};
-use crate::cli::kit::{CliError, CmdResult, Ctx, bundle_error};
+use crate::cli::kit::{CliError, CmdResult, Ctx, Printer, bundle_error};
 use crate::model::View;
 use crate::output;
-use crate::store::{RunRef, Selection, Store};
+use crate::store::{RunRef, Store, TransferScope};
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -49,8 +49,11 @@ pub struct Args {
 }
 
 /// Resolves what the user named into a selection (ids), and records it as given.
-fn selection(store: &Store, args: &Args) -> Result<(Selection, bundle::SelectionRecord), CliError> {
-    let mut sel = Selection::default();
+fn selection(
+    store: &Store,
+    args: &Args,
+) -> Result<(TransferScope, bundle::SelectionRecord), CliError> {
+    let mut sel = TransferScope::default();
     let mut exp_ids = Vec::new();
     for e in &args.experiment {
         exp_ids.push(store.experiment(e)?.experiment_id);
@@ -107,6 +110,9 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
             "where to? give a folder (or a .tar.gz file)",
         ));
     };
+    if args.format == ExportFormat::Bundle {
+        bundle::destination(&dest).map_err(|e| CliError::usage(e.to_string()))?;
+    }
     let (sel, described) = selection(&store, &args)?;
     if args.format == ExportFormat::MlflowExportImport {
         if !sel.models.is_empty() {
@@ -114,9 +120,8 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
                 "--format mlflow-export-import writes experiments and runs, not registered models",
             ));
         }
-        let w =
-            bundle::export_import::write(&store, &sel.experiments, &sel.runs, args.view, &dest)?;
-        eprintln!(
+        let w = bundle::export_import::write(&store, &sel, args.view, &dest)?;
+        Printer::current().status(format_args!(
             "Exported {} experiment{} and {} run{} ({} artifacts) in mlflow-export-import's \
              layout to {}",
             w.experiments,
@@ -125,11 +130,11 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
             if w.runs == 1 { "" } else { "s" },
             w.artifacts,
             dest.display()
-        );
+        ));
         output::print(&format!("{}\n", dest.display()))?;
         return Ok(());
     }
-    let mut bar = ctx.printer.bar("runs");
+    let mut bar = ctx.printer.bar();
     let exported = bundle::export(
         &store,
         &ExportRequest {
@@ -138,21 +143,21 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
             described,
             artifacts: !args.no_artifacts,
         },
-        &mut |done, total, bytes| bar.update(done, total, bytes),
+        &mut |p| bar.update(p),
     );
     bar.finish();
     let exported = exported.map_err(bundle_error)?;
     for w in &exported.warnings {
-        eprintln!("warning: {w}");
+        Printer::current().warn(format_args!("{w}"));
     }
     let c = &exported.manifest.counts;
-    eprintln!(
+    Printer::current().status(format_args!(
         "Exported {} to {} ({} files, {})",
-        super::import::summary(c),
+        bundle::report::summary(c),
         dest.display(),
         exported.manifest.total_files,
         output::bytes(exported.manifest.total_bytes)
-    );
+    ));
     output::print(&format!("{}\n", dest.display()))?;
     Ok(())
 }
@@ -249,7 +254,7 @@ fn csv(store: &Store, args: &Args) -> CmdResult {
         Some(p) if p == std::path::Path::new("-") => output::print(&text)?,
         Some(p) => {
             crate::store::fs::write_atomic(p, text.as_bytes())?;
-            eprintln!("Wrote {} runs to {}", runs.len(), p.display());
+            Printer::current().status(format_args!("Wrote {} runs to {}", runs.len(), p.display()));
         }
     }
     Ok(())

@@ -1,4 +1,4 @@
-use crate::cli::kit::{CmdResult, Ctx};
+use crate::cli::kit::{CmdResult, Ctx, Printer};
 use crate::output;
 use crate::store::{Origin, Store};
 use std::path::PathBuf;
@@ -32,23 +32,29 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
         },
     };
     if store.init()? {
-        eprintln!("Created a store at {}", store.root().display());
+        Printer::current().status(format_args!(
+            "Created a store at {}",
+            store.root().display()
+        ));
     } else {
-        eprintln!("{} is already a store", store.root().display());
+        Printer::current().status(format_args!(
+            "{} is already a store",
+            store.root().display()
+        ));
     }
     // A store cloned from git lacks the empty folders git does not keep (a run's params/ and
     // artifacts/...), without which MLflow cannot find the run: put them back.
     let restored = store.restore_folders()?;
     if !restored.is_empty() {
-        eprintln!(
+        Printer::current().status(format_args!(
             "Restored {} empty folders (git does not keep empty folders)",
             restored.len()
-        );
+        ));
     }
     if args.durable || args.no_durable {
         store.set_durable(args.durable)?;
         let mode = if args.durable { "on" } else { "off" };
-        eprintln!("Durable writes are {mode} for this store");
+        Printer::current().status(format_args!("Durable writes are {mode} for this store"));
     }
     output::print(&format!("{}\n", store.root().display()))?;
     Ok(())

@@ -1,9 +1,9 @@
 //! `mlt store`: operations on whole stores.
 
-use super::import::{OnConflictArg, transfer};
-use crate::cli::kit::{CliError, CmdResult, Ctx};
+use crate::bundle::import::{self, TransferRequest};
+use crate::cli::kit::{CliError, CmdResult, Ctx, Printer, show_transfer};
 use crate::output::{self, Format, Listing};
-use crate::store::{self, Store, TransferOptions};
+use crate::store::{self, OnConflict};
 use clap::Subcommand;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -17,8 +17,8 @@ pub enum Cmd {
         other: PathBuf,
         /// What to do with a run or model version that is here with different content
         #[arg(long, value_enum, default_value_t)]
-        on_conflict: OnConflictArg,
-        /// Check and report what would happen; write nothing
+        on_conflict: OnConflict,
+        /// Show what would be written (the report's table); write nothing
         #[arg(long)]
         dry_run: bool,
         /// Leave artifacts out (and do not compare them)
@@ -58,18 +58,6 @@ pub enum Cmd {
     },
 }
 
-/// Refuses to take a store into itself.
-pub fn refuse_same(target: &Store, source: &Store) -> Result<(), CliError> {
-    let canon = |p: &std::path::Path| std::fs::canonicalize(p).ok();
-    if canon(target.tracking()).is_some() && canon(target.tracking()) == canon(source.tracking()) {
-        return Err(CliError::usage(format!(
-            "{} is this store; merge another one",
-            source.root().display()
-        )));
-    }
-    Ok(())
-}
-
 pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
     match cmd {
         Cmd::Merge {
@@ -79,28 +67,21 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             no_artifacts,
             format,
         } => {
-            let cwd = std::env::current_dir()?;
-            let source = store::locate(Some(&other), None, None, &cwd)
-                .store()
-                .on_warning(|m| eprintln!("warning: {m}"));
-            if !source.exists() {
-                return Err(CliError::failure(format!(
-                    "no store at {} (no mlruns/ folder)",
-                    other.display()
-                )));
-            }
+            let source = import::open_other_store(
+                &other,
+                std::sync::Arc::new(|m| Printer::current().warn(format_args!("{m}"))),
+            )?;
             let target = if dry_run {
                 ctx.existing_store()?
             } else {
                 ctx.writable_store()?
             };
-            refuse_same(&target, &source)?;
-            let opts = TransferOptions {
-                on_conflict: on_conflict.into(),
+            let req = TransferRequest {
+                on_conflict,
                 artifacts: !no_artifacts,
-                own_source: false,
+                dry_run,
             };
-            transfer(&target, &source, opts, dry_run, format, None, "other store")
+            show_transfer(ctx.printer, &target, &source, req, format)
         }
         Cmd::Check {
             repair,
@@ -203,15 +184,15 @@ fn check(ctx: &Ctx, repair: bool, deep: bool, format: Format) -> CmdResult {
         count(scan.metric_files, "metric file")
     );
     if scan.faults() == 0 {
-        eprintln!("The store is healthy ({scanned}).");
+        Printer::current().status(format_args!("The store is healthy ({scanned})."));
         return Ok(());
     }
     if repair {
         let fixed = scan.faults() - left;
-        eprintln!(
+        Printer::current().status(format_args!(
             "Repaired {fixed} of {} problems ({scanned}).",
             scan.faults()
-        );
+        ));
         if left == 0 {
             return Ok(());
         }
@@ -274,19 +255,25 @@ fn gc(ctx: &Ctx, older_than: Option<&str>, dry_run: bool, format: Format) -> Cmd
     }
     for i in &items {
         if let Some(n) = &i.note {
-            eprintln!(
+            Printer::current().status(format_args!(
                 "note: {} {}: {n}",
                 i.kind.as_str(),
                 i.id.as_deref().unwrap_or("")
-            );
+            ));
         }
     }
     let n = items.len();
     let size = output::bytes(total);
     if dry_run {
-        eprintln!("Would remove {} and free {size}.", count(n, "item"));
+        Printer::current().status(format_args!(
+            "Would remove {} and free {size}.",
+            count(n, "item")
+        ));
     } else {
-        eprintln!("Removed {} and freed {size}.", count(n, "item"));
+        Printer::current().status(format_args!(
+            "Removed {} and freed {size}.",
+            count(n, "item")
+        ));
     }
     Ok(())
 }

@@ -27,7 +27,9 @@ pub use locate::{
 pub use metric::MetricPoints;
 pub use registry::{LoggedModel, ModelUri, NewVersion};
 pub use run::{Batch, Keys, LocationForm, Logger, NewRun, RunHandle, RunParts};
-pub use transfer::{Conflict, Counts, OnConflict, Plan, Report, Selection, TransferOptions};
+pub use transfer::{
+    Conflict, Counts, OnConflict, Report, TransferOptions, TransferPlan, TransferScope,
+};
 
 use std::path::{Path, PathBuf};
 

@@ -51,22 +51,41 @@ fn owner_key_values(
     e: &impl Fn(rusqlite::Error) -> Error,
 ) -> Result<Vec<(String, String, String)>> {
     use rusqlite::types::Value;
+    rows_of(conn, sql, e, |r| {
+        let owner = match r.get::<_, Value>(0)? {
+            Value::Integer(i) => i.to_string(),
+            Value::Text(t) => t,
+            other => format!("{other:?}"),
+        };
+        Ok((
+            owner,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+        ))
+    })
+}
+
+/// Every row `sql` selects, each read by `row`.
+fn rows_of<T>(
+    conn: &Connection,
+    sql: &str,
+    e: &impl Fn(rusqlite::Error) -> Error,
+    row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
     let mut q = conn.prepare(sql).map_err(e)?;
-    let rows = q
-        .query_map([], |r| {
-            let owner = match r.get::<_, Value>(0)? {
-                Value::Integer(i) => i.to_string(),
-                Value::Text(t) => t,
-                other => format!("{other:?}"),
-            };
-            Ok((
-                owner,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-            ))
-        })
-        .map_err(e)?;
+    let rows = q.query_map([], row).map_err(e)?;
     rows.collect::<std::result::Result<_, _>>().map_err(e)
+}
+
+/// Whether the database has the table (older MLflow versions lack some).
+fn has_table(conn: &Connection, table: &str) -> bool {
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [table],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
+    .unwrap_or(false)
 }
 
 fn resolve_location(uri: &str, exp_id: &str, root: &Path) -> Option<PathBuf> {
@@ -94,15 +113,7 @@ impl Store {
     pub fn write_from_mlflow_db(&self, db: &Path, artifact_root: &Path) -> Result<Vec<String>> {
         let e = db_err(db);
         let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(&e)?;
-        let has = |table: &str| -> bool {
-            conn.query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
-                [table],
-                |r| r.get::<_, i64>(0),
-            )
-            .map(|n| n > 0)
-            .unwrap_or(false)
-        };
+        let has = |table: &str| has_table(&conn, table);
         if !has("experiments") || !has("runs") {
             return Err(Error::Invalid(format!(
                 "{} is a SQLite database, but not MLflow's (no experiments and runs tables)",
@@ -338,19 +349,10 @@ impl Store {
         for (name, k, v) in owner_key_values(conn, sql, &e)? {
             fs::write_new(&key_path(&model_dir(&name).join("tags"), &k), v.as_bytes())?;
         }
-        if let Ok(mut q) = conn.prepare("SELECT name, alias, version FROM registered_model_aliases")
-        {
-            let rows = q
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, i64>(2)?,
-                    ))
-                })
-                .map_err(&e)?;
-            for row in rows {
-                let (name, alias, v) = row.map_err(&e)?;
+        if has_table(conn, "registered_model_aliases") {
+            let sql = "SELECT name, alias, version FROM registered_model_aliases";
+            let aliases: Vec<(String, String, i64)> = rows_of(conn, sql, &e, |r| r.try_into())?;
+            for (name, alias, v) in aliases {
                 crate::model::validate_alias(&alias)?;
                 fs::write_new(
                     &model_dir(&name).join("aliases").join(&alias),
@@ -414,21 +416,11 @@ impl Store {
                 to_yaml(&meta).as_bytes(),
             )?;
         }
-        let mut q = conn
-            .prepare("SELECT name, version, key, value FROM model_version_tags")
-            .map_err(&e)?;
-        let rows = q
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                ))
-            })
-            .map_err(&e)?;
-        for row in rows {
-            let (name, version, k, v) = row.map_err(&e)?;
+        let sql = "SELECT name, version, key, value FROM model_version_tags";
+        let tags: Vec<(String, i64, String, Option<String>)> =
+            rows_of(conn, sql, &e, |r| r.try_into())?;
+        for (name, version, k, v) in tags {
+            let v = v.unwrap_or_default();
             let dir = model_dir(&name).join(format!("version-{version}"));
             fs::write_new(&key_path(&dir.join("tags"), &k), v.as_bytes())?;
         }

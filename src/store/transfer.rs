@@ -37,20 +37,21 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// What to do with a run or model version that exists on both sides with different content.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// (The doc lines of the values are the command line's help.)
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum OnConflict {
-    /// Keep this store's copy and go on.
+    /// Keep this store's copy
     Skip,
-    /// Change nothing at all when anything conflicts.
+    /// Change nothing when anything conflicts
     #[default]
     Fail,
-    /// Replace this store's copy by the source's.
+    /// Replace this store's copy
     Overwrite,
 }
 
 /// What to take from the source store. Empty means everything.
 #[derive(Clone, Debug, Default)]
-pub struct Selection {
+pub struct TransferScope {
     /// Whole experiments (ids): every run, logged model, dataset and trace in them.
     pub experiments: Vec<String>,
     /// Single runs (ids), with their experiment (meta and tags only), the logged models they
@@ -60,7 +61,7 @@ pub struct Selection {
     pub models: Vec<String>,
 }
 
-impl Selection {
+impl TransferScope {
     pub fn is_everything(&self) -> bool {
         self.experiments.is_empty() && self.runs.is_empty() && self.models.is_empty()
     }
@@ -75,6 +76,9 @@ pub struct TransferOptions {
     /// itself, one the user chose, is read as `artifacts download` reads it. Otherwise (import,
     /// merge) artifacts are read only from inside the source.
     pub own_source: bool,
+    /// Only plan (`--dry-run`): the plan is not to be applied, and making it writes nothing
+    /// in this store, not even its lock file (it locks only when the lock file is there).
+    pub dry_run: bool,
 }
 
 impl Default for TransferOptions {
@@ -83,6 +87,7 @@ impl Default for TransferOptions {
             on_conflict: OnConflict::Fail,
             artifacts: true,
             own_source: false,
+            dry_run: false,
         }
     }
 }
@@ -161,8 +166,79 @@ impl From<Stopped> for Error {
     }
 }
 
-/// Progress of [`Plan::apply`]: units done, units in all, bytes copied so far.
-pub type Progress<'a> = &'a mut dyn FnMut(u64, u64, u64);
+/// What a transfer (or an export) is busy with, for a progress bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Experiments,
+    Runs,
+    /// MLflow 3 logged models, datasets and traces.
+    ExperimentItems,
+    /// Registered models (with their versions).
+    Models,
+    /// Files of a bundle, checksummed or packed.
+    Files,
+}
+
+impl Stage {
+    /// What is counted, plural: "runs".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Stage::Experiments => "experiments",
+            Stage::Runs => "runs",
+            Stage::ExperimentItems => "logged models, datasets and traces",
+            Stage::Models => "registered models",
+            Stage::Files => "files",
+        }
+    }
+}
+
+/// Where a stage is: `done` of `total` things of the stage, `bytes` copied so far in all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    pub stage: Stage,
+    pub done: u64,
+    pub total: u64,
+    pub bytes: u64,
+}
+
+/// Told each step of [`TransferPlan::apply`] (and of an export).
+pub type ProgressFn<'a> = &'a mut dyn FnMut(Progress);
+
+/// Counts the steps of one stage for a [`ProgressFn`]; a stage with nothing to do says
+/// nothing.
+pub(crate) struct Stepper<'p> {
+    stage: Stage,
+    done: u64,
+    total: u64,
+    progress: &'p mut dyn FnMut(Progress),
+}
+
+impl<'p> Stepper<'p> {
+    pub(crate) fn new(stage: Stage, total: usize, progress: &'p mut dyn FnMut(Progress)) -> Self {
+        Stepper {
+            stage,
+            done: 0,
+            total: total as u64,
+            progress,
+        }
+    }
+
+    /// One more done; `bytes` copied so far.
+    pub(crate) fn one(&mut self, bytes: u64) {
+        self.done += 1;
+        (self.progress)(Progress {
+            stage: self.stage,
+            done: self.done,
+            total: self.total,
+            bytes,
+        });
+    }
+
+    /// The next stage, counting `total`.
+    pub(crate) fn next(self, stage: Stage, total: usize) -> Self {
+        Stepper::new(stage, total, self.progress)
+    }
+}
 
 // ---------------------------------------------------------------------------------------
 // The plan
@@ -222,11 +298,11 @@ struct ModelPlan {
 
 /// Everything a transfer will do, worked out before anything is written. Holds the target's
 /// lock until it is applied or dropped.
-pub struct Plan<'a> {
+pub struct TransferPlan<'a> {
     target: &'a Store,
     source: &'a Store,
     opts: TransferOptions,
-    _lock: fs::Lock,
+    _lock: Option<fs::Lock>,
     experiments: Vec<ExpPlan>,
     /// Source experiment id → id here.
     exp_ids: HashMap<String, String>,
@@ -246,7 +322,7 @@ pub struct Plan<'a> {
     noted: RefCell<BTreeSet<String>>,
 }
 
-impl Plan<'_> {
+impl TransferPlan<'_> {
     /// Where a source run's artifacts are read from: the location it records, when that is
     /// inside the source (lexically and once every link is resolved); else, for a location in
     /// MLflow's default layout (another machine's absolute path, a moved store), the run's own
@@ -331,6 +407,64 @@ impl Plan<'_> {
     /// are any.
     pub fn conflicts(&self) -> &[Conflict] {
         &self.report.conflicts
+    }
+
+    /// What applying the plan would write, counted without writing anything: the report that
+    /// [`TransferPlan::apply`] returns when nothing fails.
+    pub fn preview(&self) -> Result<Report> {
+        let mut r = self.report.clone();
+        for e in self.experiments.iter().filter(|e| e.create) {
+            r.imported.experiments += 1;
+            r.experiments_created
+                .push((e.src.name.clone(), e.target_id.clone()));
+        }
+        r.experiments_created.sort();
+        for run in &self.runs {
+            r.imported.add(&self.run_counts(run)?);
+            if run.action == Action::Overwrite {
+                r.overwritten.runs += 1;
+            }
+        }
+        for i in &self.items {
+            r.imported.experiment_items += 1;
+            if i.action == Action::Overwrite {
+                r.overwritten.experiment_items += 1;
+            }
+        }
+        for m in &self.models {
+            r.imported.models += u64::from(m.create);
+            r.imported.model_versions += m.versions.len() as u64;
+            r.overwritten.model_versions += m
+                .versions
+                .iter()
+                .filter(|v| v.action == Action::Overwrite)
+                .count() as u64;
+        }
+        Ok(r)
+    }
+
+    /// What copying a run writes: its metric points, and its artifacts when they travel.
+    fn run_counts(&self, run: &RunPlan) -> Result<Counts> {
+        let mut c = Counts {
+            runs: 1,
+            ..Counts::default()
+        };
+        for (rel, p, is_dir) in self.src_tree(&run.src_dir, &["artifacts", "meta.yaml"])? {
+            if !is_dir && rel.starts_with("metrics") {
+                c.metric_points += count_lines(&p)?;
+            }
+        }
+        if self.opts.artifacts
+            && let Some((src, bounds)) = &run.src_artifacts
+        {
+            for (_, p, is_dir) in tree(src, &[], bounds, "the source", &self.noted)? {
+                if !is_dir {
+                    c.artifacts += 1;
+                    c.artifact_bytes += std::fs::metadata(&p).at(&p)?.len();
+                }
+            }
+        }
+        Ok(c)
     }
 
     /// Things to write (runs, versions, items, experiments, models, tags, aliases).
@@ -469,6 +603,25 @@ fn location_parts(location: &str) -> Option<(bool, Vec<String>)> {
 }
 
 impl Store {
+    /// The lock file that planning and applying a transfer hold.
+    fn transfer_lock_path(&self) -> PathBuf {
+        self.mlt_dir().join("lock")
+    }
+
+    /// The lock a plan holds: the store's; for a dry run only when its lock file is there
+    /// already, so that a dry run creates nothing (not even `.mlt/`).
+    fn plan_lock(&self, dry_run: bool) -> Result<Option<fs::Lock>> {
+        if !dry_run {
+            return self.lock().map(Some);
+        }
+        let path = self.transfer_lock_path();
+        if path.is_file() {
+            fs::lock(&path).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
     /// The tracking folder as seen from the store root (`mlruns`).
     fn tracking_rel(&self) -> String {
         let rel = self.relative_location(&self.tracking);
@@ -529,9 +682,9 @@ impl Store {
     pub fn plan_transfer<'a>(
         &'a self,
         source: &'a Store,
-        sel: &Selection,
+        sel: &TransferScope,
         opts: TransferOptions,
-    ) -> Result<Plan<'a>> {
+    ) -> Result<TransferPlan<'a>> {
         self.plan_transfer_reading(source, sel, opts, &[])
     }
 
@@ -540,10 +693,10 @@ impl Store {
     pub fn plan_transfer_reading<'a>(
         &'a self,
         source: &'a Store,
-        sel: &Selection,
+        sel: &TransferScope,
         opts: TransferOptions,
         artifact_roots: &[PathBuf],
-    ) -> Result<Plan<'a>> {
+    ) -> Result<TransferPlan<'a>> {
         if !source.tracking.is_dir() && !source.registry_models_dir_for_reading().is_dir() {
             return Err(Error::NotFound(format!(
                 "{} holds no store (no {} folder)",
@@ -551,12 +704,83 @@ impl Store {
                 source.tracking.display()
             )));
         }
-        let lock = self.lock()?;
-        let mut plan = Plan {
-            target: self,
+        let mut plan = TransferPlan::empty(self, source, opts, artifact_roots)?;
+        let chosen = plan.choose(sel)?;
+        plan.all_runs = chosen.runs.keys().cloned().collect();
+        let runs = plan.read_runs(&chosen.runs);
+        plan.match_experiments(&chosen, &runs)?;
+        plan.plan_runs(runs)?;
+        for (folder, id, src_dir, src_exp) in plan.items_wanted(&chosen) {
+            plan.plan_item(folder, id, src_dir, src_exp)?;
+        }
+        for name in &chosen.models {
+            plan.plan_model(name)?;
+        }
+        plan.note_links()?;
+        Ok(plan)
+    }
+
+    /// Whether an experiment id is used here (by an active or a deleted experiment).
+    fn experiment_id_in_use(&self, id: &str) -> bool {
+        self.tracking.join(id).exists() || self.tracking.join(TRASH).join(id).exists()
+    }
+
+    /// The id a new experiment gets here: `wanted` when it is free, else a new random one;
+    /// either is then `taken`.
+    fn free_experiment_id(&self, wanted: &str, taken: &mut BTreeSet<String>) -> String {
+        let free = |id: &str| !taken.contains(id) && !self.experiment_id_in_use(id);
+        let id = if free(wanted) {
+            wanted.to_string()
+        } else {
+            loop {
+                let id = model::new_experiment_id();
+                if free(&id) {
+                    break id;
+                }
+            }
+        };
+        taken.insert(id.clone());
+        id
+    }
+}
+
+/// What a selection names in the source.
+struct Chosen {
+    /// Every experiment of the source, with its folder.
+    experiments: Vec<(Experiment, PathBuf)>,
+    /// Experiment id → index in `experiments`.
+    by_id: HashMap<String, usize>,
+    /// Experiments taken whole (ids).
+    whole: BTreeSet<String>,
+    /// Run id → source run folder (the runs of whole experiments, single runs, the runs
+    /// behind chosen model versions); ordered for a stable plan.
+    runs: BTreeMap<String, PathBuf>,
+    /// Registered models (names).
+    models: BTreeSet<String>,
+}
+
+impl Chosen {
+    fn experiment(&self, id: &str) -> Option<&(Experiment, PathBuf)> {
+        self.by_id.get(id).map(|i| &self.experiments[*i])
+    }
+}
+
+/// The folders of a run, an item or a model version as a plan records them.
+type Settled = (Action, Option<PathBuf>);
+
+impl<'a> TransferPlan<'a> {
+    /// A plan that does nothing yet, holding the target's lock (see [`Store::plan_lock`]).
+    fn empty(
+        target: &'a Store,
+        source: &'a Store,
+        opts: TransferOptions,
+        artifact_roots: &[PathBuf],
+    ) -> Result<TransferPlan<'a>> {
+        Ok(TransferPlan {
+            target,
             source,
             opts,
-            _lock: lock,
+            _lock: target.plan_lock(opts.dry_run)?,
             experiments: Vec::new(),
             exp_ids: HashMap::new(),
             runs: Vec::new(),
@@ -569,34 +793,37 @@ impl Store {
             art_bounds: artifact_roots
                 .iter()
                 .fold(source.read_bounds(), |b, r| b.with(r)),
-            dst_bounds: self.read_bounds(),
+            dst_bounds: target.read_bounds(),
             noted: RefCell::new(BTreeSet::new()),
-        };
+        })
+    }
 
-        // -- what the selection names, in the source
-        let src_exps = source.experiments_here()?;
-        let src_by_id: HashMap<&str, &(Experiment, PathBuf)> = src_exps
+    /// Finds what `sel` names in the source; everything when it names nothing. A name or id
+    /// the source lacks is an error.
+    fn choose(&mut self, sel: &TransferScope) -> Result<Chosen> {
+        let source = self.source;
+        let experiments = source.experiments_here()?;
+        let by_id: HashMap<String, usize> = experiments
             .iter()
-            .map(|x| (x.0.experiment_id.as_str(), x))
+            .enumerate()
+            .map(|(i, (e, _))| (e.experiment_id.clone(), i))
             .collect();
         let everything = sel.is_everything();
         let mut whole: BTreeSet<String> = BTreeSet::new();
         if everything {
-            whole.extend(src_exps.iter().map(|(e, _)| e.experiment_id.clone()));
+            whole.extend(by_id.keys().cloned());
         }
         for id in &sel.experiments {
-            if !src_by_id.contains_key(id.as_str()) {
+            if !by_id.contains_key(id) {
                 return Err(Error::NotFound(format!(
                     "no experiment '{id}' in the source"
                 )));
             }
             whole.insert(id.clone());
         }
-        let src_runs = source.run_index()?;
-        // run id → (source run folder); ordered for a stable plan.
         let mut runs: BTreeMap<String, PathBuf> = BTreeMap::new();
         for id in &whole {
-            let (_, dir) = src_by_id[id.as_str()];
+            let (_, dir) = &experiments[by_id[id]];
             for r in source.run_dirs(dir)? {
                 if r.join("meta.yaml").is_file() {
                     let rid = r.file_name().unwrap_or_default().to_string_lossy().into();
@@ -604,62 +831,98 @@ impl Store {
                 }
             }
         }
+        let src_runs = source.run_index()?;
         for id in &sel.runs {
             let dir = src_runs
                 .get(id)
                 .ok_or_else(|| Error::NotFound(format!("no run '{id}' in the source")))?;
             runs.insert(id.clone(), dir.clone());
         }
-        let src_models_dir = source.registry_models_dir_for_reading();
-        let mut model_names: BTreeSet<String> = sel.models.iter().cloned().collect();
-        if everything && let Ok(entries) = std::fs::read_dir(&src_models_dir) {
+        let models = self.choose_models(sel, &src_runs, &mut runs)?;
+        Ok(Chosen {
+            experiments,
+            by_id,
+            whole,
+            runs,
+            models,
+        })
+    }
+
+    /// The registered models `sel` names (all, when it names nothing), each with the runs
+    /// behind its versions added to `runs`.
+    fn choose_models(
+        &mut self,
+        sel: &TransferScope,
+        src_runs: &HashMap<String, PathBuf>,
+        runs: &mut BTreeMap<String, PathBuf>,
+    ) -> Result<BTreeSet<String>> {
+        let mut models: BTreeSet<String> = sel.models.iter().cloned().collect();
+        let models_dir = self.source.registry_models_dir_for_reading();
+        if sel.is_everything()
+            && let Ok(entries) = std::fs::read_dir(&models_dir)
+        {
             for e in entries.flatten() {
                 if e.path().join("meta.yaml").is_file() {
-                    model_names.insert(e.file_name().to_string_lossy().into_owned());
+                    models.insert(e.file_name().to_string_lossy().into_owned());
                 }
             }
         }
-        for name in &model_names {
+        for name in &models {
             validate_model_name(name)?;
-            let dir = src_models_dir.join(name);
+            let dir = models_dir.join(name);
             if !dir.join("meta.yaml").is_file() {
                 return Err(Error::NotFound(format!(
                     "no registered model '{name}' in the source"
                 )));
             }
-            // The runs behind the versions come along.
-            for (_, vdir) in source.version_dirs(&dir)? {
-                let Ok(meta) = parse_meta(&vdir.join("meta.yaml")) else {
-                    continue;
-                };
-                if let Some(Scalar::Str(rid)) = meta.get("run_id")
-                    && !rid.is_empty()
-                    && !runs.contains_key(rid)
-                {
-                    match src_runs.get(rid) {
-                        Some(d) => {
-                            runs.insert(rid.clone(), d.clone());
-                        }
-                        None => plan.warnings.push(format!(
-                            "model '{name}' {}: its run {rid} is not in the source",
-                            vdir.file_name().unwrap_or_default().to_string_lossy()
-                        )),
-                    }
+            self.add_runs_behind_versions(name, &dir, src_runs, runs)?;
+        }
+        Ok(models)
+    }
+
+    /// The runs behind a chosen model's versions come along (a warning for one the source
+    /// lacks).
+    fn add_runs_behind_versions(
+        &mut self,
+        name: &str,
+        model_dir: &Path,
+        src_runs: &HashMap<String, PathBuf>,
+        runs: &mut BTreeMap<String, PathBuf>,
+    ) -> Result<()> {
+        for (_, vdir) in self.source.version_dirs(model_dir)? {
+            let Ok(meta) = parse_meta(&vdir.join("meta.yaml")) else {
+                continue;
+            };
+            let Some(Scalar::Str(rid)) = meta.get("run_id") else {
+                continue;
+            };
+            if rid.is_empty() || runs.contains_key(rid) {
+                continue;
+            }
+            match src_runs.get(rid) {
+                Some(d) => {
+                    runs.insert(rid.clone(), d.clone());
                 }
+                None => self.warnings.push(format!(
+                    "model '{name}' {}: its run {rid} is not in the source",
+                    vdir.file_name().unwrap_or_default().to_string_lossy()
+                )),
             }
         }
+        Ok(())
+    }
 
-        // -- experiments: matched by name
-        let mut run_infos: Vec<(RunInfo, PathBuf)> = Vec::new();
-        let mut involved: BTreeSet<String> = whole.clone();
+    /// Reads the chosen runs' `meta.yaml`. A run folder that is a link out of the source, or a
+    /// damaged run, is left behind with a warning; it does not stop the others.
+    fn read_runs(&mut self, runs: &BTreeMap<String, PathBuf>) -> Vec<(RunInfo, PathBuf)> {
+        let mut out = Vec::new();
         for dir in runs.values() {
-            // A run folder (or its meta.yaml) that is a link out of the source is not read.
-            if let Err(o) = plan
+            if let Err(o) = self
                 .src_bounds
                 .resolve(dir)
-                .and_then(|_| plan.src_bounds.resolve(&dir.join("meta.yaml")))
+                .and_then(|_| self.src_bounds.resolve(&dir.join("meta.yaml")))
             {
-                plan.warnings.push(format!(
+                self.warnings.push(format!(
                     "skipping run {}: {} is {}",
                     dir.file_name().unwrap_or_default().to_string_lossy(),
                     o.path.display(),
@@ -667,68 +930,58 @@ impl Store {
                 ));
                 continue;
             }
-            // A damaged run is left behind with a warning; it does not stop the others.
-            let info = match source.read_run_info(dir) {
-                Ok(i) => i,
-                Err(e) => {
-                    plan.warnings.push(format!("skipping run: {e}"));
-                    continue;
-                }
-            };
-            involved.insert(info.experiment_id.clone());
-            run_infos.push((info, dir.clone()));
+            match self.source.read_run_info(dir) {
+                Ok(info) => out.push((info, dir.clone())),
+                Err(e) => self.warnings.push(format!("skipping run: {e}")),
+            }
         }
-        let here = self.experiments_here()?;
+        out
+    }
+
+    /// Matches each experiment involved (taken whole, or holding a chosen run) with this
+    /// store's experiment of the same name, or plans to create it.
+    fn match_experiments(&mut self, chosen: &Chosen, runs: &[(RunInfo, PathBuf)]) -> Result<()> {
+        let mut involved = chosen.whole.clone();
+        involved.extend(runs.iter().map(|(i, _)| i.experiment_id.clone()));
+        let t = self.target;
+        let here = t.experiments_here()?;
+        let here_runs = t.run_index()?;
         let by_name: HashMap<&str, &Experiment> =
             here.iter().map(|(e, _)| (e.name.as_str(), e)).collect();
         let mut taken: BTreeSet<String> =
             here.iter().map(|(e, _)| e.experiment_id.clone()).collect();
         for id in &involved {
-            let Some((src, src_dir)) = src_by_id.get(id.as_str()).map(|x| (&x.0, &x.1)) else {
+            let Some((src, src_dir)) = chosen.experiment(id) else {
                 return Err(Error::NotFound(format!(
                     "experiment {id} of a selected run is missing in the source"
                 )));
             };
             let (target_id, create, add_tags) = match by_name.get(src.name.as_str()) {
-                Some(t) => {
-                    let mut add = Vec::new();
-                    for (k, v) in &src.tags {
-                        match t.tags.get(k) {
-                            None => add.push((k.clone(), v.clone())),
-                            Some(mine) if mine != v => plan.warnings.push(format!(
-                                "experiment '{}': tag '{k}' is '{mine}' here and '{v}' in the \
-                                 source; kept '{mine}'",
-                                src.name
-                            )),
-                            Some(_) => {}
-                        }
-                    }
-                    plan.report.unchanged.experiments += 1;
-                    (t.experiment_id.clone(), false, add)
+                Some(mine) => {
+                    self.report.unchanged.experiments += 1;
+                    (
+                        mine.experiment_id.clone(),
+                        false,
+                        self.tags_to_add(src, mine),
+                    )
                 }
                 None => {
-                    let free = |id: &str| {
-                        !taken.contains(id)
-                            && !self.tracking.join(id).exists()
-                            && !self.tracking.join(TRASH).join(id).exists()
-                    };
-                    let new_id = if free(&src.experiment_id) {
-                        src.experiment_id.clone()
-                    } else {
-                        loop {
-                            let id = model::new_experiment_id();
-                            if free(&id) {
-                                break id;
-                            }
-                        }
-                    };
-                    taken.insert(new_id.clone());
+                    if let Some(mine) = renamed_here(src, &here, runs, &here_runs) {
+                        self.warnings.push(format!(
+                            "experiment {} is '{}' here and '{}' in the source: renamed on one \
+                             side? Experiments are matched by name, so '{}' comes in as a new \
+                             experiment; give both sides one name and merge again to keep its \
+                             runs together",
+                            src.experiment_id, mine.name, src.name, src.name
+                        ));
+                    }
+                    let new_id = t.free_experiment_id(&src.experiment_id, &mut taken);
                     (new_id, true, Vec::new())
                 }
             };
-            plan.report.tags_added += add_tags.len() as u64;
-            plan.exp_ids.insert(id.clone(), target_id.clone());
-            plan.experiments.push(ExpPlan {
+            self.report.tags_added += add_tags.len() as u64;
+            self.exp_ids.insert(id.clone(), target_id.clone());
+            self.experiments.push(ExpPlan {
                 src: src.clone(),
                 src_dir: src_dir.clone(),
                 target_id,
@@ -736,16 +989,63 @@ impl Store {
                 add_tags,
             });
         }
+        Ok(())
+    }
 
-        // -- runs
-        let here_runs = self.run_index()?;
-        for (info, dir) in run_infos {
-            let target_exp = plan.exp_ids[&info.experiment_id].clone();
-            let src_artifacts = match plan.source_artifacts(&dir, &info) {
+    /// The source experiment's tags that this store's experiment of the same name lacks; one
+    /// with another value here is kept, with a warning.
+    fn tags_to_add(&mut self, src: &Experiment, mine: &Experiment) -> Vec<(String, String)> {
+        let mut add = Vec::new();
+        for (k, v) in &src.tags {
+            match mine.tags.get(k) {
+                None => add.push((k.clone(), v.clone())),
+                Some(here) if here != v => self.warnings.push(format!(
+                    "experiment '{}': tag '{k}' is '{here}' here and '{v}' in the source; kept \
+                     '{here}'",
+                    src.name
+                )),
+                Some(_) => {}
+            }
+        }
+        add
+    }
+
+    /// A thing on both sides: unchanged when `diffs` is empty, else a conflict settled by the
+    /// policy. `Some` when it is to be overwritten; `count` picks the counter of its kind.
+    fn settle(
+        &mut self,
+        kind: &'static str,
+        id: &str,
+        diffs: &[String],
+        mine: PathBuf,
+        count: fn(&mut Counts) -> &mut u64,
+    ) -> Option<Settled> {
+        if diffs.is_empty() {
+            *count(&mut self.report.unchanged) += 1;
+            return None;
+        }
+        self.report.conflicts.push(Conflict {
+            kind,
+            id: id.to_string(),
+            reason: describe(diffs),
+        });
+        if self.opts.on_conflict != OnConflict::Overwrite {
+            *count(&mut self.report.skipped) += 1;
+            return None;
+        }
+        Some((Action::Overwrite, Some(mine)))
+    }
+
+    /// Each run is created, or compared with this store's run of the same id.
+    fn plan_runs(&mut self, runs: Vec<(RunInfo, PathBuf)>) -> Result<()> {
+        let here_runs = self.target.run_index()?;
+        for (info, dir) in runs {
+            let target_exp = self.exp_ids[&info.experiment_id].clone();
+            let src_artifacts = match self.source_artifacts(&dir, &info) {
                 Ok(p) => Some(p),
                 Err(e) => {
-                    if opts.artifacts {
-                        plan.warnings
+                    if self.opts.artifacts {
+                        self.warnings
                             .push(format!("run {}: {e}; not copied", info.run_id));
                     }
                     None
@@ -754,29 +1054,17 @@ impl Store {
             let (action, existing) = match here_runs.get(&info.run_id) {
                 None => (Action::Create, None),
                 Some(mine) => {
-                    let diffs = plan.run_differences(
-                        &dir,
-                        src_artifacts.as_ref().map(|(p, b)| (p.as_path(), b)),
-                        mine,
-                    )?;
-                    if diffs.is_empty() {
-                        plan.report.unchanged.runs += 1;
+                    let theirs = src_artifacts.as_ref().map(|(p, b)| (p.as_path(), b));
+                    let diffs = self.run_differences(&dir, theirs, mine)?;
+                    let settled =
+                        self.settle("run", &info.run_id, &diffs, mine.clone(), |c| &mut c.runs);
+                    let Some(s) = settled else {
                         continue;
-                    }
-                    let conflict = Conflict {
-                        kind: "run",
-                        id: info.run_id.clone(),
-                        reason: describe(&diffs),
                     };
-                    plan.report.conflicts.push(conflict);
-                    if opts.on_conflict != OnConflict::Overwrite {
-                        plan.report.skipped.runs += 1;
-                        continue;
-                    }
-                    (Action::Overwrite, Some(mine.clone()))
+                    s
                 }
             };
-            plan.runs.push(RunPlan {
+            self.runs.push(RunPlan {
                 info,
                 src_dir: dir,
                 src_artifacts,
@@ -785,22 +1073,23 @@ impl Store {
                 existing,
             });
         }
+        Ok(())
+    }
 
-        // -- logged models, datasets and traces
-        let all_runs: BTreeSet<String> = runs.keys().cloned().collect();
-        plan.all_runs = all_runs.clone();
-        let mut wanted: Vec<(&'static str, String, PathBuf, String)> = Vec::new();
-        for exp in &plan.experiments {
+    /// The logged models, datasets and traces to take: all of a whole experiment's; of the
+    /// others, the logged models a chosen run produced and the datasets one read.
+    fn items_wanted(&self, chosen: &Chosen) -> Vec<(&'static str, String, PathBuf, String)> {
+        let mut wanted = Vec::new();
+        for exp in &self.experiments {
             let src_exp = &exp.src.experiment_id;
-            let is_whole = whole.contains(src_exp);
+            let is_whole = chosen.whole.contains(src_exp);
             for folder in ["models", "datasets", "traces"] {
-                let base = exp.src_dir.join(folder);
-                let Ok(entries) = std::fs::read_dir(&base) else {
+                let Ok(entries) = std::fs::read_dir(exp.src_dir.join(folder)) else {
                     continue;
                 };
-                let mut ids: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-                ids.sort();
-                for d in ids {
+                let mut dirs: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+                dirs.sort();
+                for d in dirs {
                     let id = d
                         .file_name()
                         .unwrap_or_default()
@@ -811,14 +1100,8 @@ impl Store {
                     }
                     let take = is_whole
                         || match folder {
-                            "models" => parse_meta(&d.join("meta.yaml"))
-                                .ok()
-                                .and_then(|m| match m.get("source_run_id") {
-                                    Some(Scalar::Str(r)) => Some(all_runs.contains(r)),
-                                    _ => None,
-                                })
-                                .unwrap_or(false),
-                            "datasets" => runs.values().any(|r| run_reads_dataset(r, &id)),
+                            "models" => self.produced_by_a_chosen_run(&d),
+                            "datasets" => chosen.runs.values().any(|r| run_reads_dataset(r, &id)),
                             _ => false,
                         };
                     if take {
@@ -827,161 +1110,226 @@ impl Store {
                 }
             }
         }
-        for (folder, id, src_dir, src_exp) in wanted {
-            let target_exp = plan.exp_ids[&src_exp].clone();
-            if folder == "traces" && target_exp != src_exp {
-                plan.warnings.push(format!(
-                    "trace {id} not taken: its experiment has another id here ({target_exp}), \
-                     and traces record their experiment's id"
-                ));
-                continue;
-            }
-            let here_dir = self
-                .experiment_dir(&target_exp)
-                .map(|d| d.join(folder).join(&id));
-            let (action, existing) = match here_dir.filter(|d| d.is_dir()) {
-                None => (Action::Create, None),
-                Some(mine) => {
-                    let diffs = plan.item_differences(folder, &src_dir, &src_exp, &mine)?;
-                    if diffs.is_empty() {
-                        plan.report.unchanged.experiment_items += 1;
-                        continue;
-                    }
-                    plan.report.conflicts.push(Conflict {
-                        kind: item_kind(folder),
-                        id: id.clone(),
-                        reason: describe(&diffs),
-                    });
-                    if opts.on_conflict != OnConflict::Overwrite {
-                        plan.report.skipped.experiment_items += 1;
-                        continue;
-                    }
-                    (Action::Overwrite, Some(mine))
-                }
-            };
-            plan.items.push(ItemPlan {
-                folder,
-                id,
-                src_dir,
-                src_exp,
-                target_exp,
-                action,
-                existing,
-            });
-        }
+        wanted
+    }
 
-        // -- registered models
-        for name in &model_names {
-            let src_dir = src_models_dir.join(name);
-            let mine = self.models_dir().join(name);
-            let src_versions = source.version_dirs(&src_dir)?;
-            if !mine.join("meta.yaml").is_file() {
-                plan.models.push(ModelPlan {
-                    name: name.clone(),
-                    src_dir,
-                    create: true,
-                    versions: src_versions
-                        .into_iter()
-                        .map(|(version, d)| VersionPlan {
-                            src_dir: d,
-                            version,
-                            action: Action::Create,
-                        })
-                        .collect(),
-                    add_tags: Vec::new(),
-                    set_aliases: Vec::new(),
-                });
-                continue;
+    /// Whether a logged model's `source_run_id` is a run taken.
+    fn produced_by_a_chosen_run(&self, model_dir: &Path) -> bool {
+        parse_meta(&model_dir.join("meta.yaml"))
+            .ok()
+            .is_some_and(|m| match m.get("source_run_id") {
+                Some(Scalar::Str(r)) => self.all_runs.contains(r),
+                _ => false,
+            })
+    }
+
+    /// An item is created, or compared with this store's item of the same id. A trace goes
+    /// only where its experiment keeps its id, since traces record it.
+    fn plan_item(
+        &mut self,
+        folder: &'static str,
+        id: String,
+        src_dir: PathBuf,
+        src_exp: String,
+    ) -> Result<()> {
+        let target_exp = self.exp_ids[&src_exp].clone();
+        if folder == "traces" && target_exp != src_exp {
+            self.warnings.push(format!(
+                "trace {id} not taken: its experiment has another id here ({target_exp}), \
+                 and traces record their experiment's id"
+            ));
+            return Ok(());
+        }
+        let here_dir = self
+            .target
+            .experiment_dir(&target_exp)
+            .map(|d| d.join(folder).join(&id));
+        let (action, existing) = match here_dir.filter(|d| d.is_dir()) {
+            None => (Action::Create, None),
+            Some(mine) => {
+                let diffs = self.item_differences(folder, &src_dir, &src_exp, &mine)?;
+                let count: fn(&mut Counts) -> &mut u64 = |c| &mut c.experiment_items;
+                match self.settle(item_kind(folder), &id, &diffs, mine, count) {
+                    Some(s) => s,
+                    None => return Ok(()),
+                }
             }
-            plan.report.unchanged.models += 1;
-            let mut versions = Vec::new();
-            // Versions kept as they are here although the source's differ.
-            let mut kept: BTreeSet<String> = BTreeSet::new();
-            for (version, d) in src_versions {
-                let here_v = mine.join(format!("version-{version}"));
-                if !here_v.join("meta.yaml").is_file() {
-                    versions.push(VersionPlan {
-                        src_dir: d,
-                        version,
-                        action: Action::Create,
-                    });
-                    continue;
-                }
-                let diffs = plan.version_differences(&d, &here_v)?;
-                if diffs.is_empty() {
-                    plan.report.unchanged.model_versions += 1;
-                    continue;
-                }
-                plan.report.conflicts.push(Conflict {
-                    kind: "model version",
-                    id: format!("{name}/{version}"),
-                    reason: describe(&diffs),
-                });
-                if opts.on_conflict != OnConflict::Overwrite {
-                    plan.report.skipped.model_versions += 1;
-                    kept.insert(version.to_string());
-                    continue;
-                }
+        };
+        self.items.push(ItemPlan {
+            folder,
+            id,
+            src_dir,
+            src_exp,
+            target_exp,
+            action,
+            existing,
+        });
+        Ok(())
+    }
+
+    /// A registered model is created whole, or its missing versions, tags and aliases are
+    /// added to this store's model of the same name.
+    fn plan_model(&mut self, name: &str) -> Result<()> {
+        let src_dir = self.source.registry_models_dir_for_reading().join(name);
+        let mine = self.target.models_dir().join(name);
+        let src_versions = self.source.version_dirs(&src_dir)?;
+        if !mine.join("meta.yaml").is_file() {
+            let versions = src_versions
+                .into_iter()
+                .map(|(version, d)| VersionPlan {
+                    src_dir: d,
+                    version,
+                    action: Action::Create,
+                })
+                .collect();
+            self.models.push(ModelPlan {
+                name: name.to_string(),
+                src_dir,
+                create: true,
+                versions,
+                add_tags: Vec::new(),
+                set_aliases: Vec::new(),
+            });
+            return Ok(());
+        }
+        self.report.unchanged.models += 1;
+        let (versions, kept) = self.plan_versions(name, src_versions, &mine)?;
+        let add_tags = self.model_tags_to_add(name, &src_dir, &mine)?;
+        self.report.tags_added += add_tags.len() as u64;
+        let set_aliases = self.aliases_to_set(name, &src_dir, &mine, &kept)?;
+        self.report.aliases_added += set_aliases.len() as u64;
+        self.models.push(ModelPlan {
+            name: name.to_string(),
+            src_dir,
+            create: false,
+            versions,
+            add_tags,
+            set_aliases,
+        });
+        Ok(())
+    }
+
+    /// The versions to write into this store's model `mine`, and the numbers of those kept as
+    /// they are here although the source's differ.
+    fn plan_versions(
+        &mut self,
+        name: &str,
+        src_versions: Vec<(i64, PathBuf)>,
+        mine: &Path,
+    ) -> Result<(Vec<VersionPlan>, BTreeSet<String>)> {
+        let mut versions = Vec::new();
+        let mut kept = BTreeSet::new();
+        for (version, d) in src_versions {
+            let here_v = mine.join(format!("version-{version}"));
+            if !here_v.join("meta.yaml").is_file() {
                 versions.push(VersionPlan {
                     src_dir: d,
                     version,
-                    action: Action::Overwrite,
+                    action: Action::Create,
                 });
+                continue;
             }
-            let mut add_tags = Vec::new();
-            for (k, p) in fs::read_key_files(&src_dir.join("tags"))? {
-                let theirs = fs::read_to_string(&p)?;
-                let here_tag = key_path(&mine.join("tags"), &k);
-                if !here_tag.is_file() {
-                    add_tags.push((k, theirs));
-                } else if fs::read_to_string(&here_tag)? != theirs {
-                    plan.warnings.push(format!(
-                        "model '{name}': tag '{k}' differs here; kept this store's value"
-                    ));
+            let diffs = self.version_differences(&d, &here_v)?;
+            let id = format!("{name}/{version}");
+            let count: fn(&mut Counts) -> &mut u64 = |c| &mut c.model_versions;
+            match self.settle("model version", &id, &diffs, here_v, count) {
+                Some((action, _)) => versions.push(VersionPlan {
+                    src_dir: d,
+                    version,
+                    action,
+                }),
+                None if !diffs.is_empty() => {
+                    kept.insert(version.to_string());
                 }
+                None => {}
             }
-            plan.report.tags_added += add_tags.len() as u64;
-            let mut set_aliases = Vec::new();
-            for (alias, p) in fs::read_key_files(&src_dir.join("aliases"))? {
-                let theirs = fs::read_to_string(&p)?.trim().to_string();
-                let here_alias = mine.join("aliases").join(&alias);
-                if kept.contains(&theirs) {
-                    plan.report.conflicts.push(Conflict {
-                        kind: "alias",
-                        id: format!("{name}@{alias}"),
-                        reason: format!("points at version {theirs}, which differs here"),
-                    });
-                    continue;
-                }
-                if !here_alias.is_file() {
-                    set_aliases.push((alias, theirs));
-                    continue;
-                }
-                let ours = fs::read_to_string(&here_alias)?.trim().to_string();
-                if ours != theirs {
-                    plan.report.conflicts.push(Conflict {
-                        kind: "alias",
-                        id: format!("{name}@{alias}"),
-                        reason: format!("version {ours} here, version {theirs} in the source"),
-                    });
-                    if opts.on_conflict == OnConflict::Overwrite {
-                        set_aliases.push((alias, theirs));
-                    }
-                }
-            }
-            plan.report.aliases_added += set_aliases.len() as u64;
-            plan.models.push(ModelPlan {
-                name: name.clone(),
-                src_dir,
-                create: false,
-                versions,
-                add_tags,
-                set_aliases,
-            });
         }
-        plan.note_links()?;
-        Ok(plan)
+        Ok((versions, kept))
     }
+
+    /// The source model's tags that this store's lacks; one that differs here is kept.
+    fn model_tags_to_add(
+        &mut self,
+        name: &str,
+        src_dir: &Path,
+        mine: &Path,
+    ) -> Result<Vec<(String, String)>> {
+        let mut add = Vec::new();
+        for (k, p) in fs::read_key_files(&src_dir.join("tags"))? {
+            let theirs = fs::read_to_string(&p)?;
+            let here_tag = key_path(&mine.join("tags"), &k);
+            if !here_tag.is_file() {
+                add.push((k, theirs));
+            } else if fs::read_to_string(&here_tag)? != theirs {
+                self.warnings.push(format!(
+                    "model '{name}': tag '{k}' differs here; kept this store's value"
+                ));
+            }
+        }
+        Ok(add)
+    }
+
+    /// The source model's aliases to write here: the ones missing here, and with overwrite
+    /// the ones pointing elsewhere here. An alias at a version `kept` as it is here, or one
+    /// that points elsewhere here, is a conflict.
+    fn aliases_to_set(
+        &mut self,
+        name: &str,
+        src_dir: &Path,
+        mine: &Path,
+        kept: &BTreeSet<String>,
+    ) -> Result<Vec<(String, String)>> {
+        let mut set = Vec::new();
+        for (alias, p) in fs::read_key_files(&src_dir.join("aliases"))? {
+            let theirs = fs::read_to_string(&p)?.trim().to_string();
+            let here_alias = mine.join("aliases").join(&alias);
+            let conflict = |reason: String| Conflict {
+                kind: "alias",
+                id: format!("{name}@{alias}"),
+                reason,
+            };
+            if kept.contains(&theirs) {
+                let why = format!("points at version {theirs}, which differs here");
+                self.report.conflicts.push(conflict(why));
+                continue;
+            }
+            if !here_alias.is_file() {
+                set.push((alias, theirs));
+                continue;
+            }
+            let ours = fs::read_to_string(&here_alias)?.trim().to_string();
+            if ours != theirs {
+                let why = format!("version {ours} here, version {theirs} in the source");
+                self.report.conflicts.push(conflict(why));
+                if self.opts.on_conflict == OnConflict::Overwrite {
+                    set.push((alias, theirs));
+                }
+            }
+        }
+        Ok(set)
+    }
+}
+
+/// The experiment here that `src` was before one side renamed it: the same id, another name,
+/// and the same creation time or a run of it here in it. (Ids alone can meet by chance in
+/// stores with MLflow's old counting ids.)
+fn renamed_here<'h>(
+    src: &Experiment,
+    here: &'h [(Experiment, PathBuf)],
+    src_runs: &[(RunInfo, PathBuf)],
+    here_runs: &HashMap<String, PathBuf>,
+) -> Option<&'h Experiment> {
+    let (mine, dir) = here
+        .iter()
+        .find(|(e, _)| e.experiment_id == src.experiment_id && e.name != src.name)?;
+    let born_together = src.creation_time.is_some() && src.creation_time == mine.creation_time;
+    let shares_a_run = src_runs.iter().any(|(info, _)| {
+        info.experiment_id == src.experiment_id
+            && here_runs
+                .get(&info.run_id)
+                .is_some_and(|d| d.parent() == Some(dir.as_path()))
+    });
+    (born_together || shares_a_run).then_some(mine)
 }
 
 fn item_kind(folder: &str) -> &'static str {
@@ -1072,7 +1420,7 @@ fn compare_files(
     Ok(diffs)
 }
 
-impl Plan<'_> {
+impl TransferPlan<'_> {
     /// The files of a run: everything in its folder but `artifacts/`, plus its artifacts (from
     /// wherever they are) as `artifacts/<path>`.
     fn run_files(
@@ -1209,13 +1557,18 @@ impl Plan<'_> {
 // ---------------------------------------------------------------------------------------
 // Carrying the plan out
 
-impl Plan<'_> {
+impl TransferPlan<'_> {
     /// Writes everything planned, unit by unit: each run, version or item is built aside and
     /// renamed into place whole. Returns what was done; when a write fails, what was written
     /// before it (whole units: running the same transfer again completes it).
-    pub fn apply(mut self, progress: Progress) -> Result<Report, Stopped> {
+    pub fn apply(mut self, progress: ProgressFn) -> Result<Report, Stopped> {
         let mut report = std::mem::take(&mut self.report);
-        match self.apply_into(&mut report, progress) {
+        let result = if self.opts.dry_run {
+            Err(Error::Invalid("a dry run's plan is not applied".into()))
+        } else {
+            self.apply_into(&mut report, progress)
+        };
+        match result {
             Ok(()) => Ok(report),
             Err(error) => Err(Stopped {
                 error,
@@ -1224,15 +1577,14 @@ impl Plan<'_> {
         }
     }
 
-    fn apply_into(&self, report: &mut Report, progress: Progress) -> Result<()> {
-        let total = self.units();
-        let mut done = 0u64;
+    fn apply_into(&self, report: &mut Report, progress: ProgressFn) -> Result<()> {
         let mut bytes = 0u64;
         let t = self.target;
         if !t.tracking.is_dir() {
             fs::create_dir_all(&t.tracking)?;
         }
-
+        let created: Vec<&ExpPlan> = self.experiments.iter().filter(|e| e.create).collect();
+        let mut step = Stepper::new(Stage::Experiments, created.len(), progress);
         for exp in &self.experiments {
             if exp.create {
                 self.create_experiment(exp)?;
@@ -1240,8 +1592,7 @@ impl Plan<'_> {
                 report
                     .experiments_created
                     .push((exp.src.name.clone(), exp.target_id.clone()));
-                done += 1;
-                progress(done, total, bytes);
+                step.one(bytes);
             } else if !exp.add_tags.is_empty() {
                 let dir = t.experiment_dir(&exp.target_id).ok_or_else(|| {
                     Error::NotFound(format!("experiment {} vanished", exp.target_id))
@@ -1252,6 +1603,7 @@ impl Plan<'_> {
             }
         }
         report.experiments_created.sort();
+        let mut step = step.next(Stage::Runs, self.runs.len());
         for run in &self.runs {
             let c = self.copy_run(run)?;
             bytes += c.artifact_bytes;
@@ -1259,22 +1611,21 @@ impl Plan<'_> {
             if run.action == Action::Overwrite {
                 report.overwritten.runs += 1;
             }
-            done += 1;
-            progress(done, total, bytes);
+            step.one(bytes);
         }
+        let mut step = step.next(Stage::ExperimentItems, self.items.len());
         for item in &self.items {
             self.copy_item(item)?;
             report.imported.experiment_items += 1;
             if item.action == Action::Overwrite {
                 report.overwritten.experiment_items += 1;
             }
-            done += 1;
-            progress(done, total, bytes);
+            step.one(bytes);
         }
+        let mut step = step.next(Stage::Models, self.models.len());
         for m in &self.models {
             self.copy_model(m, report)?;
-            done += u64::from(m.create) + m.versions.len() as u64;
-            progress(done, total, bytes);
+            step.one(bytes);
         }
         Ok(())
     }

@@ -609,3 +609,237 @@ fn a_damaged_run_is_left_behind_with_a_warning() {
             .unwrap();
     assert_eq!(m["counts"]["runs"], 2);
 }
+
+/// Every file and folder under a folder, `.mlt/` included (None: the folder is not there).
+fn everything_under(root: &Path) -> Option<Vec<(String, Vec<u8>)>> {
+    if !root.exists() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(root).sort_by_file_name() {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(root).unwrap().display().to_string();
+        let content = if e.file_type().is_file() {
+            std::fs::read(e.path()).unwrap()
+        } else {
+            b"<dir>".to_vec()
+        };
+        out.push((rel, content));
+    }
+    Some(out)
+}
+
+#[test]
+fn a_dry_run_shows_what_would_be_written_and_writes_nothing() {
+    let env = TestEnv::new();
+    populate(&env);
+    env.ok(&["--store", "src", "export", "b.tar.gz"]);
+    env.ok(&["--store", "src", "export", "b"]);
+    // A store that exists, without its .mlt/ folder (as a fresh git clone has it).
+    env.ok(&["--store", "dst", "init"]);
+    let _ = std::fs::remove_dir_all(env.path("dst/.mlt"));
+    let mut tables = Vec::new();
+    for target in ["new", "dst"] {
+        let before = everything_under(&env.path(target));
+        for source in ["b.tar.gz", "b", "src"] {
+            let o = env.run(&["--store", target, "import", source, "--dry-run"]);
+            assert_eq!(o.code, 0, "{}", o.stderr);
+            tables.push(o.stdout);
+            assert!(
+                o.stderr.ends_with("conflicts; nothing was written\n"),
+                "{}",
+                o.stderr
+            );
+            assert_eq!(
+                everything_under(&env.path(target)),
+                before,
+                "import {source} --dry-run into {target} wrote something"
+            );
+        }
+    }
+    assert_snapshot!(tables[0], @r"
+     WHAT                             WOULD IMPORT  UNCHANGED  WOULD OVERWRITE  WOULD SKIP  IN BUNDLE
+     experiments                      3             0          0                0           3
+     runs                             3             0          0                0           3
+     metric points                    4             0          0                0           4
+     artifacts                        2             0          0                0           2
+     artifact bytes                   8             0          0                0           8
+     logged models, datasets, traces  0             0          0                0           0
+     registered models                1             0          0                0           1
+     model versions                   1             0          0                0           1
+    ");
+    // From a .tar.gz, a bundle folder or a store (without the bundle's column): the same.
+    let cut = |s: &str| -> Vec<String> {
+        s.lines()
+            .map(|l| match l.strip_suffix("IN BUNDLE") {
+                Some(header) => header.trim_end().to_string(),
+                None => l[..l.rfind(' ').unwrap()].trim_end().to_string(),
+            })
+            .collect()
+    };
+    let trimmed = |s: &str| -> Vec<String> { s.lines().map(|l| l.trim_end().into()).collect() };
+    for t in tables.chunks(3) {
+        assert_eq!(t[0], t[1]);
+        assert_eq!(cut(&t[0]), trimmed(&t[2]));
+    }
+    // The existing store has its Default experiment already.
+    assert!(tables[3].contains("\n experiments                      2             1 "));
+    let before = everything_under(&env.path("dst"));
+    let v = env.json(&[
+        "--store",
+        "dst",
+        "store",
+        "merge",
+        "src",
+        "--dry-run",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(v["dry_run"], true);
+    assert_eq!(v["imported"]["runs"], 3);
+    assert_eq!(everything_under(&env.path("dst")), before);
+    // What the dry run said is what the import does.
+    let o = env.run(&["--store", "dst", "import", "b", "-f", "json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let done: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(done["imported"], v["imported"]);
+}
+
+#[test]
+fn export_refuses_an_archive_it_does_not_write() {
+    let env = TestEnv::new();
+    populate(&env);
+    let err = env.fails(&["--store", "src", "export", "res.zip"], 2);
+    assert_snapshot!(err, @"error: cannot export to res.zip: a bundle is a folder or a .tar.gz (or .tgz) file, not a .zip file");
+    let err = env.fails(&["--store", "src", "export", "res.tar.bz2"], 2);
+    assert_snapshot!(err, @"error: cannot export to res.tar.bz2: a bundle is a folder or a .tar.gz (or .tgz) file, not a .tar.bz2 file");
+    assert!(!env.path("res.zip").exists() && !env.path("res.tar.bz2").exists());
+    let left: Vec<_> = std::fs::read_dir(env.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".mlt-export-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // A folder may still have a dot in its name.
+    env.ok(&["--store", "src", "export", "res.v1"]);
+    assert!(env.path("res.v1/manifest.json").is_file());
+}
+
+#[test]
+fn merge_warns_when_a_shared_experiment_was_renamed_on_one_side() {
+    let env = TestEnv::new();
+    populate(&env);
+    env.ok(&["--store", "src", "export", "b"]);
+    env.ok(&["--store", "a", "import", "b"]);
+    env.ok(&["--store", "c", "import", "b"]);
+    env.ok(&[
+        "--store",
+        "c",
+        "experiments",
+        "rename",
+        "vision",
+        "vision-2",
+    ]);
+    let r = env.ok(&[
+        "--store", "c", "runs", "start", "-e", "vision-2", "--name", "later",
+    ]);
+    env.name(&r, "[RUN:later]");
+    env.ok(&["--store", "c", "runs", "end", "--run", &r]);
+    let o = env.run(&["--store", "a", "store", "merge", "c"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let new = env.ok(&[
+        "--store",
+        "a",
+        "experiments",
+        "show",
+        "vision-2",
+        "-f",
+        "json",
+    ]);
+    let new: serde_json::Value = serde_json::from_str(&new).unwrap();
+    env.name(
+        new["experiment"]["experiment_id"].as_str().unwrap(),
+        "[EXP:vision-2]",
+    );
+    assert_snapshot!(env.normalize(&o.stderr), @r"
+    warning: experiment [EXP:vision] is 'vision' here and 'vision-2' in the source: renamed on one side? Experiments are matched by name, so 'vision-2' comes in as a new experiment; give both sides one name and merge again to keep its runs together
+    Created experiment 'vision-2' ([EXP:vision-2])
+    Imported 1 experiment and 1 run (0 metric points, 0 artifacts, 0 B)
+    ");
+    // Without the rename, the same merge says nothing of the kind.
+    let o = env.run(&["--store", "a", "store", "merge", "b"]);
+    assert!(!o.stderr.contains("renamed"), "{}", o.stderr);
+}
+
+/// The progress bar (on a terminal: `script` gives mlt one) counts each stage in its own
+/// things: 600 runs read `n/600 runs`, not `n/602 runs` with the experiments counted in.
+#[test]
+fn the_progress_bar_counts_runs_as_runs() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("no `script` here to give mlt a terminal; skipped");
+        return;
+    }
+    let env = TestEnv::new();
+    env.ok(&["--store", "src", "init"]);
+    let exp = env.ok(&["--store", "src", "experiments", "create", "many"]);
+    let run = env.ok(&["--store", "src", "runs", "start", "-e", "many"]);
+    env.ok(&[
+        "--store", "src", "log", "metric", "loss", "0.5", "--run", &run,
+    ]);
+    env.ok(&["--store", "src", "runs", "end", "--run", &run]);
+    // 599 more runs: copies of the first under new ids.
+    let exp_dir = env.path(&format!("src/mlruns/{exp}"));
+    let meta = std::fs::read_to_string(exp_dir.join(&run).join("meta.yaml")).unwrap();
+    for i in 1..600 {
+        let id = format!("{i:032x}");
+        let dir = exp_dir.join(&id);
+        std::fs::create_dir_all(dir.join("metrics")).unwrap();
+        std::fs::create_dir_all(dir.join("params")).unwrap();
+        std::fs::create_dir_all(dir.join("tags")).unwrap();
+        std::fs::create_dir_all(dir.join("artifacts")).unwrap();
+        std::fs::write(dir.join("meta.yaml"), meta.replace(&run, &id)).unwrap();
+        std::fs::copy(
+            exp_dir.join(&run).join("metrics/loss"),
+            dir.join("metrics/loss"),
+        )
+        .unwrap();
+    }
+    let mlt = assert_cmd::cargo::cargo_bin("mlt");
+    let line = format!(
+        "{} --store src export out.tar.gz",
+        mlt.display().to_string().replace(' ', "\\ ")
+    );
+    let o = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(env.root())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(o.status.success(), "{text}");
+    assert!(
+        text.contains("Exported 2 experiments and 600 runs"),
+        "{text}"
+    );
+    // Every count drawn is "done/total noun" with the total of its own stage.
+    let counts: Vec<&str> = text
+        .split("\x1b[2K")
+        .filter_map(|s| s.split("] ").nth(1))
+        .filter_map(|s| s.split(',').next())
+        .collect();
+    assert!(!counts.is_empty(), "no bar drawn: {text:?}");
+    for c in &counts {
+        let (_, rest) = c.split_once('/').unwrap();
+        let (total, noun) = rest.split_once(' ').unwrap();
+        let want = match noun {
+            "experiments" => "2",
+            "runs" => "600",
+            "files" => total,
+            other => panic!("{other} in {c:?}"),
+        };
+        assert_eq!(total, want, "{c:?}");
+    }
+}

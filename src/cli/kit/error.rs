@@ -117,7 +117,6 @@ pub fn hint_for(e: &store::Error) -> Option<String> {
     }
 }
 
-
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> CliError {
         CliError::failure(e.to_string())
@@ -177,6 +176,35 @@ impl From<crate::app::Error> for CliError {
                 bad_expression(name, &text, &error)
             }
             Error::Store(e) => e.into(),
+        }
+    }
+}
+/// A refused import or merge, with the flags that settle it.
+impl From<crate::bundle::import::TransferError> for CliError {
+    fn from(e: crate::bundle::import::TransferError) -> CliError {
+        use crate::bundle::import::{SourceKind, TransferError as E};
+        let msg = e.to_string();
+        match e {
+            E::SameStore(_) => CliError::usage(format!("{msg}; merge another one")),
+            E::NoStore(_) => CliError::failure(msg),
+            E::Conflicts { from, .. } => {
+                let whose = match from {
+                    SourceKind::Bundle => "bundle",
+                    SourceKind::Store => "source",
+                    SourceKind::OtherStore => "other store",
+                    SourceKind::Database => "database",
+                };
+                CliError::failure(msg).hint(format!(
+                    "--on-conflict skip keeps this store's copies, --on-conflict overwrite takes \
+                     the {whose}'s"
+                ))
+            }
+            E::Stopped(s) => CliError::failure(msg).hint(format!(
+                "{}; each run and version lands whole, so running the same command again \
+                 completes it (what is already here is kept as unchanged)",
+                crate::bundle::report::written_before_failure(&s.written)
+            )),
+            E::Bundle(b) => bundle_error(b),
         }
     }
 }

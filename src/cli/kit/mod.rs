@@ -16,3 +16,4 @@ pub use args::{RunArg, parse_key_value, positive};
 pub use ctx::Ctx;
 pub use error::{CliError, CmdResult, bad_expression, bundle_error};
 pub use printer::Printer;
+pub use progress::show_transfer;

@@ -53,10 +53,9 @@ impl Printer {
         }
     }
 
-    /// A progress bar counting `noun` (e.g. "runs"): drawn only on a terminal, and never with
-    /// --quiet.
-    pub fn bar(self, noun: &'static str) -> Bar {
-        Bar::new(noun, self == Printer::Default)
+    /// A progress bar: drawn only on a terminal, and never with --quiet.
+    pub fn bar(self) -> Bar {
+        Bar::new(self == Printer::Default)
     }
 }
 
