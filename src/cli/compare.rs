@@ -93,6 +93,11 @@ pub fn run(ctx: &Ctx, a: Args) -> CmdResult {
         .iter()
         .map(|h| store.read_run(h))
         .collect::<Result<Vec<_>, _>>()?;
+    for g in &gates {
+        // A key no run has is a typo in the gate (exit 2), not a regression (exit 1).
+        g.check_keys(&runs)
+            .map_err(|e| CliError::usage(format!("invalid --fail-if '{}': {e}", g.text)))?;
+    }
     let lower = |k: &str| {
         if a.lower.iter().any(|x| x == k) {
             true
