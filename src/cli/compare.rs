@@ -207,6 +207,15 @@ fn resolve(store: &Store, a: &Args) -> Result<Vec<RunHandle>, CliError> {
         }
     }
     if out.is_empty() {
+        // A key no searched run has is a typo in the filter (exit 2), not an empty result.
+        let expr = crate::search::parse_filter(filter).ok().flatten();
+        for (ident, probe) in expr.iter().flat_map(|e| e.presence_probes()) {
+            let found = select_runs(store, Some(&probe), &[], &a.experiment, a.view, 1, false)?;
+            if found.runs.is_empty() {
+                let msg = format!("invalid filter: no run searched has {ident}");
+                return Err(CliError::usage(msg));
+            }
+        }
         return Err(CliError::failure("no run matches the filter"));
     }
     Ok(out)

@@ -87,6 +87,17 @@ pub struct Identifier {
     pub key: String,
 }
 
+impl Identifier {
+    /// The column as a filter writes it, the key backquoted unless it is an attribute:
+    /// ``metrics.`a b` `` (a backquote in the key doubled).
+    pub fn to_filter(&self) -> String {
+        match self.entity {
+            Entity::Attribute => self.key.clone(),
+            e => format!("{}`{}`", e.prefix(), self.key.replace('`', "``")),
+        }
+    }
+}
+
 impl fmt::Display for Identifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}{}", self.entity.prefix(), self.key)
@@ -572,6 +583,24 @@ mod tests {
             assert_eq!(entity(p), Some(e), "{p}");
         }
         assert_eq!(entity("dataset"), None);
+    }
+
+    #[test]
+    fn a_column_written_as_a_filter_reads_back_the_same() {
+        for (entity, key) in [
+            (Entity::Metric, "a b`c"),
+            (Entity::Param, "x.y"),
+            (Entity::Tag, "mlflow.runName"),
+            (Entity::Attribute, "status"),
+        ] {
+            let ident = Identifier {
+                entity,
+                key: key.into(),
+            };
+            let text = format!("{} IS NULL", ident.to_filter());
+            let parsed = crate::search::parse_filter(&text).unwrap().unwrap();
+            assert_eq!(parsed.identifiers(), [&ident], "{text}");
+        }
     }
 
     #[test]

@@ -78,6 +78,16 @@ impl Expr {
         walk(self, &mut out);
         out
     }
+
+    /// For each metric, param and tag the filter names, a filter that finds the runs having
+    /// it (`metrics.`acc` IS NOT NULL`): when none does, the key is most likely a typo.
+    pub fn presence_probes(&self) -> Vec<(&Identifier, String)> {
+        self.identifiers()
+            .into_iter()
+            .filter(|i| i.entity != Entity::Attribute)
+            .map(|i| (i, format!("{} IS NOT NULL", i.to_filter())))
+            .collect()
+    }
 }
 
 /// One ORDER BY clause.

@@ -132,6 +132,27 @@ fn runs_found_by_a_filter_in_order() {
     ");
     let err = env.fails(&["runs", "compare", "--filter", "metrics.acc > 2"], 1);
     assert_snapshot!(err, @"error: no run matches the filter");
+    // A key that no run has is a typo (exit 2), not an empty result.
+    let err = env.fails(
+        &[
+            "runs",
+            "compare",
+            "--filter",
+            "metrics.acuracy > 0.5 or params.lr = '9'",
+        ],
+        2,
+    );
+    assert_snapshot!(err, @"error: invalid filter: no run searched has metrics.acuracy");
+    let err = env.fails(
+        &[
+            "runs",
+            "compare",
+            "--filter",
+            "params.lr = '9' and tags.`no such` = 'x'",
+        ],
+        2,
+    );
+    assert_snapshot!(err, @"error: invalid filter: no run searched has tags.no such");
 }
 
 #[test]
