@@ -26,7 +26,7 @@
 //! otherwise.
 
 use crate::model::Run;
-use crate::search::dsl::{Cursor, Entity, Identifier, Tok, entity, err, one_or};
+use crate::search::dsl::{Cursor, Entity, Identifier, Op, Tok, entity, err, one_or};
 use std::fmt;
 
 /// A parse error with the 1-based column it points at (the filter's type).
@@ -105,19 +105,9 @@ enum Term {
     Chain(Box<Term>, Vec<(char, Term)>),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Cmp {
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Eq,
-    Ne,
-}
-
 #[derive(Clone, Debug, PartialEq)]
 enum Cond {
-    Cmp(Term, Cmp, Term),
+    Cmp(Term, Op, Term),
     And(Vec<Cond>),
     Or(Vec<Cond>),
 }
@@ -207,12 +197,8 @@ impl Parser {
         let left = self.sum()?;
         let col = self.col();
         let op = match self.peek() {
-            Some(Tok::Op("<")) => Cmp::Lt,
-            Some(Tok::Op("<=")) => Cmp::Le,
-            Some(Tok::Op(">")) => Cmp::Gt,
-            Some(Tok::Op(">=")) => Cmp::Ge,
-            Some(Tok::Op("=" | "==")) => Cmp::Eq,
-            Some(Tok::Op("!=")) => Cmp::Ne,
+            Some(Tok::Op("==")) => Op::Eq,
+            Some(t) if let Some(op) = Op::comparison(t) => op,
             _ => return err(col, "expected a comparison (< <= > >= = !=)"),
         };
         self.pos += 1;
@@ -522,32 +508,12 @@ fn eval_cond(c: &Cond, base: &Run, cand: &Run, details: &mut Vec<String>) -> Res
             let subj = subject(c);
             let x = eval_term(l, subj, base, cand)?;
             let y = eval_term(r, subj, base, cand)?;
-            let sym = match op {
-                Cmp::Lt => "<",
-                Cmp::Le => "<=",
-                Cmp::Gt => ">",
-                Cmp::Ge => ">=",
-                Cmp::Eq => "=",
-                Cmp::Ne => "!=",
-            };
+            let sym = op.symbol();
             let held = match (&x, &y) {
-                (Val::Num(a), Val::Num(b)) => match op {
-                    Cmp::Lt => a < b,
-                    Cmp::Le => a <= b,
-                    Cmp::Gt => a > b,
-                    Cmp::Ge => a >= b,
-                    Cmp::Eq => a == b,
-                    Cmp::Ne => a != b,
-                },
-                _ => {
-                    // A number against a string compares as text: params.lr = '0.1'.
-                    let (a, b) = (x.text(), y.text());
-                    match op {
-                        Cmp::Eq => a == b,
-                        Cmp::Ne => a != b,
-                        _ => return Err(format!("cannot order {x} {sym} {y}: not numbers")),
-                    }
-                }
+                (Val::Num(a), Val::Num(b)) => op.holds(a.partial_cmp(b)),
+                // A number against a string compares as text: params.lr = '0.1'.
+                _ if matches!(op, Op::Eq | Op::Ne) => op.holds(Some(x.text().cmp(&y.text()))),
+                _ => return Err(format!("cannot order {x} {sym} {y}: not numbers")),
             };
             details.push(format!("{x} {sym} {y}"));
             Ok(held)

@@ -9,6 +9,7 @@
 //! expected and a name where a column is; `` `text` `` is a name. Inside any of them the quote
 //! doubles to stand for itself: `'it''s'`.
 
+use std::cmp::Ordering;
 use std::fmt;
 
 /// A parse error with the 1-based column (in characters) it points at.
@@ -101,6 +102,71 @@ impl Identifier {
 impl fmt::Display for Identifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}{}", self.entity.prefix(), self.key)
+    }
+}
+
+/// An operator of a filter; `--fail-if` takes the first six.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Like,
+    ILike,
+    In,
+    NotIn,
+    IsNull,
+    IsNotNull,
+}
+
+impl Op {
+    /// The comparison an operator token names: `= != < <= > >=` (`<>` lexes as `!=`).
+    pub fn comparison(tok: &Tok) -> Option<Op> {
+        Some(match tok {
+            Tok::Op("=") => Op::Eq,
+            Tok::Op("!=") => Op::Ne,
+            Tok::Op("<") => Op::Lt,
+            Tok::Op("<=") => Op::Le,
+            Tok::Op(">") => Op::Gt,
+            Tok::Op(">=") => Op::Ge,
+            _ => return None,
+        })
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Eq => "=",
+            Op::Ne => "!=",
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Ge => ">=",
+            Op::Like => "LIKE",
+            Op::ILike => "ILIKE",
+            Op::In => "IN",
+            Op::NotIn => "NOT IN",
+            Op::IsNull => "IS NULL",
+            Op::IsNotNull => "IS NOT NULL",
+        }
+    }
+
+    /// Whether a comparison holds for two values ordered `ord`. `None` is a comparison with
+    /// NaN, where only `!=` holds, as in Python. The other operators never hold here.
+    pub fn holds(self, ord: Option<Ordering>) -> bool {
+        match (self, ord) {
+            (Op::Ne, None) => true,
+            (_, None) => false,
+            (Op::Eq, Some(o)) => o == Ordering::Equal,
+            (Op::Ne, Some(o)) => o != Ordering::Equal,
+            (Op::Lt, Some(o)) => o == Ordering::Less,
+            (Op::Le, Some(o)) => o != Ordering::Greater,
+            (Op::Gt, Some(o)) => o == Ordering::Greater,
+            (Op::Ge, Some(o)) => o != Ordering::Less,
+            _ => false,
+        }
     }
 }
 

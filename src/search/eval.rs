@@ -47,21 +47,6 @@ fn numeric(s: &str) -> Option<f64> {
     s.trim().parse::<f64>().ok()
 }
 
-fn compare(op: Op, ord: Option<Ordering>) -> bool {
-    // `None` is a NaN comparison: only != holds, as in Python.
-    match (op, ord) {
-        (Op::Ne, None) => true,
-        (_, None) => false,
-        (Op::Eq, Some(o)) => o == Ordering::Equal,
-        (Op::Ne, Some(o)) => o != Ordering::Equal,
-        (Op::Lt, Some(o)) => o == Ordering::Less,
-        (Op::Le, Some(o)) => o != Ordering::Greater,
-        (Op::Gt, Some(o)) => o == Ordering::Greater,
-        (Op::Ge, Some(o)) => o != Ordering::Less,
-        _ => false,
-    }
-}
-
 /// SQL LIKE: `%` is any run of characters, `_` one character.
 pub fn like(text: &str, pattern: &str, case_insensitive: bool) -> bool {
     let (t, p): (Vec<char>, Vec<char>) = if case_insensitive {
@@ -107,23 +92,23 @@ fn eval_cmp(run: &Run, ident: &Identifier, op: Op, value: &Value) -> bool {
 fn eval_field(f: Field, op: Op, value: &Value) -> bool {
     match (f, value) {
         (Field::Missing, _) => false,
-        (Field::Num(x), Value::Number(y)) => compare(op, x.partial_cmp(y)),
+        (Field::Num(x), Value::Number(y)) => op.holds(x.partial_cmp(y)),
         (Field::Num(x), Value::Str(s)) => match numeric(s) {
-            Some(y) => compare(op, x.partial_cmp(&y)),
+            Some(y) => op.holds(x.partial_cmp(&y)),
             None => false,
         },
         (Field::Text(t), Value::Number(y)) => match numeric(t) {
-            Some(x) => compare(op, x.partial_cmp(y)),
+            Some(x) => op.holds(x.partial_cmp(y)),
             None => false,
         },
         (Field::Text(t), Value::Str(s)) => match op {
             Op::Like => like(t, s, false),
             Op::ILike => like(t, s, true),
-            Op::Eq | Op::Ne => compare(op, Some(t.cmp(s.as_str()))),
+            Op::Eq | Op::Ne => op.holds(Some(t.cmp(s.as_str()))),
             // Order comparisons are numeric when both sides are numbers (`params.lr < '0.01'`).
             _ => match (numeric(t), numeric(s)) {
-                (Some(x), Some(y)) => compare(op, x.partial_cmp(&y)),
-                _ => compare(op, Some(t.cmp(s.as_str()))),
+                (Some(x), Some(y)) => op.holds(x.partial_cmp(&y)),
+                _ => op.holds(Some(t.cmp(s.as_str()))),
             },
         },
         (Field::Text(t), Value::List(items)) => {

@@ -6,23 +6,7 @@
 //! subject; a wrong one is an error at its column, like any syntax error.
 
 use super::dsl::{Cursor, Tok, entity, err, one_or};
-pub use super::dsl::{Entity, Identifier, MAX_DEPTH, ParseError};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Like,
-    ILike,
-    In,
-    NotIn,
-    IsNull,
-    IsNotNull,
-}
+pub use super::dsl::{Entity, Identifier, MAX_DEPTH, Op, ParseError};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -203,13 +187,9 @@ impl Parser {
             );
         }
         let op_col = self.col();
-        let op = match self.next_tok() {
-            Some(Tok::Op("=")) => Op::Eq,
-            Some(Tok::Op("!=")) => Op::Ne,
-            Some(Tok::Op("<")) => Op::Lt,
-            Some(Tok::Op("<=")) => Op::Le,
-            Some(Tok::Op(">")) => Op::Gt,
-            Some(Tok::Op(">=")) => Op::Ge,
+        let tok = self.next_tok();
+        let op = match tok {
+            Some(t) if let Some(op) = Op::comparison(&t) => op,
             Some(Tok::Word(w)) => match w.to_ascii_lowercase().as_str() {
                 "like" => Op::Like,
                 "ilike" => Op::ILike,
