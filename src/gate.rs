@@ -9,21 +9,28 @@
 //! sum       := product (("+" | "-") product)*
 //! product   := unary (("*" | "/") unary)*
 //! unary     := "-" unary | "(" sum ")" | number | 'string' | reference | "base"
-//! reference := ["base." | "candidate."] ("metrics." | "params.") key
+//! reference := ["base." | "candidate."] ("metrics." | "params." | "tags.") key
 //! ```
+//!
+//! The words, quoting, numbers and column names are the filter's (`crate::search::dsl`):
+//! `'it''s'` is a string with a quote in it, the prefixes take MLflow's aliases (`metric.`,
+//! `param.`, `tag.`), and keys with other characters go in backticks or double quotes
+//! (``metrics.`a b` ``).
 //!
 //! A reference without a prefix is the candidate's value. Bare `base` is the base run's value of
 //! the first reference in the same comparison, so `metrics.acc < base - 0.01` reads "the
 //! candidate's acc is below the base's acc minus 0.01". A key runs until a space or an operator
 //! character other than `-` (MLflow keys may hold `-`, `.` and `/`), so subtraction needs a space
-//! before the minus; keys with other characters go in backticks or double quotes.
-//! Metrics are latest values; params are numbers when they parse as one, strings otherwise.
+//! before the minus.
+//! Metrics are latest values; params and tags are numbers when they parse as one, strings
+//! otherwise.
 
 use crate::model::Run;
+use crate::search::dsl::{Cursor, Entity, Identifier, Op, Tok, entity, err, one_or};
 use std::fmt;
 
-/// A parse error with the 1-based column it points at (same shape as the filter's).
-pub use crate::search::ParseError;
+/// A parse error with the 1-based column it points at (the filter's type).
+pub use crate::search::dsl::{MAX_DEPTH, ParseError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
@@ -31,17 +38,23 @@ pub enum Side {
     Candidate,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Metric,
-    Param,
-}
-
+/// A metric, param or tag of one side.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ref {
     pub side: Side,
-    pub kind: Kind,
+    /// `Metric`, `Param` or `Tag`.
+    pub kind: Entity,
     pub key: String,
+}
+
+impl Ref {
+    /// The column without its side: `metrics.acc`.
+    pub fn identifier(&self) -> Identifier {
+        Identifier {
+            entity: self.kind,
+            key: self.key.clone(),
+        }
+    }
 }
 
 impl fmt::Display for Ref {
@@ -50,11 +63,34 @@ impl fmt::Display for Ref {
             Side::Base => "base.",
             Side::Candidate => "",
         };
-        let kind = match self.kind {
-            Kind::Metric => "metrics",
-            Kind::Param => "params",
-        };
-        write!(f, "{side}{kind}.{}", self.key)
+        write!(f, "{side}{}", self.identifier())
+    }
+}
+
+/// A key a gate names that none of the compared runs has, base or candidate: most likely a
+/// typo, so it is an error in the gate rather than a failed check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnknownKey {
+    /// The column as named, without its side: `metrics.acuracy`.
+    pub column: Identifier,
+    /// The keys of that kind the runs have, sorted.
+    pub known: Vec<String>,
+}
+
+impl fmt::Display for UnknownKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// Keys listed before the rest are counted.
+        const SHOWN: usize = 20;
+        let plural = self.column.entity.plural();
+        write!(f, "no compared run has {}", self.column)?;
+        if self.known.is_empty() {
+            return write!(f, " (they have no {plural})");
+        }
+        let mut list = self.known[..self.known.len().min(SHOWN)].join(", ");
+        if self.known.len() > SHOWN {
+            list.push_str(&format!(" and {} more", self.known.len() - SHOWN));
+        }
+        write!(f, " (their {plural}: {list})")
     }
 }
 
@@ -69,27 +105,15 @@ enum Term {
     Chain(Box<Term>, Vec<(char, Term)>),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Cmp {
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Eq,
-    Ne,
-}
-
 #[derive(Clone, Debug, PartialEq)]
 enum Cond {
-    Cmp(Term, Cmp, Term),
+    Cmp(Term, Op, Term),
     And(Vec<Cond>),
     Or(Vec<Cond>),
 }
 
-/// How deeply parentheses and unary minus may nest in a `--fail-if` condition. Parsing,
-/// evaluating and dropping it recurse once per level; this keeps them far inside any
-/// thread's stack.
-pub const MAX_DEPTH: usize = 100;
+/// How a too-deep condition's error starts (the bound is [`MAX_DEPTH`], the filter's).
+const NESTING: &str = "the condition nests parentheses and minus signs";
 
 /// A parsed `--fail-if` condition.
 #[derive(Clone, Debug, PartialEq)]
@@ -133,187 +157,17 @@ pub struct Verdict {
     pub detail: String,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-enum Tok {
-    Num(f64),
-    Str(String),
-    Word(String),
-    Sym(&'static str),
-}
+/// The condition language, as the shared cursor's marker.
+struct Condition;
 
-fn err<T>(column: usize, message: impl Into<String>) -> Result<T, ParseError> {
-    Err(ParseError {
-        column,
-        message: message.into(),
-    })
-}
-
-fn lex(input: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
-    let chars: Vec<char> = input.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let col = i + 1;
-        if c.is_whitespace() {
-            i += 1;
-            continue;
-        }
-        let two: String = chars[i..chars.len().min(i + 2)].iter().collect();
-        if let Some(s) = ["<=", ">=", "==", "!="].into_iter().find(|s| *s == two) {
-            out.push((Tok::Sym(s), col));
-            i += 2;
-            continue;
-        }
-        if let Some(s) = ["<", ">", "=", "+", "-", "*", "/", "(", ")"]
-            .into_iter()
-            .find(|s| s.starts_with(c))
-        {
-            out.push((Tok::Sym(s), col));
-            i += 1;
-            continue;
-        }
-        if c == '\'' || c == '"' || c == '`' {
-            let end = chars[i + 1..]
-                .iter()
-                .position(|&d| d == c)
-                .ok_or(ParseError {
-                    column: col,
-                    message: format!("unclosed {c}"),
-                })?;
-            let s: String = chars[i + 1..i + 1 + end].iter().collect();
-            // Backticks and double quotes quote a key; single quotes a string value.
-            let quoted_key = c != '\'';
-            out.push((
-                if quoted_key {
-                    Tok::Word(s)
-                } else {
-                    Tok::Str(s)
-                },
-                col,
-            ));
-            i += end + 2;
-            continue;
-        }
-        if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
-            let start = i;
-            while i < chars.len()
-                && (chars[i].is_ascii_alphanumeric()
-                    || chars[i] == '.'
-                    || ((chars[i] == '-' || chars[i] == '+') && matches!(chars[i - 1], 'e' | 'E')))
-            {
-                i += 1;
-            }
-            let s: String = chars[start..i].iter().collect();
-            let n = s
-                .parse::<f64>()
-                .or_else(|_| err(col, format!("bad number '{s}'")))?;
-            out.push((Tok::Num(n), col));
-            continue;
-        }
-        if c.is_alphanumeric() || c == '_' {
-            let start = i;
-            while i < chars.len() {
-                let d = chars[i];
-                if d.is_alphanumeric() || matches!(d, '_' | '.' | '/' | '-') {
-                    i += 1;
-                } else if d == '`' || d == '"' {
-                    // `metrics."a key"`: the quoted part continues the word.
-                    let end = chars[i + 1..]
-                        .iter()
-                        .position(|&e| e == d)
-                        .ok_or(ParseError {
-                            column: i + 1,
-                            message: format!("unclosed {d}"),
-                        })?;
-                    i += end + 2;
-                } else {
-                    break;
-                }
-            }
-            let s: String = chars[start..i]
-                .iter()
-                .filter(|&&d| d != '`' && d != '"')
-                .collect();
-            out.push((Tok::Word(s), col));
-            continue;
-        }
-        return err(col, format!("unexpected '{c}'"));
-    }
-    Ok(out)
-}
-
-struct Parser {
-    toks: Vec<(Tok, usize)>,
-    pos: usize,
-    end: usize,
-    /// Parentheses and unary minuses open around the current position.
-    depth: usize,
-}
+type Parser = Cursor<Condition>;
 
 impl Parser {
-    fn peek(&self) -> Option<&Tok> {
-        self.toks.get(self.pos).map(|t| &t.0)
-    }
-
-    fn col(&self) -> usize {
-        self.toks.get(self.pos).map_or(self.end, |t| t.1)
-    }
-
-    fn eat_sym(&mut self, s: &str) -> bool {
-        if matches!(self.peek(), Some(Tok::Sym(x)) if *x == s) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn eat_word(&mut self, w: &str) -> bool {
-        if matches!(self.peek(), Some(Tok::Word(x)) if x.eq_ignore_ascii_case(w)) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
-    }
-
+    /// Comparisons joined by AND and OR, AND binding tighter.
     fn condition(&mut self) -> Result<Cond, ParseError> {
-        let mut xs = vec![self.conjunction()?];
-        while self.eat_word("or") {
-            xs.push(self.conjunction()?);
-        }
-        Ok(if xs.len() == 1 {
-            xs.pop().expect("one operand")
-        } else {
-            Cond::Or(xs)
-        })
-    }
-
-    fn conjunction(&mut self) -> Result<Cond, ParseError> {
-        let mut xs = vec![self.comparison()?];
-        while self.eat_word("and") {
-            xs.push(self.comparison()?);
-        }
-        Ok(if xs.len() == 1 {
-            xs.pop().expect("one operand")
-        } else {
-            Cond::And(xs)
-        })
-    }
-
-    /// Enters one more level of parentheses or unary minus, refusing past [`MAX_DEPTH`].
-    fn deeper(&mut self) -> Result<(), ParseError> {
-        if self.depth >= MAX_DEPTH {
-            return err(
-                self.col(),
-                format!(
-                    "the condition nests parentheses and minus signs more than {MAX_DEPTH} deep"
-                ),
-            );
-        }
-        self.depth += 1;
-        Ok(())
+        let ors = self.and_or(Parser::comparison)?;
+        let ors = ors.into_iter().map(|ands| one_or(ands, Cond::And));
+        Ok(one_or(ors.collect(), Cond::Or))
     }
 
     /// `first (op next)*` for the operators `ops`, as one [`Term::Chain`].
@@ -326,7 +180,7 @@ impl Parser {
         let mut rest = Vec::new();
         loop {
             let op = match self.peek() {
-                Some(Tok::Sym(x)) if ops.contains(x) => x.chars().next().expect("an operator"),
+                Some(Tok::Op(x)) if ops.contains(x) => x.chars().next().expect("an operator"),
                 _ => break,
             };
             self.pos += 1;
@@ -343,12 +197,8 @@ impl Parser {
         let left = self.sum()?;
         let col = self.col();
         let op = match self.peek() {
-            Some(Tok::Sym("<")) => Cmp::Lt,
-            Some(Tok::Sym("<=")) => Cmp::Le,
-            Some(Tok::Sym(">")) => Cmp::Gt,
-            Some(Tok::Sym(">=")) => Cmp::Ge,
-            Some(Tok::Sym("=" | "==")) => Cmp::Eq,
-            Some(Tok::Sym("!=")) => Cmp::Ne,
+            Some(Tok::Op("==")) => Op::Eq,
+            Some(t) if let Some(op) = Op::comparison(t) => op,
             _ => return err(col, "expected a comparison (< <= > >= = !=)"),
         };
         self.pos += 1;
@@ -374,67 +224,78 @@ impl Parser {
 
     fn unary(&mut self) -> Result<Term, ParseError> {
         let col = self.col();
-        if matches!(self.peek(), Some(Tok::Sym("-"))) {
-            self.deeper()?;
-            self.pos += 1;
-            let t = Term::Neg(Box::new(self.unary()?));
-            self.depth -= 1;
-            return Ok(t);
+        if self.peek() == Some(&Tok::Op("-")) {
+            return Ok(Term::Neg(Box::new(self.prefixed(Parser::unary)?)));
         }
-        if matches!(self.peek(), Some(Tok::Sym("("))) {
-            self.deeper()?;
-            self.pos += 1;
-            let t = self.sum()?;
-            if !self.eat_sym(")") {
-                return err(self.col(), "expected )");
+        if self.peek() == Some(&Tok::LParen) {
+            return self.parenthesized(Parser::sum, "expected )");
+        }
+        match self.peek() {
+            Some(Tok::Number(n)) => {
+                let n = *n;
+                self.pos += 1;
+                Ok(Term::Num(n))
             }
-            self.depth -= 1;
-            return Ok(t);
-        }
-        let tok = self.toks.get(self.pos).map(|t| t.0.clone());
-        self.pos += 1;
-        match tok {
-            Some(Tok::Num(n)) => Ok(Term::Num(n)),
-            Some(Tok::Str(s)) => Ok(Term::Str(s)),
-            Some(Tok::Word(w)) => reference(&w).ok_or(ParseError {
-                column: col,
-                message: format!(
-                    "expected metrics.KEY, params.KEY, base.metrics.KEY or base, got '{w}'"
-                ),
-            }),
+            // A double-quoted text is a string here too, as it is a filter's value.
+            Some(Tok::Quoted(s, _)) => {
+                let s = s.clone();
+                self.pos += 1;
+                Ok(Term::Str(s))
+            }
+            Some(Tok::Word(_) | Tok::Backticked(_)) => self.reference(),
             Some(_) => err(col, "expected a value"),
             None => err(col, "expected a value, got the end"),
         }
     }
-}
 
-/// A word as a reference: `base`, `[base.|candidate.](metrics|params).key`.
-fn reference(word: &str) -> Option<Term> {
-    if word.eq_ignore_ascii_case("base") {
-        return Some(Term::Ref(Ref {
-            side: Side::Base,
-            kind: Kind::Metric,
-            key: String::new(),
-        }));
+    /// `base`, or `[base.|candidate.](metrics|params|tags).key`.
+    fn reference(&mut self) -> Result<Term, ParseError> {
+        let col = self.col();
+        let side_word = |w: &str| match w.to_ascii_lowercase().as_str() {
+            "base" => Some(Side::Base),
+            "candidate" => Some(Side::Candidate),
+            _ => None,
+        };
+        let side = match (self.peek(), self.peek_at(1)) {
+            (Some(Tok::Word(w)), Some(Tok::Dot)) => side_word(w),
+            (Some(Tok::Word(w)), _) if w.eq_ignore_ascii_case("base") => {
+                self.pos += 1;
+                return Ok(Term::Ref(Ref {
+                    side: Side::Base,
+                    kind: Entity::Metric,
+                    key: String::new(),
+                }));
+            }
+            _ => None,
+        };
+        if side.is_some() {
+            self.pos += 2;
+        }
+        let name = match self.name() {
+            Some(name) => name?,
+            None => return err(self.col(), "expected metrics.KEY, params.KEY or tags.KEY"),
+        };
+        match name.prefix.as_deref().and_then(entity) {
+            Some(kind @ (Entity::Metric | Entity::Param | Entity::Tag)) => Ok(Term::Ref(Ref {
+                side: side.unwrap_or(Side::Candidate),
+                kind,
+                key: name.text,
+            })),
+            _ => {
+                let written = match &name.prefix {
+                    Some(p) => format!("{p}.{}", name.text),
+                    None => name.text,
+                };
+                err(
+                    col,
+                    format!(
+                        "expected metrics.KEY, params.KEY, tags.KEY, base.metrics.KEY or base, \
+                         got '{written}'"
+                    ),
+                )
+            }
+        }
     }
-    let (side, rest) = match word.split_once('.') {
-        Some((s, rest)) if s.eq_ignore_ascii_case("base") => (Side::Base, rest),
-        Some((s, rest)) if s.eq_ignore_ascii_case("candidate") => (Side::Candidate, rest),
-        _ => (Side::Candidate, word),
-    };
-    let (kind, key) = rest.split_once('.')?;
-    let kind = match kind.to_ascii_lowercase().as_str() {
-        "metrics" | "metric" => Kind::Metric,
-        "params" | "param" => Kind::Param,
-        _ => return None,
-    };
-    (!key.is_empty()).then(|| {
-        Term::Ref(Ref {
-            side,
-            kind,
-            key: key.to_string(),
-        })
-    })
 }
 
 fn is_bare_base(r: &Ref) -> bool {
@@ -475,15 +336,9 @@ fn subject(c: &Cond) -> Option<&Ref> {
 
 impl Gate {
     pub fn parse(text: &str) -> Result<Gate, ParseError> {
-        let toks = lex(text)?;
-        let mut p = Parser {
-            toks,
-            pos: 0,
-            end: text.chars().count() + 1,
-            depth: 0,
-        };
+        let mut p = Parser::new(text, NESTING, Condition)?;
         let cond = p.condition()?;
-        if p.pos < p.toks.len() {
+        if !p.at_end() {
             return err(p.col(), "expected and, or or the end");
         }
         Ok(Gate {
@@ -527,6 +382,30 @@ impl Gate {
         out
     }
 
+    /// Whether every key the gate names is in at least one of `runs` (the base and the
+    /// candidates). One that none has is an [`UnknownKey`], with the keys of its kind the runs
+    /// do have.
+    pub fn check_keys(&self, runs: &[Run]) -> Result<(), UnknownKey> {
+        for r in self.references() {
+            let keys = |run: &Run| -> Vec<String> {
+                match r.kind {
+                    Entity::Metric => run.metrics.keys().cloned().collect(),
+                    Entity::Param => run.params.keys().cloned().collect(),
+                    Entity::Tag => run.tags.keys().cloned().collect(),
+                    Entity::Attribute => Vec::new(),
+                }
+            };
+            let known: std::collections::BTreeSet<String> = runs.iter().flat_map(keys).collect();
+            if !known.contains(&r.key) {
+                return Err(UnknownKey {
+                    column: r.identifier(),
+                    known: known.into_iter().collect(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Checks `candidate` against `base`. A value that is missing, or arithmetic on a string,
     /// fails the gate: a CI gate that cannot check must not pass.
     pub fn check(&self, base: &Run, candidate: &Run) -> Verdict {
@@ -550,33 +429,24 @@ fn lookup(r: &Ref, base: &Run, candidate: &Run) -> Result<Val, String> {
         Side::Base => (base, "base"),
         Side::Candidate => (candidate, "candidate"),
     };
-    let missing = || {
-        let kind = if r.kind == Kind::Metric {
-            "metrics"
-        } else {
-            "params"
-        };
-        format!(
-            "{kind}.{} is missing in the {side} run {}",
-            r.key, run.info.run_name
-        )
+    let text = |v: &String| {
+        v.trim()
+            .parse::<f64>()
+            .map_or_else(|_| Val::Str(v.clone()), Val::Num)
     };
-    match r.kind {
-        Kind::Metric => run
-            .metrics
-            .get(&r.key)
-            .map(|p| Val::Num(p.value))
-            .ok_or_else(missing),
-        Kind::Param => run
-            .params
-            .get(&r.key)
-            .map(|v| {
-                v.trim()
-                    .parse::<f64>()
-                    .map_or_else(|_| Val::Str(v.clone()), Val::Num)
-            })
-            .ok_or_else(missing),
-    }
+    let found = match r.kind {
+        Entity::Metric => run.metrics.get(&r.key).map(|p| Val::Num(p.value)),
+        Entity::Param => run.params.get(&r.key).map(text),
+        Entity::Tag => run.tags.get(&r.key).map(text),
+        Entity::Attribute => None,
+    };
+    found.ok_or_else(|| {
+        format!(
+            "{} is missing in the {side} run {}",
+            r.identifier(),
+            run.info.run_name
+        )
+    })
 }
 
 fn eval_term(t: &Term, subj: Option<&Ref>, base: &Run, cand: &Run) -> Result<Val, String> {
@@ -638,32 +508,12 @@ fn eval_cond(c: &Cond, base: &Run, cand: &Run, details: &mut Vec<String>) -> Res
             let subj = subject(c);
             let x = eval_term(l, subj, base, cand)?;
             let y = eval_term(r, subj, base, cand)?;
-            let sym = match op {
-                Cmp::Lt => "<",
-                Cmp::Le => "<=",
-                Cmp::Gt => ">",
-                Cmp::Ge => ">=",
-                Cmp::Eq => "=",
-                Cmp::Ne => "!=",
-            };
+            let sym = op.symbol();
             let held = match (&x, &y) {
-                (Val::Num(a), Val::Num(b)) => match op {
-                    Cmp::Lt => a < b,
-                    Cmp::Le => a <= b,
-                    Cmp::Gt => a > b,
-                    Cmp::Ge => a >= b,
-                    Cmp::Eq => a == b,
-                    Cmp::Ne => a != b,
-                },
-                _ => {
-                    // A number against a string compares as text: params.lr = '0.1'.
-                    let (a, b) = (x.text(), y.text());
-                    match op {
-                        Cmp::Eq => a == b,
-                        Cmp::Ne => a != b,
-                        _ => return Err(format!("cannot order {x} {sym} {y}: not numbers")),
-                    }
-                }
+                (Val::Num(a), Val::Num(b)) => op.holds(a.partial_cmp(b)),
+                // A number against a string compares as text: params.lr = '0.1'.
+                _ if matches!(op, Op::Eq | Op::Ne) => op.holds(Some(x.text().cmp(&y.text()))),
+                _ => return Err(format!("cannot order {x} {sym} {y}: not numbers")),
             };
             details.push(format!("{x} {sym} {y}"));
             Ok(held)
@@ -820,5 +670,69 @@ mod tests {
         assert_eq!(e("metrics.acc < 1 2").column, 17);
         assert_eq!(e("metrics.acc < 'x").column, 15);
         assert_eq!(e("metrics.acc ? 1").column, 13);
+    }
+
+    #[test]
+    fn quoting_and_names_are_the_filters() {
+        let mut base = run("b", &[("acc", 0.9)], &[("opt", "it's")]);
+        let cand = base.clone();
+        base.tags.insert("team".into(), "cv".into());
+        // A doubled quote stands for itself, as in `--filter`.
+        assert!(check("params.opt = 'it''s'", &base, &cand).failed);
+        assert!(check("params.opt = \"it's\"", &base, &cand).failed);
+        assert!(!check("params.opt != 'it''s'", &base, &cand).failed);
+        // The filter's aliases and quoted keys; tags compare as params do.
+        assert!(check("metric.acc = base", &base, &cand).failed);
+        assert!(check("param.`opt` = base.parameters.opt", &base, &cand).failed);
+        assert!(check("base.tags.team = 'cv'", &base, &cand).failed);
+        assert!(!check("base.tag.team != 'cv'", &base, &cand).failed);
+        assert!(check("metrics.acc <> 0.8", &base, &cand).failed);
+        let e = Gate::parse("status = 'FINISHED'").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "column 1: expected metrics.KEY, params.KEY, tags.KEY, base.metrics.KEY or base, \
+             got 'status'"
+        );
+        // The filter's lexer errors, word for word.
+        for text in ["params.opt = 'x", "metrics.acc ? 1", "metrics.acc < 1x"] {
+            let gate = Gate::parse(text).unwrap_err();
+            let filter = crate::search::parse_filter(text).unwrap_err();
+            assert_eq!(gate, filter, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_key_no_run_has_is_an_unknown_key_not_a_failure() {
+        let base = run("b", &[("acc", 0.9), ("loss", 0.2)], &[("lr", "0.1")]);
+        let cand = run("c", &[("acc", 0.8), ("f1", 0.5)], &[]);
+        let runs = [base, cand];
+        let keys = |t: &str| Gate::parse(t).unwrap().check_keys(&runs);
+        assert_eq!(keys("metrics.acc < base - 0.01"), Ok(()));
+        // Present in one run only: known, and the check fails closed as before.
+        assert_eq!(keys("metrics.f1 < base"), Ok(()));
+        let e = keys("metrics.acuracy < base - 0.01").unwrap_err();
+        assert_eq!(e.known, ["acc", "f1", "loss"]);
+        assert_eq!(
+            e.to_string(),
+            "no compared run has metrics.acuracy (their metrics: acc, f1, loss)"
+        );
+        let e = keys("metrics.acc < 1 or base.params.lr2 > 1").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "no compared run has params.lr2 (their params: lr)"
+        );
+        let e = keys("tags.team = 'cv'").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "no compared run has tags.team (they have no tags)"
+        );
+        let many: Vec<(String, f64)> = (0..25).map(|i| (format!("m{i:02}"), 1.0)).collect();
+        let many: Vec<(&str, f64)> = many.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let runs = [run("b", &many, &[])];
+        let e = Gate::parse("metrics.x > 1")
+            .unwrap()
+            .check_keys(&runs)
+            .unwrap_err();
+        assert!(e.to_string().ends_with("m18, m19 and 5 more)"), "{e}");
     }
 }

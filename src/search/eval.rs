@@ -1,6 +1,6 @@
 //! Evaluating filters on runs and experiments, and ordering them, with MLflow's meaning: a
-//! metric is its latest value, a missing key matches nothing (but `IS NULL`), and missing or
-//! NaN values sort last.
+//! metric is its latest value, a missing key matches nothing (but `IS NULL`), and NaN then
+//! missing values sort last.
 
 use super::parse::{Entity, Expr, Identifier, Op, OrderBy, Value};
 use crate::model::{Experiment, RegisteredModel, Run};
@@ -45,21 +45,6 @@ fn field<'a>(run: &'a Run, ident: &Identifier) -> Field<'a> {
 
 fn numeric(s: &str) -> Option<f64> {
     s.trim().parse::<f64>().ok()
-}
-
-fn compare(op: Op, ord: Option<Ordering>) -> bool {
-    // `None` is a NaN comparison: only != holds, as in Python.
-    match (op, ord) {
-        (Op::Ne, None) => true,
-        (_, None) => false,
-        (Op::Eq, Some(o)) => o == Ordering::Equal,
-        (Op::Ne, Some(o)) => o != Ordering::Equal,
-        (Op::Lt, Some(o)) => o == Ordering::Less,
-        (Op::Le, Some(o)) => o != Ordering::Greater,
-        (Op::Gt, Some(o)) => o == Ordering::Greater,
-        (Op::Ge, Some(o)) => o != Ordering::Less,
-        _ => false,
-    }
 }
 
 /// SQL LIKE: `%` is any run of characters, `_` one character.
@@ -107,23 +92,23 @@ fn eval_cmp(run: &Run, ident: &Identifier, op: Op, value: &Value) -> bool {
 fn eval_field(f: Field, op: Op, value: &Value) -> bool {
     match (f, value) {
         (Field::Missing, _) => false,
-        (Field::Num(x), Value::Number(y)) => compare(op, x.partial_cmp(y)),
+        (Field::Num(x), Value::Number(y)) => op.holds(x.partial_cmp(y)),
         (Field::Num(x), Value::Str(s)) => match numeric(s) {
-            Some(y) => compare(op, x.partial_cmp(&y)),
+            Some(y) => op.holds(x.partial_cmp(&y)),
             None => false,
         },
         (Field::Text(t), Value::Number(y)) => match numeric(t) {
-            Some(x) => compare(op, x.partial_cmp(y)),
+            Some(x) => op.holds(x.partial_cmp(y)),
             None => false,
         },
         (Field::Text(t), Value::Str(s)) => match op {
             Op::Like => like(t, s, false),
             Op::ILike => like(t, s, true),
-            Op::Eq | Op::Ne => compare(op, Some(t.cmp(s.as_str()))),
+            Op::Eq | Op::Ne => op.holds(Some(t.cmp(s.as_str()))),
             // Order comparisons are numeric when both sides are numbers (`params.lr < '0.01'`).
             _ => match (numeric(t), numeric(s)) {
-                (Some(x), Some(y)) => compare(op, x.partial_cmp(&y)),
-                _ => compare(op, Some(t.cmp(s.as_str()))),
+                (Some(x), Some(y)) => op.holds(x.partial_cmp(&y)),
+                _ => op.holds(Some(t.cmp(s.as_str()))),
             },
         },
         (Field::Text(t), Value::List(items)) => {
@@ -232,26 +217,32 @@ fn missing_last<T: Ord>(a: Option<T>, b: Option<T>, ascending: bool) -> Ordering
     }
 }
 
-fn sort_cmp(a: &Field, b: &Field) -> Option<Ordering> {
-    // None means "a or b is missing or NaN": handled by the caller, which puts it last.
-    match (a, b) {
-        (Field::Num(x), Field::Num(y)) => x.partial_cmp(y),
-        (Field::Text(x), Field::Text(y)) => Some(match (numeric(x), numeric(y)) {
-            (Some(p), Some(q)) => p.partial_cmp(&q).unwrap_or(Ordering::Equal),
-            _ => x.cmp(y),
-        }),
-        (Field::Num(_), Field::Text(_)) => Some(Ordering::Less),
-        (Field::Text(_), Field::Num(_)) => Some(Ordering::Greater),
-        _ => None,
+/// Where a value goes in MLflow's run order (`SearchUtils._get_value_for_sort`): values
+/// first, then NaN, then missing, in either direction.
+fn sort_rank(f: &Field) -> u8 {
+    match f {
+        Field::Num(x) if x.is_nan() => 1,
+        Field::Missing => 2,
+        _ => 0,
     }
 }
 
-fn is_last(f: &Field) -> bool {
-    matches!(f, Field::Missing) || matches!(f, Field::Num(x) if x.is_nan())
+/// Two values of one column (neither NaN nor missing) in ascending order: numbers as numbers,
+/// text as Python compares `str`, by code point, even when it looks like a number (a param
+/// `"10"` comes before `"9"`, as in MLflow).
+fn value_cmp(a: &Field, b: &Field) -> Ordering {
+    match (a, b) {
+        (Field::Num(x), Field::Num(y)) => x.partial_cmp(y).unwrap_or(Ordering::Equal),
+        (Field::Text(x), Field::Text(y)) => x.cmp(y),
+        (Field::Num(_), _) => Ordering::Less,
+        (_, Field::Num(_)) => Ordering::Greater,
+        _ => Ordering::Equal,
+    }
 }
 
-/// Sorts runs as MLflow does: `start_time DESC, run_id ASC` first, then each clause as a stable
-/// sort from the last to the first. Missing and NaN values go last in either direction.
+/// Sorts runs as MLflow does (`SearchUtils.sort`): `start_time DESC, run_id ASC` first, then
+/// each clause as a stable sort from the last to the first. In each clause the values come in
+/// its direction, then NaN, then missing values, in either direction.
 pub fn sort_runs(runs: &mut [Run], order_by: &[OrderBy]) {
     runs.sort_by(|a, b| {
         b.info
@@ -262,15 +253,10 @@ pub fn sort_runs(runs: &mut [Run], order_by: &[OrderBy]) {
     for o in order_by.iter().rev() {
         runs.sort_by(|a, b| {
             let (fa, fb) = (field(a, &o.ident), field(b, &o.ident));
-            match (is_last(&fa), is_last(&fb)) {
-                (true, true) => Ordering::Equal,
-                (true, false) => Ordering::Greater,
-                (false, true) => Ordering::Less,
-                _ => {
-                    let ord = sort_cmp(&fa, &fb).unwrap_or(Ordering::Equal);
-                    if o.ascending { ord } else { ord.reverse() }
-                }
-            }
+            sort_rank(&fa).cmp(&sort_rank(&fb)).then_with(|| {
+                let ord = value_cmp(&fa, &fb);
+                if o.ascending { ord } else { ord.reverse() }
+            })
         });
     }
 }
@@ -506,23 +492,42 @@ mod tests {
     }
 
     #[test]
-    fn ordering_puts_missing_and_nan_last() {
+    fn ordering_puts_nan_then_missing_last_in_both_directions() {
         let mut runs = vec![
-            run("a", 1, &[("loss", 0.3)], &[]),
-            run("b", 2, &[("loss", f64::NAN)], &[]),
+            run("a", 1, &[("loss", 0.3)], &[("n", "10")]),
+            run("b", 2, &[("loss", f64::NAN)], &[("n", "9")]),
             run("c", 3, &[], &[]),
-            run("d", 4, &[("loss", 0.1)], &[]),
+            run("d", 4, &[("loss", 0.1)], &[("n", "10.5")]),
+            run("e", 5, &[("loss", f64::NAN)], &[]),
         ];
         sort_runs(&mut runs, &[]);
         let order: Vec<_> = runs.iter().map(|r| r.info.run_id.as_str()).collect();
-        assert_eq!(order, ["d", "c", "b", "a"], "default: newest first");
+        assert_eq!(order, ["e", "d", "c", "b", "a"], "default: newest first");
+        // MLflow's SearchUtils._get_value_for_sort: numbers, then NaN, then missing, with
+        // ties in the default order.
         for (clause, want) in [
-            ("metrics.loss", ["d", "a", "c", "b"]),
-            ("metrics.loss DESC", ["a", "d", "c", "b"]),
+            ("metrics.loss", ["d", "a", "e", "b", "c"]),
+            ("metrics.loss DESC", ["a", "d", "e", "b", "c"]),
+            // Params are text, compared as text; missing ones are last both ways.
+            ("params.n", ["a", "d", "b", "e", "c"]),
+            ("params.n DESC", ["b", "d", "a", "e", "c"]),
         ] {
+            sort_runs(&mut runs, &[]);
             sort_runs(&mut runs, &[parse_order_by(clause).unwrap()]);
             let order: Vec<_> = runs.iter().map(|r| r.info.run_id.as_str()).collect();
             assert_eq!(order, want, "{clause}");
+        }
+        // A missing end time (a run still going) is last both ways.
+        runs[0].info.end_time = Some(7);
+        runs[1].info.end_time = Some(9);
+        let ended = [runs[0].info.run_id.clone(), runs[1].info.run_id.clone()];
+        for (clause, first) in [("end_time", &ended[0]), ("end_time DESC", &ended[1])] {
+            sort_runs(&mut runs, &[parse_order_by(clause).unwrap()]);
+            assert_eq!(&runs[0].info.run_id, first, "{clause}");
+            assert!(
+                runs[2..].iter().all(|r| r.info.end_time.is_none()),
+                "{clause}"
+            );
         }
     }
 }

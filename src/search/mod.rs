@@ -5,6 +5,8 @@
 //! Parsing is separate from evaluation so a bad filter is reported (with its column) before
 //! any run is read.
 
+pub mod dsl;
+
 mod eval;
 mod parse;
 

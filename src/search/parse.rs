@@ -5,51 +5,8 @@
 //! `search_experiments`). What a column is, and which comparisons it takes, depends on the
 //! subject; a wrong one is an error at its column, like any syntax error.
 
-use std::fmt;
-
-/// What an identifier refers to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Entity {
-    Metric,
-    Param,
-    Tag,
-    Attribute,
-}
-
-/// `metrics.loss`, `params."a b"`, `status`, ...
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Identifier {
-    pub entity: Entity,
-    pub key: String,
-}
-
-impl fmt::Display for Identifier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let prefix = match self.entity {
-            Entity::Metric => "metrics.",
-            Entity::Param => "params.",
-            Entity::Tag => "tags.",
-            Entity::Attribute => "",
-        };
-        write!(f, "{prefix}{}", self.key)
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Like,
-    ILike,
-    In,
-    NotIn,
-    IsNull,
-    IsNotNull,
-}
+use super::dsl::{Cursor, Tok, entity, err, one_or};
+pub use super::dsl::{Entity, Identifier, MAX_DEPTH, Op, ParseError};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -83,11 +40,6 @@ pub enum Expr {
     Not(Box<Expr>),
 }
 
-/// How deeply parentheses and NOT may nest in a filter. Parsing, matching and dropping a
-/// filter recurse once per level; this bound keeps them far inside the smallest stack they
-/// run on (a reader thread's 2 MiB) while no hand-written filter comes near it.
-pub const MAX_DEPTH: usize = 100;
-
 impl Expr {
     /// The columns a filter names, in order, once each.
     pub fn identifiers(&self) -> Vec<&Identifier> {
@@ -110,18 +62,15 @@ impl Expr {
         walk(self, &mut out);
         out
     }
-}
 
-/// A parse error with the 1-based column it points at.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseError {
-    pub column: usize,
-    pub message: String,
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "column {}: {}", self.column, self.message)
+    /// For each metric, param and tag the filter names, a filter that finds the runs having
+    /// it (`metrics.`acc` IS NOT NULL`): when none does, the key is most likely a typo.
+    pub fn presence_probes(&self) -> Vec<(&Identifier, String)> {
+        self.identifiers()
+            .into_iter()
+            .filter(|i| i.entity != Entity::Attribute)
+            .map(|i| (i, format!("{} IS NOT NULL", i.to_filter())))
+            .collect()
     }
 }
 
@@ -132,310 +81,94 @@ pub struct OrderBy {
     pub ascending: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-enum Tok {
-    Word(String),
-    Quoted(String, char),
-    Backticked(String),
-    Number(f64),
-    Dot,
-    LParen,
-    RParen,
-    Comma,
-    Op(&'static str),
-}
+/// How a too-deep filter's error starts.
+const NESTING: &str = "the filter nests parentheses and NOT";
 
-struct Lexed {
-    tok: Tok,
-    col: usize,
-}
-
-fn err<T>(column: usize, message: impl Into<String>) -> Result<T, ParseError> {
-    Err(ParseError {
-        column,
-        message: message.into(),
-    })
-}
-
-fn lex(input: &str) -> Result<Vec<Lexed>, ParseError> {
-    let chars: Vec<char> = input.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let col = i + 1;
-        if c.is_whitespace() {
-            i += 1;
-            continue;
-        }
-        let push = |out: &mut Vec<Lexed>, tok| out.push(Lexed { tok, col });
-        match c {
-            '(' => push(&mut out, Tok::LParen),
-            ')' => push(&mut out, Tok::RParen),
-            ',' => push(&mut out, Tok::Comma),
-            '.' if !chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()) => {
-                push(&mut out, Tok::Dot)
-            }
-            '=' => push(&mut out, Tok::Op("=")),
-            '!' if chars.get(i + 1) == Some(&'=') => {
-                push(&mut out, Tok::Op("!="));
-                i += 1;
-            }
-            '<' | '>' => {
-                let op = match (c, chars.get(i + 1)) {
-                    ('<', Some('=')) => "<=",
-                    ('>', Some('=')) => ">=",
-                    ('<', Some('>')) => "!=",
-                    ('<', _) => "<",
-                    _ => ">",
-                };
-                if op.len() == 2 {
-                    i += 1;
-                }
-                push(&mut out, Tok::Op(op));
-            }
-            '\'' | '"' | '`' => {
-                let mut s = String::new();
-                let mut j = i + 1;
-                loop {
-                    match chars.get(j) {
-                        None => return err(col, format!("unclosed {c}")),
-                        Some(&q) if q == c => {
-                            // SQL doubles a quote inside a quoted string.
-                            if chars.get(j + 1) == Some(&c) {
-                                s.push(c);
-                                j += 2;
-                                continue;
-                            }
-                            break;
-                        }
-                        Some(&ch) => {
-                            s.push(ch);
-                            j += 1;
-                        }
-                    }
-                }
-                push(
-                    &mut out,
-                    if c == '`' {
-                        Tok::Backticked(s)
-                    } else {
-                        Tok::Quoted(s, c)
-                    },
-                );
-                i = j;
-            }
-            c if c.is_ascii_digit() || c == '-' || c == '+' || c == '.' => {
-                let mut j = i + 1;
-                while j < chars.len()
-                    && (chars[j].is_ascii_alphanumeric()
-                        || chars[j] == '.'
-                        || ((chars[j] == '-' || chars[j] == '+')
-                            && matches!(chars[j - 1], 'e' | 'E')))
-                {
-                    j += 1;
-                }
-                let text: String = chars[i..j].iter().collect();
-                match text.parse::<f64>() {
-                    Ok(v)
-                        if !text
-                            .chars()
-                            .any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E') =>
-                    {
-                        push(&mut out, Tok::Number(v))
-                    }
-                    _ => return err(col, format!("'{text}' is not a number")),
-                }
-                i = j;
-                continue;
-            }
-            c if c.is_alphanumeric() || c == '_' => {
-                let mut j = i + 1;
-                while j < chars.len() && (chars[j].is_alphanumeric() || "_/:-".contains(chars[j])) {
-                    j += 1;
-                }
-                push(&mut out, Tok::Word(chars[i..j].iter().collect()));
-                i = j;
-                continue;
-            }
-            _ => return err(col, format!("unexpected character '{c}'")),
-        }
-        i += 1;
-    }
-    Ok(out)
-}
-
-struct Parser {
-    subject: Subject,
-    toks: Vec<Lexed>,
-    pos: usize,
-    end_col: usize,
-    /// Parentheses and NOTs open around the current position.
-    depth: usize,
-}
+/// The filter parser: the shared cursor, knowing what it searches.
+type Parser = Cursor<Subject>;
 
 impl Parser {
-    fn peek(&self) -> Option<&Tok> {
-        self.toks.get(self.pos).map(|t| &t.tok)
+    fn parser(subject: Subject, input: &str) -> Result<Parser, ParseError> {
+        Cursor::new(input, NESTING, subject)
     }
 
-    fn col(&self) -> usize {
-        self.toks.get(self.pos).map_or(self.end_col, |t| t.col)
-    }
-
-    fn next(&mut self) -> Option<Tok> {
-        let t = self.toks.get(self.pos).map(|t| t.tok.clone());
-        self.pos += 1;
-        t
-    }
-
-    fn keyword(&self, kw: &str) -> bool {
-        matches!(self.peek(), Some(Tok::Word(w)) if w.eq_ignore_ascii_case(kw))
-    }
-
+    /// Comparisons joined by AND and OR, AND binding tighter.
     fn or(&mut self) -> Result<Expr, ParseError> {
-        let mut xs = vec![self.and()?];
-        while self.keyword("or") {
-            self.pos += 1;
-            xs.push(self.and()?);
-        }
-        Ok(if xs.len() == 1 {
-            xs.pop().expect("one operand")
-        } else {
-            Expr::Or(xs)
-        })
-    }
-
-    fn and(&mut self) -> Result<Expr, ParseError> {
-        let mut xs = vec![self.not()?];
-        while self.keyword("and") {
-            self.pos += 1;
-            xs.push(self.not()?);
-        }
-        Ok(if xs.len() == 1 {
-            xs.pop().expect("one operand")
-        } else {
-            Expr::And(xs)
-        })
-    }
-
-    /// Enters one more level of parentheses or NOT, refusing past [`MAX_DEPTH`].
-    fn deeper(&mut self) -> Result<(), ParseError> {
-        if self.depth >= MAX_DEPTH {
-            return err(
-                self.col(),
-                format!("the filter nests parentheses and NOT more than {MAX_DEPTH} deep"),
-            );
-        }
-        self.depth += 1;
-        Ok(())
+        let ors = self.and_or(Parser::not)?;
+        let ors = ors.into_iter().map(|ands| one_or(ands, Expr::And));
+        Ok(one_or(ors.collect(), Expr::Or))
     }
 
     fn not(&mut self) -> Result<Expr, ParseError> {
         if self.keyword("not") {
-            self.deeper()?;
-            self.pos += 1;
-            let e = Expr::Not(Box::new(self.not()?));
-            self.depth -= 1;
-            return Ok(e);
+            return Ok(Expr::Not(Box::new(self.prefixed(Parser::not)?)));
         }
         if self.peek() == Some(&Tok::LParen) {
-            self.deeper()?;
-            self.pos += 1;
-            let e = self.or()?;
-            if self.peek() != Some(&Tok::RParen) {
-                return err(self.col(), "expected ')'");
-            }
-            self.pos += 1;
-            self.depth -= 1;
-            return Ok(e);
+            return self.parenthesized(Parser::or, "expected ')'");
         }
         self.comparison()
     }
 
     fn identifier(&mut self) -> Result<Identifier, ParseError> {
-        let col = self.col();
-        let first = match self.next() {
-            Some(Tok::Word(w)) => w,
-            Some(Tok::Backticked(w)) | Some(Tok::Quoted(w, '"')) => {
-                return Ok(Identifier {
-                    entity: Entity::Attribute,
-                    key: self.attribute(&w, col)?,
-                });
-            }
-            _ => {
-                return err(
-                    col,
-                    match self.subject {
-                        Subject::Runs => {
-                            "expected a column such as metrics.loss, params.lr or status"
-                        }
-                        Subject::Experiments => {
-                            "expected a column such as name, creation_time or tags.team"
-                        }
-                        Subject::Models => "expected name or tags.<key>",
-                    },
-                );
-            }
+        let Some(name) = self.name() else {
+            return err(
+                self.col(),
+                match self.lang {
+                    Subject::Runs => "expected a column such as metrics.loss, params.lr or status",
+                    Subject::Experiments => {
+                        "expected a column such as name, creation_time or tags.team"
+                    }
+                    Subject::Models => "expected name or tags.<key>",
+                },
+            );
         };
-        let entity = match (self.subject, first.to_ascii_lowercase().as_str()) {
-            (Subject::Runs, "metric" | "metrics") => Some(Entity::Metric),
-            (Subject::Runs, "param" | "params" | "parameter" | "parameters") => Some(Entity::Param),
-            (_, "tag" | "tags") => Some(Entity::Tag),
-            (Subject::Runs, "attribute" | "attributes" | "attr" | "run") => Some(Entity::Attribute),
-            // MLflow's search_experiments takes `attribute.`; `attributes.` is mlt's, as for runs.
-            (Subject::Experiments | Subject::Models, "attribute" | "attributes") => {
+        let name = name?;
+        let Some(prefix) = &name.prefix else {
+            return Ok(Identifier {
+                entity: Entity::Attribute,
+                key: self.attribute(&name.text, name.col)?,
+            });
+        };
+        let entity = match (self.lang, entity(prefix)) {
+            (Subject::Runs, e) => e,
+            // MLflow's search_experiments takes `attribute.`; `attributes.` is mlt's, as for
+            // runs. Experiments and models have no metrics or params.
+            (_, Some(Entity::Tag)) => Some(Entity::Tag),
+            (_, Some(Entity::Attribute))
+                if matches!(
+                    prefix.to_ascii_lowercase().as_str(),
+                    "attribute" | "attributes"
+                ) =>
+            {
                 Some(Entity::Attribute)
             }
             _ => None,
         };
-        if self.peek() != Some(&Tok::Dot) || entity.is_none() {
-            if self.peek() == Some(&Tok::Dot) {
-                return err(
-                    col,
-                    match self.subject {
-                        Subject::Runs => format!(
+        let Some(entity) = entity else {
+            let first = prefix;
+            return err(
+                name.col,
+                match self.lang {
+                    Subject::Runs => {
+                        format!(
                             "unknown entity '{first}' (use metrics, params, tags or attributes)"
-                        ),
-                        Subject::Experiments => format!(
-                            "unknown entity '{first}' (experiments have attributes and tags: \
-                             use name, attribute.name or tags.<key>)"
-                        ),
-                        Subject::Models => format!(
-                            "unknown entity '{first}' (registered models have a name and tags: \
-                             use name or tags.<key>)"
-                        ),
-                    },
-                );
-            }
-            return Ok(Identifier {
-                entity: Entity::Attribute,
-                key: self.attribute(&first, col)?,
-            });
-        }
-        self.pos += 1;
-        let key_col = self.col();
-        // The key runs to the next space: `metrics.a.b` has key `a.b`.
-        let mut key = match self.next() {
-            Some(Tok::Word(w)) | Some(Tok::Backticked(w)) | Some(Tok::Quoted(w, '"')) => w,
-            Some(Tok::Number(n)) => n.to_string(),
-            _ => return err(key_col, "expected a key after '.'"),
+                        )
+                    }
+                    Subject::Experiments => format!(
+                        "unknown entity '{first}' (experiments have attributes and tags: \
+                         use name, attribute.name or tags.<key>)"
+                    ),
+                    Subject::Models => format!(
+                        "unknown entity '{first}' (registered models have a name and tags: \
+                         use name or tags.<key>)"
+                    ),
+                },
+            );
         };
-        while self.peek() == Some(&Tok::Dot) {
-            self.pos += 1;
-            match self.next() {
-                Some(Tok::Word(w)) => {
-                    key.push('.');
-                    key.push_str(&w);
-                }
-                _ => return err(self.col(), "expected a key after '.'"),
-            }
-        }
-        let entity = entity.expect("checked above");
         let key = if entity == Entity::Attribute {
-            self.attribute(&key, key_col)?
+            self.attribute(&name.text, name.key_col)?
         } else {
-            key
+            name.text
         };
         Ok(Identifier { entity, key })
     }
@@ -443,9 +176,7 @@ impl Parser {
     fn comparison(&mut self) -> Result<Expr, ParseError> {
         let ident_col = self.col();
         let ident = self.identifier()?;
-        if self.subject == Subject::Models
-            && ident.entity == Entity::Attribute
-            && ident.key != "name"
+        if self.lang == Subject::Models && ident.entity == Entity::Attribute && ident.key != "name"
         {
             return err(
                 ident_col,
@@ -456,15 +187,9 @@ impl Parser {
             );
         }
         let op_col = self.col();
-        let op = match self.next() {
-            Some(Tok::Op(o)) => match o {
-                "=" => Op::Eq,
-                "!=" => Op::Ne,
-                "<" => Op::Lt,
-                "<=" => Op::Le,
-                ">" => Op::Gt,
-                _ => Op::Ge,
-            },
+        let tok = self.next_tok();
+        let op = match tok {
+            Some(t) if let Some(op) = Op::comparison(&t) => op,
             Some(Tok::Word(w)) => match w.to_ascii_lowercase().as_str() {
                 "like" => Op::Like,
                 "ilike" => Op::ILike,
@@ -483,7 +208,7 @@ impl Parser {
                     }
                     self.pos += 1;
                     let op = if not { Op::IsNotNull } else { Op::IsNull };
-                    match self.subject {
+                    match self.lang {
                         Subject::Experiments => {
                             check_experiment(&ident, op, &Value::None, op_col, op_col)?
                         }
@@ -513,30 +238,34 @@ impl Parser {
             }
         };
         let val_col = self.col();
-        let value = match (op, self.next()) {
+        let list = matches!(op, Op::In | Op::NotIn);
+        let number = if list { None } else { self.signed_number() };
+        let value = match (
+            op,
+            number.map_or_else(|| self.next_tok(), |n| Some(Tok::Number(n))),
+        ) {
             (Op::In | Op::NotIn, Some(Tok::LParen)) => {
                 let mut items = Vec::new();
                 loop {
                     let item_col = self.col();
-                    match self.next() {
-                        Some(Tok::Quoted(s, _)) => items.push(s),
+                    if let Some(n) = self.signed_number() {
                         // An 18-digit experiment id would lose digits as a number.
-                        Some(Tok::Number(_))
-                            if self.subject == Subject::Experiments
-                                && ident.entity == Entity::Attribute
-                                && ident.key == "experiment_id" =>
+                        if self.lang == Subject::Experiments
+                            && ident.entity == Entity::Attribute
+                            && ident.key == "experiment_id"
                         {
                             return err(item_col, "quote the ids: ('0', '1')");
                         }
-                        Some(Tok::Number(n)) => items.push(n.to_string()),
-                        _ => {
-                            return err(
-                                self.col().saturating_sub(1).max(1),
-                                "expected a quoted value in the list",
-                            );
-                        }
+                        items.push(n.to_string());
+                    } else if let Some(Tok::Quoted(s, _)) = self.next_tok() {
+                        items.push(s);
+                    } else {
+                        return err(
+                            self.col().saturating_sub(1).max(1),
+                            "expected a quoted value in the list",
+                        );
                     }
-                    match self.next() {
+                    match self.next_tok() {
                         Some(Tok::Comma) => continue,
                         Some(Tok::RParen) => break,
                         _ => {
@@ -560,7 +289,7 @@ impl Parser {
             }
             _ => return err(val_col, "expected a value"),
         };
-        match self.subject {
+        match self.lang {
             Subject::Runs => check_kinds(&ident, op, &value, val_col)?,
             Subject::Experiments => check_experiment(&ident, op, &value, op_col, val_col)?,
             Subject::Models => check_model(&ident, op, &value, op_col, val_col)?,
@@ -570,7 +299,7 @@ impl Parser {
 
     /// The canonical name of an attribute of the subject.
     fn attribute(&self, name: &str, col: usize) -> Result<String, ParseError> {
-        match self.subject {
+        match self.lang {
             Subject::Runs => attribute(name, col),
             Subject::Experiments => experiment_attribute(name, col),
             Subject::Models => match name {
@@ -783,19 +512,12 @@ fn is_numeric_experiment_attribute(key: &str) -> bool {
 }
 
 fn parse(subject: Subject, input: &str) -> Result<Option<Expr>, ParseError> {
-    let toks = lex(input)?;
-    if toks.is_empty() {
+    let mut p = Parser::parser(subject, input)?;
+    if p.is_empty() {
         return Ok(None);
     }
-    let mut p = Parser {
-        subject,
-        toks,
-        pos: 0,
-        end_col: input.chars().count() + 1,
-        depth: 0,
-    };
     let e = p.or()?;
-    if p.pos < p.toks.len() {
+    if !p.at_end() {
         return err(p.col(), "expected AND, OR or the end of the filter");
     }
     Ok(Some(e))
@@ -838,14 +560,7 @@ pub fn parse_experiment_order_by(input: &str) -> Result<OrderBy, ParseError> {
 }
 
 fn order_by(subject: Subject, input: &str) -> Result<OrderBy, ParseError> {
-    let toks = lex(input)?;
-    let mut p = Parser {
-        subject,
-        toks,
-        pos: 0,
-        end_col: input.chars().count() + 1,
-        depth: 0,
-    };
+    let mut p = Parser::parser(subject, input)?;
     let col = p.col();
     let ident = p.identifier()?;
     if subject == Subject::Experiments && ident.entity != Entity::Attribute {
@@ -860,16 +575,13 @@ fn order_by(subject: Subject, input: &str) -> Result<OrderBy, ParseError> {
             "registered models are ordered by name, creation_timestamp or last_updated_timestamp",
         );
     }
-    let ascending = if p.keyword("desc") {
-        p.pos += 1;
+    let ascending = if p.eat_keyword("desc") {
         false
     } else {
-        if p.keyword("asc") {
-            p.pos += 1;
-        }
+        p.eat_keyword("asc");
         true
     };
-    if p.pos < p.toks.len() {
+    if !p.at_end() {
         return err(p.col(), "expected ASC, DESC or the end of the clause");
     }
     Ok(OrderBy { ident, ascending })

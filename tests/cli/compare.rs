@@ -132,6 +132,27 @@ fn runs_found_by_a_filter_in_order() {
     ");
     let err = env.fails(&["runs", "compare", "--filter", "metrics.acc > 2"], 1);
     assert_snapshot!(err, @"error: no run matches the filter");
+    // A key that no run has is a typo (exit 2), not an empty result.
+    let err = env.fails(
+        &[
+            "runs",
+            "compare",
+            "--filter",
+            "metrics.acuracy > 0.5 or params.lr = '9'",
+        ],
+        2,
+    );
+    assert_snapshot!(err, @"error: invalid filter: no run searched has metrics.acuracy");
+    let err = env.fails(
+        &[
+            "runs",
+            "compare",
+            "--filter",
+            "params.lr = '9' and tags.`no such` = 'x'",
+        ],
+        2,
+    );
+    assert_snapshot!(err, @"error: invalid filter: no run searched has tags.no such");
 }
 
 #[test]
@@ -279,4 +300,77 @@ fn gate_errors_are_usage_errors_before_anything_is_read() {
     );
     env.fails(&["runs", "compare"], 2);
     env.fails(&["runs", "compare", &ids[0], "--filter", "x = 1"], 2);
+}
+
+#[test]
+fn fail_if_quotes_as_filter_does() {
+    // `--filter` and `--fail-if` share one lexer: a doubled quote stands for itself in both.
+    let (env, ids) = store();
+    env.ok(&["log", "params", "note=it's", "--run", &ids[0]]);
+    env.ok(&["log", "params", "note=it's", "--run", &ids[1]]);
+    let cond = "params.note = 'it''s'";
+    let found = env.json(&["runs", "search", "--filter", cond, "-f", "json"]);
+    assert_eq!(found["runs"].as_array().unwrap().len(), 2);
+    let o = env.run(&["runs", "compare", &ids[0], &ids[1], "--fail-if", cond]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("FAIL params.note = 'it''s': 'it's' = 'it's'"),
+        "{}",
+        o.stderr
+    );
+    let o = env.run(&[
+        "runs",
+        "compare",
+        &ids[0],
+        &ids[1],
+        "--fail-if",
+        "params.note != 'it''s' or tag.`mlflow.runName` = 'x'",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // The same runs through --filter and the same condition as a gate.
+    let o = env.run(&[
+        "runs",
+        "compare",
+        "--filter",
+        cond,
+        "--base",
+        &ids[0],
+        "--fail-if",
+        cond,
+    ]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+}
+
+#[test]
+fn fail_if_with_a_key_no_run_has_is_a_usage_error() {
+    let (env, ids) = store();
+    let o = env.run(&[
+        "runs",
+        "compare",
+        &ids[0],
+        &ids[1],
+        "--fail-if",
+        "metrics.acuracy < base - 0.01",
+    ]);
+    assert_eq!(o.code, 2, "a typo is not a regression: {}", o.stderr);
+    assert_eq!(o.stdout, "", "nothing is compared");
+    assert_snapshot!(o.stderr, @"error: invalid --fail-if 'metrics.acuracy < base - 0.01': no compared run has metrics.acuracy (their metrics: acc, loss)");
+    let err = env.fails(
+        &[
+            "runs",
+            "compare",
+            &ids[0],
+            &ids[1],
+            "--fail-if",
+            "metrics.acc < base",
+            "--fail-if",
+            "params.opt != base.params.optimizer",
+        ],
+        2,
+    );
+    assert!(
+        err.contains("no compared run has params.optimizer (their params: lr, opt)"),
+        "{err}"
+    );
 }

@@ -142,6 +142,32 @@ fn a_wrong_filter_points_at_its_column() {
 }
 
 #[test]
+fn nan_comes_before_missing_in_both_directions_and_params_order_as_text() {
+    // store(): a 0.1, b NaN, c 0.3, d 0.05; e has no loss and lr "1e-4" (newest).
+    let env = store();
+    let e = env
+        .run_with(&["runs", "start", "-e", "train", "--name", "e"], |c| {
+            c.env("MLT_NOW_MS", (crate::harness::NOW + 5000).to_string());
+        })
+        .value();
+    env.ok(&["log", "param", "lr", "1e-4", "--run", &e]);
+    let names = |order: &str| -> Vec<String> {
+        let json = env.json(&["runs", "search", "--order-by", order, "-f", "json"]);
+        json["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["info"]["run_name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names("metrics.loss"), ["d", "a", "c", "b", "e"]);
+    assert_eq!(names("metrics.loss DESC"), ["c", "a", "d", "b", "e"]);
+    // "0.001" < "0.01" < "0.1" < "1e-4" as text, as MLflow compares them.
+    assert_eq!(names("params.lr"), ["c", "d", "a", "b", "e"]);
+    assert_eq!(names("params.lr DESC"), ["e", "b", "d", "a", "c"]);
+}
+
+#[test]
 fn diff_two_runs() {
     let env = TestEnv::init();
     let a = env.start("0", "base");

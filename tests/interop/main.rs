@@ -10,6 +10,7 @@ mod crash;
 #[allow(dead_code)]
 mod harness;
 mod hostile_input;
+mod ordering;
 mod registry_location;
 mod safety;
 mod wrap;

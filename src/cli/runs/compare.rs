@@ -101,6 +101,11 @@ pub fn run(ctx: &Ctx, a: Args) -> CmdResult {
         .iter()
         .map(|h| store.read_run(h))
         .collect::<Result<Vec<_>, _>>()?;
+    for g in &gates {
+        // A key no run has is a typo in the gate (exit 2), not a regression (exit 1).
+        g.check_keys(&runs)
+            .map_err(|e| CliError::usage(format!("invalid --fail-if '{}': {e}", g.text)))?;
+    }
     let lower = |k: &str| {
         if a.lower.iter().any(|x| x == k) {
             true
@@ -226,6 +231,26 @@ fn resolve(ctx: &Ctx, store: &Store, a: &Args) -> Result<Vec<RunHandle>, CliErro
         }
     }
     if out.is_empty() {
+        // A key no searched run has is a typo in the filter (exit 2), not an empty result.
+        if let Some(filter) = &a.filter {
+            let expr = crate::search::parse_filter(filter).ok().flatten();
+            for (ident, probe) in expr.iter().flat_map(|e| e.presence_probes()) {
+                let found = query::select(
+                    store,
+                    &RunQuery {
+                        filter: Some(probe),
+                        experiments: a.experiment.clone(),
+                        view: a.view,
+                        max_results: 1,
+                        ..RunQuery::default()
+                    },
+                )?;
+                if found.runs.is_empty() {
+                    let msg = format!("invalid filter: no run searched has {ident}");
+                    return Err(CliError::usage(msg));
+                }
+            }
+        }
         return Err(CliError::failure(if a.filter.is_some() {
             "no run matches the filter"
         } else {
