@@ -644,13 +644,17 @@ _mlt() {
 
     case "${cmd}" in
         mlt)
-            opts="-h -V --store --help --version init experiments exp runs run log metrics models artifacts export import store completions help"
+            opts="-h -V --store --precision --utc --help --version init experiments exp runs run log metrics models artifacts export import store completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -662,13 +666,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts)
-            opts="-h --store --help log list ls download cat help"
+            opts="-h --store --precision --utc --help log list ls download cat help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -680,13 +688,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__cat)
-            opts="-h --store --help"
+            opts="-h --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -698,7 +710,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__download)
-            opts="-d -h --path --dest --store --help"
+            opts="-d -h --path --dest --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -717,6 +729,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -812,7 +828,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__list)
-            opts="-f -h --path --format --store --help"
+            opts="-f -h --path --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -834,6 +850,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -842,7 +862,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__log)
-            opts="-h --path --run --store --help"
+            opts="-h --path --run --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -860,6 +880,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -868,13 +892,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__completions)
-            opts="-h --store --help bash elvish fish powershell zsh"
+            opts="-h --store --precision --utc --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -886,13 +914,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments)
-            opts="-h --store --help create list ls show rename delete restore set-tag delete-tag help"
+            opts="-h --store --precision --utc --help create list ls show rename delete restore set-tag delete-tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -904,7 +936,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__create)
-            opts="-t -h --artifact-location --tag --store --help"
+            opts="-t -h --artifact-location --tag --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -926,6 +958,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -934,13 +970,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__delete)
-            opts="-h --store --help"
+            opts="-h --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -952,13 +992,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__delete__subcmd__tag)
-            opts="-h --store --help"
+            opts="-h --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1110,7 +1154,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__list)
-            opts="-f -h --filter --order-by --max-results --view --format --store --help"
+            opts="-f -h --filter --order-by --max-results --view --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1144,6 +1188,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1152,13 +1200,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__rename)
-            opts="-h --store --help"
+            opts="-h --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1170,13 +1222,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__restore)
-            opts="-h --store --help"
+            opts="-h --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1188,13 +1244,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__set__subcmd__tag)
-            opts="-h --store --help"
+            opts="-h --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1206,7 +1266,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__show)
-            opts="-f -h --format --store --help"
+            opts="-f -h --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1224,6 +1284,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1232,7 +1296,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__export)
-            opts="-f -e -r -m -h --format --experiment --run --filter --view --model --no-artifacts --store --help"
+            opts="-f -e -r -m -h --format --experiment --run --filter --view --model --no-artifacts --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1279,6 +1343,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2242,7 +2310,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__import)
-            opts="-f -h --artifact-root --on-conflict --dry-run --format --store --help"
+            opts="-f -h --artifact-root --on-conflict --dry-run --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2268,6 +2336,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2276,13 +2348,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__init)
-            opts="-h --durable --no-durable --store --help"
+            opts="-h --durable --no-durable --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2294,13 +2370,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log)
-            opts="-h --store --help param params metric metrics tag tags batch help"
+            opts="-h --store --precision --utc --help param params metric metrics tag tags batch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2312,7 +2392,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__batch)
-            opts="-h --run --store --help"
+            opts="-h --run --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2323,6 +2403,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2460,7 +2544,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__metric)
-            opts="-h --step --timestamp --run --store --help"
+            opts="-h --step --timestamp --run --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2479,6 +2563,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2490,7 +2578,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__metrics)
-            opts="-h --step --timestamp --run --store --help"
+            opts="-h --step --timestamp --run --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2512,6 +2600,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2520,7 +2612,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__param)
-            opts="-h --run --store --help"
+            opts="-h --run --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2531,6 +2623,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2542,7 +2638,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__params)
-            opts="-h --run --store --help"
+            opts="-h --run --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2553,6 +2649,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2564,7 +2664,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__tag)
-            opts="-h --run --store --help"
+            opts="-h --run --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2575,6 +2675,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2586,7 +2690,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__tags)
-            opts="-h --run --store --help"
+            opts="-h --run --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2600,6 +2704,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2608,13 +2716,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__metrics)
-            opts="-h --store --help history export help"
+            opts="-h --store --precision --utc --help history export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2626,7 +2738,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__metrics__subcmd__export)
-            opts="-e -k -f -h --experiment --filter --key --view --format --store --help"
+            opts="-e -k -f -h --experiment --filter --key --view --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2665,6 +2777,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2732,7 +2848,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__metrics__subcmd__history)
-            opts="-f -h --run --plot --x --height --format --store --help"
+            opts="-f -h --run --plot --x --height --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2762,6 +2878,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2770,13 +2890,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models)
-            opts="-h --store --help log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help"
+            opts="-h --store --precision --utc --help log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2788,7 +2912,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__create)
-            opts="-d -t -h --description --tag --store --help"
+            opts="-d -t -h --description --tag --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2814,6 +2938,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2822,13 +2950,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete)
-            opts="-h --store --help"
+            opts="-h --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2840,13 +2972,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__alias)
-            opts="-h --store --help"
+            opts="-h --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2858,7 +2994,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__description)
-            opts="-v -h --version --model-version --store --help"
+            opts="-v -h --version --model-version --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2877,6 +3013,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2888,7 +3028,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__tag)
-            opts="-v -h --version --model-version --store --help"
+            opts="-v -h --version --model-version --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2910,6 +3050,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2918,13 +3062,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__version)
-            opts="-h --store --help"
+            opts="-h --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2936,7 +3084,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__download)
-            opts="-d -h --dest --store --help"
+            opts="-d -h --dest --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2954,6 +3102,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2962,13 +3114,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__get__subcmd__alias)
-            opts="-h --store --help"
+            opts="-h --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3288,7 +3444,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__inspect)
-            opts="-f -h --format --store --help"
+            opts="-f -h --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3306,6 +3462,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3314,7 +3474,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__list)
-            opts="-f -h --filter --order-by --max-results --format --store --help"
+            opts="-f -h --filter --order-by --max-results --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3344,6 +3504,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3352,7 +3516,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__log)
-            opts="-h --run --name --store --help"
+            opts="-h --run --name --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3370,6 +3534,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3378,7 +3546,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__register)
-            opts="-d -t -h --description --tag --store --help"
+            opts="-d -t -h --description --tag --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3404,6 +3572,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3412,13 +3584,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__rename)
-            opts="-h --store --help"
+            opts="-h --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3430,13 +3606,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__resolve)
-            opts="-h --store --help"
+            opts="-h --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3448,13 +3628,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__set__subcmd__alias)
-            opts="-h --store --help"
+            opts="-h --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3466,7 +3650,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__set__subcmd__description)
-            opts="-v -h --version --model-version --store --help"
+            opts="-v -h --version --model-version --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3485,6 +3669,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3496,7 +3684,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__set__subcmd__tag)
-            opts="-v -h --version --model-version --store --help"
+            opts="-v -h --version --model-version --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3518,6 +3706,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3526,7 +3718,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__show)
-            opts="-f -h --format --store --help"
+            opts="-f -h --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3541,6 +3733,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3552,13 +3748,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__stage)
-            opts="-h --archive-existing --store --help"
+            opts="-h --archive-existing --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3570,7 +3770,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__version)
-            opts="-f -h --format --store --help"
+            opts="-f -h --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3588,6 +3788,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3596,7 +3800,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__run)
-            opts="-e -n -P -t -d -h --experiment --name --param --tag --parent --description --entry-point --project --parse-metrics --metric-pattern --capture --grace --dry-run --store --help"
+            opts="-e -n -P -t -d -h --experiment --name --param --tag --parent --description --entry-point --project --parse-metrics --metric-pattern --capture --grace --dry-run --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3670,6 +3874,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3678,13 +3886,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs)
-            opts="-h --store --help start end list ls search compare diff show delete restore delete-tag help"
+            opts="-h --store --precision --utc --help start end list ls search compare diff show delete restore delete-tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3696,7 +3908,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__compare)
-            opts="-e -f -h --filter --experiment --order-by --max-results --view --base --wide --only-changed --lower-is-better --higher-is-better --no-sparklines --fail-if --summary --format --store --help"
+            opts="-e -f -h --filter --experiment --order-by --max-results --view --base --wide --only-changed --lower-is-better --higher-is-better --no-sparklines --fail-if --summary --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3758,6 +3970,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3766,13 +3982,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__delete)
-            opts="-h --store --help"
+            opts="-h --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3784,7 +4004,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__delete__subcmd__tag)
-            opts="-h --run --store --help"
+            opts="-h --run --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3798,6 +4018,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3806,7 +4030,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__diff)
-            opts="-f -h --format --store --help"
+            opts="-f -h --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3824,6 +4048,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3832,7 +4060,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__end)
-            opts="-h --run --status --store --help"
+            opts="-h --run --status --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3847,6 +4075,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4026,7 +4258,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__list)
-            opts="-e -f -h --experiment --view --format --store --help"
+            opts="-e -f -h --experiment --view --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4056,6 +4288,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4064,13 +4300,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__restore)
-            opts="-h --store --help"
+            opts="-h --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4082,7 +4322,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__search)
-            opts="-e -f -h --filter --order-by --experiment --max-results --view --format --store --help"
+            opts="-e -f -h --filter --order-by --experiment --max-results --view --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4124,6 +4364,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4132,7 +4376,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__show)
-            opts="-f -h --format --store --help"
+            opts="-f -h --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4150,6 +4394,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4158,7 +4406,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__start)
-            opts="-e -n -t -d -h --experiment --name --tag --parent --description --store --help"
+            opts="-e -n -t -d -h --experiment --name --tag --parent --description --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4204,6 +4452,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4212,13 +4464,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store)
-            opts="-h --store --help merge check gc help"
+            opts="-h --store --precision --utc --help merge check gc help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4230,7 +4486,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store__subcmd__check)
-            opts="-f -h --repair --deep --format --store --help"
+            opts="-f -h --repair --deep --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4248,6 +4504,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4256,7 +4516,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store__subcmd__gc)
-            opts="-f -h --older-than --dry-run --format --store --help"
+            opts="-f -h --older-than --dry-run --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4275,6 +4535,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4356,7 +4620,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store__subcmd__merge)
-            opts="-f -h --on-conflict --dry-run --no-artifacts --format --store --help"
+            opts="-f -h --on-conflict --dry-run --no-artifacts --format --store --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4375,6 +4639,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

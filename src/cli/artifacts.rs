@@ -1,5 +1,5 @@
 use super::{CliError, CmdResult, Ctx, run_id};
-use crate::output::{self, Format, Listing, json};
+use crate::output::{self, Cell, Format, Listing, json};
 use crate::store::{RunHandle, RunRef, Store};
 use clap::Subcommand;
 use std::io::Write;
@@ -92,7 +92,10 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                         } else {
                             e.path.clone()
                         };
-                        l.row([p, e.size.map(output::bytes).unwrap_or_default()]);
+                        l.row([
+                            Cell::from(p),
+                            Cell::Id(e.size.map(output::bytes).unwrap_or_default()),
+                        ]);
                     }
                     l
                 },

@@ -18,3 +18,4 @@ mod runs;
 mod safety;
 mod search;
 mod store;
+mod tables;
