@@ -86,6 +86,17 @@ fn a_narrow_terminal_cuts_text_but_never_splits_numbers_or_ids() {
     )
     .stdout;
     assert_on_one_line(&out, &[&ids[0], &ids[1], "0.91235", "0.63"]);
+    let out = with_env(&env, &["runs", "diff", &ids[0], &ids[1]], &cols).stdout;
+    assert_on_one_line(
+        &out,
+        &[
+            "0.91235",
+            "0.63",
+            "-0.28235 (-30.9%)",
+            "16.0",
+            "-4.0 (-25.0%)",
+        ],
+    );
     // Other formats are never cut.
     let csv = with_env(&env, &["runs", "list", "-e", "train", "-f", "csv"], &cols).stdout;
     assert!(csv.contains("baseline with a rather long descriptive name"));
@@ -203,4 +214,47 @@ fn times_are_local_with_their_offset_or_utc_when_asked() {
     assert!(csv.contains(",2026-11-29 03:27:37,"), "{csv}");
     let json = with_env(&env, &["runs", "list", "-e", "train", "-f", "json"], &east).stdout;
     assert!(json.contains("\"start_time\": 1795922857436"), "{json}");
+}
+
+/// Under `script` the terminal says it has 0 columns: as unknown a width as a pipe.
+#[test]
+fn a_terminal_that_reports_0_columns_is_an_unknown_width() {
+    let has_script = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        eprintln!("skipped: no `script` (util-linux) to make a terminal");
+        return;
+    }
+    let (env, ids) = store();
+    let mlt = env.std_cmd();
+    let mut c = std::process::Command::new("script");
+    c.current_dir(env.root());
+    for (k, v) in mlt.get_envs() {
+        match v {
+            Some(v) => c.env(k, v),
+            None => c.env_remove(k),
+        };
+    }
+    c.env_remove("COLUMNS").args([
+        "-qec",
+        &format!(
+            "'{}' runs list -e train",
+            mlt.get_program().to_string_lossy()
+        ),
+        "/dev/null",
+    ]);
+    let out = c.stdin(std::process::Stdio::null()).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let out = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert_on_one_line(
+        &out,
+        &[
+            &ids[0],
+            &ids[1],
+            "baseline with a rather long descriptive name",
+        ],
+    );
 }
