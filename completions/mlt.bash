@@ -662,13 +662,17 @@ _mlt() {
 
     case "${cmd}" in
         mlt)
-            opts="-q -h -V --store --quiet --help --version init experiments exp runs run log metrics models artifacts export import store completions help"
+            opts="-q -h -V --store --quiet --precision --utc --help --version init experiments exp runs run log metrics models artifacts export import store completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -680,13 +684,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts)
-            opts="-q -h --store --quiet --help log list ls download cat help"
+            opts="-q -h --store --quiet --precision --utc --help log list ls download cat help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -698,7 +706,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__cat)
-            opts="-q -h --run --store --quiet --help"
+            opts="-q -h --run --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -712,6 +720,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -720,7 +732,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__download)
-            opts="-d -q -h --run --path --dest --store --quiet --help"
+            opts="-d -q -h --run --path --dest --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -743,6 +755,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -838,7 +854,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__list)
-            opts="-f -q -h --run --path --format --store --quiet --help"
+            opts="-f -q -h --run --path --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -864,6 +880,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -872,7 +892,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__artifacts__subcmd__log)
-            opts="-q -h --path --run --store --quiet --help"
+            opts="-q -h --path --run --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -890,6 +910,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -898,13 +922,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__completions)
-            opts="-q -h --store --quiet --help bash elvish fish powershell zsh"
+            opts="-q -h --store --quiet --precision --utc --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -916,13 +944,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments)
-            opts="-q -h --store --quiet --help create list ls show rename delete restore set-tag delete-tag help"
+            opts="-q -h --store --quiet --precision --utc --help create list ls show rename delete restore set-tag delete-tag help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -934,7 +966,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__create)
-            opts="-t -q -h --artifact-location --tag --store --quiet --help"
+            opts="-t -q -h --artifact-location --tag --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -956,6 +988,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -964,13 +1000,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__delete)
-            opts="-q -h --store --quiet --help"
+            opts="-q -h --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -982,13 +1022,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__delete__subcmd__tag)
-            opts="-q -h --store --quiet --help"
+            opts="-q -h --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1140,7 +1184,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__list)
-            opts="-f -q -h --filter --order-by --max-results --view --format --store --quiet --help"
+            opts="-f -q -h --filter --order-by --max-results --view --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1174,6 +1218,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1182,13 +1230,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__rename)
-            opts="-q -h --store --quiet --help"
+            opts="-q -h --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1200,13 +1252,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__restore)
-            opts="-q -h --store --quiet --help"
+            opts="-q -h --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1218,13 +1274,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__set__subcmd__tag)
-            opts="-q -h --store --quiet --help"
+            opts="-q -h --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1236,7 +1296,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__experiments__subcmd__show)
-            opts="-f -q -h --format --store --quiet --help"
+            opts="-f -q -h --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1254,6 +1314,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1262,7 +1326,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__export)
-            opts="-f -e -r -m -q -h --format --experiment --run --filter --view --model --no-artifacts --store --quiet --help"
+            opts="-f -e -r -m -q -h --format --experiment --run --filter --view --model --no-artifacts --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1309,6 +1373,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2300,7 +2368,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__import)
-            opts="-f -q -h --artifact-root --on-conflict --dry-run --format --store --quiet --help"
+            opts="-f -q -h --artifact-root --on-conflict --dry-run --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2326,6 +2394,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2334,13 +2406,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__init)
-            opts="-q -h --durable --no-durable --store --quiet --help"
+            opts="-q -h --durable --no-durable --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2352,13 +2428,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log)
-            opts="-q -h --store --quiet --help param params metric metrics tag tags batch help"
+            opts="-q -h --store --quiet --precision --utc --help param params metric metrics tag tags batch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2370,7 +2450,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__batch)
-            opts="-q -h --run --store --quiet --help"
+            opts="-q -h --run --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2381,6 +2461,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2518,7 +2602,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__metric)
-            opts="-q -h --step --timestamp --run --store --quiet --help"
+            opts="-q -h --step --timestamp --run --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2537,6 +2621,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2548,7 +2636,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__metrics)
-            opts="-q -h --step --timestamp --run --store --quiet --help"
+            opts="-q -h --step --timestamp --run --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2570,6 +2658,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2578,7 +2670,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__param)
-            opts="-q -h --run --store --quiet --help"
+            opts="-q -h --run --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2589,6 +2681,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2600,7 +2696,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__params)
-            opts="-q -h --run --store --quiet --help"
+            opts="-q -h --run --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2611,6 +2707,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2622,7 +2722,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__tag)
-            opts="-q -h --run --store --quiet --help"
+            opts="-q -h --run --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2633,6 +2733,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2644,7 +2748,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__log__subcmd__tags)
-            opts="-q -h --run --store --quiet --help"
+            opts="-q -h --run --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2658,6 +2762,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2666,13 +2774,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__metrics)
-            opts="-q -h --store --quiet --help history export help"
+            opts="-q -h --store --quiet --precision --utc --help history export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2684,7 +2796,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__metrics__subcmd__export)
-            opts="-e -k -f -q -h --experiment --filter --key --view --format --store --quiet --help"
+            opts="-e -k -f -q -h --experiment --filter --key --view --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2723,6 +2835,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2790,7 +2906,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__metrics__subcmd__history)
-            opts="-f -q -h --run --plot --x --height --format --store --quiet --help"
+            opts="-f -q -h --run --plot --x --height --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2820,6 +2936,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2828,13 +2948,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models)
-            opts="-q -h --store --quiet --help log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help"
+            opts="-q -h --store --quiet --precision --utc --help log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2846,7 +2970,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__create)
-            opts="-d -t -q -h --description --tag --store --quiet --help"
+            opts="-d -t -q -h --description --tag --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2872,6 +2996,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2880,13 +3008,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete)
-            opts="-q -h --store --quiet --help"
+            opts="-q -h --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2898,13 +3030,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__alias)
-            opts="-q -h --store --quiet --help"
+            opts="-q -h --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2916,7 +3052,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__description)
-            opts="-v -q -h --version --model-version --store --quiet --help"
+            opts="-v -q -h --version --model-version --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2935,6 +3071,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2946,7 +3086,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__tag)
-            opts="-v -q -h --version --model-version --store --quiet --help"
+            opts="-v -q -h --version --model-version --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2968,6 +3108,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2976,13 +3120,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__delete__subcmd__version)
-            opts="-q -h --store --quiet --help"
+            opts="-q -h --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2994,7 +3142,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__download)
-            opts="-d -q -h --dest --store --quiet --help"
+            opts="-d -q -h --dest --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3012,6 +3160,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3020,13 +3172,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__get__subcmd__alias)
-            opts="-q -h --store --quiet --help"
+            opts="-q -h --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3346,7 +3502,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__inspect)
-            opts="-f -q -h --format --store --quiet --help"
+            opts="-f -q -h --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3364,6 +3520,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3372,7 +3532,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__list)
-            opts="-f -q -h --filter --order-by --max-results --format --store --quiet --help"
+            opts="-f -q -h --filter --order-by --max-results --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3402,6 +3562,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3410,7 +3574,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__log)
-            opts="-q -h --run --name --store --quiet --help"
+            opts="-q -h --run --name --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3428,6 +3592,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3436,7 +3604,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__register)
-            opts="-d -t -q -h --description --tag --store --quiet --help"
+            opts="-d -t -q -h --description --tag --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3462,6 +3630,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3470,13 +3642,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__rename)
-            opts="-q -h --store --quiet --help"
+            opts="-q -h --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3488,13 +3664,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__resolve)
-            opts="-q -h --store --quiet --help"
+            opts="-q -h --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3506,13 +3686,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__set__subcmd__alias)
-            opts="-q -h --store --quiet --help"
+            opts="-q -h --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3524,7 +3708,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__set__subcmd__description)
-            opts="-v -q -h --version --model-version --store --quiet --help"
+            opts="-v -q -h --version --model-version --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3543,6 +3727,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3554,7 +3742,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__set__subcmd__tag)
-            opts="-v -q -h --version --model-version --store --quiet --help"
+            opts="-v -q -h --version --model-version --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3576,6 +3764,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3584,7 +3776,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__show)
-            opts="-f -q -h --format --store --quiet --help"
+            opts="-f -q -h --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3599,6 +3791,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3610,13 +3806,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__stage)
-            opts="-q -h --archive-existing --store --quiet --help"
+            opts="-q -h --archive-existing --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3628,7 +3828,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__models__subcmd__version)
-            opts="-f -q -h --format --store --quiet --help"
+            opts="-f -q -h --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3646,6 +3846,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3654,7 +3858,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__run)
-            opts="-e -n -P -t -d -q -h --experiment --name --param --tag --parent --description --entry-point --project --parse-metrics --metric-pattern --capture --grace --dry-run --store --quiet --help"
+            opts="-e -n -P -t -d -q -h --experiment --name --param --tag --parent --description --entry-point --project --parse-metrics --metric-pattern --capture --grace --dry-run --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3728,6 +3932,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3736,13 +3944,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs)
-            opts="-q -h --store --quiet --help start end list ls search compare diff show set-tag delete-tag rename delete restore help"
+            opts="-q -h --store --quiet --precision --utc --help start end list ls search compare diff show set-tag delete-tag rename delete restore help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3754,7 +3966,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__compare)
-            opts="-e -f -q -h --filter --experiment --order-by --max-results --view --base --wide --only-changed --lower-is-better --higher-is-better --no-sparklines --fail-if --summary --format --store --quiet --help"
+            opts="-e -f -q -h --filter --experiment --order-by --max-results --view --base --wide --only-changed --lower-is-better --higher-is-better --no-sparklines --fail-if --summary --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3816,6 +4028,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3824,7 +4040,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__delete)
-            opts="-q -h --run --store --quiet --help"
+            opts="-q -h --run --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3835,6 +4051,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3846,7 +4066,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__delete__subcmd__tag)
-            opts="-q -h --run --store --quiet --help"
+            opts="-q -h --run --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3860,6 +4080,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3868,7 +4092,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__diff)
-            opts="-f -q -h --format --store --quiet --help"
+            opts="-f -q -h --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3886,6 +4110,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3894,7 +4122,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__end)
-            opts="-q -h --run --status --store --quiet --help"
+            opts="-q -h --run --status --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3909,6 +4137,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4116,7 +4348,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__list)
-            opts="-e -f -q -h --experiment --view --format --store --quiet --help"
+            opts="-e -f -q -h --experiment --view --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4146,6 +4378,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4154,7 +4390,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__rename)
-            opts="-q -h --run --store --quiet --help"
+            opts="-q -h --run --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4165,6 +4401,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4176,7 +4416,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__restore)
-            opts="-q -h --run --store --quiet --help"
+            opts="-q -h --run --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4190,6 +4430,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4198,7 +4442,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__search)
-            opts="-e -f -q -h --filter --order-by --experiment --max-results --view --format --store --quiet --help"
+            opts="-e -f -q -h --filter --order-by --experiment --max-results --view --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4240,6 +4484,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4248,7 +4496,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__set__subcmd__tag)
-            opts="-q -h --run --store --quiet --help"
+            opts="-q -h --run --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4262,6 +4510,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4270,7 +4522,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__show)
-            opts="-f -q -h --run --format --store --quiet --help"
+            opts="-f -q -h --run --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4292,6 +4544,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4300,7 +4556,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__start)
-            opts="-e -n -t -d -q -h --experiment --name --tag --parent --description --store --quiet --help"
+            opts="-e -n -t -d -q -h --experiment --name --tag --parent --description --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4346,6 +4602,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4354,13 +4614,17 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store)
-            opts="-q -h --store --quiet --help merge check gc help"
+            opts="-q -h --store --quiet --precision --utc --help merge check gc help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4372,7 +4636,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store__subcmd__check)
-            opts="-f -q -h --repair --deep --format --store --quiet --help"
+            opts="-f -q -h --repair --deep --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4390,6 +4654,10 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4398,7 +4666,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store__subcmd__gc)
-            opts="-f -q -h --older-than --dry-run --format --store --quiet --help"
+            opts="-f -q -h --older-than --dry-run --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4417,6 +4685,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4498,7 +4770,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__store__subcmd__merge)
-            opts="-f -q -h --on-conflict --dry-run --no-artifacts --format --store --quiet --help"
+            opts="-f -q -h --on-conflict --dry-run --no-artifacts --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4517,6 +4789,10 @@ _mlt() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mlt_global_optspecs
-    string join \n store= q/quiet h/help V/version
+    string join \n store= q/quiet precision= utc h/help V/version
 end
 
 function __fish_mlt_needs_command
@@ -25,7 +25,9 @@ function __fish_mlt_using_subcommand
 end
 
 complete -c mlt -n "__fish_mlt_needs_command" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_needs_command" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_needs_command" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_needs_command" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_needs_command" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_needs_command" -s V -l version -d 'Print version'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "init" -d 'Create a store (mlruns/ with the Default experiment)'
@@ -43,12 +45,16 @@ complete -c mlt -n "__fish_mlt_needs_command" -f -a "store" -d 'Merge another st
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand init" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand init" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand init" -l durable -d 'Flush every write to disk in this store from now on (file, then folder, around each rename and append): slower, but a power loss cannot bring a file back empty. Kept in .mlt/durable on this machine; MLT_DURABLE=1 or 0 overrides it'
 complete -c mlt -n "__fish_mlt_using_subcommand init" -l no-durable -d 'Turn the durable mode off again'
 complete -c mlt -n "__fish_mlt_using_subcommand init" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand init" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand init" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "create" -d 'Create an experiment and print its id'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "list" -d 'List experiments, newest first; filter and order them as MLflow\'s search_experiments'
@@ -63,7 +69,9 @@ complete -c mlt -n "__fish_mlt_using_subcommand experiments; and not __fish_seen
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from create" -l artifact-location -d 'Where its runs keep artifacts (default: inside the store, store-relative)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from create" -s t -l tag -d 'A tag, repeatable' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from create" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from create" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from create" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l filter -d 'e.g. "name LIKE \'cv-%\' and tags.team = \'vision\'" (default: every experiment)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l order-by -d 'name, experiment_id, creation_time or last_update_time, e.g. "name" or "last_update_time DESC"; repeatable, first is most significant' -r
@@ -76,7 +84,9 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l filter -d 'e.g. "name LIKE \'cv-%\' and tags.team = \'vision\'" (default: every experiment)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l order-by -d 'name, experiment_id, creation_time or last_update_time, e.g. "name" or "last_update_time DESC"; repeatable, first is most significant' -r
@@ -89,29 +99,43 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from show" -s f -l format -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from show" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from show" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from show" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from rename" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from rename" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from rename" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from rename" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from restore" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from restore" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from restore" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from set-tag" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from set-tag" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from set-tag" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from set-tag" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from set-tag" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete-tag" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete-tag" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete-tag" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete-tag" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from delete-tag" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an experiment and print its id'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "list" -d 'List experiments, newest first; filter and order them as MLflow\'s search_experiments'
@@ -123,7 +147,9 @@ complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_sub
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "delete-tag" -d 'Delete a tag of an experiment'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "create" -d 'Create an experiment and print its id'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcommand_from create list ls show rename delete restore set-tag delete-tag help" -f -a "list" -d 'List experiments, newest first; filter and order them as MLflow\'s search_experiments'
@@ -138,7 +164,9 @@ complete -c mlt -n "__fish_mlt_using_subcommand exp; and not __fish_seen_subcomm
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from create" -l artifact-location -d 'Where its runs keep artifacts (default: inside the store, store-relative)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from create" -s t -l tag -d 'A tag, repeatable' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from create" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from create" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from create" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l filter -d 'e.g. "name LIKE \'cv-%\' and tags.team = \'vision\'" (default: every experiment)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l order-by -d 'name, experiment_id, creation_time or last_update_time, e.g. "name" or "last_update_time DESC"; repeatable, first is most significant' -r
@@ -151,7 +179,9 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l filter -d 'e.g. "name LIKE \'cv-%\' and tags.team = \'vision\'" (default: every experiment)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l order-by -d 'name, experiment_id, creation_time or last_update_time, e.g. "name" or "last_update_time DESC"; repeatable, first is most significant' -r
@@ -164,29 +194,43 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from show" -s f -l format -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from show" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from show" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from show" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from rename" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from rename" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from rename" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from rename" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from restore" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from restore" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from restore" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from set-tag" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from set-tag" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from set-tag" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from set-tag" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from set-tag" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete-tag" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete-tag" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete-tag" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete-tag" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from delete-tag" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an experiment and print its id'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "list" -d 'List experiments, newest first; filter and order them as MLflow\'s search_experiments'
@@ -198,7 +242,9 @@ complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "delete-tag" -d 'Delete a tag of an experiment'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -f -a "start" -d 'Start a run and print its id: RUN=$(mlt runs start -e train)'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -f -a "end" -d 'End a run: set its status and end time'
@@ -220,14 +266,18 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -l parent -d 'Parent run, for nested runs' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -s d -l description -d 'Description (the mlflow.note.content tag)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -l run -d 'The same as RUN' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -l status -r -f -a "FINISHED\t''
 FAILED\t''
 KILLED\t''"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s e -l experiment -d 'Experiment name or id [default: Default]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l view -r -f -a "active\t''
@@ -238,7 +288,9 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s e -l experiment -d 'Experiment name or id [default: Default]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l view -r -f -a "active\t''
@@ -249,7 +301,9 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l filter -d 'e.g. "metrics.acc > 0.9 and params.lr = \'0.01\'" (default: every run)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l order-by -d 'e.g. "metrics.loss" or "metrics.acc DESC"; repeatable, first is most significant' -r
@@ -263,7 +317,9 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l filter -d 'Compare the runs this filter finds instead, e.g. "params.opt = \'adam\'"' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -s e -l experiment -d 'Search these experiments (name or id, repeatable) instead of naming runs; without --filter, their latest runs are compared [default with --filter: every experiment]' -r
@@ -282,17 +338,21 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l wide -d 'One row per run, params and metrics as columns (default: one row per param or metric)'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l only-changed -d 'Hide params and metrics that are equal in every run'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l no-sparklines -d 'No sparkline of each metric\'s history in table and md output'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -s f -l format -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -l run -d 'The same as RUN' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -s f -l format -r -f -a "table\t''
@@ -300,27 +360,39 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from set-tag" -l run -d 'The same as RUN' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from set-tag" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from set-tag" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from set-tag" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from set-tag" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from set-tag" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete-tag" -l run -d 'The same as RUN' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete-tag" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete-tag" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete-tag" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete-tag" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete-tag" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from rename" -l run -d 'The same as RUN' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from rename" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from rename" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from rename" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from rename" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete" -l run -d 'The same as RUN' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from restore" -l run -d 'The same as RUN' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from restore" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from restore" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from restore" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from restore" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start a run and print its id: RUN=$(mlt runs start -e train)'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "end" -d 'End a run: set its status and end time'
@@ -349,12 +421,16 @@ combined\t'output.txt, both streams in the order they came'
 none\t'nothing saved'"
 complete -c mlt -n "__fish_mlt_using_subcommand run" -l grace -d 'Seconds the command has to stop after Ctrl-C or SIGTERM is passed on, before SIGKILL' -r
 complete -c mlt -n "__fish_mlt_using_subcommand run" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand run" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand run" -l parse-metrics -d 'Log metrics the command prints as `key: value`, `key=value` or JSON lines'
 complete -c mlt -n "__fish_mlt_using_subcommand run" -l dry-run -d 'Show what would run and be logged, recording nothing; with --parse-metrics or --metric-pattern, show the metrics a sample of output on stdin would log'
 complete -c mlt -n "__fish_mlt_using_subcommand run" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand run" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -f -a "param" -d 'Log one param (params never change: the same value again is fine, another is an error)'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -f -a "params" -d 'Log several params: mlt log params lr=0.01 layers=3'
@@ -366,35 +442,49 @@ complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcomm
 complete -c mlt -n "__fish_mlt_using_subcommand log; and not __fish_seen_subcommand_from param params metric metrics tag tags batch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from param" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from param" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from param" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from param" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from param" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from param" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from params" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from params" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from params" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from params" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from params" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from params" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metric" -l step -d 'Step of the value' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metric" -l timestamp -d 'Timestamp in milliseconds since the epoch [default: now]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metric" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metric" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metric" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metric" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metric" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metric" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metrics" -l step -d 'Step of the value' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metrics" -l timestamp -d 'Timestamp in milliseconds since the epoch [default: now]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metrics" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metrics" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metrics" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metrics" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metrics" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from metrics" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tag" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tag" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tag" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tag" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tag" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tag" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tags" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tags" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tags" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tags" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tags" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from tags" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from batch" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from batch" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from batch" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from batch" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from batch" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from batch" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "param" -d 'Log one param (params never change: the same value again is fine, another is an error)'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "params" -d 'Log several params: mlt log params lr=0.01 layers=3'
@@ -405,7 +495,9 @@ complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "batch" -d 'Log JSON records from a file or stdin (see the README for the formats)'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history export help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history export help" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history export help" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history export help" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history export help" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history export help" -f -a "history" -d 'Print every point of metrics (step, timestamp, value) in logging order, or plot them'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and not __fish_seen_subcommand_from history export help" -f -a "export" -d 'Write every metric point (run_id, key, step, timestamp, value) as CSV or JSON lines, in constant memory'
@@ -419,8 +511,10 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -l plot -d 'Draw every run\'s keys on one chart in the terminal'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -s e -l experiment -d 'Experiment name or id, repeatable [default: every experiment]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -l filter -d 'Only the runs that match, e.g. "params.lr = \'0.01\' and metrics.acc > 0.9"' -r
@@ -431,13 +525,17 @@ all\t''"
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -s f -l format -r -f -a "csv\t'RFC 4180 CSV with a header line'
 jsonl\t'One JSON object per line'"
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from help" -f -a "history" -d 'Print every point of metrics (step, timestamp, value) in logging order, or plot them'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write every metric point (run_id, key, step, timestamp, value) as CSV or JSON lines, in constant memory'
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -f -a "log" -d 'Store a model folder in a run\'s artifacts, with an MLmodel that MLflow can load'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subcommand_from log inspect register create list ls show version resolve download set-description delete-description set-tag delete-tag set-alias get-alias delete-alias stage delete-version delete rename help" -f -a "inspect" -d 'Show a model\'s flavors, signature, input example, requirements and size'
@@ -464,23 +562,31 @@ complete -c mlt -n "__fish_mlt_using_subcommand models; and not __fish_seen_subc
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from log" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from log" -l name -d 'Artifact path of the model in the run' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from log" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from log" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from log" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from log" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from log" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from inspect" -s f -l format -r -f -a "table\t''
 json\t''
 md\t'Markdown sections, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from inspect" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from inspect" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from inspect" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from inspect" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -s d -l description -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -s t -l tag -d 'A version tag, repeatable' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -s d -l description -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -s t -l tag -d 'A model tag, repeatable' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -l filter -d 'e.g. "name LIKE \'clf-%\' and tags.team = \'cv\'" (name: = != LIKE ILIKE IN NOT IN; tags.<key>: = != LIKE ILIKE)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -l order-by -d 'name, creation_timestamp or last_updated_timestamp, with ASC or DESC; repeatable [default: name]' -r
@@ -490,7 +596,9 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -l filter -d 'e.g. "name LIKE \'clf-%\' and tags.team = \'cv\'" (name: = != LIKE ILIKE IN NOT IN; tags.<key>: = != LIKE ILIKE)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -l order-by -d 'name, creation_timestamp or last_updated_timestamp, with ASC or DESC; repeatable [default: name]' -r
@@ -500,66 +608,98 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from show" -s f -l format -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from show" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from show" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from show" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from version" -s f -l format -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from version" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from version" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from version" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from version" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from version" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from resolve" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from resolve" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from resolve" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from resolve" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from resolve" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from download" -s d -l dest -d 'Destination folder' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from download" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from download" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from download" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from download" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from download" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-description" -s v -l model-version -l version -d 'The version to change instead of the model' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-description" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-description" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-description" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-description" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-description" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-description" -s v -l model-version -l version -d 'The version to change instead of the model' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-description" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-description" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-description" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-description" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-description" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-tag" -s v -l model-version -l version -d 'The version to change instead of the model' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-tag" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-tag" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-tag" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-tag" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-tag" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-tag" -s v -l model-version -l version -d 'The version to change instead of the model' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-tag" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-tag" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-tag" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-tag" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-tag" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-alias" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-alias" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-alias" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-alias" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from set-alias" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from get-alias" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from get-alias" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from get-alias" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from get-alias" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from get-alias" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-alias" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-alias" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-alias" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-alias" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-alias" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from stage" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from stage" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from stage" -l archive-existing -d 'Move the other versions in that stage (Staging or Production) to Archived'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from stage" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from stage" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from stage" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-version" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-version" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-version" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-version" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete-version" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from rename" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from rename" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from rename" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from rename" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "log" -d 'Store a model folder in a run\'s artifacts, with an MLmodel that MLflow can load'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show a model\'s flavors, signature, input example, requirements and size'
@@ -583,7 +723,9 @@ complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcomma
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Rename a model, keeping its versions, tags and aliases'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -f -a "log" -d 'Copy a file or a folder\'s contents into a run\'s artifacts'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_subcommand_from log list ls download cat help" -f -a "list" -d 'List artifacts recursively, with sizes'
@@ -594,7 +736,9 @@ complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and not __fish_seen_s
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from log" -l path -d 'Folder inside the artifacts to put it in' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from log" -l run -d 'Run id [default: $MLT_RUN_ID, then $MLFLOW_RUN_ID]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from log" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from log" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from log" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from log" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from log" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -l run -d 'The same as RUN' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -l path -d 'Only under this artifact path' -r
@@ -603,7 +747,9 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -l run -d 'The same as RUN' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -l path -d 'Only under this artifact path' -r
@@ -612,17 +758,23 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from download" -l run -d 'The same as RUN' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from download" -l path -d 'Only this artifact path (default: all)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from download" -s d -l dest -d 'Destination folder' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from download" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from download" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from download" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from download" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from download" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from cat" -l run -d 'The run, when only the path is given' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from cat" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from cat" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from cat" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from cat" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from cat" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from help" -f -a "log" -d 'Copy a file or a folder\'s contents into a run\'s artifacts'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from help" -f -a "list" -d 'List artifacts recursively, with sizes'
@@ -640,8 +792,10 @@ deleted\t''
 all\t''"
 complete -c mlt -n "__fish_mlt_using_subcommand export" -s m -l model -d 'A registered model, with all its versions and the runs behind them; repeatable' -r
 complete -c mlt -n "__fish_mlt_using_subcommand export" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand export" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand export" -l no-artifacts -d 'Leave artifacts out (runs keep an empty artifacts/ folder)'
 complete -c mlt -n "__fish_mlt_using_subcommand export" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand export" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand import" -l artifact-root -d 'With an mlflow.db: the folder holding its runs\' artifacts as <experiment id>/<run id>/artifacts, when they are not where MLflow recorded them [default: mlruns/ beside the database, else mlartifacts/]' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand import" -l on-conflict -d 'What to do with a run or model version that is here with different content' -r -f -a "skip\t'Keep this store\'s copy'
@@ -652,11 +806,15 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand import" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand import" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand import" -l dry-run -d 'Show what would be written (the report\'s table); write nothing'
 complete -c mlt -n "__fish_mlt_using_subcommand import" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand import" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge check gc help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge check gc help" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge check gc help" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge check gc help" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge check gc help" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge check gc help" -f -a "merge" -d 'Take in everything another store has and this one does not (runs by id, experiments by name, model versions by number), e.g. another machine\'s or another git branch\'s store'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and not __fish_seen_subcommand_from merge check gc help" -f -a "check" -d 'Find what would make the store unreadable to mlt or MLflow (folders git dropped, torn metric files, leftover temporary files, broken meta.yaml, runs whose `mlt run` was killed, links out of the store, ...). Exits 1 when it finds a fault'
@@ -670,18 +828,22 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -l dry-run -d 'Show what would be written (the report\'s table); write nothing'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -l no-artifacts -d 'Leave artifacts out (and do not compare them)'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from check" -s f -l format -d 'The report\'s format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from check" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from check" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from check" -l repair -d 'Fix what can be fixed without losing data, and say what could not be'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from check" -l deep -d 'Also parse every line of every metric file (otherwise only their last byte is read)'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from check" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from gc" -l older-than -d 'Only what was deleted at least this long ago: 30d, 12h, 90m, 1d12h (default: all)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from gc" -s f -l format -d 'The listing\'s format' -r -f -a "table\t''
@@ -689,15 +851,19 @@ json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from gc" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from gc" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from gc" -l dry-run -d 'List what would go and how many bytes it would free; remove nothing'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from gc" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from gc" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from gc" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Take in everything another store has and this one does not (runs by id, experiments by name, model versions by number), e.g. another machine\'s or another git branch\'s store'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "check" -d 'Find what would make the store unreadable to mlt or MLflow (folders git dropped, torn metric files, leftover temporary files, broken meta.yaml, runs whose `mlt run` was killed, links out of the store, ...). Exits 1 when it finds a fault'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "gc" -d 'Remove scratch that killed commands left in .mlt/tmp/, and permanently purge deleted runs, experiments and logged models (with their artifacts inside the store), as `mlflow gc` does'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand completions" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand completions" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "init" -d 'Create a store (mlruns/ with the Default experiment)'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store completions help" -f -a "experiments" -d 'Create, list, rename, delete and tag experiments'

@@ -1,7 +1,7 @@
 //! `mlt artifacts`: log, list, download and print a run's artifacts.
 
 use crate::cli::kit::{CliError, CmdResult, Ctx, RunArg};
-use crate::output::{self, Format, Listing, json};
+use crate::output::{self, Cell, Format, Listing, json};
 use crate::store::{RunHandle, RunRef, Store};
 use clap::Subcommand;
 use std::io::Write;
@@ -105,7 +105,10 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                         } else {
                             e.path.clone()
                         };
-                        l.row([p, e.size.map(output::bytes).unwrap_or_default()]);
+                        l.row([
+                            Cell::from(p),
+                            Cell::Id(e.size.map(output::bytes).unwrap_or_default()),
+                        ]);
                     }
                     l
                 },

@@ -1,6 +1,6 @@
 use crate::cli::kit::{CmdResult, Ctx, bad_expression, parse_key_value, positive};
 use crate::model::{Experiment, View};
-use crate::output::{self, Format, Listing, json};
+use crate::output::{self, Cell, Format, Listing, json};
 use crate::search::{self, Entity, Identifier};
 use clap::Subcommand;
 
@@ -195,23 +195,23 @@ fn listing(exps: &[Experiment], view: View, columns: &Columns) -> Listing {
     }
     headers.push("artifact location".into());
     headers.extend(columns.tags.iter().map(|k| format!("tags.{k}")));
-    let time = |t: Option<i64>| t.map(output::time).unwrap_or_default();
+    let time = |t: Option<i64>| t.map(Cell::Time).unwrap_or_default();
     let mut l = Listing::new(headers);
     for e in exps {
-        let mut row = vec![e.experiment_id.clone(), e.name.clone()];
+        let mut row = vec![Cell::id(&e.experiment_id), Cell::from(&e.name)];
         if view != View::Active {
-            row.push(e.lifecycle_stage.as_str().to_string());
+            row.push(Cell::id(e.lifecycle_stage.as_str()));
         }
         row.push(time(e.creation_time));
         if columns.updated {
             row.push(time(e.last_update_time));
         }
-        row.push(e.artifact_location.clone());
+        row.push(Cell::from(&e.artifact_location));
         row.extend(
             columns
                 .tags
                 .iter()
-                .map(|k| e.tags.get(k).cloned().unwrap_or_default()),
+                .map(|k| Cell::from(e.tags.get(k).cloned().unwrap_or_default())),
         );
         l.row(row);
     }
@@ -220,15 +220,15 @@ fn listing(exps: &[Experiment], view: View, columns: &Columns) -> Listing {
 
 fn detail(e: &Experiment) -> Listing {
     let mut l = Listing::new(["field", "value"]);
-    l.row(["experiment_id", &e.experiment_id]);
+    l.row([Cell::from("experiment_id"), Cell::id(&e.experiment_id)]);
     l.row(["name", &e.name]);
     l.row(["lifecycle_stage", e.lifecycle_stage.as_str()]);
     l.row(["artifact_location", &e.artifact_location]);
     if let Some(t) = e.creation_time {
-        l.row(["creation_time".to_string(), output::time(t)]);
+        l.row([Cell::from("creation_time"), Cell::Time(t)]);
     }
     if let Some(t) = e.last_update_time {
-        l.row(["last_update_time".to_string(), output::time(t)]);
+        l.row([Cell::from("last_update_time"), Cell::Time(t)]);
     }
     for (k, v) in &e.tags {
         l.row([format!("tags.{k}"), v.clone()]);

@@ -3,7 +3,7 @@ use crate::cli::kit::{CliError, CmdResult, Ctx};
 use crate::model::{KeyKind, MetricPoint, View, validate_key};
 use crate::output::chart::{self, PlotStyle, Series};
 use crate::output::stream::{LongFormat, PointWriter, Stdout};
-use crate::output::{self, Format, Listing, json};
+use crate::output::{self, Cell, Format, Listing, json};
 use crate::search;
 use crate::store::{self, RunHandle, Store};
 use clap::Subcommand;
@@ -220,12 +220,12 @@ fn history_text(series: &[History], format: Format) -> String {
             for s in series {
                 for p in &s.points {
                     let mut row = vec![
-                        p.step.to_string(),
-                        p.timestamp.to_string(),
-                        output::value(p.value),
+                        Cell::Id(p.step.to_string()),
+                        Cell::Id(p.timestamp.to_string()),
+                        Cell::Number(p.value),
                     ];
                     if several {
-                        row.splice(0..0, [s.run_id.clone(), s.key.clone()]);
+                        row.splice(0..0, [Cell::id(&s.run_id), Cell::from(&s.key)]);
                     }
                     l.row(row);
                 }
@@ -274,7 +274,7 @@ fn plot_series(series: &[History], x: XAxis, height: usize) -> Result<String, Cl
         color: output::color_stdout(),
         x_title: match x {
             XAxis::Step => "step".into(),
-            XAxis::Time => format!("seconds since {}", output::time(t0)),
+            XAxis::Time => format!("seconds since {}", output::local_time(t0)),
         },
         x_integers: x == XAxis::Step,
     };

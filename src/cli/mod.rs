@@ -43,6 +43,15 @@ pub struct Cli {
     #[arg(long, short, global = true)]
     pub quiet: bool,
 
+    /// Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep
+    /// every digit)
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=17))]
+    pub precision: Option<u8>,
+
+    /// Show times in UTC instead of local time
+    #[arg(long, global = true)]
+    pub utc: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -85,6 +94,10 @@ pub enum Command {
 }
 
 fn dispatch(cli: Cli) -> CmdResult {
+    crate::output::configure(crate::output::Settings::new(
+        cli.precision.map(usize::from),
+        cli.utc,
+    ));
     let cwd = std::env::current_dir()?;
     let ctx = Ctx {
         located: store::locate(

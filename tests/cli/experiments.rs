@@ -8,9 +8,9 @@ fn create_list_show() {
     assert_eq!(id.len(), 18);
     env.ok(&["experiments", "set-tag", "train", "team/owner", "vision"]);
     assert_snapshot!(env.normalize(&env.ok(&["experiments", "list"])), @r"
-    ID                  NAME     CREATED              ARTIFACT LOCATION
-    0                   Default  2026-11-29 03:27:37  mlruns/0
-    [EXP:train]  train    2026-11-29 03:27:37  mlruns/[EXP:train]
+    ID                  NAME     CREATED                     ARTIFACT LOCATION
+    0                   Default  2026-11-29 03:27:37 +00:00  mlruns/0
+    [EXP:train]  train    2026-11-29 03:27:37 +00:00  mlruns/[EXP:train]
     ");
     assert_snapshot!(env.normalize(&env.ok(&["experiments", "show", &id, "--format", "json"])), @r#"
     {
@@ -243,8 +243,8 @@ fn list_ordered_and_limited() {
         "last_update_time",
     ]);
     assert_snapshot!(table, @r"
-    ID  NAME     CREATED              UPDATED              ARTIFACT LOCATION
-    0   Default  2026-11-29 03:27:37  2026-11-29 03:27:37  mlruns/0
+    ID  NAME     CREATED                     UPDATED                     ARTIFACT LOCATION
+    0   Default  2026-11-29 03:27:37 +00:00  2026-11-29 03:27:37 +00:00  mlruns/0
     ");
 }
 

@@ -105,6 +105,8 @@ impl TestEnv {
         dirs.extend(std::env::split_paths(&path));
         c.env("MLT_NOW_MS", NOW.to_string())
             .env("COLUMNS", "120")
+            // Tables show local time with its offset: fixed here, changed by a test with TZ.
+            .env("TZ", "UTC")
             .env("MLT_SOURCE_NAME", "train.sh")
             .env("USER", "tester")
             .env("LOGNAME", "tester")

@@ -19,3 +19,4 @@ mod runs;
 mod safety;
 mod search;
 mod store;
+mod tables;

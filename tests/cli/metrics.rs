@@ -235,7 +235,7 @@ fn plot_against_time_and_nothing_finite() {
      0.1 ┤●
          └┬─────────────────────┬──────────┬
           0.0                 10.0      15.0
-          seconds since 1970-01-01 00:00:01
+          seconds since 1970-01-01 00:00:01 +00:00
           ● [a]/acc
     ");
     log(&env, &c, "{\"step\": 5, \"metrics\": {\"bad\": \"NaN\"}}\n");

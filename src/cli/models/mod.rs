@@ -5,7 +5,7 @@ mod package;
 
 use crate::cli::kit::{CliError, CmdResult, Ctx, bad_expression, parse_key_value, positive};
 use crate::model::{ModelVersion, RegisteredModel, Stage};
-use crate::output::{self, Format, Listing, json};
+use crate::output::{self, Cell, Format, Listing, json};
 use crate::search;
 use crate::store::{ModelUri, NewVersion, RunRef, Store};
 use clap::Subcommand;
@@ -234,13 +234,15 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                         Listing::new(["name", "latest", "aliases", "updated", "description"]);
                     for (m, vs) in &rows {
                         l.row([
-                            m.name.clone(),
-                            vs.first()
-                                .map(|v| v.version.to_string())
-                                .unwrap_or_default(),
-                            aliases_text(m),
-                            output::time(m.last_updated_timestamp),
-                            m.description.clone().unwrap_or_default(),
+                            Cell::from(&m.name),
+                            Cell::Id(
+                                vs.first()
+                                    .map(|v| v.version.to_string())
+                                    .unwrap_or_default(),
+                            ),
+                            Cell::from(aliases_text(m)),
+                            Cell::Time(m.last_updated_timestamp),
+                            Cell::from(m.description.clone().unwrap_or_default()),
                         ]);
                     }
                     l
@@ -521,16 +523,18 @@ fn versions_listing(versions: &[ModelVersion]) -> Listing {
     let mut l = Listing::new(["version", "stage", "aliases", "created", "run", "source"]);
     for v in versions {
         l.row([
-            v.version.to_string(),
-            v.current_stage.to_string(),
-            v.aliases
-                .iter()
-                .map(|a| format!("@{a}"))
-                .collect::<Vec<_>>()
-                .join(" "),
-            output::time(v.creation_timestamp),
-            v.run_id.clone().unwrap_or_default(),
-            v.source.clone(),
+            Cell::Id(v.version.to_string()),
+            Cell::from(v.current_stage.to_string()),
+            Cell::from(
+                v.aliases
+                    .iter()
+                    .map(|a| format!("@{a}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            Cell::Time(v.creation_timestamp),
+            Cell::Id(v.run_id.clone().unwrap_or_default()),
+            Cell::from(&v.source),
         ]);
     }
     l
@@ -539,7 +543,7 @@ fn versions_listing(versions: &[ModelVersion]) -> Listing {
 fn version_detail(v: &ModelVersion) -> Listing {
     let mut l = Listing::new(["field", "value"]);
     l.row(["name", &v.name]);
-    l.row(["version".to_string(), v.version.to_string()]);
+    l.row([Cell::from("version"), Cell::Id(v.version.to_string())]);
     l.row(["current_stage", v.current_stage.as_str()]);
     l.row(["aliases".to_string(), v.aliases.join(" ")]);
     l.row([
@@ -551,17 +555,17 @@ fn version_detail(v: &ModelVersion) -> Listing {
         "storage_location".to_string(),
         v.storage_location.clone().unwrap_or_default(),
     ]);
-    l.row(["run_id".to_string(), v.run_id.clone().unwrap_or_default()]);
     l.row([
-        "model_id".to_string(),
-        v.model_id.clone().unwrap_or_default(),
+        Cell::from("run_id"),
+        Cell::Id(v.run_id.clone().unwrap_or_default()),
+    ]);
+    l.row([
+        Cell::from("model_id"),
+        Cell::Id(v.model_id.clone().unwrap_or_default()),
     ]);
     l.row(["status", &v.status]);
-    l.row(["created".to_string(), output::time(v.creation_timestamp)]);
-    l.row([
-        "updated".to_string(),
-        output::time(v.last_updated_timestamp),
-    ]);
+    l.row([Cell::from("created"), Cell::Time(v.creation_timestamp)]);
+    l.row([Cell::from("updated"), Cell::Time(v.last_updated_timestamp)]);
     for (k, val) in &v.tags {
         l.row([format!("tags.{k}"), val.clone()]);
     }

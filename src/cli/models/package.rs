@@ -6,7 +6,7 @@
 
 use crate::cli::kit::{CliError, CmdResult, Ctx};
 use crate::mlmodel::{self, ExampleContent, Inspection, MlModel, Schema};
-use crate::output::{self, Listing};
+use crate::output::{self, Cell, Listing};
 use crate::store::RunRef;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -190,7 +190,12 @@ fn summary(ins: &Inspection, source: &str) -> Listing {
     ];
     for (k, v) in fields {
         if let Some(v) = v {
-            l.row([k.to_string(), v]);
+            // Ids, the time and the version are kept whole in a narrow table.
+            let whole = k != "artifact_path";
+            l.row([
+                Cell::from(k),
+                if whole { Cell::Id(v) } else { Cell::Text(v) },
+            ]);
         }
     }
     l.row([

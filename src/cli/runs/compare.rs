@@ -5,7 +5,7 @@ use crate::cli::kit::{CliError, CmdResult, Ctx, bad_expression, positive};
 use crate::compare::{self, Comparison};
 use crate::gate::{Gate, Verdict};
 use crate::model::{Run, View, json_f64};
-use crate::output::{self, Format, Listing, chart};
+use crate::output::{self, Cell, Format, Listing, chart};
 use crate::store::{RunHandle, Store};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -318,11 +318,14 @@ impl Sheet<'_> {
     }
 
     /// A metric cell: the value, marked when best, with a sparkline when there is a history.
-    fn metric_cell(&self, f: Format, m: &compare::MetricRow, i: usize) -> String {
+    fn metric_cell(&self, f: Format, m: &compare::MetricRow, i: usize) -> Cell {
         let Some(v) = m.values[i] else {
             return "-".into();
         };
-        let mut s = output::value(v);
+        if f == Format::Csv {
+            return Cell::Number(v);
+        }
+        let mut s = output::number(v);
         if m.best.contains(&i) {
             s = match f {
                 Format::Md => format!("**{s}**"),
@@ -332,11 +335,10 @@ impl Sheet<'_> {
         }
         if let Some(h) = self.histories.get(&(i, m.key.clone()))
             && h.len() > 1
-            && f != Format::Csv
         {
             s = format!("{s} {}", chart::sparkline(h, SPARK_WIDTH));
         }
-        s
+        Cell::Id(s)
     }
 
     /// One row per param and metric, one column per run.
@@ -349,13 +351,13 @@ impl Sheet<'_> {
         }
         let mut l = Listing::new(headers);
         l.headers_as_is = true;
-        let mut id_row = vec![String::new(), "run id".to_string()];
+        let mut id_row = vec![Cell::default(), Cell::from("run id")];
         id_row.extend(self.runs.iter().map(|r| match f {
-            Format::Csv => r.info.run_id.clone(),
-            _ => short(&r.info.run_id).to_string(),
+            Format::Csv => Cell::id(&r.info.run_id),
+            _ => Cell::id(short(&r.info.run_id)),
         }));
         if f == Format::Csv {
-            id_row.push(String::new());
+            id_row.push(Cell::default());
         }
         l.row(id_row);
         for p in &self.cmp.params {
@@ -372,19 +374,19 @@ impl Sheet<'_> {
         }
         for m in &self.cmp.metrics {
             let dir = if m.lower_is_better { "↓" } else { "↑" };
-            let mut row = vec!["metric".to_string(), format!("{} {dir}", m.key)];
+            let mut row = vec![Cell::from("metric"), Cell::from(format!("{} {dir}", m.key))];
             if f == Format::Csv {
-                row[1] = m.key.clone();
+                row[1] = Cell::from(&m.key);
             }
             row.extend((0..self.runs.len()).map(|i| self.metric_cell(f, m, i)));
             if f == Format::Csv {
-                row.push(
+                row.push(Cell::from(
                     m.best
                         .iter()
                         .map(|&i| titles[i].as_str())
                         .collect::<Vec<_>>()
                         .join(" "),
-                );
+                ));
             }
             l.row(row);
         }
@@ -405,16 +407,16 @@ impl Sheet<'_> {
         for (i, r) in self.runs.iter().enumerate() {
             let mut row = vec![
                 match f {
-                    Format::Csv => r.info.run_id.clone(),
-                    _ => short(&r.info.run_id).to_string(),
+                    Format::Csv => Cell::id(&r.info.run_id),
+                    _ => Cell::id(short(&r.info.run_id)),
                 },
-                r.info.run_name.clone(),
+                Cell::from(&r.info.run_name),
             ];
             row.extend(
                 self.cmp
                     .params
                     .iter()
-                    .map(|p| p.values[i].clone().unwrap_or_else(|| "-".into())),
+                    .map(|p| Cell::from(p.values[i].clone().unwrap_or_else(|| "-".into()))),
             );
             row.extend(self.cmp.metrics.iter().map(|m| self.metric_cell(f, m, i)));
             l.row(row);

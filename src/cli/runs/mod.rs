@@ -9,7 +9,7 @@ use crate::cli::kit::{CliError, CmdResult, Ctx, RunArg, parse_key_value, positiv
 use crate::compare::{self as diff, RunDiff};
 use crate::model::json_f64;
 use crate::model::{Run, RunInfo, RunStatus, View};
-use crate::output::{self, Format, Listing, json};
+use crate::output::{self, Cell, Format, Listing, json};
 use crate::search;
 use crate::store::{ArtifactEntry, Batch};
 use clap::Subcommand;
@@ -330,21 +330,21 @@ fn search_listing(runs: &[Run], columns: &[search::Identifier], with_experiment:
     headers.extend(columns.iter().map(|c| c.to_string()));
     let mut l = Listing::new(headers);
     for r in runs {
-        let mut row = vec![r.info.run_id.clone()];
+        let mut row = vec![Cell::id(&r.info.run_id)];
         if with_experiment {
-            row.push(r.info.experiment_id.clone());
+            row.push(Cell::id(&r.info.experiment_id));
         }
         row.extend([
-            r.info.run_name.clone(),
-            r.info.status.to_string(),
-            output::time(r.info.start_time),
+            Cell::from(&r.info.run_name),
+            Cell::Id(r.info.status.to_string()),
+            Cell::Time(r.info.start_time),
         ]);
         for c in columns {
             row.push(
                 match c.entity {
-                    search::Entity::Metric => r.metrics.get(&c.key).map(|p| output::value(p.value)),
-                    search::Entity::Param => r.params.get(&c.key).cloned(),
-                    search::Entity::Tag => r.tags.get(&c.key).cloned(),
+                    search::Entity::Metric => r.metrics.get(&c.key).map(|p| Cell::Number(p.value)),
+                    search::Entity::Param => r.params.get(&c.key).map(Cell::from),
+                    search::Entity::Tag => r.tags.get(&c.key).map(Cell::from),
                     search::Entity::Attribute => None,
                 }
                 .unwrap_or_default(),
@@ -357,6 +357,7 @@ fn search_listing(runs: &[Run], columns: &[search::Identifier], with_experiment:
 
 fn diff_listing(a: &Run, b: &Run, d: &RunDiff) -> Listing {
     let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
+    let num = |v: Option<f64>| v.map(Cell::Number).unwrap_or_else(|| Cell::from("-"));
     let mut l = Listing::new(["", "key", &a.info.run_name, &b.info.run_name, "change"]);
     let text_rows = |l: &mut Listing, kind: &str, cs: &[diff::Change<String>]| {
         for c in cs {
@@ -367,27 +368,25 @@ fn diff_listing(a: &Run, b: &Run, d: &RunDiff) -> Listing {
     text_rows(&mut l, "param", &d.params);
     for c in &d.metrics {
         let change = match (c.delta(), c.relative()) {
-            (Some(x), Some(r)) => format!("{} ({:+.1}%)", signed(x), r * 100.0),
-            (Some(x), None) => signed(x),
-            _ => String::new(),
+            (Some(x), Some(r)) => Cell::change(x, format!(" ({:+.1}%)", r * 100.0)),
+            (Some(x), None) => Cell::change(x, ""),
+            _ => Cell::default(),
         };
-        let (x, y) = (opt(c.a.map(output::value)), opt(c.b.map(output::value)));
-        l.row(["metric".into(), c.key.clone(), x, y, change]);
+        let (x, y) = (num(c.a), num(c.b));
+        l.row([Cell::from("metric"), Cell::from(&c.key), x, y, change]);
     }
     text_rows(&mut l, "tag", &d.tags);
     for c in &d.artifacts {
         let (x, y) = (opt(c.a.map(output::bytes)), opt(c.b.map(output::bytes)));
-        l.row(["artifact".into(), c.key.clone(), x, y, String::new()]);
+        l.row([
+            Cell::from("artifact"),
+            Cell::from(&c.key),
+            Cell::Id(x),
+            Cell::Id(y),
+            Cell::default(),
+        ]);
     }
     l
-}
-
-fn signed(x: f64) -> String {
-    if x >= 0.0 {
-        format!("+{}", output::value(x))
-    } else {
-        output::value(x)
-    }
 }
 
 fn diff_json(a: &Run, b: &Run, d: &RunDiff) -> serde_json::Value {
@@ -421,16 +420,18 @@ fn listing<'a>(infos: impl Iterator<Item = &'a RunInfo>, view: View) -> Listing 
     let mut l = Listing::new(headers);
     for i in infos {
         let mut row = vec![
-            i.run_id.clone(),
-            i.run_name.clone(),
-            i.status.to_string(),
-            output::time(i.start_time),
-            i.end_time
-                .map(|e| output::duration(e - i.start_time))
-                .unwrap_or_default(),
+            Cell::id(&i.run_id),
+            Cell::from(&i.run_name),
+            Cell::Id(i.status.to_string()),
+            Cell::Time(i.start_time),
+            Cell::Id(
+                i.end_time
+                    .map(|e| output::duration(e - i.start_time))
+                    .unwrap_or_default(),
+            ),
         ];
         if view != View::Active {
-            row.push(i.lifecycle_stage.as_str().to_string());
+            row.push(Cell::id(i.lifecycle_stage.as_str()));
         }
         l.row(row);
     }
@@ -440,16 +441,19 @@ fn listing<'a>(infos: impl Iterator<Item = &'a RunInfo>, view: View) -> Listing 
 fn detail(run: &Run, artifacts: &[ArtifactEntry]) -> Listing {
     let i = &run.info;
     let mut l = Listing::new(["field", "value"]);
-    l.row(["run_id", &i.run_id]);
+    l.row([Cell::from("run_id"), Cell::id(&i.run_id)]);
     l.row(["run_name", &i.run_name]);
-    l.row(["experiment_id", &i.experiment_id]);
+    l.row([Cell::from("experiment_id"), Cell::id(&i.experiment_id)]);
     l.row(["status", i.status.as_str()]);
     l.row(["lifecycle_stage", i.lifecycle_stage.as_str()]);
     l.row(["user_id", &i.user_id]);
-    l.row(["start_time".to_string(), output::time(i.start_time)]);
+    l.row([Cell::from("start_time"), Cell::Time(i.start_time)]);
     if let Some(e) = i.end_time {
-        l.row(["end_time".to_string(), output::time(e)]);
-        l.row(["duration".to_string(), output::duration(e - i.start_time)]);
+        l.row([Cell::from("end_time"), Cell::Time(e)]);
+        l.row([
+            Cell::from("duration"),
+            Cell::Id(output::duration(e - i.start_time)),
+        ]);
     }
     l.row(["artifact_uri", &i.artifact_uri]);
     for (k, v) in &run.params {
@@ -457,8 +461,8 @@ fn detail(run: &Run, artifacts: &[ArtifactEntry]) -> Listing {
     }
     for (k, p) in &run.metrics {
         l.row([
-            format!("metrics.{k}"),
-            format!("{} (step {})", output::value(p.value), p.step),
+            Cell::from(format!("metrics.{k}")),
+            Cell::number_with(p.value, format!(" (step {})", p.step)),
         ]);
     }
     for (k, v) in &run.tags {
@@ -466,8 +470,8 @@ fn detail(run: &Run, artifacts: &[ArtifactEntry]) -> Listing {
     }
     for a in artifacts.iter().filter(|a| !a.is_dir) {
         l.row([
-            format!("artifacts/{}", a.path),
-            a.size.map(output::bytes).unwrap_or_default(),
+            Cell::from(format!("artifacts/{}", a.path)),
+            Cell::Id(a.size.map(output::bytes).unwrap_or_default()),
         ]);
     }
     l
