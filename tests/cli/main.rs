@@ -15,6 +15,7 @@ mod models;
 mod registry;
 mod run;
 mod runs;
+mod runs2;
 mod safety;
 mod search;
 mod store;
