@@ -8,6 +8,7 @@ mod experiment;
 pub mod fs;
 pub mod gc;
 mod locate;
+mod logged;
 mod metric;
 mod model_files;
 mod registry;

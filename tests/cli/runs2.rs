@@ -196,3 +196,99 @@ fn chosen_columns_read_only_their_files() {
     assert_eq!(o.code, 0);
     assert!(o.stderr.contains("malformed metric line"), "{}", o.stderr);
 }
+
+/// Writes a logged model of `run` as MLflow 3 does: `mlruns/<exp>/models/<id>/meta.yaml`.
+fn logged_model(env: &TestEnv, id: &str, name: &str, run: &str) {
+    let dir = format!("mlruns/0/models/{id}");
+    std::fs::create_dir_all(env.path(&format!("{dir}/artifacts"))).unwrap();
+    std::fs::write(
+        env.path(&format!("{dir}/meta.yaml")),
+        format!(
+            "artifact_location: file://{root}/{dir}/artifacts\ncreation_timestamp: {NOW}\n\
+             experiment_id: '0'\nlast_updated_timestamp: {NOW}\nmodel_id: {id}\n\
+             model_type: ''\nname: {name}\nsource_run_id: {run}\nstatus: READY\n\
+             status_message: null\nuser_id: tester\n",
+            root = env.root().display()
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn show_lists_the_runs_logged_models() {
+    let env = TestEnv::init();
+    let r = env.start("0", "r");
+    let other = env.start("0", "other");
+    logged_model(&env, "m-0a1b2c", "model", &r);
+    logged_model(&env, "m-ffff", "not-mine", &other);
+    let out = env.normalize(&env.ok(&["runs", "show", &r, "-f", "csv"]));
+    let rows: Vec<&str> = out.lines().filter(|l| l.contains("logged")).collect();
+    assert_eq!(
+        rows,
+        ["logged_models.model,m-0a1b2c at file://[STORE]/mlruns/0/models/m-0a1b2c/artifacts"]
+    );
+    let json = env.json(&["runs", "show", &r, "-f", "json"]);
+    assert_eq!(
+        json["logged_models"],
+        serde_json::json!([{
+            "model_id": "m-0a1b2c",
+            "name": "model",
+            "experiment_id": "0",
+            "artifact_location": format!("file://{}/mlruns/0/models/m-0a1b2c/artifacts", env.root().display()),
+        }])
+    );
+    assert_eq!(
+        json["run"]["info"]["run_id"],
+        r.as_str(),
+        "the rest is as it was"
+    );
+    let theirs = env.json(&["runs", "show", &other, "-f", "json"]);
+    assert_eq!(theirs["logged_models"][0]["model_id"], "m-ffff");
+    let start = env.start("0", "bare");
+    assert_eq!(
+        env.json(&["runs", "show", &start, "-f", "json"])["logged_models"],
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn diff_of_equal_runs_says_so() {
+    let env = TestEnv::init();
+    let a = env.start("0", "a");
+    env.ok(&["log", "metric", "acc", "0.5", "--run", &a]);
+    let o = env.run(&["runs", "diff", &a, &a]);
+    assert_eq!(o.code, 0);
+    assert_eq!(o.stdout, "", "nothing on stdout, as git diff");
+    assert_eq!(
+        env.normalize(&o.stderr),
+        "No differences between runs [RUN:a] and [RUN:a]\n"
+    );
+    let json = env.json(&["runs", "diff", &a, &a, "-f", "json"]);
+    assert_eq!(json["params"], serde_json::json!([]));
+    assert_eq!(json["metrics"], serde_json::json!([]));
+    assert_eq!(json["a"], a.as_str());
+    assert_eq!(
+        env.ok(&["runs", "diff", &a, &a, "-f", "csv"]),
+        ",key,a,a,change",
+        "CSV keeps its header"
+    );
+}
+
+#[test]
+fn diff_exit_code_as_git_diff() {
+    let env = TestEnv::init();
+    let a = env.start("0", "a");
+    let b = env.start("0", "b");
+    let o = env.run(&["runs", "diff", &a, &a, "--exit-code"]);
+    assert_eq!((o.code, o.stdout.as_str()), (0, ""));
+    let o = env.run(&["runs", "diff", &a, &b, "--exit-code", "-f", "md"]);
+    assert_eq!(o.code, 1, "a difference exits 1: {}", o.stderr);
+    assert_snapshot!(o.stdout, @r"
+    |  | key | a | b | change |
+    | --- | --- | --- | --- | --- |
+    | tag | mlflow.runName | a | b |  |
+    ");
+    assert_eq!(o.stderr, "", "no error message: the exit code says it");
+    // Without --exit-code a difference is a success.
+    assert_eq!(env.run(&["runs", "diff", &a, &b]).code, 0);
+}

@@ -62,10 +62,13 @@ pub enum Cmd {
         a: String,
         /// The run compared with it
         b: String,
+        /// Exit 1 when the runs differ and 0 when they do not, as `git diff --exit-code`
+        #[arg(long)]
+        exit_code: bool,
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
-    /// Show everything about a run: info, params, latest metrics, tags, artifacts
+    /// Show everything about a run: info, params, latest metrics, tags, artifacts, logged models
     Show {
         #[command(flatten)]
         run: RunArg,
@@ -179,12 +182,26 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let (ra, fa) = load(&a)?;
             let (rb, fb) = load(&b)?;
             let d = diff::diff_runs(&ra, &rb, &fa, &fb);
-            let text = output::render(
-                format,
-                || diff_listing(&ra, &rb, &d),
-                || diff_json(&ra, &rb, &d),
-            );
-            output::print(&text)?;
+            let same = no_difference(&d);
+            if same {
+                ctx.printer.status(format_args!(
+                    "No differences between runs {} and {}",
+                    ra.info.run_id, rb.info.run_id
+                ));
+            }
+            // As `git diff`, no difference prints nothing, except in the formats a program
+            // reads: CSV keeps its header, JSON its shape.
+            if !same || matches!(format, Format::Json | Format::Csv) {
+                let text = output::render(
+                    format,
+                    || diff_listing(&ra, &rb, &d),
+                    || diff_json(&ra, &rb, &d),
+                );
+                output::print(&text)?;
+            }
+            if exit_code && !same {
+                return Err(CliError::exit(1));
+            }
         }
         Cmd::Show { run, format } => {
             let store = ctx.existing_store()?;
@@ -194,13 +211,23 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                 ctx.printer.warn(e);
                 Vec::new()
             });
+            let models = store.logged_models_of_run(&h).unwrap_or_else(|e| {
+                ctx.printer.warn(e);
+                Vec::new()
+            });
             let text = output::render(
                 format,
-                || detail(&run, &artifacts),
+                || detail(&run, &artifacts, &models),
                 || {
                     serde_json::json!({
                         "run": json::run(&run),
                         "artifacts": artifacts.iter().map(json::file_info).collect::<Vec<_>>(),
+                        "logged_models": models.iter().map(|m| serde_json::json!({
+                            "model_id": m.model_id,
+                            "name": m.name,
+                            "experiment_id": m.experiment_id,
+                            "artifact_location": m.artifact_location,
+                        })).collect::<Vec<_>>(),
                     })
                 },
             );
@@ -274,6 +301,11 @@ fn diff_listing(a: &Run, b: &Run, d: &RunDiff) -> Listing {
     l
 }
 
+/// Whether two runs differ in nothing diff looks at.
+fn no_difference(d: &RunDiff) -> bool {
+    d.params.is_empty() && d.metrics.is_empty() && d.tags.is_empty() && d.artifacts.is_empty()
+}
+
 fn signed(x: f64) -> String {
     if x >= 0.0 {
         format!("+{}", output::value(x))
@@ -336,6 +368,12 @@ fn detail(run: &Run, artifacts: &[ArtifactEntry], models: &[LoggedModel]) -> Lis
         l.row([
             format!("artifacts/{}", a.path),
             a.size.map(output::bytes).unwrap_or_default(),
+        ]);
+    }
+    for m in models {
+        l.row([
+            format!("logged_models.{}", m.name),
+            format!("{} at {}", m.model_id, m.artifact_location),
         ]);
     }
     l
