@@ -4092,7 +4092,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__diff)
-            opts="-f -q -h --format --store --quiet --precision --utc --help"
+            opts="-f -q -h --exit-code --format --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4348,17 +4348,21 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__list)
-            opts="-e -f -q -h --experiment --view --format --store --quiet --precision --utc --help"
+            opts="-f -e -q -h --filter --order-by --columns --view --format --experiment --max-results --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --experiment)
+                --filter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -e)
+                --order-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4372,6 +4376,18 @@ _mlt() {
                     ;;
                 -f)
                     COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
+                    return 0
+                    ;;
+                --experiment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-results)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --store)
@@ -4442,7 +4458,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__runs__subcmd__search)
-            opts="-e -f -q -h --filter --order-by --experiment --max-results --view --format --store --quiet --precision --utc --help"
+            opts="-f -e -q -h --filter --order-by --columns --view --format --experiment --max-results --store --quiet --precision --utc --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4456,15 +4472,7 @@ _mlt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --experiment)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -e)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --max-results)
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4478,6 +4486,18 @@ _mlt() {
                     ;;
                 -f)
                     COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
+                    return 0
+                    ;;
+                --experiment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-results)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --store)

@@ -248,12 +248,12 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcom
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -f -a "start" -d 'Start a run and print its id: RUN=$(mlt runs start -e train)'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -f -a "end" -d 'End a run: set its status and end time'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -f -a "list" -d 'List the runs of an experiment, newest first'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -f -a "ls" -d 'List the runs of an experiment, newest first'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -f -a "list" -d 'List the runs of an experiment, newest first (the options of `runs search`)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -f -a "ls" -d 'List the runs of an experiment, newest first (the options of `runs search`)'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -f -a "search" -d 'Find runs with MLflow\'s filter language (plus OR, NOT and parentheses) and order them'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -f -a "compare" -d 'Compare runs side by side, best values marked; gate a candidate in CI with --fail-if'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -f -a "diff" -d 'Show what differs between two runs: params, metrics (with change), tags, artifacts'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -f -a "show" -d 'Show everything about a run: info, params, latest metrics, tags, artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -f -a "show" -d 'Show everything about a run: info, params, latest metrics, tags, artifacts, logged models'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -f -a "set-tag" -d 'Set a tag on a run'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -f -a "delete-tag" -d 'Delete a tag of a run'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and not __fish_seen_subcommand_from start end list ls search compare diff show set-tag delete-tag rename delete restore help" -f -a "rename" -d 'Rename a run (its run name and its mlflow.runName tag)'
@@ -279,7 +279,9 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -s h -l help -d 'Print help'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s e -l experiment -d 'Experiment name or id [default: Default]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l filter -d 'e.g. "metrics.acc > 0.9 and params.lr = \'0.01\'" (default: every run)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l order-by -d 'e.g. "metrics.loss" or "metrics.acc DESC"; repeatable, first is most significant (default: newest first)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l columns -d 'Param, metric and tag columns for table, csv and md, by name or glob, comma-separated: \'params.*,metrics.acc,tags.mlflow.*\' (default: those the filter and the order name; JSON always shows whole runs)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l view -r -f -a "active\t''
 deleted\t''
 all\t''"
@@ -287,12 +289,16 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s e -l experiment -d 'Experiment name or id, repeatable [default: Default]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l max-results -d 'At most this many runs [default: every run]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s e -l experiment -d 'Experiment name or id [default: Default]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l filter -d 'e.g. "metrics.acc > 0.9 and params.lr = \'0.01\'" (default: every run)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l order-by -d 'e.g. "metrics.loss" or "metrics.acc DESC"; repeatable, first is most significant (default: newest first)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l columns -d 'Param, metric and tag columns for table, csv and md, by name or glob, comma-separated: \'params.*,metrics.acc,tags.mlflow.*\' (default: those the filter and the order name; JSON always shows whole runs)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l view -r -f -a "active\t''
 deleted\t''
 all\t''"
@@ -300,15 +306,16 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s e -l experiment -d 'Experiment name or id, repeatable [default: Default]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l max-results -d 'At most this many runs [default: every run]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l filter -d 'e.g. "metrics.acc > 0.9 and params.lr = \'0.01\'" (default: every run)' -r
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l order-by -d 'e.g. "metrics.loss" or "metrics.acc DESC"; repeatable, first is most significant' -r
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -s e -l experiment -d 'Experiment name or id, repeatable [default: every experiment]' -r
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l max-results -d 'At most this many runs' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l order-by -d 'e.g. "metrics.loss" or "metrics.acc DESC"; repeatable, first is most significant (default: newest first)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l columns -d 'Param, metric and tag columns for table, csv and md, by name or glob, comma-separated: \'params.*,metrics.acc,tags.mlflow.*\' (default: those the filter and the order name; JSON always shows whole runs)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l view -r -f -a "active\t''
 deleted\t''
 all\t''"
@@ -316,6 +323,8 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -s e -l experiment -d 'Experiment name or id, repeatable [default: every experiment]' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l max-results -d 'At most this many runs [default: 1000]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
@@ -351,6 +360,7 @@ csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -l exit-code -d 'Exit 1 when the runs differ and 0 when they do not, as `git diff --exit-code`'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -396,11 +406,11 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start a run and print its id: RUN=$(mlt runs start -e train)'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "end" -d 'End a run: set its status and end time'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the runs of an experiment, newest first'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the runs of an experiment, newest first (the options of `runs search`)'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "search" -d 'Find runs with MLflow\'s filter language (plus OR, NOT and parentheses) and order them'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "compare" -d 'Compare runs side by side, best values marked; gate a candidate in CI with --fail-if'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Show what differs between two runs: params, metrics (with change), tags, artifacts'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show everything about a run: info, params, latest metrics, tags, artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show everything about a run: info, params, latest metrics, tags, artifacts, logged models'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "set-tag" -d 'Set a tag on a run'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "delete-tag" -d 'Delete a tag of a run'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Rename a run (its run name and its mlflow.runName tag)'
@@ -888,11 +898,11 @@ complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "delete-tag" -d 'Delete a tag of an experiment'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "start" -d 'Start a run and print its id: RUN=$(mlt runs start -e train)'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "end" -d 'End a run: set its status and end time'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "list" -d 'List the runs of an experiment, newest first'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "list" -d 'List the runs of an experiment, newest first (the options of `runs search`)'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "search" -d 'Find runs with MLflow\'s filter language (plus OR, NOT and parentheses) and order them'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "compare" -d 'Compare runs side by side, best values marked; gate a candidate in CI with --fail-if'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "diff" -d 'Show what differs between two runs: params, metrics (with change), tags, artifacts'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "show" -d 'Show everything about a run: info, params, latest metrics, tags, artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "show" -d 'Show everything about a run: info, params, latest metrics, tags, artifacts, logged models'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "set-tag" -d 'Set a tag on a run'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "delete-tag" -d 'Delete a tag of a run'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from runs" -f -a "rename" -d 'Rename a run (its run name and its mlflow.runName tag)'

@@ -6,6 +6,7 @@
 //! - [`start`]: a new run with MLflow's system tags, in an experiment made on first use;
 //! - [`resolve`]: the run a user names (id, id prefix, run name, `runs:/` or `models:/` URI).
 
+pub mod columns;
 pub mod query;
 pub mod resolve;
 pub mod start;

@@ -1,6 +1,7 @@
 //! Selecting runs: a filter, an order and a limit over some experiments, reading only the
 //! files the filter and the order name (whole runs only for the ones kept, when asked).
 
+use super::columns::{self, ColumnPattern};
 use super::{Error, Language, Result};
 use crate::model::{Experiment, Run, RunInfo, View};
 use crate::search;
@@ -21,6 +22,10 @@ pub struct RunQuery {
     pub max_results: usize,
     /// What of each selected run is read.
     pub read: Read,
+    /// The params, metrics and tags to show (names or globs); empty shows the columns the
+    /// filter and the order name. With [`Read::Named`], only their files are read, and only
+    /// for the runs kept.
+    pub columns: Vec<ColumnPattern>,
 }
 
 impl Default for RunQuery {
@@ -32,6 +37,7 @@ impl Default for RunQuery {
             view: View::Active,
             max_results: 1000,
             read: Read::Named,
+            columns: Vec::new(),
         }
     }
 }
@@ -53,6 +59,9 @@ pub struct Selected {
     pub columns: Vec<search::Identifier>,
     /// How many runs matched before `max_results` cut the list.
     pub matched: usize,
+    /// The columns to show: the query's chosen columns, expanded over the runs kept, or the
+    /// filter's and the order's when none was chosen.
+    pub shown: Vec<search::Identifier>,
 }
 
 /// A parsed filter and order, and the columns they name.
@@ -131,12 +140,21 @@ pub fn select(store: &Store, q: &RunQuery) -> Result<Selected> {
         .filter_map(|r| handles.remove(&run_key(&r.info)).map(|h| (h, r)))
         .collect();
     if q.read == Read::Whole {
-        runs = whole_runs(store, runs, &columns)?;
+        runs = reread(store, runs, &RunParts::default(), &columns)?;
+    } else if !q.columns.is_empty() {
+        runs = reread(store, runs, &chosen_parts(&q.columns), &columns)?;
     }
+    let shown = if q.columns.is_empty() {
+        columns.clone()
+    } else {
+        let read: Vec<Run> = runs.iter().map(|(_, r)| r.clone()).collect();
+        columns::expand(&q.columns, &read)
+    };
     Ok(Selected {
         runs,
         columns,
         matched,
+        shown,
     })
 }
 
@@ -170,21 +188,32 @@ pub fn parts_for(columns: &[search::Identifier]) -> RunParts {
     }
 }
 
+/// The parts of a run that hold the chosen columns: a name reads its file only, a glob the
+/// whole folder.
+pub fn chosen_parts(chosen: &[ColumnPattern]) -> RunParts {
+    let mut parts = parts_for(&[]);
+    columns::widen(&mut parts.params, search::Entity::Param, chosen);
+    columns::widen(&mut parts.metrics, search::Entity::Metric, chosen);
+    columns::widen(&mut parts.tags, search::Entity::Tag, chosen);
+    parts
+}
+
 /// A run's experiment and id, which name its folder within one search.
 fn run_key(info: &RunInfo) -> (String, String) {
     (info.experiment_id.clone(), info.run_id.clone())
 }
 
-/// The whole runs of runs read in parts. The parts the filter and the order read are kept as
-/// they were read, so that what is shown is what was matched and sorted, even if a run is
-/// being logged to meanwhile.
-fn whole_runs(
+/// Runs read in parts, read again with `parts` (whole runs by default). The parts the filter
+/// and the order read are kept as they were read, so that what is shown is what was matched
+/// and sorted, even if a run is being logged to meanwhile.
+fn reread(
     store: &Store,
     runs: Vec<(RunHandle, Run)>,
+    parts: &RunParts,
     columns: &[search::Identifier],
 ) -> Result<Vec<(RunHandle, Run)>> {
     let handles: Vec<RunHandle> = runs.iter().map(|(h, _)| h.clone()).collect();
-    let whole = store.read_runs_parts(&handles, &RunParts::default())?;
+    let whole = store.read_runs_parts(&handles, parts)?;
     Ok(whole
         .into_iter()
         .zip(runs)
@@ -231,4 +260,143 @@ pub fn referenced_columns(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::MetricPoint;
+    use crate::store::{Batch, NewRun};
+
+    /// Runs a, b, c (newest last) in Default, each with params lr and opt and metrics acc and
+    /// loss.
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::new(dir.path().to_path_buf());
+        s.init().unwrap();
+        let e = s.experiment("0").unwrap();
+        for (i, (name, acc)) in [("a", 0.5), ("b", 0.9), ("c", 0.7)].into_iter().enumerate() {
+            let info = s
+                .create_run(
+                    &e,
+                    NewRun {
+                        run_name: Some(name.into()),
+                        start_time: Some(1000 + i as i64),
+                        ..NewRun::default()
+                    },
+                )
+                .unwrap();
+            let point = |value| MetricPoint {
+                timestamp: 1,
+                value,
+                step: 0,
+            };
+            s.log_batch(
+                &s.find_run(&info.run_id).unwrap(),
+                &Batch {
+                    params: vec![("lr".into(), "0.1".into()), ("opt".into(), name.into())],
+                    metrics: vec![
+                        ("acc".into(), point(acc)),
+                        ("loss".into(), point(1.0 - acc)),
+                    ],
+                    tags: vec![],
+                },
+            )
+            .unwrap();
+        }
+        (dir, s)
+    }
+
+    fn pats(list: &[&str]) -> Vec<ColumnPattern> {
+        list.iter()
+            .map(|p| ColumnPattern::parse(p).unwrap())
+            .collect()
+    }
+
+    fn shown(found: &Selected) -> Vec<String> {
+        found.shown.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn chosen_names_read_only_their_files() {
+        let (_d, s) = store();
+        let found = select(
+            &s,
+            &RunQuery {
+                columns: pats(&["params.opt", "metrics.acc"]),
+                max_results: 2,
+                ..RunQuery::default()
+            },
+        )
+        .unwrap();
+        let names: Vec<&str> = found
+            .runs
+            .iter()
+            .map(|(_, r)| r.info.run_name.as_str())
+            .collect();
+        assert_eq!(names, ["c", "b"]);
+        assert_eq!(found.matched, 3);
+        assert_eq!(shown(&found), ["params.opt", "metrics.acc"]);
+        let (_, c) = &found.runs[0];
+        assert_eq!(c.params.keys().collect::<Vec<_>>(), ["opt"]);
+        assert_eq!(c.metrics.keys().collect::<Vec<_>>(), ["acc"]);
+        assert!(c.tags.is_empty(), "no tag was asked for: {:?}", c.tags);
+    }
+
+    #[test]
+    fn a_glob_reads_its_folder_and_the_filter_columns_stay_as_matched() {
+        let (_d, s) = store();
+        let found = select(
+            &s,
+            &RunQuery {
+                filter: Some("metrics.acc > 0.6".into()),
+                order_by: vec!["metrics.acc DESC".into()],
+                columns: pats(&["metrics.*", "params.lr", "tags.mlflow.*"]),
+                ..RunQuery::default()
+            },
+        )
+        .unwrap();
+        let names: Vec<&str> = found
+            .runs
+            .iter()
+            .map(|(_, r)| r.info.run_name.as_str())
+            .collect();
+        assert_eq!(names, ["b", "c"]);
+        assert_eq!(
+            shown(&found),
+            [
+                "metrics.acc",
+                "metrics.loss",
+                "params.lr",
+                "tags.mlflow.runName"
+            ]
+        );
+        assert_eq!(
+            found
+                .columns
+                .iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>(),
+            ["metrics.acc"]
+        );
+        let (_, b) = &found.runs[0];
+        assert_eq!(b.params.keys().collect::<Vec<_>>(), ["lr"]);
+        assert_eq!(b.metrics.len(), 2);
+    }
+
+    #[test]
+    fn without_chosen_columns_the_filter_columns_are_shown() {
+        let (_d, s) = store();
+        let found = select(
+            &s,
+            &RunQuery {
+                filter: Some("params.opt != 'a'".into()),
+                ..RunQuery::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(shown(&found), ["params.opt"]);
+        assert_eq!(found.runs.len(), 2);
+        assert!(found.runs[0].1.metrics.is_empty());
+    }
 }

@@ -10,6 +10,7 @@ pub mod fs;
 pub mod gc;
 pub mod layout;
 mod locate;
+mod logged;
 mod metric;
 mod model_files;
 mod registry;

@@ -880,7 +880,7 @@ pub struct LoggedModel {
 }
 
 impl Store {
-    fn read_logged_model(&self, dir: &Path) -> Result<LoggedModel> {
+    pub(super) fn read_logged_model(&self, dir: &Path) -> Result<LoggedModel> {
         let path = dir.join(layout::META);
         let doc = Doc::parse(&fs::read_to_string(&path)?).map_err(bad_meta(&path))?;
         let m = bad_meta(&path);

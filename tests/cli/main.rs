@@ -16,6 +16,7 @@ mod naming;
 mod registry;
 mod run;
 mod runs;
+mod runs2;
 mod safety;
 mod search;
 mod store;

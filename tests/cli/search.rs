@@ -47,9 +47,9 @@ fn mlflow_filter_and_order() {
         "csv",
     ]);
     assert_snapshot!(env.normalize(&out), @r"
-    run id,name,status,started,metrics.acc,params.lr,metrics.loss
-    [RUN:c],c,RUNNING,2026-11-29 03:27:40,0.7,0.001,0.3
-    [RUN:a],a,RUNNING,2026-11-29 03:27:38,0.9,0.01,0.1
+    run id,name,status,started,duration,metrics.acc,params.lr,metrics.loss
+    [RUN:c],c,RUNNING,2026-11-29 03:27:40,,0.7,0.001,0.3
+    [RUN:a],a,RUNNING,2026-11-29 03:27:38,,0.9,0.01,0.1
     ");
 }
 
@@ -67,11 +67,11 @@ fn across_experiments_with_nan_last_and_numeric_params() {
         "csv",
     ]);
     assert_snapshot!(env.normalize(&out), @r"
-    run id,experiment,name,status,started,params.lr,metrics.acc,metrics.loss
-    [RUN:d],[EXP:other],d,RUNNING,2026-11-29 03:27:41,0.01,0.95,0.05
-    [RUN:a],[EXP:train],a,RUNNING,2026-11-29 03:27:38,0.01,0.9,0.1
-    [RUN:c],[EXP:train],c,RUNNING,2026-11-29 03:27:40,0.001,0.7,0.3
-    [RUN:b],[EXP:train],b,RUNNING,2026-11-29 03:27:39,0.1,0.4,nan
+    run id,experiment,name,status,started,duration,params.lr,metrics.acc,metrics.loss
+    [RUN:d],[EXP:other],d,RUNNING,2026-11-29 03:27:41,,0.01,0.95,0.05
+    [RUN:a],[EXP:train],a,RUNNING,2026-11-29 03:27:38,,0.01,0.9,0.1
+    [RUN:c],[EXP:train],c,RUNNING,2026-11-29 03:27:40,,0.001,0.7,0.3
+    [RUN:b],[EXP:train],b,RUNNING,2026-11-29 03:27:39,,0.1,0.4,nan
     ");
     let json = env.json(&[
         "runs",

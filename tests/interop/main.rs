@@ -728,6 +728,53 @@ fn mlflow3_logged_models_round_trip() {
     assert_eq!(pred.trim(), "[2.0, 4.0, 6.0]");
 }
 
+/// `mlflow.sklearn.log_model` under `mlt run` writes an MLflow 3 logged model outside the run
+/// (`mlruns/<exp>/models/<model_id>/`): `runs show` lists it (issue 11, rough edge 9).
+#[test]
+fn runs_show_lists_a_model_logged_under_mlt_run() {
+    let env = TestEnv::new();
+    env.ok(&["init"]);
+    let script = repo().join("tests/interop/logged_model.py");
+    let root = env.root().display().to_string();
+    let o = env.run_with(
+        &[
+            "run",
+            "--",
+            python().to_str().unwrap(),
+            script.to_str().unwrap(),
+            "write",
+            &root,
+        ],
+        |c| {
+            c.env("MLFLOW_ALLOW_FILE_STORE", "true");
+        },
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let line = o.stdout.lines().last().unwrap();
+    let out: serde_json::Value = serde_json::from_str(line).unwrap();
+    let run = out["run_id"].as_str().unwrap();
+    let model_id = out["model_id"].as_str().unwrap();
+    let shown = env.json(&["runs", "show", run, "-f", "json"]);
+    assert_eq!(
+        shown["run"]["info"]["status"], "FINISHED",
+        "the run mlt run started"
+    );
+    let models = shown["logged_models"].as_array().unwrap();
+    assert_eq!(models.len(), 1, "{shown}");
+    assert_eq!(models[0]["model_id"], model_id);
+    assert_eq!(models[0]["name"], "model");
+    let location = models[0]["artifact_location"].as_str().unwrap();
+    assert!(
+        location.ends_with(&format!("models/{model_id}/artifacts")),
+        "{location}"
+    );
+    let table = env.ok(&["runs", "show", run]);
+    assert!(
+        table.contains("logged_models.model") && table.contains(model_id),
+        "{table}"
+    );
+}
+
 /// Copies the sklearn model MLflow 3 logged (`fixtures/models/sklearn-mlflow3`) to `dest`;
 /// `stripped` drops the fields of the run that logged it, as `mlflow.sklearn.save_model`
 /// would have written the file, with a fixed `model_uuid`.

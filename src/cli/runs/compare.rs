@@ -216,6 +216,7 @@ fn resolve(ctx: &Ctx, store: &Store, a: &Args) -> Result<Vec<RunHandle>, CliErro
             view: a.view,
             max_results: a.max_results,
             read: Read::Named,
+            ..RunQuery::default()
         },
     )?;
     if found.matched > found.runs.len() {

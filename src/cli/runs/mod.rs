@@ -2,16 +2,15 @@
 //! runs. `runs compare` (with the `--fail-if` gate) is in `compare.rs`.
 
 mod compare;
+mod list;
 
-use crate::app::query::{self, Read, RunQuery};
 use crate::app::start::{StartRun, start};
-use crate::cli::kit::{CliError, CmdResult, Ctx, RunArg, parse_key_value, positive};
+use crate::cli::kit::{CliError, CmdResult, Ctx, RunArg, parse_key_value};
 use crate::compare::{self as diff, RunDiff};
 use crate::model::json_f64;
-use crate::model::{Run, RunInfo, RunStatus, View};
+use crate::model::{Run, RunStatus};
 use crate::output::{self, Cell, Format, Listing, json};
-use crate::search;
-use crate::store::{ArtifactEntry, Batch};
+use crate::store::{ArtifactEntry, Batch, LoggedModel};
 use clap::Subcommand;
 
 #[derive(Subcommand, Debug)]
@@ -42,36 +41,19 @@ pub enum Cmd {
         #[arg(long, value_enum, default_value = "FINISHED")]
         status: EndStatus,
     },
-    /// List the runs of an experiment, newest first
+    /// List the runs of an experiment, newest first (the options of `runs search`)
     #[command(visible_alias = "ls")]
-    List {
-        /// Experiment name or id [default: Default]
-        #[arg(long, short)]
-        experiment: Option<String>,
-        #[arg(long, value_enum, default_value_t)]
-        view: View,
-        #[arg(long, short, value_enum, default_value_t)]
-        format: Format,
-    },
+    #[command(mut_arg("experiment", |a| a.help(
+        "Experiment name or id, repeatable [default: Default]"
+    )))]
+    #[command(mut_arg("max_results", |a| a.help("At most this many runs [default: every run]")))]
+    List(list::Args),
     /// Find runs with MLflow's filter language (plus OR, NOT and parentheses) and order them
-    Search {
-        /// e.g. "metrics.acc > 0.9 and params.lr = '0.01'" (default: every run)
-        #[arg(long, value_name = "EXPR")]
-        filter: Option<String>,
-        /// e.g. "metrics.loss" or "metrics.acc DESC"; repeatable, first is most significant
-        #[arg(long = "order-by", value_name = "KEY [ASC|DESC]")]
-        order_by: Vec<String>,
-        /// Experiment name or id, repeatable [default: every experiment]
-        #[arg(long, short)]
-        experiment: Vec<String>,
-        /// At most this many runs
-        #[arg(long, default_value_t = 1000, value_parser = positive)]
-        max_results: usize,
-        #[arg(long, value_enum, default_value_t)]
-        view: View,
-        #[arg(long, short, value_enum, default_value_t)]
-        format: Format,
-    },
+    #[command(mut_arg("experiment", |a| a.help(
+        "Experiment name or id, repeatable [default: every experiment]"
+    )))]
+    #[command(mut_arg("max_results", |a| a.help("At most this many runs [default: 1000]")))]
+    Search(list::Args),
     /// Compare runs side by side, best values marked; gate a candidate in CI with --fail-if
     Compare(compare::Args),
     /// Show what differs between two runs: params, metrics (with change), tags, artifacts
@@ -80,10 +62,13 @@ pub enum Cmd {
         a: String,
         /// The run compared with it
         b: String,
+        /// Exit 1 when the runs differ and 0 when they do not, as `git diff --exit-code`
+        #[arg(long)]
+        exit_code: bool,
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
-    /// Show everything about a run: info, params, latest metrics, tags, artifacts
+    /// Show everything about a run: info, params, latest metrics, tags, artifacts, logged models
     Show {
         #[command(flatten)]
         run: RunArg,
@@ -176,71 +161,15 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let h = ctx.run(&store, &run)?;
             store.set_run_status(&h.info.run_id, status.into(), None)?;
         }
-        Cmd::List {
-            experiment,
-            view,
-            format,
-        } => {
-            let store = ctx.existing_store()?;
-            let exp = store.experiment(experiment.as_deref().unwrap_or("0"))?;
-            let handles = store.list_runs(&exp, view)?;
-            let text = match format {
-                Format::Json => {
-                    let mut runs = Vec::with_capacity(handles.len());
-                    for h in &handles {
-                        runs.push(json::run(&store.read_run(h)?));
-                    }
-                    output::to_json(&serde_json::json!({ "runs": runs }))
-                }
-                f => output::render(
-                    f,
-                    || listing(handles.iter().map(|h| &h.info), view),
-                    || serde_json::Value::Null,
-                ),
-            };
-            output::print(&text)?;
-        }
-        Cmd::Search {
-            filter,
-            order_by,
-            experiment,
-            max_results,
-            view,
-            format,
-        } => {
-            let store = ctx.existing_store()?;
-            // JSON shows whole runs; the other formats show only the columns the filter and
-            // the order name, so only those files are read.
-            let found = query::select(
-                &store,
-                &RunQuery {
-                    filter,
-                    order_by,
-                    experiments: experiment,
-                    view,
-                    max_results,
-                    read: if format == Format::Json {
-                        Read::Whole
-                    } else {
-                        Read::Named
-                    },
-                },
-            )?;
-            let runs: Vec<Run> = found.runs.into_iter().map(|(_, r)| r).collect();
-            let text = output::render(
-                format,
-                || {
-                    let several = runs
-                        .iter()
-                        .any(|r| r.info.experiment_id != runs[0].info.experiment_id);
-                    search_listing(&runs, &found.columns, several)
-                },
-                || serde_json::json!({"runs": runs.iter().map(json::run).collect::<Vec<_>>()}),
-            );
-            output::print(&text)?;
-        }
+        Cmd::List(args) => list::run(ctx, args, list::Defaults::List)?,
+        Cmd::Search(args) => list::run(ctx, args, list::Defaults::Search)?,
         Cmd::Compare(args) => compare::run(ctx, args)?,
-        Cmd::Diff { a, b, format } => {
+        Cmd::Diff {
+            a,
+            b,
+            exit_code,
+            format,
+        } => {
             let store = ctx.existing_store()?;
             let load = |spec: &str| -> Result<(Run, Vec<ArtifactEntry>), CliError> {
                 let h = ctx.find_run(&store, spec)?;
@@ -253,12 +182,26 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let (ra, fa) = load(&a)?;
             let (rb, fb) = load(&b)?;
             let d = diff::diff_runs(&ra, &rb, &fa, &fb);
-            let text = output::render(
-                format,
-                || diff_listing(&ra, &rb, &d),
-                || diff_json(&ra, &rb, &d),
-            );
-            output::print(&text)?;
+            let same = no_difference(&d);
+            if same {
+                ctx.printer.status(format_args!(
+                    "No differences between runs {} and {}",
+                    ra.info.run_id, rb.info.run_id
+                ));
+            }
+            // As `git diff`, no difference prints nothing, except in the formats a program
+            // reads: CSV keeps its header, JSON its shape.
+            if !same || matches!(format, Format::Json | Format::Csv) {
+                let text = output::render(
+                    format,
+                    || diff_listing(&ra, &rb, &d),
+                    || diff_json(&ra, &rb, &d),
+                );
+                output::print(&text)?;
+            }
+            if exit_code && !same {
+                return Err(CliError::exit(1));
+            }
         }
         Cmd::Show { run, format } => {
             let store = ctx.existing_store()?;
@@ -268,13 +211,23 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                 ctx.printer.warn(e);
                 Vec::new()
             });
+            let models = store.logged_models_of_run(&h).unwrap_or_else(|e| {
+                ctx.printer.warn(e);
+                Vec::new()
+            });
             let text = output::render(
                 format,
-                || detail(&run, &artifacts),
+                || detail(&run, &artifacts, &models),
                 || {
                     serde_json::json!({
                         "run": json::run(&run),
                         "artifacts": artifacts.iter().map(json::file_info).collect::<Vec<_>>(),
+                        "logged_models": models.iter().map(|m| serde_json::json!({
+                            "model_id": m.model_id,
+                            "name": m.name,
+                            "experiment_id": m.experiment_id,
+                            "artifact_location": m.artifact_location,
+                        })).collect::<Vec<_>>(),
                     })
                 },
             );
@@ -321,40 +274,6 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
     Ok(())
 }
 
-fn search_listing(runs: &[Run], columns: &[search::Identifier], with_experiment: bool) -> Listing {
-    let mut headers = vec!["run id".to_string()];
-    if with_experiment {
-        headers.push("experiment".into());
-    }
-    headers.extend(["name", "status", "started"].map(String::from));
-    headers.extend(columns.iter().map(|c| c.to_string()));
-    let mut l = Listing::new(headers);
-    for r in runs {
-        let mut row = vec![Cell::id(&r.info.run_id)];
-        if with_experiment {
-            row.push(Cell::id(&r.info.experiment_id));
-        }
-        row.extend([
-            Cell::from(&r.info.run_name),
-            Cell::Id(r.info.status.to_string()),
-            Cell::Time(r.info.start_time),
-        ]);
-        for c in columns {
-            row.push(
-                match c.entity {
-                    search::Entity::Metric => r.metrics.get(&c.key).map(|p| Cell::Number(p.value)),
-                    search::Entity::Param => r.params.get(&c.key).map(Cell::from),
-                    search::Entity::Tag => r.tags.get(&c.key).map(Cell::from),
-                    search::Entity::Attribute => None,
-                }
-                .unwrap_or_default(),
-            );
-        }
-        l.row(row);
-    }
-    l
-}
-
 fn diff_listing(a: &Run, b: &Run, d: &RunDiff) -> Listing {
     let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     let num = |v: Option<f64>| v.map(Cell::Number).unwrap_or_else(|| Cell::from("-"));
@@ -389,6 +308,11 @@ fn diff_listing(a: &Run, b: &Run, d: &RunDiff) -> Listing {
     l
 }
 
+/// Whether two runs differ in nothing diff looks at.
+fn no_difference(d: &RunDiff) -> bool {
+    d.params.is_empty() && d.metrics.is_empty() && d.tags.is_empty() && d.artifacts.is_empty()
+}
+
 fn diff_json(a: &Run, b: &Run, d: &RunDiff) -> serde_json::Value {
     use serde_json::json;
     let strings = |cs: &[diff::Change<String>]| -> Vec<serde_json::Value> {
@@ -412,33 +336,7 @@ fn diff_json(a: &Run, b: &Run, d: &RunDiff) -> serde_json::Value {
     })
 }
 
-fn listing<'a>(infos: impl Iterator<Item = &'a RunInfo>, view: View) -> Listing {
-    let mut headers = vec!["run id", "name", "status", "started", "duration"];
-    if view != View::Active {
-        headers.push("stage");
-    }
-    let mut l = Listing::new(headers);
-    for i in infos {
-        let mut row = vec![
-            Cell::id(&i.run_id),
-            Cell::from(&i.run_name),
-            Cell::Id(i.status.to_string()),
-            Cell::Time(i.start_time),
-            Cell::Id(
-                i.end_time
-                    .map(|e| output::duration(e - i.start_time))
-                    .unwrap_or_default(),
-            ),
-        ];
-        if view != View::Active {
-            row.push(Cell::id(i.lifecycle_stage.as_str()));
-        }
-        l.row(row);
-    }
-    l
-}
-
-fn detail(run: &Run, artifacts: &[ArtifactEntry]) -> Listing {
+fn detail(run: &Run, artifacts: &[ArtifactEntry], models: &[LoggedModel]) -> Listing {
     let i = &run.info;
     let mut l = Listing::new(["field", "value"]);
     l.row([Cell::from("run_id"), Cell::id(&i.run_id)]);
@@ -472,6 +370,12 @@ fn detail(run: &Run, artifacts: &[ArtifactEntry]) -> Listing {
         l.row([
             Cell::from(format!("artifacts/{}", a.path)),
             Cell::Id(a.size.map(output::bytes).unwrap_or_default()),
+        ]);
+    }
+    for m in models {
+        l.row([
+            Cell::from(format!("logged_models.{}", m.name)),
+            Cell::from(format!("{} at {}", m.model_id, m.artifact_location)),
         ]);
     }
     l
