@@ -90,7 +90,7 @@ pub struct Failure {
 
 /// Logs JSON records to a run. `open` gives the input (called once, or twice with
 /// [`Apply::CheckedFirst`]); its error message is passed through as it is.
-pub fn log_batch<R: BufRead>(
+pub fn log_batch<R: std::io::Read>(
     store: &Store,
     h: &RunHandle,
     mut open: impl FnMut() -> Result<R, String>,
@@ -101,15 +101,22 @@ pub fn log_batch<R: BufRead>(
     match opts.apply {
         Apply::AsItArrives => {
             let input = open().map_err(fail(logged))?;
-            let mut logger = Logger::new(store, h.clone());
-            let res = records_with_clock(input, opts.now, |rec, _| {
-                // The logger validates keys and params itself; earlier records are on disk.
-                check_envelope(h, &rec)?;
-                logger.log(&rec.batch).map_err(|e| e.to_string())?;
-                logged.add(&rec.batch);
-                Ok(())
+            let mut stream = Stream {
+                h,
+                logger: Logger::new(store, h.clone()),
+                pending: Batch::default(),
+                pending_logged: Logged::default(),
+                logged: Logged::default(),
+            };
+            let res = records_with_clock(input, opts.now, &mut |event| match event {
+                Event::Record(rec, _) => stream.record(rec),
+                Event::Waiting => stream.flush(),
             });
-            res.map_err(fail(logged))?;
+            // Records before a bad one are logged.
+            let flushed = stream.flush();
+            res.map_err(fail(stream.logged))?;
+            flushed.map_err(fail(stream.logged))?;
+            logged = stream.logged;
         }
         Apply::CheckedFirst => {
             let now = (opts.now)();
@@ -141,6 +148,51 @@ pub fn log_batch<R: BufRead>(
         }
     }
     Ok(logged)
+}
+
+/// A stream being applied. Records of metrics only that have already arrived are written
+/// together (one append per key, not one per point); they are written before the reader waits
+/// for more input, so none waits for a later line.
+struct Stream<'a> {
+    h: &'a RunHandle,
+    logger: Logger<'a>,
+    pending: Batch,
+    pending_logged: Logged,
+    logged: Logged,
+}
+
+impl Stream<'_> {
+    fn record(&mut self, rec: Record) -> Result<(), String> {
+        check_envelope(self.h, &rec)?;
+        if rec.batch.params.is_empty() && rec.batch.tags.is_empty() {
+            // What the logger would refuse, refused for this record alone.
+            rec.batch.validate().map_err(|e| e.to_string())?;
+            self.pending_logged.add(&rec.batch);
+            self.pending.metrics.extend(rec.batch.metrics);
+            if self.pending.metrics.len() >= 10_000 {
+                self.flush()?;
+            }
+            return Ok(());
+        }
+        self.flush()?;
+        // The logger validates keys and params itself; earlier records are on disk.
+        self.logger.log(&rec.batch).map_err(|e| e.to_string())?;
+        self.logged.add(&rec.batch);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), String> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        // Taken first: what a failed write left is not written again.
+        let batch = std::mem::take(&mut self.pending);
+        let counted = std::mem::take(&mut self.pending_logged);
+        self.logger.log(&batch).map_err(|e| e.to_string())?;
+        self.logged.records += counted.records;
+        self.logged.metrics += counted.metrics;
+        Ok(())
+    }
 }
 
 /// Checks what only a record knows: the run it names (if any) and MLflow's limits for a
@@ -185,29 +237,39 @@ fn check_record(
     Ok(())
 }
 
-/// Reads records one at a time, calling `f` for each, with `now` as the time of metrics that
-/// give none. Stops at the first bad record with a message naming its position.
-pub fn for_each_record<R: BufRead>(
-    reader: R,
-    now: i64,
-    f: impl FnMut(Record, Position) -> Result<(), String>,
-) -> Result<usize, String> {
-    records_with_clock(reader, &|| now, f)
+/// What the reader hands on: a record, or word that it is about to wait for more input.
+enum Event {
+    Record(Record, Position),
+    Waiting,
 }
 
-/// [`for_each_record`], reading the clock for each record.
-fn records_with_clock<R: BufRead>(
+/// Reads records one at a time, calling `f` for each, with `now` as the time of metrics that
+/// give none. Stops at the first bad record with a message naming its position.
+pub fn for_each_record<R: std::io::Read>(
     reader: R,
-    now: &dyn Fn() -> i64,
+    now: i64,
     mut f: impl FnMut(Record, Position) -> Result<(), String>,
 ) -> Result<usize, String> {
-    let mut framer = Framer::new(reader);
+    records_with_clock(reader, &|| now, &mut |event| match event {
+        Event::Record(r, p) => f(r, p),
+        Event::Waiting => Ok(()),
+    })
+}
+
+/// [`for_each_record`], reading the clock for each record, and saying before each read that
+/// may wait for input.
+fn records_with_clock<R: std::io::Read>(
+    reader: R,
+    now: &dyn Fn() -> i64,
+    f: &mut dyn FnMut(Event) -> Result<(), String>,
+) -> Result<usize, String> {
+    let mut framer = Framer::new(std::io::BufReader::with_capacity(64 * 1024, reader));
     let mut step = 0;
     let mut n = 0;
-    while let Some(line) = framer
-        .next_value()
-        .map_err(|e| format!("line {}: {e}", framer.line))?
-    {
+    loop {
+        let Some(line) = framer.next_value(&mut || f(Event::Waiting))? else {
+            break;
+        };
         n += 1;
         let pos = Position { record: n, line };
         let value = parse_json(framer.value()).map_err(|e| {
@@ -220,7 +282,7 @@ fn records_with_clock<R: BufRead>(
             )
         })?;
         let record = parse_record(value, now(), &mut step).map_err(|m| format!("{pos}: {m}"))?;
-        f(record, pos).map_err(|m| format!("{pos}: {m}"))?;
+        f(Event::Record(record, pos)).map_err(|m| format!("{pos}: {m}"))?;
     }
     Ok(n)
 }
@@ -244,7 +306,7 @@ fn parse_json(bytes: &[u8]) -> Result<Value, serde_json::Error> {
 /// document is read to its end. Anything else (a bad record) is handed on up to the end of
 /// its line, for the parser to report.
 struct Framer<R> {
-    reader: R,
+    reader: std::io::BufReader<R>,
     buf: Vec<u8>,
     /// Where the next value may start in `buf`.
     pos: usize,
@@ -254,8 +316,11 @@ struct Framer<R> {
     value: std::ops::Range<usize>,
 }
 
-impl<R: BufRead> Framer<R> {
-    fn new(reader: R) -> Self {
+/// Called before a read that may wait for input.
+type Wait<'a> = dyn FnMut() -> Result<(), String> + 'a;
+
+impl<R: std::io::Read> Framer<R> {
+    fn new(reader: std::io::BufReader<R>) -> Self {
         Framer {
             reader,
             buf: Vec::with_capacity(8192),
@@ -269,8 +334,12 @@ impl<R: BufRead> Framer<R> {
         &self.buf[self.value.clone()]
     }
 
-    /// Reads one more line onto the buffer; false at the end of the input.
-    fn read_line(&mut self) -> std::io::Result<bool> {
+    /// Reads one more line onto the buffer; false at the end of the input. Calls `wait` first
+    /// unless a whole line has already arrived.
+    fn read_line(&mut self, wait: &mut Wait) -> Result<bool, String> {
+        if !self.reader.buffer().contains(&b'\n') {
+            wait()?;
+        }
         if self.pos == self.buf.len() {
             self.buf.clear();
             self.pos = 0;
@@ -278,11 +347,14 @@ impl<R: BufRead> Framer<R> {
             self.buf.drain(..self.pos);
             self.pos = 0;
         }
-        Ok(self.reader.read_until(b'\n', &mut self.buf)? > 0)
+        match self.reader.read_until(b'\n', &mut self.buf) {
+            Ok(n) => Ok(n > 0),
+            Err(e) => Err(format!("line {}: {e}", self.line)),
+        }
     }
 
     /// Finds the next value; returns the line it starts on, or `None` at the end.
-    fn next_value(&mut self) -> std::io::Result<Option<usize>> {
+    fn next_value(&mut self, wait: &mut Wait) -> Result<Option<usize>, String> {
         // Skip white space, across lines.
         loop {
             while let Some(&b) = self.buf.get(self.pos) {
@@ -297,7 +369,7 @@ impl<R: BufRead> Framer<R> {
             if self.pos < self.buf.len() {
                 break;
             }
-            if !self.read_line()? {
+            if !self.read_line(wait)? {
                 return Ok(None);
             }
         }
@@ -338,9 +410,15 @@ impl<R: BufRead> Framer<R> {
                 }
             }
             let start = self.pos;
-            if !self.read_line()? {
-                // Unfinished at the end: the parser says so.
-                self.value = self.pos..self.buf.len();
+            if !self.read_line(wait)? {
+                // Unfinished at the end: the parser says so, on the value's last line.
+                let end = self.buf.len()
+                    - self.buf[self.pos..]
+                        .iter()
+                        .rev()
+                        .take_while(|b| b.is_ascii_whitespace())
+                        .count();
+                self.value = self.pos..end;
                 self.line += scan.newlines;
                 self.pos = self.buf.len();
                 return Ok(Some(start_line));
@@ -857,6 +935,40 @@ mod tests {
                 f.message
             );
             assert_eq!(s.metric_history(&h.info.run_id, "a").unwrap().len(), 1);
+        }
+
+        #[test]
+        fn records_that_arrived_are_written_before_waiting_for_more() {
+            let (_t, s, h) = run();
+            let mut input = Some(super::Chunks(vec!["{\"a\": 1}\n{\"a\": 2, \"step\": 1}\n"]));
+            let opts = Options {
+                apply: Apply::AsItArrives,
+                now: &|| 42,
+            };
+            let f = log_batch(&s, &h, || Ok(input.take().unwrap()), &opts).unwrap_err();
+            assert!(
+                f.message.contains("read past what had arrived"),
+                "{}",
+                f.message
+            );
+            assert_eq!((f.logged.records, f.logged.metrics), (2, 2));
+            let steps: Vec<i64> = s
+                .metric_history(&h.info.run_id, "a")
+                .unwrap()
+                .iter()
+                .map(|p| p.step)
+                .collect();
+            assert_eq!(steps, [0, 1]);
+            // A bad record: the metrics before it are written, its own are not.
+            let input = "{\"b\": 1}\n{\"b\": 2}\n{\"bad key?\": 3}\n{\"b\": 4}\n";
+            let f = log(&s, &h, input, Apply::AsItArrives).unwrap_err();
+            assert!(
+                f.message.starts_with("record 3 (line 3): "),
+                "{}",
+                f.message
+            );
+            assert_eq!((f.logged.records, f.logged.metrics), (2, 2));
+            assert_eq!(s.metric_history(&h.info.run_id, "b").unwrap().len(), 2);
         }
 
         #[test]
