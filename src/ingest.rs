@@ -266,10 +266,7 @@ fn records_with_clock<R: std::io::Read>(
     let mut framer = Framer::new(std::io::BufReader::with_capacity(64 * 1024, reader));
     let mut step = 0;
     let mut n = 0;
-    loop {
-        let Some(line) = framer.next_value(&mut || f(Event::Waiting))? else {
-            break;
-        };
+    while let Some(line) = framer.next_value(&mut || f(Event::Waiting))? {
         n += 1;
         let pos = Position { record: n, line };
         let value = parse_json(framer.value()).map_err(|e| {
