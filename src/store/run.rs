@@ -294,12 +294,7 @@ impl Store {
         for (k, p) in files("tags", &parts.tags)? {
             tags.insert(k, fs::read_to_string(&p)?);
         }
-        let mut metrics = BTreeMap::new();
-        for (k, p) in files("metrics", &parts.metrics)? {
-            if let Some(latest) = self.latest_in_file(&p)? {
-                metrics.insert(k, latest);
-            }
-        }
+        let metrics = self.latest_of_files(&h.dir, files("metrics", &parts.metrics)?)?;
         Ok(Run {
             info: h.info.clone(),
             params,
