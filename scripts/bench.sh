@@ -14,7 +14,8 @@
 #    loop would stream them) and one `mlt runs end` per run, JOBS (default: number of cores)
 #    training jobs at once. JOBS=1 gives the serial time.
 # 2. The floor of creating the same files from one Python process.
-# 3. A shell loop calling `mlt log metric` 1,000 times (in a scratch store).
+# 3. A shell loop calling `mlt log metric` 1,000 times (in a scratch store), and the CPU time of
+#    `mlt log batch` of 2,000 points streamed on stdin against `cat` of the same input.
 # 4. The durable mode's cost (MLT_DURABLE=1: every file and folder flushed around each rename
 #    and append): the same log-metric loop and 50 runs of the store's kind (start, log batch,
 #    end, one job), each in the default mode and in the durable mode, side by side.
@@ -353,6 +354,31 @@ done
 end=$(now)
 metric_s=$(calc "$end - $start")
 
+# `mlt log batch` of 2,000 points (100 JSON lines x 20 metrics, streamed on stdin as a training
+# loop would) against the floor of `tee` copying the same input into a file, and against
+# `mlt --version` (starting the process): CPU time per call over 100 calls.
+python3 - "$tmp/batch-2000.jsonl" <<'PY'
+import sys, random
+random.seed(2)
+with open(sys.argv[1], "w") as f:
+    for step in range(100):
+        ms = ", ".join(f'"m{i}": {random.random():.6f}' for i in range(20))
+        f.write('{"step": %d, "timestamp": %d, "metrics": {%s}}\n' % (step, 1700000000000 + step, ms))
+PY
+BATCH_RUN=$("$MLT" runs start -e bench-batch 2>/dev/null)
+# cpu_ms N CMD...: CPU milliseconds (user + system) per call of CMD, stdin from the input.
+cpu_ms() {
+    local n=$1 i t TIMEFORMAT='%U %S'
+    shift
+    t=$({ time for ((i = 0; i < n; i++)); do "$@" <"$tmp/batch-2000.jsonl" >/dev/null 2>&1; done; } 2>&1)
+    read -r user sys <<<"$t"
+    calc "($user + $sys) * 1000 / $n"
+}
+batch_ms=$(cpu_ms 100 "$MLT" log batch --run "$BATCH_RUN")
+cat_ms=$(cpu_ms 100 tee "$tmp/batch-copy")
+version_ms=$(cpu_ms 100 "$MLT" --version)
+rm -f "$tmp/batch-copy"
+
 # The durable mode against the default, side by side: the same loop and 50 runs in each.
 durable_pair() {
     local mode=$1 store="$tmp/durable-$1" start end i
@@ -399,6 +425,8 @@ else
 fi
 printf '1000 x mlt log metric: %.2f s, %.2f ms per call (target < 5 ms; MLflow import alone ~2000 ms: %.0fx faster)\n' \
     "$metric_s" "$metric_s" "$(calc "2 / ($metric_s / 1000)")"
+printf 'mlt log batch of 2000 points on stdin: %.2f ms CPU per call; floor (tee of the input into a file): %.2f ms; mlt / floor = %.2f; mlt --version: %.2f ms, so %.2f ms for the points (target <= 2 ms)\n' \
+    "$batch_ms" "$cat_ms" "$(calc "$batch_ms / $cat_ms")" "$version_ms" "$(calc "$batch_ms - $version_ms")"
 printf 'durable mode (MLT_DURABLE=1) against the default: log metric %.2f ms against %.2f ms per call (%.1fx); 50 runs (start, log batch of 10 params x 20 metrics x 100 steps, end) %.2f s against %.2f s (%.1fx)\n' \
     "$durable_ms" "$plain_ms" "$(calc "$durable_ms / $plain_ms")" \
     "$durable_runs" "$plain_runs" "$(calc "$durable_runs / $plain_runs")"

@@ -2,14 +2,24 @@
 //! pretty-printed documents), each either
 //!
 //! - MLflow's log-batch body: `{"metrics": [{"key", "value", "timestamp", "step"}],
-//!   "params": [{"key", "value"}], "tags": [{"key", "value"}]}` (MLflow's batch limits apply), or
+//!   "params": [{"key", "value"}], "tags": [{"key", "value"}]}` (MLflow's batch limits apply),
 //! - a compact record for training loops: `{"step": 3, "metrics": {"loss": 0.5},
 //!   "params": {"lr": 0.01}, "tags": {"phase": "warmup"}}`; `step` and `timestamp` apply to
-//!   every metric of the record.
+//!   every metric of the record, or
+//! - a flat object of metric values, as `mlt run --parse-metrics` reads a JSON line:
+//!   `{"loss": 0.4, "step": 3}`. Its step is the record's `step`, else the step of the last
+//!   record that named one (0 at first); its timestamp is `timestamp`, else now.
+//!
+//! Python's bare `NaN`, `Infinity` and `-Infinity` (what `json.dumps` writes) are read too.
+//!
+//! [`log_batch`] is the use case: it applies the records to a run, as they arrive or only once
+//! all of them are checked, and says what it logged.
 
 use crate::model::{MetricPoint, parse_value};
-use crate::store::Batch;
+use crate::store::{Batch, Logger, RunHandle, Store};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::io::BufRead;
 
 /// Where a record sits in the input, for error messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,103 +42,459 @@ pub struct Record {
     pub run_id: Option<String>,
 }
 
-/// Reads records one at a time, calling `f` for each. Stops at the first bad record with a
-/// message naming its position.
+/// When [`log_batch`] writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Apply {
+    /// Each record as soon as it is read (a stream from a live training loop); a bad record
+    /// stops there, and what came before it stays logged. "Now" is read for each record.
+    AsItArrives,
+    /// Every record is checked first (keys, values, limits, params against the run and
+    /// against each other), so a bad record anywhere changes nothing; the input is opened a
+    /// second time to write. Checked records are merged into large batches.
+    CheckedFirst,
+}
+
+/// How [`log_batch`] reads and writes.
+pub struct Options<'a> {
+    pub apply: Apply,
+    /// The time of metrics that give none, in milliseconds since the epoch.
+    pub now: &'a dyn Fn() -> i64,
+}
+
+/// What [`log_batch`] wrote.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Logged {
+    pub records: usize,
+    pub metrics: usize,
+    pub params: usize,
+    pub tags: usize,
+}
+
+impl Logged {
+    fn add(&mut self, b: &Batch) {
+        self.records += 1;
+        self.metrics += b.metrics.len();
+        self.params += b.params.len();
+        self.tags += b.tags.len();
+    }
+}
+
+/// Why [`log_batch`] stopped, and what it had written by then (nothing with
+/// [`Apply::CheckedFirst`]).
+#[derive(Debug)]
+pub struct Failure {
+    pub logged: Logged,
+    /// One line saying what and where (`record 3 (line 7): ...`).
+    pub message: String,
+}
+
+/// Logs JSON records to a run. `open` gives the input (called once, or twice with
+/// [`Apply::CheckedFirst`]); its error message is passed through as it is.
+pub fn log_batch<R: std::io::Read>(
+    store: &Store,
+    h: &RunHandle,
+    mut open: impl FnMut() -> Result<R, String>,
+    opts: &Options,
+) -> Result<Logged, Failure> {
+    let mut logged = Logged::default();
+    let fail = |logged: Logged| move |message: String| Failure { logged, message };
+    match opts.apply {
+        Apply::AsItArrives => {
+            let input = open().map_err(fail(logged))?;
+            let mut stream = Stream {
+                h,
+                logger: Logger::new(store, h.clone()),
+                pending: Batch::default(),
+                pending_logged: Logged::default(),
+                logged: Logged::default(),
+            };
+            let res = records_with_clock(input, opts.now, &mut |event| match event {
+                Event::Record(rec, _) => stream.record(rec),
+                Event::Waiting => stream.flush(),
+            });
+            // Records before a bad one are logged.
+            let flushed = stream.flush();
+            res.map_err(fail(stream.logged))?;
+            flushed.map_err(fail(stream.logged))?;
+            logged = stream.logged;
+        }
+        Apply::CheckedFirst => {
+            let now = (opts.now)();
+            let mut seen = HashMap::new();
+            for_each_record(open().map_err(fail(logged))?, now, |rec, _| {
+                check_record(store, h, &rec, &mut seen)
+            })
+            .map_err(fail(logged))?;
+            let mut logger = Logger::new(store, h.clone());
+            let mut pending = Batch::default();
+            let mut counted = Logged::default();
+            for_each_record(open().map_err(fail(logged))?, now, |rec, _| {
+                counted.add(&rec.batch);
+                pending.metrics.extend(rec.batch.metrics);
+                pending.params.extend(rec.batch.params);
+                pending.tags.extend(rec.batch.tags);
+                if pending.len() >= 100_000 {
+                    logger
+                        .log(&std::mem::take(&mut pending))
+                        .map_err(|e| e.to_string())?;
+                }
+                Ok(())
+            })
+            .map_err(fail(logged))?;
+            logger
+                .log(&pending)
+                .map_err(|e| fail(logged)(e.to_string()))?;
+            logged = counted;
+        }
+    }
+    Ok(logged)
+}
+
+/// A stream being applied. Records of metrics only that have already arrived are written
+/// together (one append per key, not one per point); they are written before the reader waits
+/// for more input, so none waits for a later line.
+struct Stream<'a> {
+    h: &'a RunHandle,
+    logger: Logger<'a>,
+    pending: Batch,
+    pending_logged: Logged,
+    logged: Logged,
+}
+
+impl Stream<'_> {
+    fn record(&mut self, rec: Record) -> Result<(), String> {
+        check_envelope(self.h, &rec)?;
+        if rec.batch.params.is_empty() && rec.batch.tags.is_empty() {
+            // What the logger would refuse, refused for this record alone.
+            rec.batch.validate().map_err(|e| e.to_string())?;
+            self.pending_logged.add(&rec.batch);
+            self.pending.metrics.extend(rec.batch.metrics);
+            if self.pending.metrics.len() >= 10_000 {
+                self.flush()?;
+            }
+            return Ok(());
+        }
+        self.flush()?;
+        // The logger validates keys and params itself; earlier records are on disk.
+        self.logger.log(&rec.batch).map_err(|e| e.to_string())?;
+        self.logged.add(&rec.batch);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), String> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        // Taken first: what a failed write left is not written again.
+        let batch = std::mem::take(&mut self.pending);
+        let counted = std::mem::take(&mut self.pending_logged);
+        self.logger.log(&batch).map_err(|e| e.to_string())?;
+        self.logged.records += counted.records;
+        self.logged.metrics += counted.metrics;
+        Ok(())
+    }
+}
+
+/// Checks what only a record knows: the run it names (if any) and MLflow's limits for a
+/// log-batch body.
+fn check_envelope(h: &RunHandle, rec: &Record) -> Result<(), String> {
+    if let Some(r) = &rec.run_id
+        && r != &h.info.run_id
+    {
+        return Err(format!(
+            "the record is for run {r}, but the target run is {}",
+            h.info.run_id
+        ));
+    }
+    if rec.mlflow_body {
+        rec.batch.check_limits().map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Checks one record before anything is written: its envelope, keys and values, and params
+/// against the run and against earlier records.
+fn check_record(
+    store: &Store,
+    h: &RunHandle,
+    rec: &Record,
+    seen: &mut HashMap<String, String>,
+) -> Result<(), String> {
+    check_envelope(h, rec)?;
+    rec.batch.validate().map_err(|e| e.to_string())?;
+    store
+        .check_params(h, &rec.batch.params)
+        .map_err(|e| e.to_string())?;
+    for (k, v) in &rec.batch.params {
+        if let Some(prev) = seen.insert(k.clone(), v.clone())
+            && &prev != v
+        {
+            return Err(format!(
+                "param '{k}' was '{prev}' in an earlier record; params cannot change (got '{v}')"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What the reader hands on: a record, or word that it is about to wait for more input.
+enum Event {
+    Record(Record, Position),
+    Waiting,
+}
+
+/// Reads records one at a time, calling `f` for each, with `now` as the time of metrics that
+/// give none. Stops at the first bad record with a message naming its position.
 pub fn for_each_record<R: std::io::Read>(
     reader: R,
     now: i64,
     mut f: impl FnMut(Record, Position) -> Result<(), String>,
 ) -> Result<usize, String> {
-    let mut line_counter = LineCounter::new(reader);
+    records_with_clock(reader, &|| now, &mut |event| match event {
+        Event::Record(r, p) => f(r, p),
+        Event::Waiting => Ok(()),
+    })
+}
+
+/// [`for_each_record`], reading the clock for each record, and saying before each read that
+/// may wait for input.
+fn records_with_clock<R: std::io::Read>(
+    reader: R,
+    now: &dyn Fn() -> i64,
+    f: &mut dyn FnMut(Event) -> Result<(), String>,
+) -> Result<usize, String> {
+    let mut framer = Framer::new(std::io::BufReader::with_capacity(64 * 1024, reader));
+    let mut step = 0;
     let mut n = 0;
-    loop {
-        line_counter.at_record_start = true;
-        // serde_json counts lines from where this record's parser started.
-        let base_line = line_counter.line;
-        let next = serde_json::Deserializer::from_reader(&mut line_counter)
-            .into_iter::<Value>()
-            .next();
-        let value = match next {
-            Some(Ok(v)) => v,
-            None => break,
-            Some(Err(e)) => {
-                return Err(format!(
-                    "record {} (line {}): invalid JSON: {e}",
-                    n + 1,
-                    base_line + e.line().saturating_sub(1)
-                ));
-            }
-        };
+    while let Some(line) = framer.next_value(&mut || f(Event::Waiting))? {
         n += 1;
-        let pos = Position {
-            record: n,
-            line: line_counter.start_line,
-        };
-        let record = parse_record(value, now).map_err(|m| format!("{pos}: {m}"))?;
-        f(record, pos).map_err(|m| format!("{pos}: {m}"))?;
+        let pos = Position { record: n, line };
+        let value = parse_json(framer.value()).map_err(|e| {
+            format!(
+                "{pos}: invalid JSON: {e}",
+                pos = Position {
+                    record: n,
+                    line: line + e.line().saturating_sub(1)
+                }
+            )
+        })?;
+        let record = parse_record(value, now(), &mut step).map_err(|m| format!("{pos}: {m}"))?;
+        f(Event::Record(record, pos)).map_err(|m| format!("{pos}: {m}"))?;
     }
     Ok(n)
 }
 
-/// Counts lines of the bytes handed to the JSON parser, so errors can name a line; also
-/// remembers the line where the current record starts.
-struct LineCounter<R> {
-    inner: R,
+/// One value's bytes as JSON; bare `NaN`, `Infinity` and `-Infinity` as `--parse-metrics` reads
+/// them. The error is the one of the plain JSON.
+fn parse_json(bytes: &[u8]) -> Result<Value, serde_json::Error> {
+    serde_json::from_slice(bytes).or_else(|e| {
+        std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|text| {
+                serde_json::from_str(&crate::wrap::parse::quote_bare_specials(text)).ok()
+            })
+            .ok_or(e)
+    })
+}
+
+/// Cuts the input into JSON values without parsing them: whole lines are read into one
+/// buffer, and a value that starts with `{` or `[` ends where its brackets balance (outside
+/// strings), so a record is handed on as soon as its last line arrives, and a pretty-printed
+/// document is read to its end. Anything else (a bad record) is handed on up to the end of
+/// its line, for the parser to report.
+struct Framer<R> {
+    reader: std::io::BufReader<R>,
+    buf: Vec<u8>,
+    /// Where the next value may start in `buf`.
+    pos: usize,
+    /// The line of `buf[pos]`, from 1.
     line: usize,
-    start_line: usize,
-    at_record_start: bool,
+    /// The bytes of the last value found.
+    value: std::ops::Range<usize>,
 }
 
-impl<R: std::io::Read> LineCounter<R> {
-    fn new(inner: R) -> Self {
-        LineCounter {
-            inner,
+/// Called before a read that may wait for input.
+type Wait<'a> = dyn FnMut() -> Result<(), String> + 'a;
+
+impl<R: std::io::Read> Framer<R> {
+    fn new(reader: std::io::BufReader<R>) -> Self {
+        Framer {
+            reader,
+            buf: Vec::with_capacity(8192),
+            pos: 0,
             line: 1,
-            start_line: 1,
-            at_record_start: true,
+            value: 0..0,
+        }
+    }
+
+    fn value(&self) -> &[u8] {
+        &self.buf[self.value.clone()]
+    }
+
+    /// Reads one more line onto the buffer; false at the end of the input. Calls `wait` first
+    /// unless a whole line has already arrived.
+    fn read_line(&mut self, wait: &mut Wait) -> Result<bool, String> {
+        if !self.reader.buffer().contains(&b'\n') {
+            wait()?;
+        }
+        if self.pos == self.buf.len() {
+            self.buf.clear();
+            self.pos = 0;
+        } else if self.pos > 0 && self.pos * 2 >= self.buf.len() {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
+        match self.reader.read_until(b'\n', &mut self.buf) {
+            Ok(n) => Ok(n > 0),
+            Err(e) => Err(format!("line {}: {e}", self.line)),
+        }
+    }
+
+    /// Finds the next value; returns the line it starts on, or `None` at the end.
+    fn next_value(&mut self, wait: &mut Wait) -> Result<Option<usize>, String> {
+        // Skip white space, across lines.
+        loop {
+            while let Some(&b) = self.buf.get(self.pos) {
+                if !b.is_ascii_whitespace() {
+                    break;
+                }
+                if b == b'\n' {
+                    self.line += 1;
+                }
+                self.pos += 1;
+            }
+            if self.pos < self.buf.len() {
+                break;
+            }
+            if !self.read_line(wait)? {
+                return Ok(None);
+            }
+        }
+        let start_line = self.line;
+        let first = self.buf[self.pos];
+        if first != b'{' && first != b'[' {
+            let rest = &self.buf[self.pos..];
+            let len = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+            self.value = self.pos..self.pos + len;
+            self.pos += len;
+            return Ok(Some(start_line));
+        }
+        let mut scan = Scan::default();
+        let mut i = self.pos;
+        // The size at which an unfinished value is next checked for a syntax error (checks at
+        // doubling sizes cost linear time), so a broken record in a live stream is reported
+        // without waiting for brackets that never close.
+        let mut check_at = 0;
+        loop {
+            if let Some(end) = scan.feed(&self.buf[i..]) {
+                let end = i + end;
+                self.line += scan.newlines;
+                self.value = self.pos..end;
+                self.pos = end;
+                return Ok(Some(start_line));
+            }
+            i = self.buf.len();
+            if i - self.pos >= check_at {
+                check_at = 2 * (i - self.pos);
+                let partial = &self.buf[self.pos..];
+                if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(partial)
+                    && !e.is_eof()
+                {
+                    self.value = self.pos..i;
+                    self.line += scan.newlines;
+                    self.pos = i;
+                    return Ok(Some(start_line));
+                }
+            }
+            let start = self.pos;
+            if !self.read_line(wait)? {
+                // Unfinished at the end: the parser says so, on the value's last line.
+                let end = self.buf.len()
+                    - self.buf[self.pos..]
+                        .iter()
+                        .rev()
+                        .take_while(|b| b.is_ascii_whitespace())
+                        .count();
+                self.value = self.pos..end;
+                self.line += scan.newlines;
+                self.pos = self.buf.len();
+                return Ok(Some(start_line));
+            }
+            // read_line may have moved the unfinished value to the front.
+            i -= start - self.pos;
         }
     }
 }
 
-impl<R: std::io::Read> std::io::Read for LineCounter<R> {
-    // serde_json pulls one byte at a time (wrap a slow source in a BufReader); it never reads
-    // past the closing brace of an object, so a record piped in from a live training loop is
-    // logged as soon as it ends.
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
+/// Bracket depth outside strings, fed chunk by chunk.
+#[derive(Default)]
+struct Scan {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    newlines: usize,
+}
+
+impl Scan {
+    /// Feeds bytes; the offset just past the bracket that closes the value, if it is there.
+    fn feed(&mut self, bytes: &[u8]) -> Option<usize> {
+        for (i, &b) in bytes.iter().enumerate() {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                } else if b == b'\n' {
+                    self.newlines += 1;
+                }
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                b'\n' => self.newlines += 1,
+                _ => {}
+            }
         }
-        let mut one = [0u8; 1];
-        if self.inner.read(&mut one)? == 0 {
-            return Ok(0);
-        }
-        let b = one[0];
-        if self.at_record_start && !b.is_ascii_whitespace() {
-            self.start_line = self.line;
-            self.at_record_start = false;
-        }
-        if b == b'\n' {
-            self.line += 1;
-        }
-        buf[0] = b;
-        Ok(1)
+        None
     }
 }
 
-fn parse_record(v: Value, now: i64) -> Result<Record, String> {
+/// The fields that make an object a compact record or an MLflow body rather than a flat
+/// object of metric values.
+const RECORD_FIELDS: [&str; 5] = ["metrics", "params", "tags", "run_id", "run_uuid"];
+
+/// One record from its JSON value. `step` is the step of the last record that named one; a
+/// flat object without a step takes it.
+fn parse_record(v: Value, now: i64, step: &mut i64) -> Result<Record, String> {
     let Value::Object(obj) = v else {
         return Err("expected a JSON object".into());
     };
-    let mut batch = Batch::default();
-    let mut mlflow_body = false;
-    let step = match obj.get("step") {
-        None | Some(Value::Null) => 0,
-        Some(s) => int(s, "'step' must be an integer")?,
+    let given_step = match obj.get("step") {
+        None | Some(Value::Null) => None,
+        Some(s) => Some(int(s, "'step' must be an integer")?),
     };
+    if let Some(s) = given_step {
+        *step = s;
+    }
     let timestamp = match obj.get("timestamp") {
         None | Some(Value::Null) => now,
         Some(s) => int(s, "'timestamp' must be an integer (milliseconds)")?,
     };
+    if !obj.keys().any(|k| RECORD_FIELDS.contains(&k.as_str())) {
+        return flat_record(&obj, *step, timestamp);
+    }
+    let step = given_step.unwrap_or(0);
+    let mut batch = Batch::default();
+    let mut mlflow_body = false;
     let mut run_id = None;
     for (k, val) in &obj {
         match (k.as_str(), val) {
@@ -186,7 +552,8 @@ fn parse_record(v: Value, now: i64) -> Result<Record, String> {
             }
             _ => {
                 return Err(format!(
-                    "unknown field '{k}' (expected metrics, params, tags, step, timestamp)"
+                    "unknown field '{k}' (expected metrics, params, tags, step, timestamp; \
+                     or a flat object of metric values, without those)"
                 ));
             }
         }
@@ -195,6 +562,34 @@ fn parse_record(v: Value, now: i64) -> Result<Record, String> {
         batch,
         mlflow_body,
         run_id,
+    })
+}
+
+/// A flat object of metric values, read as `mlt run --parse-metrics` reads such a line; a
+/// field that is not a number is an error here, not skipped.
+fn flat_record(obj: &Map<String, Value>, step: i64, timestamp: i64) -> Result<Record, String> {
+    use crate::wrap::parse::{json_metric, metric_fields};
+    let mut batch = Batch::default();
+    for (key, v) in metric_fields(obj) {
+        let value = json_metric(v).ok_or_else(|| {
+            format!(
+                "field '{key}' is neither a metric value (a number) nor one of metrics, \
+                 params, tags, step, timestamp"
+            )
+        })?;
+        batch.metrics.push((
+            key.clone(),
+            MetricPoint {
+                timestamp,
+                value,
+                step,
+            },
+        ));
+    }
+    Ok(Record {
+        batch,
+        mlflow_body: false,
+        run_id: None,
     })
 }
 
@@ -368,6 +763,237 @@ mod tests {
         let e = records("[1]").unwrap_err();
         assert!(e.contains("expected a JSON object"), "{e}");
         let e = records("{\"metric\": {}}").unwrap_err();
-        assert!(e.contains("unknown field 'metric'"), "{e}");
+        assert!(
+            e.contains("field 'metric' is neither a metric value (a number) nor one of metrics"),
+            "{e}"
+        );
+        let e = records("{\"metrics\": {}, \"loss\": 1}").unwrap_err();
+        assert!(e.contains("unknown field 'loss'"), "{e}");
+        let e = records("{\"a\": 1}\n{\"a\": 1,\n \"b\": [2]}\n").unwrap_err();
+        assert!(
+            e.starts_with("record 2 (line 2): field 'b' is neither"),
+            "{e}"
+        );
+    }
+
+    fn points(r: &[(Record, Position)]) -> Vec<(&str, f64, i64, i64)> {
+        r.iter()
+            .flat_map(|(r, _)| &r.batch.metrics)
+            .map(|(k, p)| (k.as_str(), p.value, p.step, p.timestamp))
+            .collect()
+    }
+
+    #[test]
+    fn flat_objects_are_metrics_as_parse_metrics_reads_them() {
+        // As `mlt run --parse-metrics`: the step of a line carries on to the lines after it;
+        // the timestamp is the line's or now.
+        let r = records(
+            "{\"loss\": 0.4}\n{\"loss\": 0.3, \"acc\": \"NaN\", \"step\": 2}\n\
+             {\"loss\": 0.2, \"timestamp\": 99}\n{\"step\": 5, \"metrics\": {}}\n{\"loss\": -Infinity}\n",
+        )
+        .unwrap();
+        let got = points(&r);
+        assert_eq!(got[0], ("loss", 0.4, 0, 7));
+        assert_eq!((got[1].0, got[1].2), ("acc", 2));
+        assert!(got[1].1.is_nan());
+        assert_eq!(got[2], ("loss", 0.3, 2, 7));
+        assert_eq!(got[3], ("loss", 0.2, 2, 99));
+        assert_eq!(got[4], ("loss", f64::NEG_INFINITY, 5, 7));
+        assert!(r.iter().all(|(r, _)| !r.mlflow_body));
+        // The same lines, as `--parse-metrics` reads them.
+        let mut p = crate::wrap::parse::MetricParser::new(true, &[]).unwrap();
+        let parsed: Vec<_> = ["{\"loss\": 0.4}", "{\"loss\": 0.3, \"step\": 2}"]
+            .iter()
+            .flat_map(|l| p.parse_line(l))
+            .map(|m| (m.key, m.value, m.step))
+            .collect();
+        assert_eq!(parsed, [("loss".into(), 0.4, 0), ("loss".into(), 0.3, 2)]);
+        // A compact record without a step is still at step 0.
+        let r = records("{\"step\": 3}\n{\"metrics\": {\"m\": 1}}\n").unwrap();
+        assert_eq!(points(&r), [("m", 1.0, 0, 7)]);
+    }
+
+    #[test]
+    fn values_are_cut_from_lines_and_documents() {
+        // Several on a line, one over many lines, brackets inside strings, bare NaN.
+        let r = records(
+            "{\"a\": 1} {\"b\": 2}\n\n  {\"metrics\":\n {\"c}\": 3,\n \"d{\": NaN}}\n{\"e\": 4}",
+        )
+        .unwrap();
+        let lines: Vec<usize> = r.iter().map(|(_, p)| p.line).collect();
+        assert_eq!(lines, [1, 1, 3, 6]);
+        let keys: Vec<&str> = points(&r).iter().map(|p| p.0).collect();
+        assert_eq!(keys, ["a", "b", "c}", "d{", "e"]);
+        assert!(records("").unwrap().is_empty());
+        assert!(records(" \n\n").unwrap().is_empty());
+        let e = records("{\"a\": 1}\n3\n").unwrap_err();
+        assert!(
+            e.starts_with("record 2 (line 2): expected a JSON object"),
+            "{e}"
+        );
+        let e = records("{\"a\": 1}\n{\"b\":\n").unwrap_err();
+        assert!(e.starts_with("record 2 (line 2): invalid JSON: EOF"), "{e}");
+    }
+
+    /// A reader that hands out its chunks one read at a time, then fails: reading further
+    /// than a record's end before applying it shows as that failure.
+    struct Chunks(Vec<&'static str>);
+
+    impl std::io::Read for Chunks {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(std::io::Error::other("read past what had arrived"));
+            }
+            let c = self.0.remove(0).as_bytes();
+            buf[..c.len()].copy_from_slice(c);
+            Ok(c.len())
+        }
+    }
+
+    #[test]
+    fn each_record_is_handed_on_when_its_line_arrives() {
+        let input = std::io::BufReader::new(Chunks(vec!["{\"a\": 1}\n{\"b\"", ": 2}\n"]));
+        let mut seen = Vec::new();
+        let e = for_each_record(input, 0, |r, _| {
+            seen.push(r.batch.metrics[0].0.clone());
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(seen, ["a", "b"]);
+        assert!(e.contains("read past what had arrived"), "{e}");
+        // A broken record is reported when its line ends, not when brackets that never close
+        // would.
+        let input = std::io::BufReader::new(Chunks(vec!["{\"a\": 1}\n{oops\n"]));
+        let e = for_each_record(input, 0, |_, _| Ok(())).unwrap_err();
+        assert!(e.starts_with("record 2 (line 2): invalid JSON"), "{e}");
+    }
+
+    mod use_case {
+        use super::super::*;
+        use crate::store::NewRun;
+
+        fn run() -> (tempfile::TempDir, Store, RunHandle) {
+            let tmp = tempfile::tempdir().unwrap();
+            let s = Store::new(tmp.path());
+            s.init().unwrap();
+            let e = s.experiment("0").unwrap();
+            let info = s.create_run(&e, NewRun::default()).unwrap();
+            let h = s.find_run(&info.run_id).unwrap();
+            (tmp, s, h)
+        }
+
+        fn log(s: &Store, h: &RunHandle, input: &str, apply: Apply) -> Result<Logged, Failure> {
+            let opts = Options { apply, now: &|| 42 };
+            log_batch(s, h, || Ok(input.as_bytes()), &opts)
+        }
+
+        #[test]
+        fn records_go_to_the_run_and_are_counted() {
+            let (_t, s, h) = run();
+            let input = "{\"params\": {\"lr\": 0.1}, \"tags\": {\"t\": \"x\"}}\n{\"loss\": 0.5, \"step\": 1}\n";
+            for apply in [Apply::AsItArrives, Apply::CheckedFirst] {
+                let logged = log(&s, &h, input, apply).unwrap();
+                let want = Logged {
+                    records: 2,
+                    metrics: 1,
+                    params: 1,
+                    tags: 1,
+                };
+                assert_eq!(logged, want);
+            }
+            let hist = s.metric_history(&h.info.run_id, "loss").unwrap();
+            let want = MetricPoint {
+                timestamp: 42,
+                value: 0.5,
+                step: 1,
+            };
+            assert_eq!(hist, [want, want]);
+        }
+
+        #[test]
+        fn a_stream_keeps_what_came_before_a_bad_record_and_a_checked_input_writes_nothing() {
+            let (_t, s, h) = run();
+            let input = "{\"a\": 1}\n{\"params\": {\"p\": 1}}\n{\"params\": {\"p\": 2}}\n";
+            let f = log(&s, &h, input, Apply::CheckedFirst).unwrap_err();
+            assert_eq!(f.logged, Logged::default());
+            assert_eq!(
+                f.message,
+                "record 3 (line 3): param 'p' was '1' in an earlier record; params cannot change (got '2')"
+            );
+            assert!(s.metric_history(&h.info.run_id, "a").is_err());
+            let f = log(&s, &h, input, Apply::AsItArrives).unwrap_err();
+            assert_eq!(
+                (f.logged.records, f.logged.metrics, f.logged.params),
+                (2, 1, 1)
+            );
+            assert!(
+                f.message.starts_with("record 3 (line 3): "),
+                "{}",
+                f.message
+            );
+            assert_eq!(s.metric_history(&h.info.run_id, "a").unwrap().len(), 1);
+        }
+
+        #[test]
+        fn records_that_arrived_are_written_before_waiting_for_more() {
+            let (_t, s, h) = run();
+            let mut input = Some(super::Chunks(vec!["{\"a\": 1}\n{\"a\": 2, \"step\": 1}\n"]));
+            let opts = Options {
+                apply: Apply::AsItArrives,
+                now: &|| 42,
+            };
+            let f = log_batch(&s, &h, || Ok(input.take().unwrap()), &opts).unwrap_err();
+            assert!(
+                f.message.contains("read past what had arrived"),
+                "{}",
+                f.message
+            );
+            assert_eq!((f.logged.records, f.logged.metrics), (2, 2));
+            let steps: Vec<i64> = s
+                .metric_history(&h.info.run_id, "a")
+                .unwrap()
+                .iter()
+                .map(|p| p.step)
+                .collect();
+            assert_eq!(steps, [0, 1]);
+            // A bad record: the metrics before it are written, its own are not.
+            let input = "{\"b\": 1}\n{\"b\": 2}\n{\"bad key?\": 3}\n{\"b\": 4}\n";
+            let f = log(&s, &h, input, Apply::AsItArrives).unwrap_err();
+            assert!(
+                f.message.starts_with("record 3 (line 3): "),
+                "{}",
+                f.message
+            );
+            assert_eq!((f.logged.records, f.logged.metrics), (2, 2));
+            assert_eq!(s.metric_history(&h.info.run_id, "b").unwrap().len(), 2);
+        }
+
+        #[test]
+        fn envelopes_are_checked() {
+            let (_t, s, h) = run();
+            let f = log(
+                &s,
+                &h,
+                "{\"run_id\": \"other\", \"metrics\": []}",
+                Apply::AsItArrives,
+            )
+            .unwrap_err();
+            assert!(
+                f.message.contains("the record is for run other"),
+                "{}",
+                f.message
+            );
+            let open_error = log_batch(
+                &s,
+                &h,
+                || Err::<&[u8], _>("no such file".to_string()),
+                &Options {
+                    apply: Apply::CheckedFirst,
+                    now: &|| 0,
+                },
+            )
+            .unwrap_err();
+            assert_eq!(open_error.message, "no such file");
+        }
     }
 }

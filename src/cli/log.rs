@@ -2,9 +2,8 @@ use crate::cli::kit::{CliError, CmdResult, Ctx, parse_key_value};
 use crate::env;
 use crate::ingest;
 use crate::model::{MetricPoint, parse_value};
-use crate::store::{Batch, Logger, RunHandle, Store};
+use crate::store::Batch;
 use clap::Subcommand;
-use std::collections::HashMap;
 use std::io::BufReader;
 use std::path::PathBuf;
 
@@ -163,138 +162,65 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             },
         ),
     };
-    let id = ctx.run_spec(target.run.as_deref())?;
+    let spec = ctx.run_spec(target.run.as_deref())?;
     let store = ctx.existing_store()?;
     // Check keys before touching the disk, so a bad key never costs a run lookup.
     batch.validate()?;
-    let h = store.active_run(&id)?;
+    let h = store.active_run(&ctx.run_id(&store, Some(&spec))?)?;
     store.log_batch(&h, &batch)?;
     Ok(())
 }
 
 fn batch(ctx: &Ctx, file: Option<PathBuf>, target: Target) -> CmdResult {
-    let id = ctx.run_spec(target.run.as_deref())?;
     let store = ctx.existing_store()?;
+    let id = ctx.run_id(&store, target.run.as_deref())?;
     let h = store.active_run(&id)?;
-    let now = env::now_ms();
-    let mut totals = Totals::default();
-    match file.filter(|f| f.as_os_str() != "-") {
-        None => {
-            // A stream is applied record by record, in order: a training loop can pipe into it.
-            let stdin = std::io::stdin().lock();
-            let mut logger = Logger::new(&store, h.clone());
-            let res = ingest::for_each_record(BufReader::new(stdin), now, |rec, _| {
-                // The logger validates keys and params itself; earlier records are on disk.
-                check_envelope(&h, &rec)?;
-                logger.log(&rec.batch).map_err(|e| e.to_string())?;
-                totals.add(&rec.batch);
-                Ok(())
-            });
-            if let Err(msg) = res {
-                eprintln!("{}", totals.summary(&id, "before the error"));
-                return Err(CliError::failure(msg));
-            }
-        }
-        Some(path) => {
-            // A file is checked whole first, so a bad record at the end changes nothing.
-            let open = || {
+    let file = file.filter(|f| f.as_os_str() != "-");
+    let streaming = file.is_none();
+    let res = match file {
+        // A stream is applied record by record, in order: a training loop can pipe into it.
+        None => ingest::log_batch(
+            &store,
+            &h,
+            || Ok(BufReader::new(std::io::stdin().lock())),
+            &ingest::Options {
+                apply: ingest::Apply::AsItArrives,
+                now: &env::now_ms,
+            },
+        ),
+        // A file is checked whole first, so a bad record at the end changes nothing.
+        Some(path) => ingest::log_batch(
+            &store,
+            &h,
+            || {
                 std::fs::File::open(&path)
                     .map(BufReader::new)
-                    .map_err(|e| CliError::failure(format!("{}: {e}", path.display())))
-            };
-            let mut seen = HashMap::new();
-            ingest::for_each_record(open()?, now, |rec, _| {
-                check_record(&store, &h, &rec, &mut seen)
-            })
-            .map_err(CliError::failure)?;
-            // Checked records are merged into large batches: one write per key per batch.
-            let mut logger = Logger::new(&store, h.clone());
-            let mut pending = Batch::default();
-            ingest::for_each_record(open()?, now, |rec, _| {
-                totals.add(&rec.batch);
-                pending.metrics.extend(rec.batch.metrics);
-                pending.params.extend(rec.batch.params);
-                pending.tags.extend(rec.batch.tags);
-                if pending.len() >= 100_000 {
-                    logger
-                        .log(&std::mem::take(&mut pending))
-                        .map_err(|e| e.to_string())?;
-                }
-                Ok(())
-            })
-            .map_err(CliError::failure)?;
-            logger.log(&pending)?;
+                    .map_err(|e| format!("{}: {e}", path.display()))
+            },
+            &ingest::Options {
+                apply: ingest::Apply::CheckedFirst,
+                now: &env::now_ms,
+            },
+        ),
+    };
+    match res {
+        Ok(logged) => {
+            ctx.printer.status(summary(&logged, &id, ""));
+            Ok(())
+        }
+        Err(f) => {
+            if streaming {
+                ctx.printer
+                    .status(summary(&f.logged, &id, " before the error"));
+            }
+            Err(CliError::failure(f.message))
         }
     }
-    eprintln!("{}", totals.summary(&id, ""));
-    Ok(())
 }
 
-/// Checks what only a record knows: the run it names (if any) and MLflow's limits for a
-/// log-batch body.
-fn check_envelope(h: &RunHandle, rec: &ingest::Record) -> Result<(), String> {
-    if let Some(r) = &rec.run_id
-        && r != &h.info.run_id
-    {
-        return Err(format!(
-            "the record is for run {r}, but the target run is {}",
-            h.info.run_id
-        ));
-    }
-    if rec.mlflow_body {
-        rec.batch.check_limits().map_err(|e| e.to_string())?;
-    }
-    Ok(())
-}
-
-/// Checks one record of a file before anything is written: its envelope, keys and values, and
-/// params against the run and against earlier records.
-fn check_record(
-    store: &Store,
-    h: &RunHandle,
-    rec: &ingest::Record,
-    seen: &mut HashMap<String, String>,
-) -> Result<(), String> {
-    check_envelope(h, rec)?;
-    rec.batch.validate().map_err(|e| e.to_string())?;
-    store
-        .check_params(h, &rec.batch.params)
-        .map_err(|e| e.to_string())?;
-    for (k, v) in &rec.batch.params {
-        if let Some(prev) = seen.insert(k.clone(), v.clone())
-            && &prev != v
-        {
-            return Err(format!(
-                "param '{k}' was '{prev}' in an earlier record; params cannot change (got '{v}')"
-            ));
-        }
-    }
-    Ok(())
-}
-
-#[derive(Default)]
-struct Totals {
-    metrics: usize,
-    params: usize,
-    tags: usize,
-}
-
-impl Totals {
-    fn add(&mut self, b: &Batch) {
-        self.metrics += b.metrics.len();
-        self.params += b.params.len();
-        self.tags += b.tags.len();
-    }
-
-    fn summary(&self, run: &str, when: &str) -> String {
-        let when = if when.is_empty() {
-            String::new()
-        } else {
-            format!(" {when}")
-        };
-        format!(
-            "Logged {} metric values, {} params and {} tags to run {run}{when}",
-            self.metrics, self.params, self.tags
-        )
-    }
+fn summary(l: &ingest::Logged, run: &str, when: &str) -> String {
+    format!(
+        "Logged {} metric values, {} params and {} tags to run {run}{when}",
+        l.metrics, l.params, l.tags
+    )
 }

@@ -159,6 +159,409 @@ impl Store {
     }
 }
 
+/// A summary cache of latest values, beside `mlruns/`: `.mlt/cache/latest/<experiment>/<run>`
+/// holds, for each metric file of the run it has seen, the file's identity and size and times
+/// (device, inode, size, mtime and ctime in nanoseconds), the last bytes it covered, and the
+/// latest point of those bytes by MLflow's rule. An entry is used only while the file's
+/// current stat matches it exactly; a file that only grew (same inode, larger, its old last
+/// bytes unchanged) is read from where the entry ends. Anything else (no entry, another
+/// inode, a file that shrank or changed, a damaged or missing cache file, a link anywhere) reads
+/// the whole file as before, so the cache is never needed for a correct answer. Only files
+/// read without a warning are cached, so warnings are given as often as before. Cache files
+/// are written atomically (a temporary file in `.mlt/tmp/`, renamed), never flushed: a lost
+/// or torn one is ignored.
+mod cache {
+    use super::*;
+    use std::collections::{BTreeMap, HashMap, HashSet};
+    use std::io::{Read, Seek, SeekFrom, Write};
+    use std::os::unix::fs::MetadataExt;
+    use std::sync::{Mutex, OnceLock};
+
+    const HEADER: &str = "mlt latest-metric cache 1";
+    /// How many of the last bytes an entry keeps, to see that a file only grew.
+    const TAIL: u64 = 32;
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub(super) struct Stamp {
+        dev: u64,
+        ino: u64,
+        size: u64,
+        mtime: i128,
+        ctime: i128,
+    }
+
+    impl Stamp {
+        pub(super) fn of(m: &std::fs::Metadata) -> Stamp {
+            Stamp {
+                dev: m.dev(),
+                ino: m.ino(),
+                size: m.size(),
+                mtime: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
+                ctime: i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug, PartialEq)]
+    pub(super) struct Entry {
+        stamp: Stamp,
+        tail: Vec<u8>,
+        latest: Option<MetricPoint>,
+    }
+
+    /// Folders of caches already seen to be real folders (no link on the way), per process.
+    fn checked() -> &'static Mutex<HashSet<PathBuf>> {
+        static CHECKED: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
+        CHECKED.get_or_init(|| Mutex::new(HashSet::new()))
+    }
+
+    /// Whether every folder from `base` down to `dir` is a folder, not a link.
+    fn real_dirs(base: &Path, dir: &Path) -> bool {
+        if checked()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(dir)
+        {
+            return true;
+        }
+        let Ok(rel) = dir.strip_prefix(base) else {
+            return false;
+        };
+        let mut at = base.to_path_buf();
+        for c in rel.components() {
+            at.push(c);
+            match std::fs::symlink_metadata(&at) {
+                Ok(m) if m.file_type().is_dir() => {}
+                _ => return false,
+            }
+        }
+        checked()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(dir.to_path_buf());
+        true
+    }
+
+    /// Makes the folders from `base` down to `dir` one by one, never through a link.
+    fn make_real_dirs(base: &Path, dir: &Path) -> bool {
+        let Ok(rel) = dir.strip_prefix(base) else {
+            return false;
+        };
+        let mut at = base.to_path_buf();
+        for c in rel.components() {
+            at.push(c);
+            match std::fs::create_dir(&at) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(_) => return false,
+            }
+            match std::fs::symlink_metadata(&at) {
+                Ok(m) if m.file_type().is_dir() => {}
+                _ => return false,
+            }
+        }
+        real_dirs(base, dir)
+    }
+
+    fn plain_name(s: &str) -> bool {
+        !s.is_empty()
+            && !s.starts_with('.')
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+    }
+
+    impl Store {
+        /// The cache file of a run folder `<tracking>/<experiment>/<run>`, if it can have one.
+        fn cache_file(&self, run_dir: &Path) -> Option<PathBuf> {
+            let rel = run_dir.strip_prefix(&self.tracking).ok()?;
+            let parts: Vec<&str> = rel.iter().map(|c| c.to_str()).collect::<Option<_>>()?;
+            let [exp, run] = parts[..] else { return None };
+            if !plain_name(exp) || !plain_name(run) {
+                return None;
+            }
+            Some(
+                self.root
+                    .join(super::super::MLT_DIR)
+                    .join("cache")
+                    .join("latest")
+                    .join(exp)
+                    .join(run),
+            )
+        }
+
+        /// The latest point of each metric file (key, path) of the run in `run_dir`, by
+        /// MLflow's rule, as [`Store::latest_in_file`] gives it for each; keys without a good
+        /// line are left out.
+        pub(crate) fn latest_of_files(
+            &self,
+            run_dir: &Path,
+            files: Vec<(String, PathBuf)>,
+        ) -> Result<BTreeMap<String, MetricPoint>> {
+            let mut out = BTreeMap::new();
+            let cache_file = self.cache_file(run_dir);
+            let mut entries = cache_file
+                .as_deref()
+                .map(|f| self.read_cache(f))
+                .unwrap_or_default();
+            let mut changed = false;
+            let mut seen = HashSet::new();
+            for (key, path) in files {
+                let cacheable = cache_file.is_some() && !key.contains(['\t', '\n']);
+                let found = if cacheable {
+                    let old = entries.get(&key);
+                    match latest_cached(&path, old) {
+                        Some(entry) => {
+                            if old != Some(&entry) {
+                                entries.insert(key.clone(), entry.clone());
+                                changed = true;
+                            }
+                            seen.insert(key.clone());
+                            entry.latest
+                        }
+                        None => {
+                            changed |= entries.remove(&key).is_some();
+                            self.latest_in_file(&path)?
+                        }
+                    }
+                } else {
+                    self.latest_in_file(&path)?
+                };
+                if let Some(p) = found {
+                    out.insert(key, p);
+                }
+            }
+            if changed && let Some(f) = cache_file {
+                self.write_cache(&f, &entries);
+            }
+            Ok(out)
+        }
+
+        fn read_cache(&self, file: &Path) -> HashMap<String, Entry> {
+            let base = self.root.join(super::super::MLT_DIR);
+            let Some(dir) = file.parent() else {
+                return HashMap::new();
+            };
+            if !real_dirs(&self.root, &base) || !real_dirs(&base, dir) {
+                return HashMap::new();
+            }
+            let Some(bytes) = read_regular(file, None) else {
+                return HashMap::new();
+            };
+            parse_cache(&bytes).unwrap_or_default()
+        }
+
+        /// Writes a run's cache file; a failure leaves the cache as it was (it is not needed).
+        fn write_cache(&self, file: &Path, entries: &HashMap<String, Entry>) {
+            let base = self.root.join(super::super::MLT_DIR);
+            let Some(dir) = file.parent() else { return };
+            // Makes `.mlt/tmp/` (and `.mlt/`) if need be.
+            let Some((tmp, _)) = super::super::fs::temp_home(file) else {
+                return;
+            };
+            if !real_dirs(&self.root, &base) || !make_real_dirs(&base, dir) {
+                return;
+            }
+            let Ok(mut t) = tempfile::NamedTempFile::new_in(&tmp) else {
+                return;
+            };
+            if t.write_all(format_cache(entries).as_bytes()).is_ok() {
+                let _ = t.persist(file);
+            }
+        }
+    }
+
+    /// The bytes of a regular file (not a link) from `from` on, read up to the size its open
+    /// handle had; with the stat of that handle.
+    fn read_regular(path: &Path, from: Option<u64>) -> Option<Vec<u8>> {
+        read_regular_stamped(path, from).map(|(b, _)| b)
+    }
+
+    fn read_regular_stamped(path: &Path, from: Option<u64>) -> Option<(Vec<u8>, Stamp)> {
+        let before = std::fs::symlink_metadata(path).ok()?;
+        if !before.file_type().is_file() {
+            return None;
+        }
+        let mut f = File::open(path).ok()?;
+        let m = f.metadata().ok()?;
+        // The file opened is the one looked at: no link was put there in between.
+        if m.dev() != before.dev() || m.ino() != before.ino() || !m.file_type().is_file() {
+            return None;
+        }
+        let stamp = Stamp::of(&m);
+        let from = from.unwrap_or(0);
+        if from > stamp.size {
+            return None;
+        }
+        f.seek(SeekFrom::Start(from)).ok()?;
+        let want = (stamp.size - from) as usize;
+        let mut bytes = Vec::with_capacity(want);
+        f.take(want as u64).read_to_end(&mut bytes).ok()?;
+        (bytes.len() == want).then_some((bytes, stamp))
+    }
+
+    /// The entry of a metric file, from `old` when the file still matches it or only grew,
+    /// else from reading it whole; `None` when the file cannot be summed up without a warning
+    /// (or is not a regular file): the caller reads it the usual way.
+    pub(super) fn latest_cached(path: &Path, old: Option<&Entry>) -> Option<Entry> {
+        let now = Stamp::of(&std::fs::symlink_metadata(path).ok()?);
+        if let Some(old) = old {
+            if old.stamp == now {
+                return Some(old.clone());
+            }
+            let (o, n) = (&old.stamp, &now);
+            if o.dev == n.dev && o.ino == n.ino && n.size > o.size {
+                let tail_len = old.tail.len() as u64;
+                if let Some((bytes, stamp)) = read_regular_stamped(path, Some(o.size - tail_len))
+                    && stamp.dev == o.dev
+                    && stamp.ino == o.ino
+                    && bytes.starts_with(&old.tail)
+                    && let Some(latest) = fold(&bytes[old.tail.len()..], old.latest)
+                {
+                    return Some(Entry {
+                        tail: tail_of(&bytes, stamp.size),
+                        stamp,
+                        latest,
+                    });
+                }
+            }
+        }
+        let (bytes, stamp) = read_regular_stamped(path, None)?;
+        if bytes.is_empty() {
+            // An empty file is warned about.
+            return None;
+        }
+        let latest = fold(&bytes, None)?;
+        Some(Entry {
+            tail: tail_of(&bytes, stamp.size),
+            stamp,
+            latest,
+        })
+    }
+
+    /// The last bytes of a file of `size` bytes whose end is `bytes`.
+    fn tail_of(bytes: &[u8], size: u64) -> Vec<u8> {
+        let n = TAIL.min(size).min(bytes.len() as u64) as usize;
+        bytes[bytes.len() - n..].to_vec()
+    }
+
+    /// The latest point of `bytes` (whole lines) after `best`, by MLflow's rule, as
+    /// [`MetricPoints`] reads them; `None` if any line would be warned about (a bad or torn
+    /// line).
+    fn fold(bytes: &[u8], mut best: Option<MetricPoint>) -> Option<Option<MetricPoint>> {
+        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+            return None;
+        }
+        for raw in bytes.split_inclusive(|&b| b == b'\n') {
+            let p = match plain_line(raw) {
+                Some(p) => p,
+                None => {
+                    let line = std::str::from_utf8(raw).ok()?;
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    parse_line(line).ok()?
+                }
+            };
+            if best.as_ref().is_none_or(|b| p.later_than(b)) {
+                best = Some(p);
+            }
+        }
+        Some(best)
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn unhex(s: &str) -> Option<Vec<u8>> {
+        if !s.len().is_multiple_of(2) {
+            return None;
+        }
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+            .collect()
+    }
+
+    pub(super) fn format_cache(entries: &HashMap<String, Entry>) -> String {
+        let mut keys: Vec<&String> = entries.keys().collect();
+        keys.sort();
+        let mut out = format!("{HEADER}\n");
+        for k in keys {
+            let e = &entries[k];
+            let s = &e.stamp;
+            let latest = match &e.latest {
+                None => "-".to_string(),
+                Some(p) => format!("{} {:x} {}", p.timestamp, p.value.to_bits(), p.step),
+            };
+            out.push_str(&format!(
+                "{k}\t{}\t{}\t{}\t{}\t{}\t{}\t{latest}\n",
+                s.dev,
+                s.ino,
+                s.size,
+                s.mtime,
+                s.ctime,
+                hex(&e.tail)
+            ));
+        }
+        out.push_str("end\n");
+        out
+    }
+
+    /// A cache file's entries; `None` if anything in it is off (it is then ignored whole).
+    pub(super) fn parse_cache(bytes: &[u8]) -> Option<HashMap<String, Entry>> {
+        let text = std::str::from_utf8(bytes).ok()?;
+        let mut lines = text.strip_suffix("end\n")?.lines();
+        if lines.next()? != HEADER {
+            return None;
+        }
+        let mut out = HashMap::new();
+        for line in lines {
+            let f: Vec<&str> = line.split('\t').collect();
+            let [k, dev, ino, size, mtime, ctime, tail, latest] = f[..] else {
+                return None;
+            };
+            let latest = match latest {
+                "-" => None,
+                l => {
+                    let mut p = l.split(' ');
+                    let timestamp = p.next()?.parse().ok()?;
+                    let value = f64::from_bits(u64::from_str_radix(p.next()?, 16).ok()?);
+                    let step = p.next()?.parse().ok()?;
+                    if p.next().is_some() {
+                        return None;
+                    }
+                    Some(MetricPoint {
+                        timestamp,
+                        value,
+                        step,
+                    })
+                }
+            };
+            let stamp = Stamp {
+                dev: dev.parse().ok()?,
+                ino: ino.parse().ok()?,
+                size: size.parse().ok()?,
+                mtime: mtime.parse().ok()?,
+                ctime: ctime.parse().ok()?,
+            };
+            let tail = unhex(tail)?;
+            if tail.len() as u64 > stamp.size.min(TAIL) {
+                return None;
+            }
+            out.insert(
+                k.to_string(),
+                Entry {
+                    stamp,
+                    tail,
+                    latest,
+                },
+            );
+        }
+        Some(out)
+    }
+}
+
 /// The common line, `<timestamp> <decimal value> <step>\n` with single spaces, parsed without
 /// the general path's UTF-8 check and splitting; what [`parse_line`] would give, or `None` for
 /// any other line.
@@ -192,6 +595,113 @@ fn digits(s: &[u8]) -> Option<i64> {
         return None;
     }
     Some(s.iter().fold(0, |n, &d| n * 10 + i64::from(d - b'0')))
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use crate::model::MetricPoint;
+    use crate::store::{NewRun, RunHandle, Store};
+    use std::sync::{Arc, Mutex};
+
+    fn run() -> (tempfile::TempDir, Store, RunHandle, Arc<Mutex<Vec<String>>>) {
+        let tmp = tempfile::tempdir().unwrap();
+        let warnings = Arc::new(Mutex::new(Vec::new()));
+        let w = warnings.clone();
+        let s = Store::new(tmp.path()).on_warning(move |m| w.lock().unwrap().push(m.into()));
+        s.init().unwrap();
+        let e = s.experiment("0").unwrap();
+        let info = s.create_run(&e, NewRun::default()).unwrap();
+        let h = s.find_run(&info.run_id).unwrap();
+        (tmp, s, h, warnings)
+    }
+
+    fn latest(s: &Store, h: &RunHandle, key: &str) -> Option<MetricPoint> {
+        s.read_run(h).unwrap().metrics.get(key).copied()
+    }
+
+    fn point(timestamp: i64, value: f64, step: i64) -> MetricPoint {
+        MetricPoint {
+            timestamp,
+            value,
+            step,
+        }
+    }
+
+    fn cache_file(t: &tempfile::TempDir, h: &RunHandle) -> std::path::PathBuf {
+        t.path().join(".mlt/cache/latest/0").join(&h.info.run_id)
+    }
+
+    #[test]
+    fn the_cache_is_used_while_files_match_and_follows_them_when_they_change() {
+        let (t, s, h, _) = run();
+        let m = h.dir.join("metrics/loss");
+        // Not sorted by step: the latest is the largest step, not the last line.
+        std::fs::write(&m, "5 0.5 3\n6 0.25 1\n").unwrap();
+        assert_eq!(latest(&s, &h, "loss"), Some(point(5, 0.5, 3)));
+        let cache = cache_file(&t, &h);
+        let text = std::fs::read_to_string(&cache).unwrap();
+        assert!(
+            text.starts_with("loss\t") || text.contains("\nloss\t"),
+            "{text}"
+        );
+        // A hit: forge the cached value (same stamps) and it is what comes back.
+        let forged = text.replace(
+            &format!("5 {:x} 3", 0.5f64.to_bits()),
+            &format!("5 {:x} 3", 9.0f64.to_bits()),
+        );
+        assert_ne!(forged, text);
+        std::fs::write(&cache, &forged).unwrap();
+        assert_eq!(latest(&s, &h, "loss").unwrap().value, 9.0);
+        // Growth is read from where the entry ends (the forged value stays the running best,
+        // which shows that only the new lines were read) ...
+        let mut f = std::fs::OpenOptions::new().append(true).open(&m).unwrap();
+        std::io::Write::write_all(&mut f, b"7 0.125 2\n").unwrap();
+        assert_eq!(latest(&s, &h, "loss").unwrap().value, 9.0);
+        std::io::Write::write_all(&mut f, b"8 0.0625 4\n").unwrap();
+        assert_eq!(latest(&s, &h, "loss"), Some(point(8, 0.0625, 4)));
+        // ... and a file replaced (another inode, as a repair writes it) is read whole.
+        std::fs::write(t.path().join("new"), "1 1 0\n").unwrap();
+        std::fs::rename(t.path().join("new"), &m).unwrap();
+        assert_eq!(latest(&s, &h, "loss"), Some(point(1, 1.0, 0)));
+    }
+
+    #[test]
+    fn a_damaged_or_missing_cache_is_ignored() {
+        let (t, s, h, _) = run();
+        std::fs::write(h.dir.join("metrics/acc"), "5 0.5 0\n").unwrap();
+        assert_eq!(latest(&s, &h, "acc"), Some(point(5, 0.5, 0)));
+        let cache = cache_file(&t, &h);
+        let text = std::fs::read_to_string(&cache).unwrap();
+        for bad in [&text[..text.len() - 4], "garbage", ""] {
+            std::fs::write(&cache, bad).unwrap();
+            assert_eq!(latest(&s, &h, "acc"), Some(point(5, 0.5, 0)), "{bad:?}");
+        }
+        std::fs::remove_dir_all(t.path().join(".mlt/cache")).unwrap();
+        assert_eq!(latest(&s, &h, "acc"), Some(point(5, 0.5, 0)));
+    }
+
+    #[test]
+    fn damaged_metric_files_are_not_cached_and_warn_every_time() {
+        let (_t, s, h, warnings) = run();
+        std::fs::write(h.dir.join("metrics/m"), "5 0.5 0\nbad line\n").unwrap();
+        for n in 1..=2 {
+            assert_eq!(latest(&s, &h, "m"), Some(point(5, 0.5, 0)));
+            assert_eq!(warnings.lock().unwrap().len(), n);
+        }
+    }
+
+    #[test]
+    fn the_cache_is_not_read_or_written_through_links() {
+        let (t, s, h, _) = run();
+        std::fs::write(h.dir.join("metrics/m"), "5 0.5 0\n").unwrap();
+        // A `cache` folder that is a link elsewhere: a forged entry there is not read, and
+        // nothing is written there.
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(t.path().join(".mlt")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), t.path().join(".mlt/cache")).unwrap();
+        assert_eq!(latest(&s, &h, "m"), Some(point(5, 0.5, 0)));
+        assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+    }
 }
 
 #[cfg(test)]

@@ -293,12 +293,7 @@ impl Store {
         for (k, p) in files(layout::TAGS, &parts.tags)? {
             tags.insert(k, fs::read_to_string(&p)?);
         }
-        let mut metrics = BTreeMap::new();
-        for (k, p) in files(layout::METRICS, &parts.metrics)? {
-            if let Some(latest) = self.latest_in_file(&p)? {
-                metrics.insert(k, latest);
-            }
-        }
+        let metrics = self.latest_of_files(&h.dir, files(layout::METRICS, &parts.metrics)?)?;
         Ok(Run {
             info: h.info.clone(),
             params,

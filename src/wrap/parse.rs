@@ -170,32 +170,51 @@ impl MetricParser {
 
     fn json_line(&mut self, text: &str, out: &mut Vec<Metric>) {
         use serde_json::Value;
-        let parsed = serde_json::from_str::<Value>(text)
-            .or_else(|_| serde_json::from_str::<Value>(&quote_bare_specials(text)));
-        let Ok(Value::Object(obj)) = parsed else {
+        let Some(Value::Object(obj)) = parse_json_line(text) else {
             return;
         };
         if let Some(step) = obj.get("step").and_then(json_int) {
             self.step = step;
         }
         let timestamp = obj.get("timestamp").and_then(json_int).filter(|t| *t >= 0);
-        let fields = match obj.get("metrics") {
-            Some(Value::Object(m)) => m,
-            _ => &obj,
-        };
-        for (k, v) in fields {
-            if k == "step" || k == "timestamp" {
-                continue;
-            }
-            let value = match v {
-                Value::Number(n) => n.as_f64(),
-                Value::String(s) => parse_special(s),
-                _ => None,
-            };
-            if let Some(value) = value {
+        for (k, v) in metric_fields(&obj) {
+            if let Some(value) = json_metric(v) {
                 self.push(out, k.clone(), value, timestamp);
             }
         }
+    }
+}
+
+/// A JSON line as `--parse-metrics` reads it: JSON, or JSON with Python's bare `NaN`,
+/// `Infinity` and `-Infinity` (what `json.dumps` writes).
+pub(crate) fn parse_json_line(text: &str) -> Option<serde_json::Value> {
+    serde_json::from_str(text)
+        .or_else(|_| serde_json::from_str(&quote_bare_specials(text)))
+        .ok()
+}
+
+/// The fields of a JSON object line that may hold metrics: those of its `metrics` object when
+/// it has one (the compact record of `mlt log batch`), else its own; never `step` or
+/// `timestamp`, which say where the metrics are.
+pub(crate) fn metric_fields(
+    obj: &serde_json::Map<String, serde_json::Value>,
+) -> impl Iterator<Item = (&String, &serde_json::Value)> {
+    let fields = match obj.get("metrics") {
+        Some(serde_json::Value::Object(m)) => m,
+        _ => obj,
+    };
+    fields
+        .iter()
+        .filter(|(k, _)| *k != "step" && *k != "timestamp")
+}
+
+/// A metric's value in a JSON line: a number, or the strings `NaN`, `Infinity` and `-Infinity`;
+/// `None` for anything else.
+pub(crate) fn json_metric(v: &serde_json::Value) -> Option<f64> {
+    match v {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => parse_special(s),
+        _ => None,
     }
 }
 
@@ -212,7 +231,7 @@ fn parse_special(s: &str) -> Option<f64> {
 
 /// Quotes Python's bare `NaN`, `Infinity` and `-Infinity` outside strings, so serde_json reads
 /// what `json.dumps` wrote.
-fn quote_bare_specials(text: &str) -> String {
+pub(crate) fn quote_bare_specials(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut in_string = false;
     let mut escaped = false;

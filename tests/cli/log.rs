@@ -269,3 +269,31 @@ fn damaged_metric_files_warn_and_keep_good_lines() {
     warning: [STORE]/mlruns/0/[RUN:r]/metrics/m:2: torn last line skipped
     ");
 }
+
+#[test]
+fn batch_takes_the_flat_json_lines_that_parse_metrics_reads() {
+    let (env, r) = run_env();
+    let o = env.run_with(&["log", "batch"], |c| {
+        c.env("MLT_RUN_ID", &r)
+            .env("MLT_NOW_MS", "1700000000000")
+            .write_stdin("{\"loss\": 0.4}\n{\"loss\": 0.3, \"step\": 1}\n{\"loss\": NaN}\n");
+    });
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_snapshot!(env.normalize(&o.stderr), @"Logged 3 metric values, 0 params and 0 tags to run [RUN:r]");
+    assert_eq!(
+        env.read(&format!("mlruns/0/{r}/metrics/loss")),
+        "1700000000000 0.4 0\n1700000000000 0.3 1\n1700000000000 nan 1\n"
+    );
+    // A field that is not a number is an error, not skipped as `--parse-metrics` skips it.
+    let o = env.run_with(&["log", "batch"], |c| {
+        c.env("MLT_RUN_ID", &r)
+            .write_stdin("{\"loss\": 0.2, \"phase\": \"train\"}\n");
+    });
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr
+            .contains("error: record 1 (line 1): field 'phase' is neither a metric value"),
+        "{}",
+        o.stderr
+    );
+}

@@ -123,7 +123,12 @@ fn compare_an_experiments_latest_runs_says_when_cut() {
     let env = TestEnv::init();
     let mut ids = Vec::new();
     for i in 0..4 {
-        let id = env.start("train", &format!("r{i}"));
+        // Each run a second later than the one before.
+        let o = env.run_with(&["runs", "start", "-e", "train"], |c| {
+            c.env("MLT_NOW_MS", (crate::harness::NOW + i * 1000).to_string());
+        });
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let id = o.value();
         env.ok(&["log", "metric", "acc", &format!("0.{i}"), "--run", &id]);
         ids.push(id);
     }

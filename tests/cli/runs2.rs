@@ -167,8 +167,8 @@ fn chosen_columns_by_name_and_glob() {
     assert_snapshot!(env.normalize(&out), @r"
     | run id | experiment | name | status | started | duration | tags.mlflow.runName | metrics.loss |
     | --- | --- | --- | --- | --- | --- | --- | --- |
-    | [RUN:d] | [EXP:other] | d | RUNNING | 2026-11-29 03:27:41 |  | d | 0.05 |
-    | [RUN:a] | 0 | a | RUNNING | 2026-11-29 03:27:38 |  | a | 0.1 |
+    | [RUN:d] | [EXP:other] | d | RUNNING | 2026-11-29 03:27:41 +00:00 |  | d | 0.05 |
+    | [RUN:a] | 0 | a | RUNNING | 2026-11-29 03:27:38 +00:00 |  | a | 0.1 |
     ");
     // JSON keeps whole runs.
     let json = env.json(&["runs", "list", "--columns", "params.lr", "-f", "json"]);
