@@ -39,6 +39,7 @@ pub enum Cmd {
     End {
         #[command(flatten)]
         run: RunArg,
+        /// The run's final status
         #[arg(long, value_enum, default_value = "FINISHED")]
         status: EndStatus,
     },
@@ -48,8 +49,10 @@ pub enum Cmd {
         /// Experiment name or id [default: Default]
         #[arg(long, short)]
         experiment: Option<String>,
+        /// Which runs: active, deleted or all
         #[arg(long, value_enum, default_value_t)]
         view: View,
+        /// Output format
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
@@ -67,8 +70,10 @@ pub enum Cmd {
         /// At most this many runs
         #[arg(long, default_value_t = 1000, value_parser = positive)]
         max_results: usize,
+        /// Which runs to search: active, deleted or all
         #[arg(long, value_enum, default_value_t)]
         view: View,
+        /// Output format
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
@@ -80,6 +85,7 @@ pub enum Cmd {
         a: String,
         /// The run compared with it
         b: String,
+        /// Output format
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
@@ -87,24 +93,29 @@ pub enum Cmd {
     Show {
         #[command(flatten)]
         run: RunArg,
+        /// Output format
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
     /// Set a tag on a run
     SetTag {
+        /// Tag key
         key: String,
+        /// Tag value
         value: String,
         #[command(flatten)]
         run: RunArg,
     },
     /// Delete a tag of a run
     DeleteTag {
+        /// Tag key
         key: String,
         #[command(flatten)]
         run: RunArg,
     },
     /// Rename a run (its run name and its mlflow.runName tag)
     Rename {
+        /// The new run name
         new_name: String,
         #[command(flatten)]
         run: RunArg,
