@@ -76,10 +76,10 @@ complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_sub
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l filter -d 'e.g. "name LIKE \'cv-%\' and tags.team = \'vision\'" (default: every experiment)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l order-by -d 'name, experiment_id, creation_time or last_update_time, e.g. "name" or "last_update_time DESC"; repeatable, first is most significant' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l max-results -d 'At most this many experiments [default: all]' -r
-complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l view -d 'Which experiments to search (the filter applies to these)' -r -f -a "active\t''
-deleted\t''
-all\t''"
-complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -l view -d 'Which experiments to search (the filter applies to these)' -r -f -a "active\t'Only what is active (not deleted)'
+deleted\t'Only what was deleted (restorable until gc)'
+all\t'Both'"
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -91,10 +91,10 @@ complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_sub
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l filter -d 'e.g. "name LIKE \'cv-%\' and tags.team = \'vision\'" (default: every experiment)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l order-by -d 'name, experiment_id, creation_time or last_update_time, e.g. "name" or "last_update_time DESC"; repeatable, first is most significant' -r
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l max-results -d 'At most this many experiments [default: all]' -r
-complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l view -d 'Which experiments to search (the filter applies to these)' -r -f -a "active\t''
-deleted\t''
-all\t''"
-complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l view -d 'Which experiments to search (the filter applies to these)' -r -f -a "active\t'Only what is active (not deleted)'
+deleted\t'Only what was deleted (restorable until gc)'
+all\t'Both'"
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -103,7 +103,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_sub
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from show" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand experiments; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -171,10 +171,10 @@ complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l filter -d 'e.g. "name LIKE \'cv-%\' and tags.team = \'vision\'" (default: every experiment)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l order-by -d 'name, experiment_id, creation_time or last_update_time, e.g. "name" or "last_update_time DESC"; repeatable, first is most significant' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l max-results -d 'At most this many experiments [default: all]' -r
-complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l view -d 'Which experiments to search (the filter applies to these)' -r -f -a "active\t''
-deleted\t''
-all\t''"
-complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -l view -d 'Which experiments to search (the filter applies to these)' -r -f -a "active\t'Only what is active (not deleted)'
+deleted\t'Only what was deleted (restorable until gc)'
+all\t'Both'"
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -186,10 +186,10 @@ complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l filter -d 'e.g. "name LIKE \'cv-%\' and tags.team = \'vision\'" (default: every experiment)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l order-by -d 'name, experiment_id, creation_time or last_update_time, e.g. "name" or "last_update_time DESC"; repeatable, first is most significant' -r
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l max-results -d 'At most this many experiments [default: all]' -r
-complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l view -d 'Which experiments to search (the filter applies to these)' -r -f -a "active\t''
-deleted\t''
-all\t''"
-complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l view -d 'Which experiments to search (the filter applies to these)' -r -f -a "active\t'Only what is active (not deleted)'
+deleted\t'Only what was deleted (restorable until gc)'
+all\t'Both'"
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -198,7 +198,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from show" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand exp; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -271,7 +271,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -l run -d 'The same as RUN' -r
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -l status -r -f -a "FINISHED\t''
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -l status -d 'The run\'s final status' -r -f -a "FINISHED\t''
 FAILED\t''
 KILLED\t''"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from end" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
@@ -282,9 +282,9 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l filter -d 'e.g. "metrics.acc > 0.9 and params.lr = \'0.01\'" (default: every run)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l order-by -d 'e.g. "metrics.loss" or "metrics.acc DESC"; repeatable, first is most significant (default: newest first)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l columns -d 'Param, metric and tag columns for table, csv and md, by name or glob, comma-separated: \'params.*,metrics.acc,tags.mlflow.*\' (default: those the filter and the order name; JSON always shows whole runs)' -r
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l view -r -f -a "active\t''
-deleted\t''
-all\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l view -r -f -a "active\t'Only what is active (not deleted)'
+deleted\t'Only what was deleted (restorable until gc)'
+all\t'Both'"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
 json\t''
 csv\t''
@@ -299,9 +299,9 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l filter -d 'e.g. "metrics.acc > 0.9 and params.lr = \'0.01\'" (default: every run)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l order-by -d 'e.g. "metrics.loss" or "metrics.acc DESC"; repeatable, first is most significant (default: newest first)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l columns -d 'Param, metric and tag columns for table, csv and md, by name or glob, comma-separated: \'params.*,metrics.acc,tags.mlflow.*\' (default: those the filter and the order name; JSON always shows whole runs)' -r
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l view -r -f -a "active\t''
-deleted\t''
-all\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l view -r -f -a "active\t'Only what is active (not deleted)'
+deleted\t'Only what was deleted (restorable until gc)'
+all\t'Both'"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
 json\t''
 csv\t''
@@ -316,9 +316,9 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l filter -d 'e.g. "metrics.acc > 0.9 and params.lr = \'0.01\'" (default: every run)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l order-by -d 'e.g. "metrics.loss" or "metrics.acc DESC"; repeatable, first is most significant (default: newest first)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l columns -d 'Param, metric and tag columns for table, csv and md, by name or glob, comma-separated: \'params.*,metrics.acc,tags.mlflow.*\' (default: those the filter and the order name; JSON always shows whole runs)' -r
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l view -r -f -a "active\t''
-deleted\t''
-all\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l view -r -f -a "active\t'Only what is active (not deleted)'
+deleted\t'Only what was deleted (restorable until gc)'
+all\t'Both'"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -s f -l format -r -f -a "table\t''
 json\t''
 csv\t''
@@ -334,15 +334,15 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -s e -l experiment -d 'Search these experiments (name or id, repeatable) instead of naming runs; without --filter, their latest runs are compared [default with --filter: every experiment]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l order-by -d 'With --filter or -e: order of the runs, e.g. "metrics.acc DESC"; repeatable [default: newest first]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l max-results -d 'With --filter or -e: at most this many runs' -r
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l view -d 'With --filter or -e: which runs to search' -r -f -a "active\t''
-deleted\t''
-all\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l view -d 'With --filter or -e: which runs to search' -r -f -a "active\t'Only what is active (not deleted)'
+deleted\t'Only what was deleted (restorable until gc)'
+all\t'Both'"
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l base -d 'With --filter or -e: the base run for --fail-if, put first' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l lower-is-better -d 'A metric where lower is better, repeatable (default: keys that look like loss or error)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l higher-is-better -d 'A metric where higher is better, repeatable (overrides the loss/error guess)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l fail-if -d 'Fail (exit 1) when this holds for a candidate against the base, repeatable: e.g. \'metrics.accuracy < base - 0.01\' (base = the base run\'s value of that metric)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l summary -d 'Append the comparison (and the checks\' verdict) as Markdown to FILE, e.g. --summary "$GITHUB_STEP_SUMMARY"' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -354,7 +354,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from compare" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -365,7 +365,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -l run -d 'The same as RUN' -r
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -495,7 +495,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from batch" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from batch" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from batch" -l utc -d 'Show times in UTC instead of local time'
-complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from batch" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from batch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "param" -d 'Log one param (params never change: the same value again is fine, another is an error)'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "params" -d 'Log several params: mlt log params lr=0.01 layers=3'
 complete -c mlt -n "__fish_mlt_using_subcommand log; and __fish_seen_subcommand_from help" -f -a "metric" -d 'Log one metric value (nan, inf and -inf are values too)'
@@ -516,7 +516,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcomm
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -l x -d 'The plot\'s x axis: the step, or the seconds since the first point' -r -f -a "step\t''
 time\t'Wall-clock seconds since the earliest point plotted'"
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -l height -d 'Rows of the plot' -r
-complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from history" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -529,10 +529,10 @@ complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcomm
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -s e -l experiment -d 'Experiment name or id, repeatable [default: every experiment]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -l filter -d 'Only the runs that match, e.g. "params.lr = \'0.01\' and metrics.acc > 0.9"' -r
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -s k -l key -d 'Only this metric, repeatable [default: every metric]' -r
-complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -l view -r -f -a "active\t''
-deleted\t''
-all\t''"
-complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -s f -l format -r -f -a "csv\t'RFC 4180 CSV with a header line'
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -l view -d 'Which runs to export: active, deleted or all' -r -f -a "active\t'Only what is active (not deleted)'
+deleted\t'Only what was deleted (restorable until gc)'
+all\t'Both'"
+complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -s f -l format -d 'Output format' -r -f -a "csv\t'RFC 4180 CSV with a header line'
 jsonl\t'One JSON object per line'"
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand metrics; and __fish_seen_subcommand_from export" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
@@ -576,7 +576,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcomma
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from log" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from log" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from log" -s h -l help -d 'Print help'
-complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from inspect" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 md\t'Markdown sections, for pull-request comments and CI summaries'"
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from inspect" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
@@ -584,14 +584,14 @@ complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcomma
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from inspect" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from inspect" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -s d -l description -r
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -s d -l description -d 'Description of the new version' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -s t -l tag -d 'A version tag, repeatable' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -l utc -d 'Show times in UTC instead of local time'
-complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -s h -l help -d 'Print help'
-complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -s d -l description -r
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from register" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -s d -l description -d 'Description of the model' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -s t -l tag -d 'A model tag, repeatable' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from create" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
@@ -601,7 +601,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcomma
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -l filter -d 'e.g. "name LIKE \'clf-%\' and tags.team = \'cv\'" (name: = != LIKE ILIKE IN NOT IN; tags.<key>: = != LIKE ILIKE)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -l order-by -d 'name, creation_timestamp or last_updated_timestamp, with ASC or DESC; repeatable [default: name]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -l max-results -d 'At most this many models [default: all]' -r
-complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -613,7 +613,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcomma
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -l filter -d 'e.g. "name LIKE \'clf-%\' and tags.team = \'cv\'" (name: = != LIKE ILIKE IN NOT IN; tags.<key>: = != LIKE ILIKE)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -l order-by -d 'name, creation_timestamp or last_updated_timestamp, with ASC or DESC; repeatable [default: name]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -l max-results -d 'At most this many models [default: all]' -r
-complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -622,7 +622,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcomma
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from show" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from show" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -631,7 +631,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcomma
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from show" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from version" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand models; and __fish_seen_subcommand_from version" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -752,7 +752,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subco
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from log" -s h -l help -d 'Print help'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -l run -d 'The same as RUN' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -l path -d 'Only under this artifact path' -r
-complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -763,7 +763,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subco
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -l run -d 'The same as RUN' -r
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -l path -d 'Only under this artifact path' -r
-complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from ls" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -791,15 +791,15 @@ complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subco
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from help" -f -a "download" -d 'Copy artifacts to a local folder and print where they landed'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from help" -f -a "cat" -d 'Print one artifact file to stdout'
 complete -c mlt -n "__fish_mlt_using_subcommand artifacts; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mlt -n "__fish_mlt_using_subcommand export" -s f -l format -r -f -a "bundle\t'An mlt bundle: store-shaped content and a manifest of checksums (mlt import reads it)'
+complete -c mlt -n "__fish_mlt_using_subcommand export" -s f -l format -d 'What to write' -r -f -a "bundle\t'An mlt bundle: store-shaped content and a manifest of checksums (mlt import reads it)'
 mlflow-export-import\t'The folders and JSON of the mlflow-export-import tool (its import-experiments reads them into an MLflow server)'
 csv\t'One row a run: info, latest metrics, params and tags as columns (like MLflow\'s `experiments csv`)'"
 complete -c mlt -n "__fish_mlt_using_subcommand export" -s e -l experiment -d 'An experiment (name or id), whole: its runs, logged models, datasets; repeatable' -r
 complete -c mlt -n "__fish_mlt_using_subcommand export" -s r -l run -d 'A run (id or runs:/ URI); repeatable' -r
 complete -c mlt -n "__fish_mlt_using_subcommand export" -l filter -d 'The runs an MLflow filter finds (in the -e experiments, else in all)' -r
-complete -c mlt -n "__fish_mlt_using_subcommand export" -l view -d 'Which runs --filter searches' -r -f -a "active\t''
-deleted\t''
-all\t''"
+complete -c mlt -n "__fish_mlt_using_subcommand export" -l view -d 'Which runs --filter searches' -r -f -a "active\t'Only what is active (not deleted)'
+deleted\t'Only what was deleted (restorable until gc)'
+all\t'Both'"
 complete -c mlt -n "__fish_mlt_using_subcommand export" -s m -l model -d 'A registered model, with all its versions and the runs behind them; repeatable' -r
 complete -c mlt -n "__fish_mlt_using_subcommand export" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand export" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r

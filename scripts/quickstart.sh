@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ -z "${MLT:-}" ]]; then
+    echo "Building mlt in release mode (the first build takes a few minutes)..." >&2
     cargo build --release --quiet
     MLT="$PWD/target/release/mlt"
 fi
@@ -63,3 +64,14 @@ echo "Best run by accuracy:" >&2
 mlt runs show "$BEST"
 cd /
 rm -rf "$work"
+
+cat >&2 <<EOF
+
+Done: the store is $STORE. Things to try next:
+  export MLT_STORE=$STORE
+  $MLT runs compare -e quickstart     # the runs side by side, best values marked
+  $MLT metrics history lr-0.1 --plot  # a run by its name: its curves in the terminal
+  $MLT runs search --filter "metrics.accuracy > 0.5" --order-by metrics.loss
+  $MLT artifacts cat runs:/$BEST/stdout.txt
+To have mlt on your PATH: cargo install --path .   (then: mlt --help)
+EOF

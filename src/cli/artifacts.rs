@@ -28,6 +28,7 @@ pub enum Cmd {
         /// Only under this artifact path
         #[arg(long)]
         path: Option<String>,
+        /// Output format
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },

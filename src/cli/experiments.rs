@@ -33,32 +33,51 @@ pub enum Cmd {
         /// Which experiments to search (the filter applies to these)
         #[arg(long, value_enum, default_value_t)]
         view: View,
+        /// Output format
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
     /// Show one experiment (by id or name)
     Show {
+        /// Experiment name or id
         experiment: String,
+        /// Output format
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
     /// Rename an experiment
     Rename {
+        /// Experiment name or id
         experiment: String,
+        /// The new name (unique)
         new_name: String,
     },
     /// Delete an experiment (moved to mlruns/.trash/, restorable)
-    Delete { experiment: String },
+    Delete {
+        /// Experiment name or id
+        experiment: String,
+    },
     /// Restore a deleted experiment and its runs
-    Restore { experiment: String },
+    Restore {
+        /// Name or id of the deleted experiment
+        experiment: String,
+    },
     /// Set a tag on an experiment
     SetTag {
+        /// Experiment name or id
         experiment: String,
+        /// Tag key
         key: String,
+        /// Tag value
         value: String,
     },
     /// Delete a tag of an experiment
-    DeleteTag { experiment: String, key: String },
+    DeleteTag {
+        /// Experiment name or id
+        experiment: String,
+        /// Tag key
+        key: String,
+    },
 }
 
 pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {

@@ -26,6 +26,7 @@ pub struct Args {
     /// Where to write: a new folder, or a file whose name ends in .tar.gz (CSV: a file, or
     /// stdout when left out or -)
     pub dest: Option<PathBuf>,
+    /// What to write
     #[arg(long, short, value_enum, default_value_t)]
     pub format: ExportFormat,
     /// An experiment (name or id), whole: its runs, logged models, datasets; repeatable

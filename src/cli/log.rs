@@ -18,13 +18,16 @@ pub struct Target {
 pub enum Cmd {
     /// Log one param (params never change: the same value again is fine, another is an error)
     Param {
+        /// Param key
         key: String,
+        /// Param value
         value: String,
         #[command(flatten)]
         target: Target,
     },
     /// Log several params: mlt log params lr=0.01 layers=3
     Params {
+        /// Params to log
         #[arg(value_name = "KEY=VALUE", required = true, value_parser = parse_key_value)]
         params: Vec<(String, String)>,
         #[command(flatten)]
@@ -32,7 +35,9 @@ pub enum Cmd {
     },
     /// Log one metric value (nan, inf and -inf are values too)
     Metric {
+        /// Metric key
         key: String,
+        /// Metric value
         #[arg(allow_hyphen_values = true, value_parser = parse_metric_value)]
         value: f64,
         #[command(flatten)]
@@ -42,6 +47,7 @@ pub enum Cmd {
     },
     /// Log several metrics at one step: mlt log metrics loss=0.3 acc=0.9 --step 5
     Metrics {
+        /// Metrics to log, all at one step and time
         #[arg(value_name = "KEY=VALUE", required = true, value_parser = parse_metric_pair)]
         metrics: Vec<(String, f64)>,
         #[command(flatten)]
@@ -51,13 +57,16 @@ pub enum Cmd {
     },
     /// Set one tag
     Tag {
+        /// Tag key
         key: String,
+        /// Tag value
         value: String,
         #[command(flatten)]
         target: Target,
     },
     /// Set several tags: mlt log tags team=vision stage=dev
     Tags {
+        /// Tags to set
         #[arg(value_name = "KEY=VALUE", required = true, value_parser = parse_key_value)]
         tags: Vec<(String, String)>,
         #[command(flatten)]

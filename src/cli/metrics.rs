@@ -41,6 +41,7 @@ gains run_id and key columns."
         #[arg(long, value_name = "ROWS", default_value_t = 15, requires = "plot",
               value_parser = clap::value_parser!(u16).range(2..=500))]
         height: u16,
+        /// Output format
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
@@ -56,8 +57,10 @@ gains run_id and key columns."
         /// Only this metric, repeatable [default: every metric]
         #[arg(long = "key", short, value_name = "KEY")]
         keys: Vec<String>,
+        /// Which runs to export: active, deleted or all
         #[arg(long, value_enum, default_value_t)]
         view: View,
+        /// Output format
         #[arg(long, short, value_enum, default_value_t)]
         format: LongFormat,
     },

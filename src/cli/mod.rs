@@ -6,8 +6,11 @@
 
 mod artifacts;
 mod completions;
+mod examples;
 mod experiments;
 mod export;
+#[cfg(test)]
+mod help_tests;
 mod import;
 mod init;
 pub mod kit;
@@ -32,7 +35,8 @@ use std::process::ExitCode;
 #[command(name = "mlt", version, max_term_width = 100)]
 #[command(
     after_help = "The store is found by: --store, $MLT_STORE, $MLFLOW_TRACKING_URI (file: \
-URIs and paths), the nearest folder above holding mlruns/, else the working directory."
+URIs and paths; a server's URI is not a file store and is passed over with a warning), the \
+nearest folder above holding mlruns/, else the working directory."
 )]
 pub struct Cli {
     /// The store: a folder holding mlruns/ (or the mlruns/ folder itself)
@@ -109,6 +113,15 @@ fn dispatch(cli: Cli) -> CmdResult {
         .with_registry_uri(env::var(env::MLFLOW_REGISTRY_URI).as_deref(), &cwd),
         printer: Printer::current(),
     };
+    if let Some(uri) = &ctx.located.ignored_uri
+        && !matches!(cli.command, Command::Completions(_))
+    {
+        ctx.printer.warn(format_args!(
+            "{}={uri} is not a file store (mlt works on file stores only): using the store at {}",
+            env::MLFLOW_TRACKING_URI,
+            ctx.located.root.display()
+        ));
+    }
     match cli.command {
         Command::Init(a) => init::run(&ctx, a),
         Command::Experiments(c) => experiments::run(&ctx, c),
@@ -138,7 +151,7 @@ pub fn command() -> clap::Command {
         })
         .mut_subcommands(any_case)
     }
-    any_case(Cli::command())
+    completions::with_store_candidates(examples::add(any_case(Cli::command())))
 }
 
 /// Parses the command line, runs it and turns the outcome into an exit code.
@@ -148,6 +161,8 @@ pub fn main() -> ExitCode {
     if let Some(code) = crate::wrap::watch::main_if_asked() {
         return code;
     }
+    // `COMPLETE=bash mlt ...`: the shell asks for candidates (dynamic completion).
+    clap_complete::CompleteEnv::with_factory(command).complete();
     let parsed = command()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m));

@@ -40,9 +40,12 @@ impl Lifecycle {
 /// Which lifecycle stages a listing shows (MLflow's `ViewType`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum View {
+    /// Only what is active (not deleted)
     #[default]
     Active,
+    /// Only what was deleted (restorable until gc)
     Deleted,
+    /// Both
     All,
 }
 

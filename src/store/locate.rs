@@ -24,6 +24,9 @@ pub struct Located {
     /// [`Located::with_registry_uri`]); else the store's own rule decides.
     pub registry: Option<PathBuf>,
     pub origin: Origin,
+    /// `MLFLOW_TRACKING_URI` when it was set but is not a file store (`http:`, `databricks`...)
+    /// and so was passed over; the caller may say so.
+    pub ignored_uri: Option<String>,
 }
 
 impl Located {
@@ -68,6 +71,7 @@ pub fn locate(
     if let Some(p) = tracking_uri.and_then(local_path_of_uri) {
         return from_path(&absolute(cwd, &p), Origin::TrackingUri);
     }
+    let ignored_uri = tracking_uri.map(str::to_string);
     for dir in cwd.ancestors() {
         if dir.join(MLRUNS).is_dir() {
             return Located {
@@ -75,6 +79,7 @@ pub fn locate(
                 tracking: dir.join(MLRUNS),
                 registry: None,
                 origin: Origin::Ancestor,
+                ignored_uri,
             };
         }
     }
@@ -83,6 +88,7 @@ pub fn locate(
         tracking: cwd.join(MLRUNS),
         registry: None,
         origin: Origin::WorkingDir,
+        ignored_uri,
     }
 }
 
@@ -97,6 +103,7 @@ fn from_path(p: &Path, origin: Origin) -> Located {
             tracking: p.to_path_buf(),
             registry: None,
             origin,
+            ignored_uri: None,
         };
     }
     Located {
@@ -104,6 +111,7 @@ fn from_path(p: &Path, origin: Origin) -> Located {
         tracking: p.join(MLRUNS),
         registry: None,
         origin,
+        ignored_uri: None,
     }
 }
 
@@ -227,10 +235,29 @@ mod tests {
             (base.to_path_buf(), Origin::Ancestor)
         );
         assert_eq!(l.tracking, base.join("mlruns"));
+        assert_eq!(l.ignored_uri.as_deref(), Some("sqlite:///mlflow.db"));
         let other = tempfile::tempdir().unwrap();
         let l = locate(None, None, None, other.path());
         assert_eq!(l.origin, Origin::WorkingDir);
         assert_eq!(l.root, other.path());
+        assert_eq!(l.ignored_uri, None);
+    }
+
+    #[test]
+    fn a_server_uri_is_passed_over_and_said_so() {
+        let tmp = tempfile::tempdir().unwrap();
+        for uri in ["http://localhost:5000", "https://x.example", "databricks"] {
+            let l = locate(None, None, Some(uri), tmp.path());
+            assert_eq!(l.origin, Origin::WorkingDir);
+            assert_eq!(l.ignored_uri.as_deref(), Some(uri));
+        }
+        // A file URI is used, not ignored; --store or MLT_STORE win without a word.
+        let l = locate(None, None, Some("file:///srv/store"), tmp.path());
+        assert_eq!((l.origin, l.ignored_uri), (Origin::TrackingUri, None));
+        let l = locate(None, Some("/y"), Some("http://h"), tmp.path());
+        assert_eq!(l.ignored_uri, None);
+        let l = locate(Some(Path::new("/x")), None, Some("http://h"), tmp.path());
+        assert_eq!(l.ignored_uri, None);
     }
 
     #[test]

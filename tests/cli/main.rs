@@ -8,6 +8,7 @@ mod check;
 mod compare;
 mod durability;
 mod experiments;
+mod help;
 mod limits;
 mod log;
 mod metrics;

@@ -346,9 +346,7 @@ fn export_errors() {
     let err = env.fails(&["metrics", "export", "-e", "nope"], 1);
     assert_snapshot!(err, @"error: no experiment with id or name 'nope'");
     let err = env.fails(&["metrics", "export", "--key", "../meta.yaml"], 1);
-    assert_snapshot!(err, @r#"
-    error: invalid metric key "../meta.yaml": keys may not start with '/' or '..'
-    "#);
+    assert_snapshot!(err, @r#"error: invalid metric key "../meta.yaml": keys may not start with '/' or '..'"#);
     let err = env.fails(&["metrics", "export", "-f", "json"], 2);
     assert!(err.contains("possible values: csv, jsonl"), "{err}");
 }

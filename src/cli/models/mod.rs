@@ -38,6 +38,7 @@ pub enum Cmd {
         source: String,
         /// Registered model name
         name: String,
+        /// Description of the new version
         #[arg(long, short)]
         description: Option<String>,
         /// A version tag, repeatable
@@ -46,7 +47,9 @@ pub enum Cmd {
     },
     /// Create an empty registered model
     Create {
+        /// Registered model name (unique)
         name: String,
+        /// Description of the model
         #[arg(long, short)]
         description: Option<String>,
         /// A model tag, repeatable
@@ -67,6 +70,7 @@ pub enum Cmd {
         /// At most this many models [default: all]
         #[arg(long, value_parser = positive)]
         max_results: Option<usize>,
+        /// Output format
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
@@ -74,6 +78,7 @@ pub enum Cmd {
     Show {
         /// Model name
         name: String,
+        /// Output format
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
@@ -84,13 +89,18 @@ pub enum Cmd {
         /// Version number (when MODEL is a name)
         #[arg(id = "number", value_name = "VERSION")]
         version: Option<i64>,
+        /// Output format
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
     /// Print the local folder a model URI resolves to (models:/, runs:/, paths)
-    Resolve { uri: String },
+    Resolve {
+        /// models:/<name>/<version|@alias|latest|stage>, runs:/<run_id>/<path>, or a local path
+        uri: String,
+    },
     /// Copy a model's files (models:/ or runs:/ URI) into a folder and print where
     Download {
+        /// models:/<name>/<version|@alias|latest|stage> or runs:/<run_id>/<path>
         uri: String,
         /// Destination folder
         #[arg(long, short, default_value = ".")]
@@ -98,48 +108,72 @@ pub enum Cmd {
     },
     /// Set the description of a model, or of one version with --version
     SetDescription {
+        /// Registered model name
         name: String,
+        /// The description
         text: String,
         #[command(flatten)]
         target: VersionOpt,
     },
     /// Delete the description of a model, or of one version with --version
     DeleteDescription {
+        /// Registered model name
         name: String,
         #[command(flatten)]
         target: VersionOpt,
     },
     /// Set a tag on a model, or on one version with --version
     SetTag {
+        /// Registered model name
         name: String,
+        /// Tag key
         key: String,
+        /// Tag value
         value: String,
         #[command(flatten)]
         target: VersionOpt,
     },
     /// Delete a tag of a model, or of one version with --version
     DeleteTag {
+        /// Registered model name
         name: String,
+        /// Tag key
         key: String,
         #[command(flatten)]
         target: VersionOpt,
     },
     /// Point an alias (e.g. champion) at a version; moves it if it exists
     SetAlias {
+        /// Registered model name
         name: String,
+        /// Alias name, e.g. champion
         alias: String,
+        /// Version number
         #[arg(id = "number", value_name = "VERSION")]
         version: i64,
     },
     /// Print the version an alias points at
-    GetAlias { name: String, alias: String },
+    GetAlias {
+        /// Registered model name
+        name: String,
+        /// Alias name
+        alias: String,
+    },
     /// Delete an alias
-    DeleteAlias { name: String, alias: String },
+    DeleteAlias {
+        /// Registered model name
+        name: String,
+        /// Alias name
+        alias: String,
+    },
     /// Move a version to a legacy stage: None, Staging, Production or Archived
     Stage {
+        /// Registered model name
         name: String,
+        /// Version number
         #[arg(id = "number", value_name = "VERSION")]
         version: i64,
+        /// None, Staging, Production or Archived (any case)
         stage: String,
         /// Move the other versions in that stage (Staging or Production) to Archived
         #[arg(long)]
@@ -147,14 +181,24 @@ pub enum Cmd {
     },
     /// Delete a version (soft, as MLflow does: its number is never reused)
     DeleteVersion {
+        /// Registered model name
         name: String,
+        /// Version number
         #[arg(id = "number", value_name = "VERSION")]
         version: i64,
     },
     /// Delete a registered model and all its versions
-    Delete { name: String },
+    Delete {
+        /// Registered model name
+        name: String,
+    },
     /// Rename a model, keeping its versions, tags and aliases
-    Rename { name: String, new_name: String },
+    Rename {
+        /// Registered model name
+        name: String,
+        /// The new name (unique)
+        new_name: String,
+    },
 }
 
 pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {

@@ -27,6 +27,7 @@ pub struct LogArgs {
 pub struct InspectArgs {
     /// A model: models:/<name>/<version|@alias|...>, runs:/<run_id>/<path>, or a local folder
     pub model: String,
+    /// Output format
     #[arg(long, short, value_enum, default_value_t)]
     pub format: InspectFormat,
 }

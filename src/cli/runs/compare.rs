@@ -70,6 +70,7 @@ pub struct Args {
     /// e.g. --summary "$GITHUB_STEP_SUMMARY"
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
+    /// Output format
     #[arg(long, short, value_enum, default_value_t)]
     format: Format,
 }

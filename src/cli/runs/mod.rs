@@ -38,6 +38,7 @@ pub enum Cmd {
     End {
         #[command(flatten)]
         run: RunArg,
+        /// The run's final status
         #[arg(long, value_enum, default_value = "FINISHED")]
         status: EndStatus,
     },
@@ -65,6 +66,7 @@ pub enum Cmd {
         /// Exit 1 when the runs differ and 0 when they do not, as `git diff --exit-code`
         #[arg(long)]
         exit_code: bool,
+        /// Output format
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
@@ -72,24 +74,29 @@ pub enum Cmd {
     Show {
         #[command(flatten)]
         run: RunArg,
+        /// Output format
         #[arg(long, short, value_enum, default_value_t)]
         format: Format,
     },
     /// Set a tag on a run
     SetTag {
+        /// Tag key
         key: String,
+        /// Tag value
         value: String,
         #[command(flatten)]
         run: RunArg,
     },
     /// Delete a tag of a run
     DeleteTag {
+        /// Tag key
         key: String,
         #[command(flatten)]
         run: RunArg,
     },
     /// Rename a run (its run name and its mlflow.runName tag)
     Rename {
+        /// The new run name
         new_name: String,
         #[command(flatten)]
         run: RunArg,
