@@ -185,12 +185,12 @@ fn a_tracking_uri_that_is_not_a_file_store_is_named_in_one_warning() {
         (
             "MLFLOW_TRACKING_URI",
             file_uri.as_str(),
-            vec!["runs", "list"],
+            vec!["runs", "list", "-e", "0"],
         ),
         (
             "MLFLOW_TRACKING_URI",
             "http://h",
-            vec!["--store", ".", "runs", "list"],
+            vec!["--store", ".", "runs", "list", "-e", "0"],
         ),
     ];
     for (k, v, args) in quiet {
@@ -199,7 +199,7 @@ fn a_tracking_uri_that_is_not_a_file_store_is_named_in_one_warning() {
         });
         assert_eq!((o.code, o.stderr.as_str()), (0, ""), "{k}={v} {args:?}");
     }
-    let o = env.run_with(&["runs", "list"], |c| {
+    let o = env.run_with(&["runs", "list", "-e", "0"], |c| {
         c.env("MLFLOW_TRACKING_URI", "http://h")
             .env("MLT_STORE", env.root());
     });
