@@ -103,15 +103,9 @@ pub fn select(store: &Store, q: &RunQuery) -> Result<Selected> {
     let parsed = parse(q.filter.as_deref(), &q.order_by)?;
     let exps = experiments(store, &q.experiments)?;
     let columns = parsed.columns;
-    // For whole runs, the named keys are read as a whole run would have them (Keys::Listed).
-    let mut parts = parts_for(&columns);
-    if q.read == Read::Whole {
-        for keys in [&mut parts.params, &mut parts.metrics, &mut parts.tags] {
-            if let Keys::Only(k) = keys {
-                *keys = Keys::Listed(std::mem::take(k));
-            }
-        }
-    }
+    // The named keys only: a key names exactly the file a whole run would list for it, so the
+    // runs kept for JSON can be read whole afterwards without telling a different story.
+    let parts = parts_for(&columns);
     let mut found = Vec::new();
     for e in &exps {
         let handles = store.list_runs(e, q.view)?;

@@ -417,8 +417,29 @@ pub fn open_append(path: &Path) -> Result<File> {
     }
 }
 
+/// A whole (small) file as text. Reads without asking the file's size first (one system call
+/// less than `std::fs::read_to_string`, which matters when a search reads thousands of param
+/// and tag files of a few bytes each).
 pub fn read_to_string(path: &Path) -> Result<String> {
-    fs::read_to_string(path).at(path)
+    use std::io::Read;
+    let mut f = File::open(path).at(path)?;
+    let mut bytes = Vec::new();
+    let mut chunk = [0u8; 512];
+    loop {
+        match f.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e).at(path),
+        }
+    }
+    String::from_utf8(bytes).map_err(|_| Error::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ),
+    })
 }
 
 pub fn create_dir_all(path: &Path) -> Result<()> {
@@ -515,25 +536,45 @@ pub fn slash_path(rel: &Path) -> String {
 /// `/` separators (MLflow's nested keys). A missing folder reads as empty.
 pub fn read_key_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     let mut out = Vec::new();
-    if !dir.is_dir() {
-        return Ok(out);
-    }
     // A folder that is itself a link (a crafted `params -> /etc` merged from a branch) lists
     // nothing, as links inside it are not followed either.
-    let walk = walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .follow_root_links(false)
-        .sort_by_file_name();
-    for entry in walk {
-        let entry = entry.map_err(|e| walk_error(e, dir))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let key = slash_path(rel);
-        out.push((key, entry.path().to_path_buf()));
+    match fs::symlink_metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        _ => return Ok(out),
     }
+    key_files_in(dir, "", &mut out, 0)?;
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
+}
+
+/// The files below `dir` (keys prefixed with `prefix`), by the entries' own types: links are
+/// skipped, folders (nested keys such as `a/b`) are read in turn. Plain `read_dir`, not a
+/// walker: a run's folders are flat but for rare nested keys, and a search lists thousands.
+fn key_files_in(
+    dir: &Path,
+    prefix: &str,
+    out: &mut Vec<(String, PathBuf)>,
+    depth: usize,
+) -> Result<()> {
+    // Key parts are validated names; anything deeper than this was not written by a client.
+    const MAX_DEPTH: usize = 64;
+    for entry in fs::read_dir(dir).at(dir)? {
+        let entry = entry.at(dir)?;
+        let kind = entry.file_type().at(dir)?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let key = if prefix.is_empty() {
+            name.into_owned()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        if kind.is_file() {
+            out.push((key, entry.path()));
+        } else if kind.is_dir() && depth < MAX_DEPTH {
+            key_files_in(&entry.path(), &key, out, depth + 1)?;
+        }
+    }
+    Ok(())
 }
 
 /// A folder walk's error, naming the path it concerns (a link loop has no I/O error).

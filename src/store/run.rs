@@ -276,13 +276,26 @@ impl Store {
                     files.retain(|(k, _)| keys.contains(k));
                     Ok(files)
                 }
-                // An invalid key names no file (and must not reach outside the run folder).
-                Keys::Only(keys) => Ok(keys
-                    .iter()
-                    .filter(|k| validate_key(KeyKind::Metric, k).is_ok())
-                    .map(|k| (k.clone(), key_path(&dir, k)))
-                    .filter(|(_, p)| fs::plain_file(&h.dir, p))
-                    .collect()),
+                // A key names the file a listing of the folder would give it; one that is not
+                // a plain relative path names no file (and never reaches outside the run).
+                Keys::Only(keys) if keys.is_empty() => Ok(Vec::new()),
+                Keys::Only(keys) => {
+                    // The folder is checked once; a flat key then needs only its own file
+                    // checked, a nested one every folder on its way.
+                    let real_dir = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir());
+                    Ok(keys
+                        .iter()
+                        .filter(|k| real_dir && is_plain_key(k))
+                        .map(|k| (k.clone(), key_path(&dir, k)))
+                        .filter(|(k, p)| {
+                            if k.contains('/') {
+                                fs::plain_file(&h.dir, p)
+                            } else {
+                                std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file())
+                            }
+                        })
+                        .collect())
+                }
             }
         };
         let mut params = BTreeMap::new();
@@ -353,16 +366,17 @@ impl Store {
         };
         let dirs = self.run_dirs(&exp_dir)?;
         let found = self.par_map(&dirs, |dir| {
-            if !dir.join(layout::META).is_file() {
-                self.warn(&format!("skipping {}: no meta.yaml", dir.display()));
-                return None;
-            }
+            // Read straight away (no look first: a search lists thousands of runs).
             match self.read_run_info(dir) {
                 Ok(info) if view.includes(info.lifecycle_stage) => Some(RunHandle {
                     dir: dir.clone(),
                     info,
                 }),
                 Ok(_) => None,
+                Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                    self.warn(&format!("skipping {}: no meta.yaml", dir.display()));
+                    None
+                }
                 Err(e) => {
                     self.warn(&format!("skipping run: {e}"));
                     None
@@ -602,6 +616,16 @@ impl Store {
         }
         std::fs::remove_file(&path).at(&path)
     }
+}
+
+/// Whether `key` is a relative path of plain names (`a`, `a/b`), as the keys a listing of a
+/// params/, metrics/ or tags/ folder gives: no empty, `.` or `..` part, no leading `/`.
+fn is_plain_key(key: &str) -> bool {
+    !key.is_empty()
+        && !key.contains('\0')
+        && key
+            .split('/')
+            .all(|p| !p.is_empty() && p != "." && p != "..")
 }
 
 /// Logs batch after batch to one run, keeping metric files open between batches (a stream of
