@@ -4,6 +4,8 @@
 //! other, only the toolkit in `kit/` (errors and hints, the store and run a command names, the
 //! printer). This file turns the outcome into an exit code (0 ok, 1 failure, 2 usage).
 
+#[cfg(test)]
+mod architecture_tests;
 mod artifacts;
 mod completions;
 mod examples;
