@@ -13,6 +13,7 @@
 //! ([`crate::store::transfer`]); this module only packs, lists and checks files.
 
 pub mod export_import;
+mod export_import_layout;
 pub mod import;
 mod manifest;
 pub mod report;

@@ -206,7 +206,7 @@ impl Store {
     /// read-change-rewrite of a `meta.yaml` (run status, deletion, renames).
     pub(crate) fn lock(&self) -> Result<fs::Lock> {
         self.ensure_mlt_dir()?;
-        fs::lock(&self.mlt_dir().join(layout::LOCK))
+        fs::lock(&layout::lock(&self.mlt_dir()))
     }
 
     fn ensure_mlt_dir(&self) -> Result<()> {
