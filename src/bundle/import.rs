@@ -18,9 +18,6 @@ pub enum TransferError {
     /// The source is the target store itself.
     #[error("{} is this store", .0.display())]
     SameStore(PathBuf),
-    /// The folder named as the other store holds none.
-    #[error("no store at {} (no mlruns/ folder)", .0.display())]
-    NoStore(PathBuf),
     /// Conflicts found while the policy is [`OnConflict::Fail`]: nothing was written.
     #[error("{count} conflict{}; nothing was imported", if *.count == 1 { "" } else { "s" })]
     Conflicts { count: usize, from: SourceKind },
@@ -168,9 +165,7 @@ pub fn open_other_store(path: &Path, warn: Warn) -> Result<Source, TransferError
         source,
     })?;
     let s = store::locate(Some(path), None, None, &cwd).store();
-    if !s.tracking().is_dir() {
-        return Err(TransferError::NoStore(path.to_path_buf()));
-    }
+    s.require_as(store::StoreRole::MergeSource)?;
     Ok(Source::OtherStore(s.on_warning(move |m| warn(m))))
 }
 

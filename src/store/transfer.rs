@@ -685,13 +685,7 @@ impl Store {
         opts: TransferOptions,
         artifact_roots: &[PathBuf],
     ) -> Result<TransferPlan<'a>> {
-        if !source.tracking.is_dir() && !source.models_dir().is_dir() {
-            return Err(Error::NotFound(format!(
-                "{} holds no store (no {} folder)",
-                source.root.display(),
-                source.tracking.display()
-            )));
-        }
+        source.require_as(super::StoreRole::TransferSource)?;
         let mut plan = TransferPlan::empty(self, source, opts, artifact_roots)?;
         let chosen = plan.choose(sel)?;
         plan.all_runs = chosen.runs.keys().cloned().collect();
