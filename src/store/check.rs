@@ -297,13 +297,7 @@ impl Store {
             let Ok(entries) = std::fs::read_dir(&base) else {
                 continue;
             };
-            let mut dirs: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok())
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                .map(|e| e.path())
-                .collect();
-            dirs.sort();
-            for dir in dirs {
+            for dir in sorted_folders(entries) {
                 let name = dir.file_name().unwrap_or_default().to_string_lossy();
                 if base == self.tracking && layout::is_reserved_in_tracking(&name) {
                     continue;
@@ -367,13 +361,7 @@ impl Store {
         let mut run_dirs = Vec::new();
         for (exp_dir, exp_id) in &exp_dirs {
             let entries = std::fs::read_dir(exp_dir).at(exp_dir)?;
-            let mut dirs: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok())
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                .map(|e| e.path())
-                .collect();
-            dirs.sort();
-            for dir in dirs {
+            for dir in sorted_folders(entries) {
                 let name = dir.file_name().unwrap_or_default().to_string_lossy();
                 if RESERVED.contains(&name.as_ref()) {
                     continue;
@@ -901,6 +889,17 @@ impl Store {
         }
         Ok(msg.join("; "))
     }
+}
+
+/// The folders (not links, not files) among `entries`, sorted.
+fn sorted_folders(entries: std::fs::ReadDir) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    dirs
 }
 
 #[cfg(test)]
