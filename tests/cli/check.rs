@@ -643,3 +643,25 @@ fn gc_never_removes_store_folders_or_through_links() {
         "the deleted run was purged"
     );
 }
+
+/// The store tables keep ids and byte counts whole at any width: the gc table at 40 columns
+/// showed run ids split across lines before.
+#[test]
+fn store_tables_never_split_ids_or_byte_counts() {
+    let env = TestEnv::init();
+    let run = env.start("exp", "a run with a long descriptive name to take up room");
+    std::fs::write(env.path("a.bin"), vec![7u8; 123_456]).unwrap();
+    env.ok(&["artifacts", "log", "a.bin", "--run", &run]);
+    env.ok(&["runs", "delete", &run]);
+    let o = env.run_with(&["store", "gc", "--dry-run"], |c| {
+        c.env("COLUMNS", "40");
+    });
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.lines().any(|l| l.contains(&run)), "{}", o.stdout);
+    let bytes: Vec<&str> = o
+        .stdout
+        .split_whitespace()
+        .filter(|w| w.len() >= 6 && w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    assert!(!bytes.is_empty(), "a byte count kept whole: {}", o.stdout);
+}
