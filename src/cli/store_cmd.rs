@@ -127,7 +127,7 @@ fn check(ctx: &Ctx, repair: bool, deep: bool, format: Format) -> CmdResult {
                     Cell::id(f.kind.as_str()),
                     Cell::from(rel(&f.path)),
                     Cell::id(f.run_id.clone().unwrap_or_default()),
-                    Cell::from(&f.message),
+                    Cell::from(message(f)),
                     Cell::id(if f.repairable { "yes" } else { "no" }),
                 ];
                 if repair {
@@ -151,7 +151,7 @@ fn check(ctx: &Ctx, repair: bool, deep: bool, format: Format) -> CmdResult {
                         "path": rel(&f.path),
                         "run_id": f.run_id,
                         "experiment_id": f.experiment_id,
-                        "message": f.message,
+                        "message": message(f),
                         "repairable": f.repairable,
                         "note": f.kind.is_note(),
                     });
@@ -210,6 +210,15 @@ fn check(ctx: &Ctx, repair: bool, deep: bool, format: Format) -> CmdResult {
             "`mlt store check --repair` fixes {repairable} of them without losing data"
         )),
     )
+}
+
+/// A finding's message, with the command that gets past it when there is one.
+fn message(f: &store::check::Finding) -> String {
+    use store::check::Suggestion;
+    match f.suggestion {
+        Some(Suggestion::RenameExperiment) => format!("{} (mlt experiments rename)", f.message),
+        None => f.message.clone(),
+    }
 }
 
 fn gc(ctx: &Ctx, older_than: Option<&str>, dry_run: bool, format: Format) -> CmdResult {

@@ -665,3 +665,40 @@ fn store_tables_never_split_ids_or_byte_counts() {
         .collect();
     assert!(!bytes.is_empty(), "a byte count kept whole: {}", o.stdout);
 }
+
+/// Two experiments with one name: the report still names the command that settles it (the
+/// CLI's wording of the finding's suggestion; the library's message names no command).
+#[test]
+fn a_duplicate_experiment_name_is_reported_with_the_rename_command() {
+    let env = TestEnv::init();
+    let a = env.experiment("same");
+    let b = env.experiment("other");
+    let meta = env.path(&format!("mlruns/{b}/meta.yaml"));
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(&meta, text.replace("name: 'other'", "name: 'same'")).unwrap();
+    let (code, v) = check_json(&env, &[]);
+    assert_eq!(code, 1);
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "duplicate-name")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    let (first, second) = if a < b { (&a, &b) } else { (&b, &a) };
+    assert_eq!(
+        messages,
+        [format!(
+            "experiments {first}, {second} are all named 'same'; rename all but one \
+             (mlt experiments rename)"
+        )]
+    );
+    let o = env.run_with(&["store", "check"], |c| {
+        c.env("COLUMNS", "0");
+    });
+    assert!(
+        o.stdout.contains("(mlt experiments rename)"),
+        "{}",
+        o.stdout
+    );
+}
