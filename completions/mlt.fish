@@ -282,10 +282,10 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l filter -d 'e.g. "metrics.acc > 0.9 and params.lr = \'0.01\'" (default: every run)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l order-by -d 'e.g. "metrics.loss" or "metrics.acc DESC"; repeatable, first is most significant (default: newest first)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l columns -d 'Param, metric and tag columns for table, csv and md, by name or glob, comma-separated: \'params.*,metrics.acc,tags.mlflow.*\' (default: those the filter and the order name; JSON always shows whole runs)' -r
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l view -r -f -a "active\t'Only what is active (not deleted)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -l view -d 'Which runs to search: active, deleted or all' -r -f -a "active\t'Only what is active (not deleted)'
 deleted\t'Only what was deleted (restorable until gc)'
 all\t'Both'"
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -299,10 +299,10 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l filter -d 'e.g. "metrics.acc > 0.9 and params.lr = \'0.01\'" (default: every run)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l order-by -d 'e.g. "metrics.loss" or "metrics.acc DESC"; repeatable, first is most significant (default: newest first)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l columns -d 'Param, metric and tag columns for table, csv and md, by name or glob, comma-separated: \'params.*,metrics.acc,tags.mlflow.*\' (default: those the filter and the order name; JSON always shows whole runs)' -r
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l view -r -f -a "active\t'Only what is active (not deleted)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -l view -d 'Which runs to search: active, deleted or all' -r -f -a "active\t'Only what is active (not deleted)'
 deleted\t'Only what was deleted (restorable until gc)'
 all\t'Both'"
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from ls" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"
@@ -316,10 +316,10 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l filter -d 'e.g. "metrics.acc > 0.9 and params.lr = \'0.01\'" (default: every run)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l order-by -d 'e.g. "metrics.loss" or "metrics.acc DESC"; repeatable, first is most significant (default: newest first)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l columns -d 'Param, metric and tag columns for table, csv and md, by name or glob, comma-separated: \'params.*,metrics.acc,tags.mlflow.*\' (default: those the filter and the order name; JSON always shows whole runs)' -r
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l view -r -f -a "active\t'Only what is active (not deleted)'
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -l view -d 'Which runs to search: active, deleted or all' -r -f -a "active\t'Only what is active (not deleted)'
 deleted\t'Only what was deleted (restorable until gc)'
 all\t'Both'"
-complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -s f -l format -r -f -a "table\t''
+complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from search" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''
 md\t'A Markdown table, for pull-request comments and CI summaries'"

@@ -179,18 +179,19 @@ fn a_tracking_uri_that_is_not_a_file_store_is_named_in_one_warning() {
         "{}",
         o.stderr
     );
-    // A file URI, --store or MLT_STORE: no warning.
+    // A file URI, --store or MLT_STORE: no warning (-e: a bare `runs list` says which
+    // experiment it shows).
     let file_uri = format!("file://{}", env.root().join("mlruns").display());
     let quiet = [
         (
             "MLFLOW_TRACKING_URI",
             file_uri.as_str(),
-            vec!["runs", "list"],
+            vec!["runs", "list", "-e", "vision"],
         ),
         (
             "MLFLOW_TRACKING_URI",
             "http://h",
-            vec!["--store", ".", "runs", "list"],
+            vec!["--store", ".", "runs", "list", "-e", "vision"],
         ),
     ];
     for (k, v, args) in quiet {
@@ -199,7 +200,7 @@ fn a_tracking_uri_that_is_not_a_file_store_is_named_in_one_warning() {
         });
         assert_eq!((o.code, o.stderr.as_str()), (0, ""), "{k}={v} {args:?}");
     }
-    let o = env.run_with(&["runs", "list"], |c| {
+    let o = env.run_with(&["runs", "list", "-e", "vision"], |c| {
         c.env("MLFLOW_TRACKING_URI", "http://h")
             .env("MLT_STORE", env.root());
     });

@@ -30,8 +30,10 @@ pub struct Args {
     /// JSON always shows whole runs)
     #[arg(long, value_name = "COLUMNS", value_delimiter = ',', value_parser = ColumnPattern::parse)]
     pub columns: Vec<ColumnPattern>,
+    /// Which runs to search: active, deleted or all
     #[arg(long, value_enum, default_value_t)]
     pub view: View,
+    /// Output format
     #[arg(long, short, value_enum, default_value_t)]
     pub format: Format,
 }
