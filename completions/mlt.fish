@@ -419,10 +419,9 @@ complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand runs; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand run" -s e -l experiment -d 'Experiment name or id; created when the name is new [default: $MLFLOW_EXPERIMENT_ID, $MLFLOW_EXPERIMENT_NAME, else Default]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand run" -s n -l name -d 'Run name (default: a random adjective-noun-NNN)' -r
-complete -c mlt -n "__fish_mlt_using_subcommand run" -s P -l param -d 'A param to log (with --entry-point, a parameter of the entry point); repeatable' -r
 complete -c mlt -n "__fish_mlt_using_subcommand run" -s t -l tag -d 'A tag, repeatable' -r
-complete -c mlt -n "__fish_mlt_using_subcommand run" -l parent -d 'Parent run [default: the run of an enclosing `mlt run`: $MLT_RUN_ID or $MLFLOW_RUN_ID, when that run is in this store and still running]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand run" -s d -l description -d 'Description (the mlflow.note.content tag)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand run" -s P -l param -d 'A param to log (with --entry-point, a parameter of the entry point); repeatable' -r
 complete -c mlt -n "__fish_mlt_using_subcommand run" -l entry-point -d 'Run this entry point of the MLproject (instead of a COMMAND)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand run" -l project -d 'The folder holding the MLproject [default: .]' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand run" -l metric-pattern -d 'Log metrics from lines matching REGEX: groups (?P<key>..) (?P<value>..) (?P<step>..) or named after a metric; shorthands \\key \\value \\step \\number; repeatable' -r
@@ -430,6 +429,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand run" -l capture -d 'How the outp
 combined\t'output.txt, both streams in the order they came'
 none\t'nothing saved'"
 complete -c mlt -n "__fish_mlt_using_subcommand run" -l grace -d 'Seconds the command has to stop after Ctrl-C or SIGTERM is passed on, before SIGKILL' -r
+complete -c mlt -n "__fish_mlt_using_subcommand run" -l parent -d 'Parent run [default: the run of an enclosing `mlt run`: $MLT_RUN_ID or $MLFLOW_RUN_ID, when that run is in this store and still running]' -r
 complete -c mlt -n "__fish_mlt_using_subcommand run" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand run" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand run" -l parse-metrics -d 'Log metrics the command prints as `key: value`, `key=value` or JSON lines'

@@ -495,30 +495,16 @@ impl InputExampleInfo {
 /// JSON as Python's `json.dumps` writes it: `", "` and `": "` separators, non-ASCII escaped.
 pub fn python_json(v: &Value) -> String {
     match v {
-        Value::String(s) => {
-            let mut out = String::with_capacity(s.len() + 2);
-            out.push('"');
-            for c in s.chars() {
-                match c {
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    '\t' => out.push_str("\\t"),
-                    '\u{8}' => out.push_str("\\b"),
-                    '\u{c}' => out.push_str("\\f"),
-                    c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
-                        let mut buf = [0u16; 2];
-                        for unit in c.encode_utf16(&mut buf) {
-                            out.push_str(&format!("\\u{unit:04x}"));
-                        }
-                    }
-                    c => out.push(c),
-                }
+        Value::String(s) => crate::store::yaml::double_quoted(s, |c| match c {
+            '\u{8}' => Some("\\b".into()),
+            '\u{c}' => Some("\\f".into()),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+                let mut buf = [0u16; 2];
+                let units = c.encode_utf16(&mut buf);
+                Some(units.iter().map(|u| format!("\\u{u:04x}")).collect())
             }
-            out.push('"');
-            out
-        }
+            _ => None,
+        }),
         Value::Array(items) => format!(
             "[{}]",
             items.iter().map(python_json).collect::<Vec<_>>().join(", ")

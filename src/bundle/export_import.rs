@@ -11,6 +11,7 @@
 //! As the tool writes them with Python's `json`: NaN and infinities are the bare tokens
 //! `NaN`, `Infinity` and `-Infinity`, and times also come as `_start_time` strings.
 
+use super::export_import_layout as names;
 use crate::model::{Experiment, View};
 use crate::store::{self, RunHandle, Store, TransferScope};
 use serde_json::{Value, json};
@@ -178,7 +179,7 @@ fn write_into(
     };
     let mut results = Vec::new();
     for (id, (e, handles)) in &groups {
-        let exp_dir = dest.join(id);
+        let exp_dir = names::experiment(dest, id);
         let mut ids = Vec::new();
         for h in handles {
             let run = store.read_run(h)?;
@@ -198,9 +199,9 @@ fn write_into(
             info["end_time"] = json!(i.end_time);
             info["_start_time"] = ts(Some(i.start_time));
             info["_end_time"] = ts(i.end_time);
-            let run_dir = exp_dir.join("runs").join(&i.run_id);
+            let run_dir = names::run(&exp_dir, &i.run_id);
             w.write_export_file(
-                &run_dir.join("run.json"),
+                &run_dir.join(names::RUN_JSON),
                 None,
                 json!({
                     "info": info,
@@ -212,14 +213,14 @@ fn write_into(
             )?;
             let files = store.list_artifacts(h, None).unwrap_or_default();
             if files.iter().any(|f| !f.is_dir) {
-                store.download_artifacts(h, None, &run_dir.join("artifacts"))?;
+                store.download_artifacts(h, None, &run_dir.join(names::ARTIFACTS))?;
                 out.artifacts += files.iter().filter(|f| !f.is_dir).count() as u64;
             }
             ids.push(i.run_id.clone());
             out.runs += 1;
         }
         w.write_export_file(
-            &exp_dir.join("experiment.json"),
+            &exp_dir.join(names::EXPERIMENT_JSON),
             Some(json!({
                 "num_total_runs": ids.len(),
                 "num_ok_runs": ids.len(),
@@ -234,7 +235,7 @@ fn write_into(
         out.experiments += 1;
     }
     w.write_export_file(
-        &dest.join("experiments.json"),
+        &dest.join(names::EXPERIMENTS_JSON),
         Some(json!({
             "experiment_names": groups.values().map(|(e, _)| e.name.clone()).collect::<Vec<_>>(),
             "status": {"experiments": out.experiments, "total_runs": out.runs, "ok_runs": out.runs, "failed_runs": 0},

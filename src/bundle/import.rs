@@ -18,9 +18,6 @@ pub enum TransferError {
     /// The source is the target store itself.
     #[error("{} is this store", .0.display())]
     SameStore(PathBuf),
-    /// The folder named as the other store holds none.
-    #[error("no store at {} (no mlruns/ folder)", .0.display())]
-    NoStore(PathBuf),
     /// Conflicts found while the policy is [`OnConflict::Fail`]: nothing was written.
     #[error("{count} conflict{}; nothing was imported", if *.count == 1 { "" } else { "s" })]
     Conflicts { count: usize, from: SourceKind },
@@ -135,11 +132,11 @@ pub fn open(path: &Path, opts: &OpenOptions, warn: Warn) -> Result<Source, Trans
         s.on_warning(move |m| w(m))
     };
     if path.is_file() && store::sqlite::is_sqlite(path) {
-        let root = database_artifact_root(path, opts.artifact_root);
+        let root = store::sqlite::artifact_root(path, opts.artifact_root);
         let tmp = super::import_scratch(scratch_in)?;
         let store = with_warn(Store::new(tmp.path().join("db")));
         let notes = store.write_from_mlflow_db(path, &root)?;
-        let beside = database_folder(path);
+        let beside = store::sqlite::database_folder(path);
         return Ok(Source::Database {
             store,
             artifact_roots: vec![beside, root],
@@ -161,29 +158,6 @@ pub fn open(path: &Path, opts: &OpenOptions, warn: Warn) -> Result<Source, Trans
     })
 }
 
-/// The folder a database file is in (`.` for a bare file name).
-fn database_folder(db: &Path) -> PathBuf {
-    match db.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-/// Where a database's artifacts are: the root given, else `mlruns/` beside it when there is
-/// one, else `mlartifacts/` beside it (MLflow's server default).
-fn database_artifact_root(db: &Path, given: Option<&Path>) -> PathBuf {
-    if let Some(g) = given {
-        return g.to_path_buf();
-    }
-    let beside = db.parent().unwrap_or(Path::new("."));
-    let mlruns = beside.join(store::MLRUNS);
-    if mlruns.is_dir() {
-        mlruns
-    } else {
-        beside.join("mlartifacts")
-    }
-}
-
 /// The store `store merge` takes in: the folder holding `mlruns/`, or `mlruns/` itself.
 pub fn open_other_store(path: &Path, warn: Warn) -> Result<Source, TransferError> {
     let cwd = std::env::current_dir().map_err(|source| store::Error::Io {
@@ -191,9 +165,7 @@ pub fn open_other_store(path: &Path, warn: Warn) -> Result<Source, TransferError
         source,
     })?;
     let s = store::locate(Some(path), None, None, &cwd).store();
-    if !s.tracking().is_dir() {
-        return Err(TransferError::NoStore(path.to_path_buf()));
-    }
+    s.require_as(store::StoreRole::MergeSource)?;
     Ok(Source::OtherStore(s.on_warning(move |m| warn(m))))
 }
 

@@ -259,11 +259,7 @@ impl Manifest {
             {
                 return Err(rejected(format!("odd path {}", rel_path.display())));
             }
-            let rel = rel_path
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel = store::fs::slash_path(rel_path);
             let ft = entry.file_type();
             if ft.is_symlink() {
                 let to = std::fs::read_link(entry.path())
@@ -289,7 +285,7 @@ impl Manifest {
             }
         }
         for f in &self.files {
-            let path = f.path.split('/').fold(root.to_path_buf(), |p, s| p.join(s));
+            let path = store::layout::key_path(root, &f.path);
             let meta = match std::fs::symlink_metadata(&path) {
                 Ok(m) if m.is_file() => m,
                 _ => {

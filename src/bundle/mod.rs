@@ -13,6 +13,7 @@
 //! ([`crate::store::transfer`]); this module only packs, lists and checks files.
 
 pub mod export_import;
+mod export_import_layout;
 pub mod import;
 mod manifest;
 pub mod report;
@@ -199,12 +200,7 @@ pub fn open(path: &Path, target: Option<&Store>) -> Result<Opened> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     let located = store::locate(Some(path), None, None, &cwd);
     let s = located.store();
-    if !s.exists() {
-        return Err(rejected(format!(
-            "{} holds no manifest.json and no mlruns/ folder: it is neither a bundle nor a store",
-            path.display()
-        )));
-    }
+    s.require_as(store::StoreRole::ImportSource)?;
     Ok(Opened::Store(s))
 }
 

@@ -1,7 +1,7 @@
 //! What a transfer (import, merge, export) says about itself: counts in words, the report's
 //! table and JSON, and the lines that close an import. Data and text only; the caller prints.
 
-use crate::output::{self, Listing};
+use crate::output::{self, Cell, Listing};
 use crate::store::{Conflict, Counts, OnConflict, Report};
 
 fn plural(n: u64, one: &str, many: &str) -> String {
@@ -107,10 +107,12 @@ pub fn listing(r: &Report, manifest: Option<&Counts>, dry_run: bool) -> Listing 
     let columns = [&r.imported, &r.unchanged, &r.overwritten, &r.skipped].map(rows);
     let bundle = manifest.map(rows);
     for (i, (what, _)) in columns[0].iter().enumerate() {
-        let mut row = vec![what.to_string()];
-        row.extend(columns.iter().map(|c| c[i].1.to_string()));
+        // Counts are kept whole (a table never cuts them) and shown as integers.
+        let count = |n: u64| Cell::id(n.to_string());
+        let mut row = vec![Cell::from(*what)];
+        row.extend(columns.iter().map(|c| count(c[i].1)));
         if let Some(b) = &bundle {
-            row.push(b[i].1.to_string());
+            row.push(count(b[i].1));
         }
         l.row(row);
     }
@@ -207,6 +209,25 @@ pub fn written_before_failure(written: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The counts are kept whole in a narrow table: ids-like cells, never text cut with `…`.
+    #[test]
+    fn the_table_keeps_counts_whole() {
+        let r = Report {
+            imported: counts(3, 1_234_567),
+            ..Report::default()
+        };
+        let l = listing(&r, Some(&counts(3, 1_234_567)), false);
+        let points = l.rows.iter().find(|r| r[0] == Cell::from("metric points"));
+        let points = points.expect("a metric points row");
+        assert_eq!(points[1], Cell::id("1234567"));
+        assert_eq!(points[5], Cell::id("1234567"));
+        assert!(
+            l.rows
+                .iter()
+                .all(|r| r[1..].iter().all(|c| matches!(c, Cell::Id(_))))
+        );
+    }
 
     fn counts(runs: u64, points: u64) -> Counts {
         Counts {

@@ -28,11 +28,7 @@ pub fn pack(root: &Path, dest: &Path) -> Result<()> {
     for entry in walkdir::WalkDir::new(root).min_depth(1).sort_by_file_name() {
         let entry = entry.map_err(|e| store::fs::walk_error(e, root))?;
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let name = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let name = store::fs::slash_path(rel);
         if name == super::MANIFEST {
             continue;
         }
@@ -192,7 +188,7 @@ pub fn unpack(archive: &Path, dest: &Path) -> Result<()> {
                 )));
             }
         };
-        let path = rel.split('/').fold(dest.to_path_buf(), |p, s| p.join(s));
+        let path = store::layout::key_path(dest, rel);
         if kind.is_dir() {
             dirs += 1;
             if dirs > max_dirs {

@@ -4,7 +4,7 @@
 //! the command's own exit code.
 
 use crate::app::start::{StartRun, start};
-use crate::cli::kit::{CliError, CmdResult, Ctx, Printer, parse_key_value};
+use crate::cli::kit::{CliError, CmdResult, Ctx, Printer, StartArgs, parse_key_value};
 use crate::context;
 use crate::env;
 use crate::model::{MetricPoint, RunInfo, RunStatus, format_value, tags};
@@ -32,27 +32,16 @@ KILLED when interrupted; mlt exits with the command's exit code. Should mlt itse
 watchdog process ends the command (SIGTERM, then SIGKILL after --grace), and `mlt store check \
 --repair` ends the run KILLED."
 )]
+#[command(mut_arg("parent", |a| a.help(
+    "Parent run [default: the run of an enclosing `mlt run`: $MLT_RUN_ID or $MLFLOW_RUN_ID, \
+     when that run is in this store and still running]"
+)))]
 pub struct Args {
-    /// Experiment name or id; created when the name is new
-    /// [default: $MLFLOW_EXPERIMENT_ID, $MLFLOW_EXPERIMENT_NAME, else Default]
-    #[arg(long, short)]
-    experiment: Option<String>,
-    /// Run name (default: a random adjective-noun-NNN)
-    #[arg(long, short)]
-    name: Option<String>,
+    #[command(flatten)]
+    start: StartArgs,
     /// A param to log (with --entry-point, a parameter of the entry point); repeatable
     #[arg(short = 'P', long = "param", value_name = "KEY=VALUE", value_parser = parse_key_value)]
     params: Vec<(String, String)>,
-    /// A tag, repeatable
-    #[arg(long = "tag", short = 't', value_name = "KEY=VALUE", value_parser = parse_key_value)]
-    tags: Vec<(String, String)>,
-    /// Parent run [default: the run of an enclosing `mlt run`: $MLT_RUN_ID or $MLFLOW_RUN_ID,
-    /// when that run is in this store and still running]
-    #[arg(long, value_name = "RUN")]
-    parent: Option<String>,
-    /// Description (the mlflow.note.content tag)
-    #[arg(long, short)]
-    description: Option<String>,
     /// Run this entry point of the MLproject (instead of a COMMAND)
     #[arg(long, value_name = "NAME")]
     entry_point: Option<String>,
@@ -104,7 +93,7 @@ struct Launch {
     system: Vec<(String, String)>,
 }
 
-pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
+pub fn run(ctx: &Ctx, mut args: Args) -> CmdResult {
     let probe =
         MetricParser::new(args.parse_metrics, &args.metric_patterns).map_err(CliError::usage)?;
     let grace = Duration::try_from_secs_f64(args.grace).map_err(|_| {
@@ -124,7 +113,7 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
     if !args.command.is_empty() && args.entry_point.is_some() {
         return Err(CliError::usage("give a COMMAND or --entry-point, not both"));
     }
-    if args.tags.iter().any(|(k, _)| k == WRAPPER_TAG) {
+    if args.start.tags.iter().any(|(k, _)| k == WRAPPER_TAG) {
         return Err(CliError::usage(format!(
             "the tag {WRAPPER_TAG} is mlt's own: it records the mlt run process"
         )));
@@ -153,7 +142,7 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
     // From here on an interrupt is noticed: it ends the run KILLED, whenever it comes.
     let interrupts = Interrupts::install()?;
     let store = ctx.writable_store()?;
-    let parent = parent_run(&store, args.parent)?;
+    let parent = parent_run(&store, args.start.parent.take())?;
     let options = Options {
         parse_metrics: args.parse_metrics,
         metric_patterns: args.metric_patterns,
@@ -167,13 +156,9 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
     let started = start(
         &store,
         StartRun {
-            experiment: args.experiment,
-            name: args.name,
-            tags: args.tags,
-            parent,
-            description: args.description,
             system,
             dir: Some(plan.dir.clone()),
+            ..args.start.into_request(parent)
         },
     )?;
     if let Some(e) = &started.created_experiment {

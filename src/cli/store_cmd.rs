@@ -2,7 +2,7 @@
 
 use crate::bundle::import::{self, TransferRequest};
 use crate::cli::kit::{CliError, CmdResult, Ctx, Printer, show_transfer};
-use crate::output::{self, Format, Listing};
+use crate::output::{self, Cell, Format, Listing};
 use crate::store::{self, OnConflict};
 use clap::Subcommand;
 use serde_json::{Value, json};
@@ -124,18 +124,18 @@ fn check(ctx: &Ctx, repair: bool, deep: bool, format: Format) -> CmdResult {
             for o in &outcomes {
                 let f = &o.finding;
                 let mut row = vec![
-                    f.kind.as_str().to_string(),
-                    rel(&f.path),
-                    f.run_id.clone().unwrap_or_default(),
-                    f.message.clone(),
-                    if f.repairable { "yes" } else { "no" }.to_string(),
+                    Cell::id(f.kind.as_str()),
+                    Cell::from(rel(&f.path)),
+                    Cell::id(f.run_id.clone().unwrap_or_default()),
+                    Cell::from(message(f)),
+                    Cell::id(if f.repairable { "yes" } else { "no" }),
                 ];
                 if repair {
-                    row.push(if o.repaired {
+                    row.push(Cell::from(if o.repaired {
                         format!("done: {}", o.message)
                     } else {
                         o.message.clone()
-                    });
+                    }));
                 }
                 l.row(row);
             }
@@ -151,7 +151,7 @@ fn check(ctx: &Ctx, repair: bool, deep: bool, format: Format) -> CmdResult {
                         "path": rel(&f.path),
                         "run_id": f.run_id,
                         "experiment_id": f.experiment_id,
-                        "message": f.message,
+                        "message": message(f),
                         "repairable": f.repairable,
                         "note": f.kind.is_note(),
                     });
@@ -212,6 +212,15 @@ fn check(ctx: &Ctx, repair: bool, deep: bool, format: Format) -> CmdResult {
     )
 }
 
+/// A finding's message, with the command that gets past it when there is one.
+fn message(f: &store::check::Finding) -> String {
+    use store::check::Suggestion;
+    match f.suggestion {
+        Some(Suggestion::RenameExperiment) => format!("{} (mlt experiments rename)", f.message),
+        None => f.message.clone(),
+    }
+}
+
 fn gc(ctx: &Ctx, older_than: Option<&str>, dry_run: bool, format: Format) -> CmdResult {
     let older_than_ms = match older_than {
         Some(s) => store::gc::parse_duration(s).map_err(CliError::usage)?,
@@ -227,11 +236,11 @@ fn gc(ctx: &Ctx, older_than: Option<&str>, dry_run: bool, format: Format) -> Cmd
             let mut l = Listing::new(["what", "id", "bytes", "path", "note"]);
             for i in &items {
                 l.row([
-                    i.kind.as_str().to_string(),
-                    i.id.clone().unwrap_or_default(),
-                    i.bytes.to_string(),
-                    rel(&i.path),
-                    i.note.clone().unwrap_or_default(),
+                    Cell::id(i.kind.as_str()),
+                    Cell::id(i.id.clone().unwrap_or_default()),
+                    Cell::id(i.bytes.to_string()),
+                    Cell::from(rel(&i.path)),
+                    Cell::from(i.note.clone().unwrap_or_default()),
                 ]);
             }
             l

@@ -96,7 +96,7 @@ impl Store {
         Bounds::new([
             self.tracking(),
             self.models_dir().as_path(),
-            self.registry_models_dir_for_reading().as_path(),
+            self.models_dir().as_path(),
         ])
     }
 

@@ -99,6 +99,15 @@ pub struct Finding {
     pub message: String,
     /// Whether [`Store::repair`] can fix it without losing data.
     pub repairable: bool,
+    /// What the user can do about it, for the caller to word (a command, a button).
+    pub suggestion: Option<Suggestion>,
+}
+
+/// What the user can do about a finding that no repair fixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Suggestion {
+    /// Give all but one of the experiments sharing a name another name.
+    RenameExperiment,
 }
 
 /// What [`Store::repair`] did with one finding.
@@ -151,6 +160,7 @@ fn finding(kind: Kind, path: &Path, message: impl Into<String>, repairable: bool
         experiment_id: None,
         message: message.into(),
         repairable,
+        suggestion: None,
     }
 }
 
@@ -297,13 +307,7 @@ impl Store {
             let Ok(entries) = std::fs::read_dir(&base) else {
                 continue;
             };
-            let mut dirs: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok())
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                .map(|e| e.path())
-                .collect();
-            dirs.sort();
-            for dir in dirs {
+            for dir in sorted_folders(entries) {
                 let name = dir.file_name().unwrap_or_default().to_string_lossy();
                 if base == self.tracking && layout::is_reserved_in_tracking(&name) {
                     continue;
@@ -350,16 +354,17 @@ impl Store {
         }
         for (name, ids) in &names {
             if ids.len() > 1 {
-                scan.findings.push(finding(
+                let mut f = finding(
                     Kind::DuplicateName,
                     &self.tracking,
                     format!(
-                        "experiments {} are all named '{name}'; rename all but one \
-                         (mlt experiments rename)",
+                        "experiments {} are all named '{name}'; rename all but one",
                         ids.join(", ")
                     ),
                     false,
-                ));
+                );
+                f.suggestion = Some(Suggestion::RenameExperiment);
+                scan.findings.push(f);
             }
         }
 
@@ -367,13 +372,7 @@ impl Store {
         let mut run_dirs = Vec::new();
         for (exp_dir, exp_id) in &exp_dirs {
             let entries = std::fs::read_dir(exp_dir).at(exp_dir)?;
-            let mut dirs: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok())
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                .map(|e| e.path())
-                .collect();
-            dirs.sort();
-            for dir in dirs {
+            for dir in sorted_folders(entries) {
                 let name = dir.file_name().unwrap_or_default().to_string_lossy();
                 if RESERVED.contains(&name.as_ref()) {
                     continue;
@@ -903,6 +902,17 @@ impl Store {
     }
 }
 
+/// The folders (not links, not files) among `entries`, sorted.
+fn sorted_folders(entries: std::fs::ReadDir) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -936,6 +946,31 @@ mod tests {
                 .is_empty()
         );
         assert!(store.restore_folders().unwrap().is_empty());
+    }
+
+    /// A finding names no command: what to do is a typed suggestion the caller words.
+    #[test]
+    fn a_duplicate_name_comes_with_a_suggestion_not_a_command() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        store.init().unwrap();
+        let a = store.create_experiment("same", None, &[]).unwrap();
+        let b = store.create_experiment("other", None, &[]).unwrap();
+        let meta = layout::meta(&store.tracking().join(&b.experiment_id));
+        let text = std::fs::read_to_string(&meta).unwrap();
+        std::fs::write(&meta, text.replace("name: 'other'", "name: 'same'")).unwrap();
+        let scan = store.check(CheckOptions::default()).unwrap();
+        let dup: Vec<&Finding> = scan
+            .findings
+            .iter()
+            .filter(|f| f.kind == Kind::DuplicateName)
+            .collect();
+        assert_eq!(dup.len(), 1, "{:?}", scan.findings);
+        assert_eq!(dup[0].suggestion, Some(Suggestion::RenameExperiment));
+        assert!(dup[0].message.contains(&a.experiment_id));
+        for f in &scan.findings {
+            assert!(!f.message.contains("(mlt "), "{}", f.message);
+        }
     }
 
     #[test]

@@ -29,6 +29,34 @@ pub enum Entity {
     },
 }
 
+/// The part a folder that must be a store plays: what the command works on, or where a
+/// transfer takes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreRole {
+    /// The store a command reads or changes.
+    Target,
+    /// The other store of a merge.
+    MergeSource,
+    /// What an import takes in, which is not a bundle either.
+    ImportSource,
+    /// The source of a transfer.
+    TransferSource,
+}
+
+fn no_store(root: &std::path::Path, tracking: &std::path::Path, role: StoreRole) -> String {
+    let (root, tracking) = (root.display(), tracking.display());
+    match role {
+        StoreRole::Target => format!("no mlt store at {root} (no {tracking} folder)"),
+        StoreRole::MergeSource => format!("no store to merge at {root} (no {tracking} folder)"),
+        StoreRole::ImportSource => format!(
+            "{root} is neither a bundle nor a store (no manifest.json, no {tracking} folder)"
+        ),
+        StoreRole::TransferSource => {
+            format!("no store to take from at {root} (no {tracking} folder)")
+        }
+    }
+}
+
 /// The four kinds of failure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -45,9 +73,14 @@ pub enum ErrorKind {
 /// Everything that can go wrong in the store, each with the id or path it concerns.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// There is no store at `root` (its tracking folder `tracking` is missing).
-    #[error("no mlt store at {} (no {} folder)", root.display(), tracking.display())]
-    NoStore { root: PathBuf, tracking: PathBuf },
+    /// There is no store at `root` (its tracking folder `tracking` is missing), which was
+    /// wanted as `role`.
+    #[error("{}", no_store(root, tracking, *role))]
+    NoStore {
+        root: PathBuf,
+        tracking: PathBuf,
+        role: StoreRole,
+    },
     /// No such thing. `candidates` are existing names close to `name`, closest first.
     #[error("{}", missing(what, name))]
     Missing {
@@ -286,6 +319,12 @@ mod tests {
             Error::NoStore {
                 root: "/s".into(),
                 tracking: "/s/mlruns".into(),
+                role: StoreRole::Target,
+            },
+            Error::NoStore {
+                root: "/s".into(),
+                tracking: "/s/mlruns".into(),
+                role: StoreRole::MergeSource,
             },
             Error::missing_among(Entity::Experiment, "basline", ["baseline"]),
             Error::missing(model(), "3"),

@@ -31,6 +31,8 @@ pub const MLT_DIR: &str = ".mlt";
 pub const TRASH: &str = ".trash";
 /// The Default experiment.
 pub const DEFAULT_EXPERIMENT_ID: &str = "0";
+/// The artifact folder an MLflow server keeps beside its database by default.
+pub const MLARTIFACTS: &str = "mlartifacts";
 /// The registry folder inside a store.
 pub const REGISTRY: &str = "registry";
 
@@ -51,7 +53,10 @@ pub const VERSION_FILES: &str = ARTIFACTS;
 /// The folders every run folder has (MLflow finds a run only when the first three exist).
 pub const RUN_FOLDERS: [&str; 4] = [METRICS, PARAMS, ARTIFACTS, TAGS];
 /// Folders inside an experiment that are not runs (MLflow's `RESERVED_EXPERIMENT_FOLDERS`).
-pub const EXPERIMENT_RESERVED: [&str; 4] = [TAGS, "datasets", "traces", MODELS];
+pub const EXPERIMENT_RESERVED: [&str; 4] = [TAGS, DATASETS, TRACES, MODELS];
+/// MLflow 3 datasets and traces, in an experiment folder.
+pub const DATASETS: &str = "datasets";
+pub const TRACES: &str = "traces";
 
 /// In `.mlt/`: the store lock, the temporary folder, what repairs take out, the durable marker.
 pub const LOCK: &str = "lock";
@@ -101,14 +106,37 @@ pub fn alias(model_dir: &Path, alias: &str) -> PathBuf {
     model_dir.join(ALIASES).join(alias)
 }
 
+/// How the folder name of a model version begins.
+pub const VERSION_PREFIX: &str = "version-";
+
 /// The folder name of version `n`: `version-<n>`.
 pub fn version_folder(n: i64) -> String {
-    format!("version-{n}")
+    format!("{VERSION_PREFIX}{n}")
 }
 
 /// The version number a folder name `version-<n>` gives.
 pub fn version_number(folder_name: &str) -> Option<i64> {
-    folder_name.strip_prefix("version-")?.parse().ok()
+    folder_name.strip_prefix(VERSION_PREFIX)?.parse().ok()
+}
+
+/// The folder of experiment `id` in the tracking folder `tracking`.
+pub fn experiment(tracking: &Path, id: &str) -> PathBuf {
+    tracking.join(id)
+}
+
+/// The folder of deleted experiment `id` in the tracking folder `tracking`.
+pub fn trashed_experiment(tracking: &Path, id: &str) -> PathBuf {
+    tracking.join(TRASH).join(id)
+}
+
+/// Whether experiment id `id` is taken in `tracking`, by an active or a deleted experiment.
+pub fn experiment_id_in_use(tracking: &Path, id: &str) -> bool {
+    experiment(tracking, id).exists() || trashed_experiment(tracking, id).exists()
+}
+
+/// The lock file of the store whose `.mlt/` folder is `mlt_dir`.
+pub fn lock(mlt_dir: &Path) -> PathBuf {
+    mlt_dir.join(LOCK)
 }
 
 /// Whether a folder in `mlruns/` is not an experiment by its name alone: the trash and

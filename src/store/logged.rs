@@ -17,7 +17,7 @@ impl Store {
         let mut out = Vec::new();
         for e in entries.flatten() {
             let dir = e.path();
-            if !fs::plain_file(&exp_dir, &dir.join("meta.yaml")) {
+            if !fs::plain_file(&exp_dir, &super::layout::meta(&dir)) {
                 continue;
             }
             match self.read_logged_model(&dir) {

@@ -21,7 +21,7 @@ pub mod transfer;
 pub mod yaml;
 
 pub use artifact::{ArtifactEntry, RunRef};
-pub use error::{Entity, Error, ErrorKind, levenshtein, similar};
+pub use error::{Entity, Error, ErrorKind, StoreRole, levenshtein, similar};
 pub use locate::{
     Located, Origin, local_path_of_uri, locate, normalize as normalize_path, path_to_file_uri,
 };
@@ -206,7 +206,7 @@ impl Store {
     /// read-change-rewrite of a `meta.yaml` (run status, deletion, renames).
     pub(crate) fn lock(&self) -> Result<fs::Lock> {
         self.ensure_mlt_dir()?;
-        fs::lock(&self.mlt_dir().join(layout::LOCK))
+        fs::lock(&layout::lock(&self.mlt_dir()))
     }
 
     fn ensure_mlt_dir(&self) -> Result<()> {
@@ -295,12 +295,19 @@ impl Store {
     /// Fails with [`Error::NoStore`] when there is no store here: the one check, and the one
     /// message, for every command that needs an existing store.
     pub fn require(&self) -> Result<()> {
+        self.require_as(StoreRole::Target)
+    }
+
+    /// [`Store::require`] for a store wanted as `role` (the other store of a merge...), which
+    /// the error names.
+    pub fn require_as(&self, role: StoreRole) -> Result<()> {
         if self.exists() {
             Ok(())
         } else {
             Err(Error::NoStore {
                 root: self.root.clone(),
                 tracking: self.tracking.clone(),
+                role,
             })
         }
     }

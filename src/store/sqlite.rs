@@ -8,8 +8,9 @@
 //! under the artifact root, by default `mlruns/` beside the database) and copied by the
 //! import. MLflow 3 logged models, datasets and traces in the database are not read.
 
-use super::experiment::{experiment_meta, key_path};
+use super::experiment::experiment_meta;
 use super::fs;
+use super::layout;
 use super::locate::local_path_of_uri;
 use super::run::run_meta;
 use super::yaml::{Meta, Scalar, to_yaml};
@@ -156,9 +157,9 @@ impl Store {
         let mut exp_dirs: BTreeMap<String, PathBuf> = BTreeMap::new();
         for (id, name, location, stage, created, updated) in exps {
             let dir = if stage == "deleted" {
-                self.tracking.join(TRASH).join(&id)
+                layout::trashed_experiment(&self.tracking, &id)
             } else {
-                self.tracking.join(&id)
+                layout::experiment(&self.tracking, &id)
             };
             let location = if location.starts_with("mlflow-artifacts:") {
                 artifact_root.join(&id).to_string_lossy().into_owned()
@@ -169,9 +170,9 @@ impl Store {
             meta.insert("creation_time".into(), Scalar::from(created));
             meta.insert("last_update_time".into(), Scalar::from(updated));
             meta.insert("lifecycle_stage".into(), Scalar::from(stage.as_str()));
-            fs::write_new(&dir.join("meta.yaml"), to_yaml(&meta).as_bytes())?;
+            fs::write_new(&layout::meta(&dir), to_yaml(&meta).as_bytes())?;
             for (k, v) in exp_tags.remove(&id).unwrap_or_default() {
-                fs::write_new(&key_path(&dir.join("tags"), &k), v.as_bytes())?;
+                fs::write_new(&layout::tag(&dir, &k), v.as_bytes())?;
             }
             exp_dirs.insert(id, dir);
         }
@@ -233,10 +234,10 @@ impl Store {
             .collect();
         let mut without = 0;
         for (info, dir) in &runs {
-            for d in ["metrics", "params", "artifacts", "tags"] {
+            for d in layout::RUN_FOLDERS {
                 fs::create_dir_all(&dir.join(d))?;
             }
-            fs::write_new(&dir.join("meta.yaml"), to_yaml(&run_meta(info)).as_bytes())?;
+            fs::write_new(&layout::meta(dir), to_yaml(&run_meta(info)).as_bytes())?;
             if !Path::new(&info.artifact_uri).is_dir() {
                 without += 1;
             }
@@ -256,11 +257,11 @@ impl Store {
             .iter()
             .map(|(i, d)| (i.run_id.as_str(), d.as_path()))
             .collect();
-        for (table, folder) in [("params", "params"), ("tags", "tags")] {
+        for (table, folder) in [("params", layout::PARAMS), ("tags", layout::TAGS)] {
             let sql = format!("SELECT run_uuid, key, value FROM {table}");
             for (run, k, v) in owner_key_values(&conn, &sql, &e)? {
                 if let Some(dir) = run_dirs.get(run.as_str()) {
-                    fs::write_new(&key_path(&dir.join(folder), &k), v.as_bytes())?;
+                    fs::write_new(&layout::key_path(&dir.join(folder), &k), v.as_bytes())?;
                 }
             }
         }
@@ -296,13 +297,13 @@ impl Store {
                 .as_ref()
                 .is_some_and(|((r, k), _)| *r == run && *k == key);
             if !same {
-                let path = key_path(&dir.join("metrics"), &key);
+                let path = layout::metric(dir, &key);
                 open = Some(((run.clone(), key.clone()), fs::open_append(&path)?));
             }
             if let Some((_, f)) = open.as_mut() {
                 std::io::Write::write_all(f, super::metric::format_line(&p).as_bytes()).map_err(
                     |source| Error::Io {
-                        path: dir.join("metrics"),
+                        path: dir.join(layout::METRICS),
                         source,
                     },
                 )?;
@@ -340,14 +341,14 @@ impl Store {
                 description.as_deref().map_or(Scalar::Null, Scalar::from),
             );
             fs::write_new(
-                &models_dir.join(name).join("meta.yaml"),
+                &models_dir.join(name).join(layout::META),
                 to_yaml(&meta).as_bytes(),
             )?;
         }
         let model_dir = |name: &str| models_dir.join(name);
         let sql = "SELECT name, key, value FROM registered_model_tags";
         for (name, k, v) in owner_key_values(conn, sql, &e)? {
-            fs::write_new(&key_path(&model_dir(&name).join("tags"), &k), v.as_bytes())?;
+            fs::write_new(&layout::tag(&model_dir(&name), &k), v.as_bytes())?;
         }
         if has_table(conn, "registered_model_aliases") {
             let sql = "SELECT name, alias, version FROM registered_model_aliases";
@@ -355,7 +356,7 @@ impl Store {
             for (name, alias, v) in aliases {
                 crate::model::validate_alias(&alias)?;
                 fs::write_new(
-                    &model_dir(&name).join("aliases").join(&alias),
+                    &layout::alias(&model_dir(&name), &alias),
                     v.to_string().as_bytes(),
                 )?;
             }
@@ -411,8 +412,8 @@ impl Store {
             }
             fs::write_new(
                 &model_dir(&name)
-                    .join(format!("version-{version}"))
-                    .join("meta.yaml"),
+                    .join(layout::version_folder(version))
+                    .join(layout::META),
                 to_yaml(&meta).as_bytes(),
             )?;
         }
@@ -421,9 +422,32 @@ impl Store {
             rows_of(conn, sql, &e, |r| r.try_into())?;
         for (name, version, k, v) in tags {
             let v = v.unwrap_or_default();
-            let dir = model_dir(&name).join(format!("version-{version}"));
-            fs::write_new(&key_path(&dir.join("tags"), &k), v.as_bytes())?;
+            let dir = model_dir(&name).join(layout::version_folder(version));
+            fs::write_new(&layout::tag(&dir, &k), v.as_bytes())?;
         }
         Ok(())
+    }
+}
+
+/// The folder a database file is in (`.` for a bare file name).
+pub fn database_folder(db: &Path) -> PathBuf {
+    match db.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Where a database's artifacts are: the root given, else `mlruns/` beside it when there is
+/// one, else `mlartifacts/` beside it (MLflow's server default).
+pub fn artifact_root(db: &Path, given: Option<&Path>) -> PathBuf {
+    if let Some(g) = given {
+        return g.to_path_buf();
+    }
+    let beside = db.parent().unwrap_or(Path::new("."));
+    let mlruns = layout::tracking(beside);
+    if mlruns.is_dir() {
+        mlruns
+    } else {
+        beside.join(layout::MLARTIFACTS)
     }
 }

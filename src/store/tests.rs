@@ -393,3 +393,25 @@ fn reading_in_parallel_keeps_the_order_of_results_and_warnings() {
         .collect();
     assert_eq!(*warnings.lock().unwrap(), want);
 }
+
+/// One check decides whether a folder is a store, and its error says what the folder was for.
+#[test]
+fn require_names_the_role_of_a_folder_that_is_no_store() {
+    let (tmp, s) = store();
+    assert!(s.require().is_ok());
+    let none = Store::new(tmp.path().join("none"));
+    let role = |e: Error| match e {
+        Error::NoStore { role, .. } => role,
+        other => panic!("{other}"),
+    };
+    assert_eq!(role(none.require().unwrap_err()), StoreRole::Target);
+    let e = s
+        .plan_transfer(&none, &TransferScope::default(), TransferOptions::default())
+        .err()
+        .unwrap();
+    assert!(
+        e.to_string().starts_with("no store to take from at "),
+        "{e}"
+    );
+    assert_eq!(role(e), StoreRole::TransferSource);
+}

@@ -23,8 +23,8 @@
 //! Nothing is written until the whole plan is made, so `--on-conflict fail` leaves the store
 //! as it was. The plan is made and carried out under the store lock.
 
-use super::experiment::key_path;
 use super::fs::{self, IoContext};
+use super::layout::{self, ALIASES, ARTIFACTS, INPUTS, META, METRICS, MODELS, PARAMS, TAGS};
 use super::locate::local_path_of_uri;
 use super::safe_path::{self, Bounds};
 use super::yaml::{Doc, Meta, Scalar, to_yaml};
@@ -342,7 +342,7 @@ impl TransferPlan<'_> {
             Ok(_) => return Ok((recorded, bounds)),
             Err(o) => o,
         };
-        let own = dir.join("artifacts");
+        let own = dir.join(ARTIFACTS);
         let default_layout = info.artifact_uri.trim_end_matches('/').ends_with(&format!(
             "/{}/{}/artifacts",
             info.experiment_id, info.run_id
@@ -365,11 +365,11 @@ impl TransferPlan<'_> {
     fn note_links(&mut self) -> Result<()> {
         for e in &self.experiments {
             if e.create {
-                self.src_tree(&e.src_dir.join("tags"), &[])?;
+                self.src_tree(&e.src_dir.join(TAGS), &[])?;
             }
         }
         for r in &self.runs {
-            self.src_tree(&r.src_dir, &["artifacts"])?;
+            self.src_tree(&r.src_dir, &[ARTIFACTS])?;
             if self.opts.artifacts
                 && let Some((a, b)) = &r.src_artifacts
             {
@@ -449,8 +449,8 @@ impl TransferPlan<'_> {
             runs: 1,
             ..Counts::default()
         };
-        for (rel, p, is_dir) in self.src_tree(&run.src_dir, &["artifacts", "meta.yaml"])? {
-            if !is_dir && rel.starts_with("metrics") {
+        for (rel, p, is_dir) in self.src_tree(&run.src_dir, &[ARTIFACTS, META])? {
+            if !is_dir && rel.starts_with(METRICS) {
                 c.metric_points += count_lines(&p)?;
             }
         }
@@ -605,7 +605,7 @@ fn location_parts(location: &str) -> Option<(bool, Vec<String>)> {
 impl Store {
     /// The lock file that planning and applying a transfer hold.
     fn transfer_lock_path(&self) -> PathBuf {
-        self.mlt_dir().join("lock")
+        layout::lock(&self.mlt_dir())
     }
 
     /// The lock a plan holds: the store's; for a dry run only when its lock file is there
@@ -632,18 +632,6 @@ impl Store {
         }
     }
 
-    /// Where registered models are: mlt's `registry/models/`, else MLflow's default
-    /// `mlruns/models/` (a registry in the tracking folder).
-    pub(crate) fn registry_models_dir_for_reading(&self) -> PathBuf {
-        let mlt = self.models_dir();
-        let mlflow = self.tracking.join("models");
-        if !mlt.is_dir() && mlflow.is_dir() {
-            mlflow
-        } else {
-            mlt
-        }
-    }
-
     /// Every run folder here by id (active and deleted experiments).
     fn run_index(&self) -> Result<HashMap<String, PathBuf>> {
         let mut out = HashMap::new();
@@ -652,7 +640,7 @@ impl Store {
         }
         for exp in self.experiment_dirs(View::All)? {
             for dir in self.run_dirs(&exp)? {
-                if dir.join("meta.yaml").is_file() {
+                if dir.join(META).is_file() {
                     let id = dir.file_name().unwrap_or_default().to_string_lossy();
                     out.entry(id.into_owned()).or_insert(dir);
                 }
@@ -667,7 +655,7 @@ impl Store {
             return Ok(out);
         }
         for dir in self.experiment_dirs(View::All)? {
-            if !dir.join("meta.yaml").is_file() {
+            if !dir.join(META).is_file() {
                 continue;
             }
             match self.read_experiment_dir(&dir) {
@@ -697,13 +685,7 @@ impl Store {
         opts: TransferOptions,
         artifact_roots: &[PathBuf],
     ) -> Result<TransferPlan<'a>> {
-        if !source.tracking.is_dir() && !source.registry_models_dir_for_reading().is_dir() {
-            return Err(Error::NotFound(format!(
-                "{} holds no store (no {} folder)",
-                source.root.display(),
-                source.tracking.display()
-            )));
-        }
+        source.require_as(super::StoreRole::TransferSource)?;
         let mut plan = TransferPlan::empty(self, source, opts, artifact_roots)?;
         let chosen = plan.choose(sel)?;
         plan.all_runs = chosen.runs.keys().cloned().collect();
@@ -722,7 +704,7 @@ impl Store {
 
     /// Whether an experiment id is used here (by an active or a deleted experiment).
     fn experiment_id_in_use(&self, id: &str) -> bool {
-        self.tracking.join(id).exists() || self.tracking.join(TRASH).join(id).exists()
+        layout::experiment_id_in_use(&self.tracking, id)
     }
 
     /// The id a new experiment gets here: `wanted` when it is free, else a new random one;
@@ -825,7 +807,7 @@ impl<'a> TransferPlan<'a> {
         for id in &whole {
             let (_, dir) = &experiments[by_id[id]];
             for r in source.run_dirs(dir)? {
-                if r.join("meta.yaml").is_file() {
+                if r.join(META).is_file() {
                     let rid = r.file_name().unwrap_or_default().to_string_lossy().into();
                     runs.insert(rid, r);
                 }
@@ -857,12 +839,12 @@ impl<'a> TransferPlan<'a> {
         runs: &mut BTreeMap<String, PathBuf>,
     ) -> Result<BTreeSet<String>> {
         let mut models: BTreeSet<String> = sel.models.iter().cloned().collect();
-        let models_dir = self.source.registry_models_dir_for_reading();
+        let models_dir = self.source.models_dir();
         if sel.is_everything()
             && let Ok(entries) = std::fs::read_dir(&models_dir)
         {
             for e in entries.flatten() {
-                if e.path().join("meta.yaml").is_file() {
+                if e.path().join(META).is_file() {
                     models.insert(e.file_name().to_string_lossy().into_owned());
                 }
             }
@@ -870,7 +852,7 @@ impl<'a> TransferPlan<'a> {
         for name in &models {
             validate_model_name(name)?;
             let dir = models_dir.join(name);
-            if !dir.join("meta.yaml").is_file() {
+            if !dir.join(META).is_file() {
                 return Err(Error::NotFound(format!(
                     "no registered model '{name}' in the source"
                 )));
@@ -890,7 +872,7 @@ impl<'a> TransferPlan<'a> {
         runs: &mut BTreeMap<String, PathBuf>,
     ) -> Result<()> {
         for (_, vdir) in self.source.version_dirs(model_dir)? {
-            let Ok(meta) = parse_meta(&vdir.join("meta.yaml")) else {
+            let Ok(meta) = parse_meta(&vdir.join(META)) else {
                 continue;
             };
             let Some(Scalar::Str(rid)) = meta.get("run_id") else {
@@ -920,7 +902,7 @@ impl<'a> TransferPlan<'a> {
             if let Err(o) = self
                 .src_bounds
                 .resolve(dir)
-                .and_then(|_| self.src_bounds.resolve(&dir.join("meta.yaml")))
+                .and_then(|_| self.src_bounds.resolve(&dir.join(META)))
             {
                 self.warnings.push(format!(
                     "skipping run {}: {} is {}",
@@ -1083,7 +1065,7 @@ impl<'a> TransferPlan<'a> {
         for exp in &self.experiments {
             let src_exp = &exp.src.experiment_id;
             let is_whole = chosen.whole.contains(src_exp);
-            for folder in ["models", "datasets", "traces"] {
+            for folder in [MODELS, layout::DATASETS, layout::TRACES] {
                 let Ok(entries) = std::fs::read_dir(exp.src_dir.join(folder)) else {
                     continue;
                 };
@@ -1100,8 +1082,10 @@ impl<'a> TransferPlan<'a> {
                     }
                     let take = is_whole
                         || match folder {
-                            "models" => self.produced_by_a_chosen_run(&d),
-                            "datasets" => chosen.runs.values().any(|r| run_reads_dataset(r, &id)),
+                            MODELS => self.produced_by_a_chosen_run(&d),
+                            layout::DATASETS => {
+                                chosen.runs.values().any(|r| run_reads_dataset(r, &id))
+                            }
                             _ => false,
                         };
                     if take {
@@ -1115,7 +1099,7 @@ impl<'a> TransferPlan<'a> {
 
     /// Whether a logged model's `source_run_id` is a run taken.
     fn produced_by_a_chosen_run(&self, model_dir: &Path) -> bool {
-        parse_meta(&model_dir.join("meta.yaml"))
+        parse_meta(&model_dir.join(META))
             .ok()
             .is_some_and(|m| match m.get("source_run_id") {
                 Some(Scalar::Str(r)) => self.all_runs.contains(r),
@@ -1170,10 +1154,10 @@ impl<'a> TransferPlan<'a> {
     /// A registered model is created whole, or its missing versions, tags and aliases are
     /// added to this store's model of the same name.
     fn plan_model(&mut self, name: &str) -> Result<()> {
-        let src_dir = self.source.registry_models_dir_for_reading().join(name);
+        let src_dir = self.source.models_dir().join(name);
         let mine = self.target.models_dir().join(name);
         let src_versions = self.source.version_dirs(&src_dir)?;
-        if !mine.join("meta.yaml").is_file() {
+        if !mine.join(META).is_file() {
             let versions = src_versions
                 .into_iter()
                 .map(|(version, d)| VersionPlan {
@@ -1220,8 +1204,8 @@ impl<'a> TransferPlan<'a> {
         let mut versions = Vec::new();
         let mut kept = BTreeSet::new();
         for (version, d) in src_versions {
-            let here_v = mine.join(format!("version-{version}"));
-            if !here_v.join("meta.yaml").is_file() {
+            let here_v = mine.join(layout::version_folder(version));
+            if !here_v.join(META).is_file() {
                 versions.push(VersionPlan {
                     src_dir: d,
                     version,
@@ -1255,9 +1239,9 @@ impl<'a> TransferPlan<'a> {
         mine: &Path,
     ) -> Result<Vec<(String, String)>> {
         let mut add = Vec::new();
-        for (k, p) in fs::read_key_files(&src_dir.join("tags"))? {
+        for (k, p) in fs::read_key_files(&src_dir.join(TAGS))? {
             let theirs = fs::read_to_string(&p)?;
-            let here_tag = key_path(&mine.join("tags"), &k);
+            let here_tag = layout::tag(mine, &k);
             if !here_tag.is_file() {
                 add.push((k, theirs));
             } else if fs::read_to_string(&here_tag)? != theirs {
@@ -1280,9 +1264,9 @@ impl<'a> TransferPlan<'a> {
         kept: &BTreeSet<String>,
     ) -> Result<Vec<(String, String)>> {
         let mut set = Vec::new();
-        for (alias, p) in fs::read_key_files(&src_dir.join("aliases"))? {
+        for (alias, p) in fs::read_key_files(&src_dir.join(ALIASES))? {
             let theirs = fs::read_to_string(&p)?.trim().to_string();
-            let here_alias = mine.join("aliases").join(&alias);
+            let here_alias = layout::alias(mine, &alias);
             let conflict = |reason: String| Conflict {
                 kind: "alias",
                 id: format!("{name}@{alias}"),
@@ -1334,19 +1318,19 @@ fn renamed_here<'h>(
 
 fn item_kind(folder: &str) -> &'static str {
     match folder {
-        "models" => "logged model",
-        "datasets" => "dataset",
+        MODELS => "logged model",
+        layout::DATASETS => "dataset",
         _ => "trace",
     }
 }
 
 /// Whether a run's `inputs/*/meta.yaml` names the dataset.
 fn run_reads_dataset(run_dir: &Path, dataset_id: &str) -> bool {
-    let Ok(entries) = std::fs::read_dir(run_dir.join("inputs")) else {
+    let Ok(entries) = std::fs::read_dir(run_dir.join(INPUTS)) else {
         return false;
     };
     entries.flatten().any(|e| {
-        parse_meta(&e.path().join("meta.yaml"))
+        parse_meta(&e.path().join(META))
             .ok()
             .is_some_and(|m| m.get("source_id") == Some(&Scalar::Str(dataset_id.to_string())))
     })
@@ -1399,7 +1383,7 @@ fn compare_files(
                         a == b && sha256_file(ours_p)? == sha256_file(theirs_p)?
                     }
                 };
-                if !same && rel.starts_with("metrics") {
+                if !same && rel.starts_with(METRICS) {
                     // Metric files only grow: say which side has more points.
                     let (a, b) = (count_lines(ours_p)?, count_lines(theirs_p)?);
                     diffs.push(format!(
@@ -1430,16 +1414,16 @@ impl TransferPlan<'_> {
         source: bool,
     ) -> Result<Files> {
         let mut files = if source {
-            self.src_tree(dir, &["artifacts"])?
+            self.src_tree(dir, &[ARTIFACTS])?
         } else {
-            self.dst_tree(dir, &["artifacts"])?
+            self.dst_tree(dir, &[ARTIFACTS])?
         };
         let name = if source { "the source" } else { "this store" };
         if self.opts.artifacts
             && let Some((a, bounds)) = artifacts
         {
             for (rel, p, d) in tree(a, &[], bounds, name, &self.noted)? {
-                files.push((Path::new("artifacts").join(rel), p, d));
+                files.push((Path::new(ARTIFACTS).join(rel), p, d));
             }
         }
         Ok(files)
@@ -1465,7 +1449,7 @@ impl TransferPlan<'_> {
             false,
         )?;
         compare_files(&ours, &theirs, |rel, a, b| {
-            if rel != Path::new("meta.yaml") {
+            if rel != Path::new(META) {
                 return Ok(None);
             }
             let drop = ["experiment_id", "artifact_uri"];
@@ -1485,7 +1469,7 @@ impl TransferPlan<'_> {
         let theirs = self.src_tree(src_dir, &[])?;
         let ours = self.dst_tree(mine, &[])?;
         compare_files(&ours, &theirs, |rel, a, b| {
-            if folder != "models" || rel != Path::new("meta.yaml") {
+            if folder != MODELS || rel != Path::new(META) {
                 return Ok(None);
             }
             let _ = src_exp;
@@ -1500,7 +1484,7 @@ impl TransferPlan<'_> {
         let theirs = self.src_tree(src_dir, &[])?;
         let ours = self.dst_tree(mine, &[])?;
         compare_files(&ours, &theirs, |rel, a, b| {
-            if rel != Path::new("meta.yaml") {
+            if rel != Path::new(META) {
                 return Ok(None);
             }
             let rewritten = self.version_meta(b)?;
@@ -1534,13 +1518,13 @@ impl TransferPlan<'_> {
             };
             let rest = &parts[i + 1..];
             let default_run = rest.len() >= 2
-                && rest[1] == "artifacts"
+                && rest[1] == ARTIFACTS
                 && self.all_runs.contains(&rest[0])
                 && (abs || i == 0 || parts[..i].join("/") == self.source.tracking_rel());
             let default_model = rest.len() >= 3
-                && rest[0] == "models"
+                && rest[0] == MODELS
                 && rest[1].starts_with("m-")
-                && rest[2] == "artifacts";
+                && rest[2] == ARTIFACTS;
             if default_run || default_model {
                 let new = format!(
                     "{}/{new_exp}/{}",
@@ -1598,7 +1582,7 @@ impl TransferPlan<'_> {
                     Error::NotFound(format!("experiment {} vanished", exp.target_id))
                 })?;
                 for (k, v) in &exp.add_tags {
-                    fs::write_atomic(&key_path(&dir.join("tags"), k), v.as_bytes())?;
+                    fs::write_atomic(&layout::tag(&dir, k), v.as_bytes())?;
                 }
             }
         }
@@ -1635,7 +1619,7 @@ impl TransferPlan<'_> {
         let scratch = t.scratch_dir()?;
         let build = scratch.path().join("experiment");
         fs::create_dir_all(&build)?;
-        let meta_path = exp.src_dir.join("meta.yaml");
+        let meta_path = exp.src_dir.join(META);
         let mut meta = parse_meta(&meta_path)?;
         let mut changed = false;
         if exp.target_id != exp.src.experiment_id {
@@ -1653,12 +1637,12 @@ impl TransferPlan<'_> {
             }
         }
         if changed {
-            fs::write_new(&build.join("meta.yaml"), to_yaml(&meta).as_bytes())?;
+            fs::write_new(&build.join(META), to_yaml(&meta).as_bytes())?;
         } else {
-            copy_counting(&meta_path, &build.join("meta.yaml"))?;
+            copy_counting(&meta_path, &build.join(META))?;
         }
-        for (rel, p, is_dir) in self.src_tree(&exp.src_dir.join("tags"), &[])? {
-            let to = build.join("tags").join(&rel);
+        for (rel, p, is_dir) in self.src_tree(&exp.src_dir.join(TAGS), &[])? {
+            let to = build.join(TAGS).join(&rel);
             if is_dir {
                 fs::create_dir_all(&to)?;
             } else {
@@ -1691,22 +1675,22 @@ impl TransferPlan<'_> {
             runs: 1,
             ..Counts::default()
         };
-        for (rel, p, is_dir) in self.src_tree(&run.src_dir, &["artifacts", "meta.yaml"])? {
+        for (rel, p, is_dir) in self.src_tree(&run.src_dir, &[ARTIFACTS, META])? {
             let to = build.join(&rel);
             if is_dir {
                 fs::create_dir_all(&to)?;
                 continue;
             }
             let (_, lines) = copy_counting(&p, &to)?;
-            if rel.starts_with("metrics") {
+            if rel.starts_with(METRICS) {
                 c.metric_points += lines;
             }
         }
-        for d in ["metrics", "params", "artifacts"] {
+        for d in [METRICS, PARAMS, ARTIFACTS] {
             fs::create_dir_all(&build.join(d))?;
         }
         // meta.yaml: this store's experiment id and store-relative artifact location.
-        let meta_path = run.src_dir.join("meta.yaml");
+        let meta_path = run.src_dir.join(META);
         let mut meta = parse_meta(&meta_path)?;
         let uri = format!("{}/{}/{id}/artifacts", t.tracking_rel(), run.target_exp);
         let before = meta.clone();
@@ -1716,14 +1700,14 @@ impl TransferPlan<'_> {
         );
         meta.insert("artifact_uri".into(), Scalar::Str(uri));
         if meta == before {
-            copy_counting(&meta_path, &build.join("meta.yaml"))?;
+            copy_counting(&meta_path, &build.join(META))?;
         } else {
-            fs::write_new(&build.join("meta.yaml"), to_yaml(&meta).as_bytes())?;
+            fs::write_new(&build.join(META), to_yaml(&meta).as_bytes())?;
         }
         if self.opts.artifacts {
             if let Some((src, bounds)) = &run.src_artifacts {
                 for (rel, p, is_dir) in tree(src, &[], bounds, "the source", &self.noted)? {
-                    let to = build.join("artifacts").join(&rel);
+                    let to = build.join(ARTIFACTS).join(&rel);
                     if is_dir {
                         fs::create_dir_all(&to)?;
                         continue;
@@ -1735,10 +1719,10 @@ impl TransferPlan<'_> {
             }
         } else if let Some(old) = &run.existing {
             // Without artifacts in the source, this store's artifacts stay.
-            let old_artifacts = old.join("artifacts");
+            let old_artifacts = old.join(ARTIFACTS);
             if old_artifacts.is_dir() {
-                std::fs::remove_dir(build.join("artifacts")).at(&build)?;
-                fs::rename(&old_artifacts, &build.join("artifacts"))?;
+                std::fs::remove_dir(build.join(ARTIFACTS)).at(&build)?;
+                fs::rename(&old_artifacts, &build.join(ARTIFACTS))?;
             }
         }
         let dest = exp_dir.join(id);
@@ -1763,8 +1747,8 @@ impl TransferPlan<'_> {
             }
         }
         fs::create_dir_all(&build)?;
-        if item.folder == "models" && build.join("meta.yaml").is_file() {
-            let path = build.join("meta.yaml");
+        if item.folder == MODELS && build.join(META).is_file() {
+            let path = build.join(META);
             let mut meta = parse_meta(&path)?;
             let before = meta.clone();
             if item.src_exp != item.target_exp {
@@ -1792,7 +1776,7 @@ impl TransferPlan<'_> {
 
     /// Copies a version folder into `dest`, its meta.yaml rewritten.
     fn build_version(&self, src: &Path, dest: &Path) -> Result<()> {
-        for (rel, p, is_dir) in self.src_tree(src, &["meta.yaml"])? {
+        for (rel, p, is_dir) in self.src_tree(src, &[META])? {
             let to = dest.join(&rel);
             if is_dir {
                 fs::create_dir_all(&to)?;
@@ -1801,12 +1785,12 @@ impl TransferPlan<'_> {
             }
         }
         fs::create_dir_all(dest)?;
-        let meta_path = src.join("meta.yaml");
+        let meta_path = src.join(META);
         let meta = self.version_meta(&meta_path)?;
         if meta == parse_meta(&meta_path)? {
-            copy_counting(&meta_path, &dest.join("meta.yaml"))?;
+            copy_counting(&meta_path, &dest.join(META))?;
         } else {
-            fs::write_new(&dest.join("meta.yaml"), to_yaml(&meta).as_bytes())?;
+            fs::write_new(&dest.join(META), to_yaml(&meta).as_bytes())?;
         }
         Ok(())
     }
@@ -1822,7 +1806,7 @@ impl TransferPlan<'_> {
                     .components()
                     .next()
                     .map(|c| c.as_os_str().to_string_lossy());
-                if top.is_some_and(|t| t.starts_with("version-")) {
+                if top.is_some_and(|t| t.starts_with(layout::VERSION_PREFIX)) {
                     continue;
                 }
                 let to = build.join(&rel);
@@ -1833,7 +1817,7 @@ impl TransferPlan<'_> {
                 }
             }
             for v in &m.versions {
-                self.build_version(&v.src_dir, &build.join(format!("version-{}", v.version)))?;
+                self.build_version(&v.src_dir, &build.join(layout::version_folder(v.version)))?;
                 report.imported.model_versions += 1;
             }
             fs::create_dir_all(&t.models_dir())?;
@@ -1842,9 +1826,9 @@ impl TransferPlan<'_> {
             return Ok(());
         }
         for v in &m.versions {
-            let build = scratch.path().join(format!("version-{}", v.version));
+            let build = scratch.path().join(layout::version_folder(v.version));
             self.build_version(&v.src_dir, &build)?;
-            let dest = mine.join(format!("version-{}", v.version));
+            let dest = mine.join(layout::version_folder(v.version));
             if v.action == Action::Overwrite {
                 fs::rename(
                     &dest,
@@ -1856,10 +1840,10 @@ impl TransferPlan<'_> {
             report.imported.model_versions += 1;
         }
         for (k, v) in &m.add_tags {
-            fs::write_atomic(&key_path(&mine.join("tags"), k), v.as_bytes())?;
+            fs::write_atomic(&layout::tag(&mine, k), v.as_bytes())?;
         }
         for (alias, v) in &m.set_aliases {
-            fs::write_atomic(&mine.join("aliases").join(alias), v.as_bytes())?;
+            fs::write_atomic(&layout::alias(&mine, alias), v.as_bytes())?;
         }
         Ok(())
     }

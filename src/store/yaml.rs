@@ -133,6 +133,23 @@ pub fn quote(s: &str) -> String {
     if !needs_double {
         return format!("'{}'", s.replace('\'', "''"));
     }
+    double_quoted(s, |c| {
+        let special = c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}';
+        let n = c as u32;
+        special.then(|| {
+            if n <= 0xff {
+                format!("\\x{n:02x}")
+            } else {
+                format!("\\u{n:04x}")
+            }
+        })
+    })
+}
+
+/// `s` in double quotes, the form YAML and JSON share: `"`, `\`, newline, tab and carriage
+/// return escaped with a backslash, any other character for which `escape` gives text written
+/// as that text.
+pub fn double_quoted(s: &str, escape: impl Fn(char) -> Option<String>) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -142,15 +159,10 @@ pub fn quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}' => {
-                let n = c as u32;
-                if n <= 0xff {
-                    out.push_str(&format!("\\x{n:02x}"));
-                } else {
-                    out.push_str(&format!("\\u{n:04x}"));
-                }
-            }
-            c => out.push(c),
+            c => match escape(c) {
+                Some(e) => out.push_str(&e),
+                None => out.push(c),
+            },
         }
     }
     out.push('"');

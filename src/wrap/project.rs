@@ -4,9 +4,9 @@
 //! is only recorded.
 
 use super::shell::quote;
-use crate::store::local_path_of_uri;
 use crate::store::yaml::{Tree, parse_ordered_tree};
-use std::path::{Component, Path, PathBuf};
+use crate::store::{local_path_of_uri, normalize_path};
+use std::path::{Path, PathBuf};
 
 /// The environment an MLproject declares.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -235,7 +235,8 @@ impl Parameter {
                         self.name
                     ));
                 };
-                let abs = normalize(&cwd.join(local));
+                // `os.path.abspath`'s normalization: `.` dropped and `..` resolved lexically.
+                let abs = normalize_path(&cwd.join(local));
                 if !abs.exists() {
                     return Err(format!(
                         "got value {value} for parameter '{}', but no such file or directory was \
@@ -262,21 +263,6 @@ fn scheme(s: &str) -> Option<&str> {
     let first = chars.next()?;
     (first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
         .then_some(head)
-}
-
-/// `os.path.abspath`'s normalization: `.` dropped and `..` resolved lexically.
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// Fills `{name}` placeholders as Python's `str.format(**values)` does, with `{{` and `}}` for

@@ -643,3 +643,62 @@ fn gc_never_removes_store_folders_or_through_links() {
         "the deleted run was purged"
     );
 }
+
+/// The store tables keep ids and byte counts whole at any width: the gc table at 40 columns
+/// showed run ids split across lines before.
+#[test]
+fn store_tables_never_split_ids_or_byte_counts() {
+    let env = TestEnv::init();
+    let run = env.start("exp", "a run with a long descriptive name to take up room");
+    std::fs::write(env.path("a.bin"), vec![7u8; 123_456]).unwrap();
+    env.ok(&["artifacts", "log", "a.bin", "--run", &run]);
+    env.ok(&["runs", "delete", &run]);
+    let o = env.run_with(&["store", "gc", "--dry-run"], |c| {
+        c.env("COLUMNS", "40");
+    });
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.lines().any(|l| l.contains(&run)), "{}", o.stdout);
+    let bytes: Vec<&str> = o
+        .stdout
+        .split_whitespace()
+        .filter(|w| w.len() >= 6 && w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    assert!(!bytes.is_empty(), "a byte count kept whole: {}", o.stdout);
+}
+
+/// Two experiments with one name: the report still names the command that settles it (the
+/// CLI's wording of the finding's suggestion; the library's message names no command).
+#[test]
+fn a_duplicate_experiment_name_is_reported_with_the_rename_command() {
+    let env = TestEnv::init();
+    let a = env.experiment("same");
+    let b = env.experiment("other");
+    let meta = env.path(&format!("mlruns/{b}/meta.yaml"));
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(&meta, text.replace("name: 'other'", "name: 'same'")).unwrap();
+    let (code, v) = check_json(&env, &[]);
+    assert_eq!(code, 1);
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "duplicate-name")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    let (first, second) = if a < b { (&a, &b) } else { (&b, &a) };
+    assert_eq!(
+        messages,
+        [format!(
+            "experiments {first}, {second} are all named 'same'; rename all but one \
+             (mlt experiments rename)"
+        )]
+    );
+    let o = env.run_with(&["store", "check"], |c| {
+        c.env("COLUMNS", "0");
+    });
+    assert!(
+        o.stdout.contains("(mlt experiments rename)"),
+        "{}",
+        o.stdout
+    );
+}

@@ -131,3 +131,22 @@ fn the_readme_quickstart_runs() {
     );
     assert!(stdout.contains("mlt.command"), "{stdout}");
 }
+
+/// A folder that is not a store gets the one check and the one error, naming the part it was
+/// given for, with a hint that fits that part (not `mlt init`).
+#[test]
+fn a_merge_or_import_source_that_is_no_store_says_so_for_its_role() {
+    let env = TestEnv::new();
+    env.ok(&["init"]);
+    std::fs::create_dir_all(env.path("empty")).unwrap();
+    let err = env.fails(&["store", "merge", "empty"], 1);
+    assert_snapshot!(err, @r"
+    error: no store to merge at [STORE]/empty (no [STORE]/empty/mlruns folder)
+    hint: name the folder that holds mlruns/, or the mlruns/ folder itself
+    ");
+    let err = env.fails(&["import", "empty"], 1);
+    assert_snapshot!(err, @r"
+    error: [STORE]/empty is neither a bundle nor a store (no manifest.json, no [STORE]/empty/mlruns folder)
+    hint: import takes a bundle (a folder or .tar.gz from `mlt export`), a store, or an MLflow database file
+    ");
+}

@@ -21,6 +21,41 @@ impl RunArg {
     }
 }
 
+/// What a new run is given, shared by `mlt run` and `mlt runs start` (flatten it).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct StartArgs {
+    /// Experiment name or id; created when the name is new
+    /// [default: $MLFLOW_EXPERIMENT_ID, $MLFLOW_EXPERIMENT_NAME, else Default]
+    #[arg(long, short)]
+    pub experiment: Option<String>,
+    /// Run name (default: a random adjective-noun-NNN)
+    #[arg(long, short)]
+    pub name: Option<String>,
+    /// A tag, repeatable
+    #[arg(long = "tag", short = 't', value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub tags: Vec<(String, String)>,
+    /// Parent run, for nested runs
+    #[arg(long, value_name = "RUN")]
+    pub parent: Option<String>,
+    /// Description (the mlflow.note.content tag)
+    #[arg(long, short)]
+    pub description: Option<String>,
+}
+
+impl StartArgs {
+    /// The library's request, with the parent run resolved to its id.
+    pub fn into_request(self, parent: Option<String>) -> crate::app::start::StartRun {
+        crate::app::start::StartRun {
+            experiment: self.experiment,
+            name: self.name,
+            tags: self.tags,
+            parent,
+            description: self.description,
+            ..Default::default()
+        }
+    }
+}
+
 /// A count that must be at least 1 (`--max-results`): MLflow refuses 0 too ("It must be a
 /// positive integer"), and a search that may return nothing always says "no run matches".
 pub fn positive(s: &str) -> Result<usize, String> {

@@ -70,7 +70,18 @@ pub fn hint_for(e: &store::Error) -> Option<String> {
         }
     }
     match e {
-        Error::NoStore { .. } => Some("run `mlt init` or pass --store".into()),
+        Error::NoStore { role, .. } => match role {
+            store::StoreRole::Target => Some("run `mlt init` or pass --store".into()),
+            store::StoreRole::MergeSource => {
+                Some("name the folder that holds mlruns/, or the mlruns/ folder itself".into())
+            }
+            store::StoreRole::ImportSource => Some(
+                "import takes a bundle (a folder or .tar.gz from `mlt export`), a store, or an \
+                 MLflow database file"
+                    .into(),
+            ),
+            store::StoreRole::TransferSource => None,
+        },
         Error::Missing { candidates, .. } if !candidates.is_empty() => {
             let names: Vec<String> = candidates.iter().map(|c| format!("'{c}'")).collect();
             let names = match names.split_last() {
@@ -186,7 +197,6 @@ impl From<crate::bundle::import::TransferError> for CliError {
         let msg = e.to_string();
         match e {
             E::SameStore(_) => CliError::usage(format!("{msg}; merge another one")),
-            E::NoStore(_) => CliError::failure(msg),
             E::Conflicts { from, .. } => {
                 let whose = match from {
                     SourceKind::Bundle => "bundle",

@@ -12,7 +12,7 @@ pub mod error;
 pub mod printer;
 pub mod progress;
 
-pub use args::{RunArg, parse_key_value, positive};
+pub use args::{RunArg, StartArgs, parse_key_value, positive};
 pub use ctx::Ctx;
 pub use error::{CliError, CmdResult, bad_expression, bundle_error};
 pub use printer::Printer;

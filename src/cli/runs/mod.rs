@@ -4,8 +4,8 @@
 mod compare;
 mod list;
 
-use crate::app::start::{StartRun, start};
-use crate::cli::kit::{CliError, CmdResult, Ctx, RunArg, parse_key_value};
+use crate::app::start::start;
+use crate::cli::kit::{CliError, CmdResult, Ctx, RunArg, StartArgs};
 use crate::compare::{self as diff, RunDiff};
 use crate::model::json_f64;
 use crate::model::{Run, RunStatus};
@@ -16,24 +16,7 @@ use clap::Subcommand;
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
     /// Start a run and print its id: RUN=$(mlt runs start -e train)
-    Start {
-        /// Experiment name or id; created when the name is new
-        /// [default: $MLFLOW_EXPERIMENT_ID, $MLFLOW_EXPERIMENT_NAME, else Default]
-        #[arg(long, short)]
-        experiment: Option<String>,
-        /// Run name (default: a random adjective-noun-NNN)
-        #[arg(long, short)]
-        name: Option<String>,
-        /// A tag, repeatable
-        #[arg(long = "tag", short = 't', value_name = "KEY=VALUE", value_parser = parse_key_value)]
-        tags: Vec<(String, String)>,
-        /// Parent run, for nested runs
-        #[arg(long, value_name = "RUN")]
-        parent: Option<String>,
-        /// Description (the mlflow.note.content tag)
-        #[arg(long, short)]
-        description: Option<String>,
-    },
+    Start(#[command(flatten)] StartArgs),
     /// End a run: set its status and end time
     End {
         #[command(flatten)]
@@ -133,28 +116,14 @@ impl From<EndStatus> for RunStatus {
 
 pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
     match cmd {
-        Cmd::Start {
-            experiment,
-            name,
-            tags,
-            parent,
-            description,
-        } => {
+        Cmd::Start(args) => {
             let store = ctx.writable_store()?;
-            let parent = parent
-                .map(|p| ctx.find_run(&store, &p).map(|h| h.info.run_id))
+            let parent = args
+                .parent
+                .as_ref()
+                .map(|p| ctx.find_run(&store, p).map(|h| h.info.run_id))
                 .transpose()?;
-            let started = start(
-                &store,
-                StartRun {
-                    experiment,
-                    name,
-                    tags,
-                    parent,
-                    description,
-                    ..StartRun::default()
-                },
-            )?;
+            let started = start(&store, args.into_request(parent))?;
             if let Some(e) = started.created_experiment {
                 ctx.printer.status(format!(
                     "Created experiment '{}' ({})",
