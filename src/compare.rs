@@ -2,7 +2,7 @@
 //! relative change, tags and artifacts), and several runs side by side with the best value of
 //! each metric.
 
-use crate::model::Run;
+use crate::entities::Run;
 use crate::store::ArtifactEntry;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -224,7 +224,7 @@ mod tests {
     use super::*;
 
     fn run(params: &[(&str, &str)], metrics: &[(&str, f64)]) -> Run {
-        crate::model::test_run("r", 0, metrics, params)
+        crate::entities::test_run("r", 0, metrics, params)
     }
 
     #[test]

@@ -197,17 +197,18 @@ mod search_filters {
     }
 
     fn every_parser(s: &str) {
-        let run = crate::model::test_run("a", 1, &[("m0", 1.0), ("loss", f64::NAN)], &[("p", "x")]);
+        let run =
+            crate::entities::test_run("a", 1, &[("m0", 1.0), ("loss", f64::NAN)], &[("p", "x")]);
         if let Ok(Some(e)) = parse_filter(s) {
             matches(&e, &run);
             e.identifiers();
         }
         if let Ok(Some(e)) = parse_experiment_filter(s) {
-            let exp = crate::model::Experiment {
+            let exp = crate::entities::Experiment {
                 experiment_id: "1".into(),
                 name: "n".into(),
                 artifact_location: String::new(),
-                lifecycle_stage: crate::model::Lifecycle::Active,
+                lifecycle_stage: crate::entities::Lifecycle::Active,
                 creation_time: None,
                 last_update_time: Some(5),
                 tags: Default::default(),
@@ -215,7 +216,7 @@ mod search_filters {
             matches_experiment(&e, &exp);
         }
         if let Ok(Some(e)) = parse_model_filter(s) {
-            let m = crate::model::RegisteredModel {
+            let m = crate::entities::RegisteredModel {
                 name: "n".into(),
                 creation_timestamp: 1,
                 last_updated_timestamp: 2,
@@ -299,7 +300,7 @@ mod search_filters {
             ),
             |(f, at, what, insert)| {
                 let text = f.text();
-                let run = crate::model::test_run(
+                let run = crate::entities::test_run(
                     "a",
                     1,
                     &[("m0", METRICS[0]), ("m1", METRICS[1]), ("m2", METRICS[2])],
@@ -435,8 +436,8 @@ mod gate {
         })
     }
 
-    fn run(m: f64) -> crate::model::Run {
-        crate::model::test_run("r", 1, &[("m", m)], &[("p", "0.1")])
+    fn run(m: f64) -> crate::entities::Run {
+        crate::entities::test_run("r", 1, &[("m", m)], &[("p", "0.1")])
     }
 
     fn parse_and_check(s: &str) {

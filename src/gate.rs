@@ -25,7 +25,7 @@
 //! Metrics are latest values; params and tags are numbers when they parse as one, strings
 //! otherwise.
 
-use crate::model::Run;
+use crate::entities::Run;
 use crate::search::dsl::{Cursor, Entity, Identifier, Op, Tok, entity, err, one_or};
 use std::fmt;
 
@@ -526,7 +526,7 @@ mod tests {
     use super::*;
 
     fn run(name: &str, metrics: &[(&str, f64)], params: &[(&str, &str)]) -> Run {
-        let mut r = crate::model::test_run(name, 0, metrics, params);
+        let mut r = crate::entities::test_run(name, 0, metrics, params);
         r.info.run_name = name.into();
         r
     }

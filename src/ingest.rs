@@ -15,7 +15,7 @@
 //! [`log_batch`] is the use case: it applies the records to a run, as they arrive or only once
 //! all of them are checked, and says what it logged.
 
-use crate::model::{MetricPoint, parse_value};
+use crate::entities::{MetricPoint, parse_value};
 use crate::store::{Batch, Logger, RunHandle, Store};
 use serde_json::{Map, Value};
 use std::collections::HashMap;

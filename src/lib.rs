@@ -1,6 +1,6 @@
 //! mlt: a fast, dependency-free experiment tracker over MLflow's file-store format.
 //!
-//! `store` is the only module that knows the on-disk layout; `model` holds the domain types
+//! `store` is the only module that knows the on-disk layout; `entities` holds the domain types
 //! and MLflow's validation rules; `output` renders listings; `cli` wires them to the command line.
 #![forbid(unsafe_code)]
 
@@ -9,13 +9,13 @@ pub mod bundle;
 pub mod cli;
 pub mod compare;
 pub mod context;
+pub mod entities;
 pub mod env;
 pub mod gate;
 pub mod ingest;
-pub mod mlmodel;
-pub mod model;
 pub mod output;
 pub mod owner;
+pub mod package;
 pub mod search;
 pub mod store;
 pub mod wrap;

@@ -1,7 +1,7 @@
 //! Chosen columns (`--columns 'params.*,metrics.acc'`): params, metrics and tags named by key
 //! or by a glob over keys, as `dvc exp show` chooses them.
 
-use crate::model::Run;
+use crate::entities::Run;
 use crate::search::{Entity, Identifier};
 use crate::store::Keys;
 
@@ -202,8 +202,8 @@ mod tests {
 
     #[test]
     fn expands_in_the_order_given_once_each() {
-        let a = crate::model::test_run("a", 1, &[("loss", 0.1), ("acc", 0.9)], &[("lr", "0.1")]);
-        let b = crate::model::test_run("b", 2, &[("f1", 0.5)], &[("opt", "sgd")]);
+        let a = crate::entities::test_run("a", 1, &[("loss", 0.1), ("acc", 0.9)], &[("lr", "0.1")]);
+        let b = crate::entities::test_run("b", 2, &[("f1", 0.5)], &[("opt", "sgd")]);
         let shown: Vec<String> = expand(
             &[
                 pat("metrics.acc"),

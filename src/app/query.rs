@@ -3,7 +3,7 @@
 
 use super::columns::{self, ColumnPattern};
 use super::{Error, Language, Result};
-use crate::model::{Experiment, Run, RunInfo, View};
+use crate::entities::{Experiment, Run, RunInfo, View};
 use crate::search;
 use crate::store::{Keys, RunHandle, RunParts, Store};
 use std::collections::{BTreeMap, HashMap};
@@ -259,7 +259,7 @@ pub fn referenced_columns(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::MetricPoint;
+    use crate::entities::MetricPoint;
     use crate::store::{Batch, NewRun};
 
     /// Runs a, b, c (newest last) in Default, each with params lr and opt and metrics acc and

@@ -5,7 +5,7 @@
 //! - its name, where only one run in the experiments searched has it.
 
 use super::Result;
-use crate::model::{Experiment, View, is_valid_run_id};
+use crate::entities::{Experiment, View, is_valid_run_id};
 use crate::store::{self, Error, ModelUri, RunHandle, RunRef, Store};
 
 /// Finds the run `spec` names, searching every experiment for prefixes and names.

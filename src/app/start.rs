@@ -3,8 +3,8 @@
 
 use super::Result;
 use crate::context;
+use crate::entities::{Experiment, RunInfo, tags};
 use crate::env;
-use crate::model::{Experiment, RunInfo, tags};
 use crate::store::{NewRun, RunRef, Store};
 use std::path::PathBuf;
 

@@ -12,7 +12,7 @@
 //! `NaN`, `Infinity` and `-Infinity`, and times also come as `_start_time` strings.
 
 use super::export_import_layout as names;
-use crate::model::{Experiment, View};
+use crate::entities::{Experiment, View};
 use crate::store::{self, RunHandle, Store, TransferScope};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;

@@ -267,7 +267,7 @@ pub fn transfer(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::MetricPoint;
+    use crate::entities::MetricPoint;
     use crate::store::transfer::Stage;
     use crate::store::{Batch, NewRun};
 

@@ -1,7 +1,7 @@
 //! `manifest.json`: what a bundle holds, and the checksum of every file in it.
 
 use super::{Result, rejected};
-use crate::model::View;
+use crate::entities::View;
 use crate::store::transfer::Stage;
 use crate::store::{self, Counts, Store};
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,7 @@
 //! Bundles below the binary: export, verification, tar safety, import round trip.
 
 use super::*;
-use crate::model::MetricPoint;
+use crate::entities::MetricPoint;
 use crate::store::{Batch, NewRun, OnConflict};
 
 /// A store with an experiment, a run with a metric, a param and an artifact, and a model.

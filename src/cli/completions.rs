@@ -1,6 +1,6 @@
 use crate::cli::kit::CmdResult;
+use crate::entities::View;
 use crate::env;
-use crate::model::View;
 use crate::store::{self, Store};
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 use std::collections::BTreeMap;

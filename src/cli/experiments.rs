@@ -1,5 +1,5 @@
 use crate::cli::kit::{CmdResult, Ctx, bad_expression, parse_key_value, positive};
-use crate::model::{Experiment, View};
+use crate::entities::{Experiment, View};
 use crate::output::{self, Cell, Format, Listing, json};
 use crate::search::{self, Entity, Identifier};
 use clap::Subcommand;

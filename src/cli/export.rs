@@ -3,7 +3,7 @@
 
 use crate::bundle::{self, ExportRequest};
 use crate::cli::kit::{CliError, CmdResult, Ctx, Printer, bundle_error};
-use crate::model::View;
+use crate::entities::View;
 use crate::output;
 use crate::store::{RunRef, Store, TransferScope};
 use std::path::PathBuf;
@@ -192,7 +192,7 @@ fn csv(store: &Store, args: &Args) -> CmdResult {
             runs.push(store.get_run(&id)?);
         }
     }
-    let keys = |f: &dyn Fn(&crate::model::Run) -> Vec<String>| {
+    let keys = |f: &dyn Fn(&crate::entities::Run) -> Vec<String>| {
         let mut all: Vec<String> = runs.iter().flat_map(f).collect();
         all.sort();
         all.dedup();

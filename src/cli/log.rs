@@ -1,7 +1,7 @@
 use crate::cli::kit::{CliError, CmdResult, Ctx, parse_key_value};
+use crate::entities::{MetricPoint, parse_value};
 use crate::env;
 use crate::ingest;
-use crate::model::{MetricPoint, parse_value};
 use crate::store::Batch;
 use clap::Subcommand;
 use std::io::BufReader;

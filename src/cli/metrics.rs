@@ -1,6 +1,6 @@
 use crate::app::query::{self, experiments, parts_for};
 use crate::cli::kit::{CliError, CmdResult, Ctx};
-use crate::model::{KeyKind, MetricPoint, View, validate_key};
+use crate::entities::{KeyKind, MetricPoint, View, validate_key};
 use crate::output::chart::{self, PlotStyle, Series};
 use crate::output::stream::{LongFormat, PointWriter, Stdout};
 use crate::output::{self, Cell, Format, Listing, json};

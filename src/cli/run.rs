@@ -6,8 +6,8 @@
 use crate::app::start::{StartRun, start};
 use crate::cli::kit::{CliError, CmdResult, Ctx, Printer, StartArgs, parse_key_value};
 use crate::context;
+use crate::entities::{MetricPoint, RunInfo, RunStatus, format_value, tags};
 use crate::env;
-use crate::model::{MetricPoint, RunInfo, RunStatus, format_value, tags};
 use crate::output;
 use crate::owner::{Owner, WRAPPER_TAG};
 use crate::store::{self, Batch, LocationForm, Logger, RunHandle, Store};
@@ -591,7 +591,7 @@ fn parent_run(store: &Store, flag: Option<String>) -> Result<Option<String>, Cli
         if let Some(id) = env::var(var)
             && let Ok(h) = store.find_run(&id)
             && h.info.status == RunStatus::Running
-            && h.info.lifecycle_stage == crate::model::Lifecycle::Active
+            && h.info.lifecycle_stage == crate::entities::Lifecycle::Active
         {
             Printer::current().status(format_args!("mlt: nested in run {id} (${var})"));
             return Ok(Some(id));
@@ -663,7 +663,7 @@ fn plan(args: &Args, cwd: &Path) -> Result<Launch, CliError> {
 /// A system tag's value cut to MLflow's limit (8000 characters), as MLflow's client cuts
 /// them: a very long command line must not stop the command from running.
 fn fit(s: String) -> String {
-    const MAX: usize = crate::model::MAX_TAG_VAL_LEN;
+    const MAX: usize = crate::entities::MAX_TAG_VAL_LEN;
     if s.chars().count() <= MAX {
         return s;
     }

@@ -1,7 +1,7 @@
 //! JSON shapes, following MLflow's REST API (`service.proto`) so tools written against it can
 //! read mlt's output. NaN and the infinities are the strings "NaN", "Infinity", "-Infinity".
 
-use crate::model::{
+use crate::entities::{
     Experiment, MetricPoint, ModelVersion, RegisteredModel, Run, RunInfo, json_f64,
 };
 use crate::store::ArtifactEntry;

@@ -478,7 +478,7 @@ pub fn duration(ms: i64) -> String {
 /// A metric value with every digit, as Python prints it and as metric files hold it (`0.5`,
 /// `1e-05`, `nan`, `inf`).
 pub fn value(v: f64) -> String {
-    crate::model::format_value(v)
+    crate::entities::format_value(v)
 }
 
 /// A number for a table: [`value`]'s form, rounded to the [`settings`]' precision.

@@ -1,7 +1,7 @@
 //! Output written while it is produced: the long format of `mlt metrics export`, one line per
 //! point, through a buffered stdout that goes quiet when its reader does (`| head`).
 
-use crate::model::{MetricPoint, json_f64, push_value};
+use crate::entities::{MetricPoint, json_f64, push_value};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 

@@ -3,7 +3,7 @@
 //! missing values sort last.
 
 use super::parse::{Entity, Expr, Identifier, Op, OrderBy, Value};
-use crate::model::{Experiment, RegisteredModel, Run};
+use crate::entities::{Experiment, RegisteredModel, Run};
 use std::cmp::Ordering;
 
 enum Field<'a> {
@@ -267,7 +267,7 @@ mod tests {
     use super::*;
 
     fn run(id: &str, start: i64, metrics: &[(&str, f64)], params: &[(&str, &str)]) -> Run {
-        crate::model::test_run(id, start, metrics, params)
+        crate::entities::test_run(id, start, metrics, params)
     }
 
     fn ids(runs: &[Run], filter: &str) -> Vec<String> {
@@ -369,7 +369,7 @@ mod tests {
             experiment_id: id.into(),
             name: name.into(),
             artifact_location: format!("mlruns/{id}"),
-            lifecycle_stage: crate::model::Lifecycle::Active,
+            lifecycle_stage: crate::entities::Lifecycle::Active,
             creation_time: created,
             last_update_time: created.map(|t| t + 100),
             tags: tags

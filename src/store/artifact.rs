@@ -225,7 +225,7 @@ impl Store {
         local: &Path,
         dest: Option<&str>,
     ) -> Result<Vec<String>> {
-        if h.info.lifecycle_stage == crate::model::Lifecycle::Deleted {
+        if h.info.lifecycle_stage == crate::entities::Lifecycle::Deleted {
             return Err(Error::deleted_run(&h.info.run_id));
         }
         let base = self.artifact_dir(h)?;
@@ -273,7 +273,7 @@ impl Store {
         h: &RunHandle,
         path: &str,
     ) -> Result<(std::fs::File, PathBuf)> {
-        if h.info.lifecycle_stage == crate::model::Lifecycle::Deleted {
+        if h.info.lifecycle_stage == crate::entities::Lifecycle::Deleted {
             return Err(Error::deleted_run(&h.info.run_id));
         }
         let target = join_rel(&self.artifact_dir(h)?, Some(path))?;

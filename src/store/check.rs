@@ -10,7 +10,7 @@ use super::layout;
 use super::metric::parse_line;
 use super::yaml::Doc;
 use super::{Error, Result, Store, TRASH};
-use crate::model::{self, RunStatus, View};
+use crate::entities::{self, RunStatus, View};
 use crate::owner::{Owner, State, WRAPPER_TAG};
 use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Seek, SeekFrom};
@@ -312,7 +312,7 @@ impl Store {
                 if base == self.tracking && layout::is_reserved_in_tracking(&name) {
                     continue;
                 }
-                if !model::is_valid_experiment_id(&name) {
+                if !entities::is_valid_experiment_id(&name) {
                     scan.findings.push(finding(
                         Kind::BadExperimentFolder,
                         &dir,
@@ -377,7 +377,7 @@ impl Store {
                 if RESERVED.contains(&name.as_ref()) {
                     continue;
                 }
-                if !model::is_valid_run_id(&name) {
+                if !entities::is_valid_run_id(&name) {
                     let mut f = finding(
                         Kind::StrayFolder,
                         &dir,

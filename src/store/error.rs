@@ -3,7 +3,7 @@
 //! for), not a finished sentence. The messages say what is wrong in the store's own terms;
 //! advice that names a command or a flag is the command line's to add (`cli::hint_for`).
 
-use crate::model::{InvalidValue, Stage};
+use crate::entities::{InvalidValue, Stage};
 use std::path::PathBuf;
 
 /// What kind of thing an error is about.

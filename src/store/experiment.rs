@@ -4,17 +4,17 @@ use super::fs::{self, IoContext};
 use super::layout;
 use super::yaml::{Doc, Meta, Scalar, to_yaml};
 use super::{DEFAULT_EXPERIMENT_ID, Entity, Error, Result, Store, TRASH};
-use crate::env;
-use crate::model::{
+use crate::entities::{
     self, Experiment, KeyKind, Lifecycle, View, validate_experiment_name, validate_key,
     validate_value_len,
 };
+use crate::env;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Folders in `mlruns/` that are not experiments.
 fn is_experiment_dir_name(name: &str) -> bool {
-    !layout::is_reserved_in_tracking(name) && model::is_valid_experiment_id(name)
+    !layout::is_reserved_in_tracking(name) && entities::is_valid_experiment_id(name)
 }
 
 /// No such experiment, or no store yet (which creating one makes).
@@ -33,7 +33,7 @@ impl Store {
 
     /// The folder of an experiment, active or deleted.
     pub(crate) fn experiment_dir(&self, id: &str) -> Option<PathBuf> {
-        if !model::is_valid_experiment_id(id) {
+        if !entities::is_valid_experiment_id(id) {
             return None;
         }
         [self.active_dir(id), self.trash_dir(id)]
@@ -259,7 +259,7 @@ impl Store {
         tags: &[(String, String)],
     ) -> Result<Experiment> {
         let id = loop {
-            let id = model::new_experiment_id();
+            let id = entities::new_experiment_id();
             if self.experiment_dir(&id).is_none() && !self.active_dir(&id).exists() {
                 break id;
             }

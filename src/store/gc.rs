@@ -7,7 +7,7 @@ use super::fs::{self, IoContext};
 use super::layout;
 use super::yaml::Doc;
 use super::{Result, Store, TRASH};
-use crate::model::{Lifecycle, View};
+use crate::entities::{Lifecycle, View};
 use std::path::{Path, PathBuf};
 
 /// A scratch folder or temporary file younger than this is left alone even when nothing holds

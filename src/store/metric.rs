@@ -2,7 +2,7 @@
 //! appended and never rewritten.
 
 use super::{Error, Result, Store};
-use crate::model::{MetricPoint, format_value, parse_value};
+use crate::entities::{MetricPoint, format_value, parse_value};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -599,7 +599,7 @@ fn digits(s: &[u8]) -> Option<i64> {
 
 #[cfg(test)]
 mod cache_tests {
-    use crate::model::MetricPoint;
+    use crate::entities::MetricPoint;
     use crate::store::{NewRun, RunHandle, Store};
     use std::sync::{Arc, Mutex};
 

@@ -5,7 +5,7 @@ use super::artifact::{copy_atomic, folder_plan, join_rel};
 use super::fs::{self, IoContext};
 use super::layout;
 use super::{Entity, Error, Result, RunHandle, Store};
-use crate::model::{Lifecycle, tags};
+use crate::entities::{Lifecycle, tags};
 use std::path::Path;
 
 impl Store {

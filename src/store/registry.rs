@@ -17,11 +17,11 @@ use super::layout;
 use super::locate::local_path_of_uri;
 use super::yaml::{Doc, Meta, Scalar, to_yaml};
 use super::{Entity, Error, Result, RunRef, Store};
-use crate::env;
-use crate::model::{
+use crate::entities::{
     KeyKind, ModelVersion, RegisteredModel, Stage, validate_alias, validate_key,
     validate_model_name,
 };
+use crate::env;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -276,11 +276,11 @@ impl Store {
 
     fn check_tag(key: &str, value: &str) -> Result<()> {
         validate_key(KeyKind::Tag, key)?;
-        crate::model::validate_len(
-            crate::model::Field::Value(KeyKind::Tag),
+        crate::entities::validate_len(
+            crate::entities::Field::Value(KeyKind::Tag),
             key,
             value,
-            crate::model::MAX_MODEL_TAG_VAL_LEN,
+            crate::entities::MAX_MODEL_TAG_VAL_LEN,
         )?;
         Ok(())
     }
@@ -907,7 +907,7 @@ impl Store {
                 "no logged model '{id}' (and no registered model: use models:/<name>/<version>)"
             )));
         }
-        for exp in self.experiment_dirs(crate::model::View::All)? {
+        for exp in self.experiment_dirs(crate::entities::View::All)? {
             let dir = exp.join(layout::MODELS).join(id);
             if dir.join(layout::META).is_file() {
                 return self.read_logged_model(&dir);

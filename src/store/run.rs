@@ -7,11 +7,11 @@ use super::layout;
 use super::metric::MetricPoints;
 use super::yaml::{Doc, Meta, Scalar, to_yaml};
 use super::{Entity, Error, Result, Store, TRASH};
-use crate::env;
-use crate::model::{
+use crate::entities::{
     self, Experiment, KeyKind, Lifecycle, MetricPoint, Run, RunInfo, RunStatus, View, tags,
     validate_key, validate_value_len,
 };
+use crate::env;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -115,7 +115,7 @@ impl Batch {
 
     /// MLflow's per-request limits of `log_batch`.
     pub fn check_limits(&self) -> Result<()> {
-        use model::{MAX_BATCH_METRICS, MAX_BATCH_PARAMS, MAX_BATCH_TAGS, MAX_BATCH_TOTAL};
+        use entities::{MAX_BATCH_METRICS, MAX_BATCH_PARAMS, MAX_BATCH_TAGS, MAX_BATCH_TOTAL};
         let checks = [
             ("metrics", self.metrics.len(), MAX_BATCH_METRICS),
             ("params", self.params.len(), MAX_BATCH_PARAMS),
@@ -150,7 +150,7 @@ impl Store {
             .filter(|e| {
                 let n = e.file_name();
                 let n = n.to_string_lossy();
-                !RESERVED.contains(&n.as_ref()) && model::is_valid_run_id(&n)
+                !RESERVED.contains(&n.as_ref()) && entities::is_valid_run_id(&n)
             })
             .map(|e| e.path())
             .collect();
@@ -161,7 +161,7 @@ impl Store {
     /// Finds a run folder by id, in active and deleted experiments.
     pub fn find_run(&self, run_id: &str) -> Result<RunHandle> {
         self.require()?;
-        if !model::is_valid_run_id(run_id) {
+        if !entities::is_valid_run_id(run_id) {
             return Err(Error::Invalid(format!("invalid run id '{run_id}'")));
         }
         let mut roots = vec![self.tracking.clone(), self.tracking.join(TRASH)];
@@ -424,7 +424,7 @@ impl Store {
         let exp_dir = self
             .experiment_dir(&experiment.experiment_id)
             .ok_or_else(|| Error::missing(Entity::Experiment, &experiment.experiment_id))?;
-        let run_id = model::new_run_id();
+        let run_id = entities::new_run_id();
         let info = RunInfo {
             artifact_uri: join_location(&experiment.artifact_location, &run_id),
             run_id: run_id.clone(),

@@ -15,7 +15,7 @@ use super::locate::local_path_of_uri;
 use super::run::run_meta;
 use super::yaml::{Meta, Scalar, to_yaml};
 use super::{Error, Result, Store, TRASH};
-use crate::model::{Lifecycle, MetricPoint, RunInfo, RunStatus};
+use crate::entities::{Lifecycle, MetricPoint, RunInfo, RunStatus};
 use rusqlite::{Connection, OpenFlags};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -331,7 +331,7 @@ impl Store {
             .collect::<std::result::Result<_, _>>()
             .map_err(&e)?;
         for (name, created, updated, description) in &models {
-            crate::model::validate_model_name(name)?;
+            crate::entities::validate_model_name(name)?;
             let mut meta = Meta::new();
             meta.insert("name".into(), Scalar::from(name.as_str()));
             meta.insert("creation_timestamp".into(), Scalar::from(*created));
@@ -354,7 +354,7 @@ impl Store {
             let sql = "SELECT name, alias, version FROM registered_model_aliases";
             let aliases: Vec<(String, String, i64)> = rows_of(conn, sql, &e, |r| r.try_into())?;
             for (name, alias, v) in aliases {
-                crate::model::validate_alias(&alias)?;
+                crate::entities::validate_alias(&alias)?;
                 fs::write_new(
                     &layout::alias(&model_dir(&name), &alias),
                     v.to_string().as_bytes(),

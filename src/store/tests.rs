@@ -1,7 +1,7 @@
 //! Store-level tests: the library API, below the binary.
 
 use super::*;
-use crate::model::{Lifecycle, MetricPoint, RunStatus, View};
+use crate::entities::{Lifecycle, MetricPoint, RunStatus, View};
 
 fn store() -> (tempfile::TempDir, Store) {
     let tmp = tempfile::tempdir().unwrap();
@@ -194,7 +194,7 @@ fn reading_only_some_keys() {
 
 #[test]
 fn registry_versions_aliases_stages_and_rename() {
-    use crate::model::Stage;
+    use crate::entities::Stage;
     let (t, s) = store();
     let model = t.path().join("model");
     std::fs::create_dir_all(&model).unwrap();

@@ -29,7 +29,7 @@ use super::locate::local_path_of_uri;
 use super::safe_path::{self, Bounds};
 use super::yaml::{Doc, Meta, Scalar, to_yaml};
 use super::{Error, MLRUNS, Result, Store, TRASH};
-use crate::model::{self, Experiment, Lifecycle, RunInfo, View, validate_model_name};
+use crate::entities::{self, Experiment, Lifecycle, RunInfo, View, validate_model_name};
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -715,7 +715,7 @@ impl Store {
             wanted.to_string()
         } else {
             loop {
-                let id = model::new_experiment_id();
+                let id = entities::new_experiment_id();
                 if free(&id) {
                     break id;
                 }
@@ -1077,7 +1077,7 @@ impl<'a> TransferPlan<'a> {
                         .unwrap_or_default()
                         .to_string_lossy()
                         .into_owned();
-                    if !d.is_dir() || !model::is_valid_run_id(&id) {
+                    if !d.is_dir() || !entities::is_valid_run_id(&id) {
                         continue;
                     }
                     let take = is_whole

@@ -397,7 +397,7 @@ impl Tree {
                 _ => J::String(i.to_string()),
             },
             Tree::Float(f) => serde_json::Number::from_f64(*f)
-                .map_or_else(|| J::String(crate::model::format_value(*f)), J::Number),
+                .map_or_else(|| J::String(crate::entities::format_value(*f)), J::Number),
             Tree::Str(s) => J::String(s.clone()),
             Tree::List(items) => J::Array(items.iter().map(Tree::to_json).collect()),
             Tree::Map(entries) => J::Object(
@@ -432,7 +432,7 @@ impl Tree {
             Tree::Bool(true) => "True".into(),
             Tree::Bool(false) => "False".into(),
             Tree::Int(i) => i.to_string(),
-            Tree::Float(f) => crate::model::format_value(*f),
+            Tree::Float(f) => crate::entities::format_value(*f),
             Tree::Str(s) => format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
             Tree::List(items) => format!(
                 "[{}]",

@@ -21,7 +21,7 @@
 //! `(?P<step>...)`, and `\number` matches a number without capturing it. Every match on a line
 //! counts. A line that a pattern matched is not read by the built-in formats.
 
-use crate::model::{KeyKind, parse_value, validate_key};
+use crate::entities::{KeyKind, parse_value, validate_key};
 use regex::Regex;
 use std::collections::BTreeSet;
 

@@ -832,7 +832,7 @@ fn mlflow_loads_models_that_mlt_logs() {
     for name in ["model", "saved", "raw"] {
         let m = &got["models"][name];
         // MLflow reads back every field mlt wrote, equal.
-        let ours = mlt::mlmodel::MlModel::load(&artifacts.join(name)).unwrap();
+        let ours = mlt::package::MlModel::load(&artifacts.join(name)).unwrap();
         for (k, theirs) in m["mlmodel"].as_object().unwrap() {
             let want = ours
                 .fields()

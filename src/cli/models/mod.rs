@@ -4,7 +4,7 @@
 mod package;
 
 use crate::cli::kit::{CliError, CmdResult, Ctx, bad_expression, parse_key_value, positive};
-use crate::model::{ModelVersion, RegisteredModel, Stage};
+use crate::entities::{ModelVersion, RegisteredModel, Stage};
 use crate::output::{self, Cell, Format, Listing, json};
 use crate::search;
 use crate::store::{ModelUri, NewVersion, RunRef, Store};

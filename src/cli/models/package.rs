@@ -5,8 +5,8 @@
 //! add a branch to the resolver.
 
 use crate::cli::kit::{CliError, CmdResult, Ctx};
-use crate::mlmodel::{self, ExampleContent, Inspection, MlModel, Schema};
 use crate::output::{self, Cell, Listing};
+use crate::package::{self, ExampleContent, Inspection, MlModel, Schema};
 use crate::store::RunRef;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -45,13 +45,13 @@ pub enum InspectFormat {
 pub fn log(ctx: &Ctx, a: LogArgs) -> CmdResult {
     let store = ctx.existing_store()?;
     let h = store.active_run(&ctx.run_id(&store, a.run.as_deref())?)?;
-    let logged = mlmodel::log_model(&store, &h, &a.dir, &a.name)?;
+    let logged = package::log_model(&store, &h, &a.dir, &a.name)?;
     if !logged.had_mlmodel {
         ctx.printer.warn(format_args!(
             "{} has no {}: wrote one with no flavors. MLflow can read, download and \
              register the model, but not load it with mlflow.pyfunc.load_model",
             a.dir.display(),
-            mlmodel::MLMODEL
+            package::MLMODEL
         ));
     }
     ctx.printer.status(format_args!(
@@ -68,7 +68,7 @@ pub fn log(ctx: &Ctx, a: LogArgs) -> CmdResult {
 
 pub fn inspect(ctx: &Ctx, a: InspectArgs) -> CmdResult {
     let dir = resolve_model(ctx, &a.model)?;
-    let ins = mlmodel::inspect_dir(&dir)?;
+    let ins = package::inspect_dir(&dir)?;
     print_inspection(&ins, &a.model, a.format)
 }
 

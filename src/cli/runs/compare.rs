@@ -3,8 +3,8 @@
 use crate::app::query::{self, Read, RunQuery};
 use crate::cli::kit::{CliError, CmdResult, Ctx, bad_expression, positive};
 use crate::compare::{self, Comparison};
+use crate::entities::{Run, View, json_f64};
 use crate::gate::{Gate, Verdict};
-use crate::model::{Run, View, json_f64};
 use crate::output::{self, Cell, Format, Listing, chart};
 use crate::store::{RunHandle, Store};
 use std::collections::BTreeMap;

@@ -5,7 +5,7 @@
 use crate::app::columns::ColumnPattern;
 use crate::app::query::{self, Read, RunQuery};
 use crate::cli::kit::{CmdResult, Ctx, positive};
-use crate::model::{Run, View};
+use crate::entities::{Run, View};
 use crate::output::{self, Cell, Format, Listing, json};
 use crate::search;
 
