@@ -5,6 +5,11 @@
 //! - [`query`]: which runs a filter, an order and a limit select, read as little as needed;
 //! - [`start`]: a new run with MLflow's system tags, in an experiment made on first use;
 //! - [`resolve`]: the run a user names (id, id prefix, run name, `runs:/` or `models:/` URI).
+//! - [`columns`]: the param, metric and tag columns a listing shows (`--columns 'params.*'`).
+//!
+//! The other use cases live beside the code they drive: [`crate::ingest::log_batch`] (`log
+//! batch`), [`crate::bundle::import`] (import and merge), [`crate::bundle::export`],
+//! `Store::check` and `Store::gc` (`store check`, `store gc`).
 
 pub mod columns;
 pub mod query;
