@@ -111,7 +111,10 @@ pub fn widen(keys: &mut Keys, entity: Entity, patterns: &[ColumnPattern]) {
 /// The columns these patterns choose among `runs`, in the order the patterns are given: a name
 /// is a column whether or not a run has it; a glob gives the keys some run has that match it,
 /// sorted. Each column is given once.
-pub fn expand(patterns: &[ColumnPattern], runs: &[Run]) -> Vec<Identifier> {
+pub fn expand<'a>(
+    patterns: &[ColumnPattern],
+    runs: impl Iterator<Item = &'a Run> + Clone,
+) -> Vec<Identifier> {
     let mut out: Vec<Identifier> = Vec::new();
     let push = |out: &mut Vec<Identifier>, entity, key: &str| {
         let ident = Identifier {
@@ -128,7 +131,7 @@ pub fn expand(patterns: &[ColumnPattern], runs: &[Run]) -> Vec<Identifier> {
             continue;
         }
         let mut keys: Vec<&str> = Vec::new();
-        for r in runs {
+        for r in runs.clone() {
             let names: Vec<&str> = match p.entity {
                 Entity::Param => r.params.keys().map(String::as_str).collect(),
                 Entity::Metric => r.metrics.keys().map(String::as_str).collect(),
@@ -211,7 +214,7 @@ mod tests {
                 pat("metrics.*"),
                 pat("tags.none"),
             ],
-            &[a, b],
+            [a, b].iter(),
         )
         .iter()
         .map(|c| c.to_string())

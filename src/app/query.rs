@@ -141,8 +141,7 @@ pub fn select(store: &Store, q: &RunQuery) -> Result<Selected> {
     let shown = if q.columns.is_empty() {
         columns.clone()
     } else {
-        let read: Vec<Run> = runs.iter().map(|(_, r)| r.clone()).collect();
-        columns::expand(&q.columns, &read)
+        columns::expand(&q.columns, runs.iter().map(|(_, r)| r))
     };
     Ok(Selected {
         runs,

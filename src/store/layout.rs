@@ -17,6 +17,7 @@
 //!       version-<n>/meta.yaml          a version; tags/<key>, artifacts/ (registered files)
 //!   .mlt/                              mlt's own, never read by MLflow (git-ignored)
 //!     lock  tmp/  check/<time>/  durable  .gitignore
+//!     cache/latest/<experiment id>/<run id>   latest value of each metric file (checked)
 //! ```
 //!
 //! Which registry folder a store uses is [`registry_root`]'s rule.
@@ -63,6 +64,8 @@ pub const LOCK: &str = "lock";
 pub const TMP: &str = "tmp";
 pub const CHECK: &str = "check";
 pub const DURABLE: &str = "durable";
+/// `.mlt/cache/latest/`: the latest-metric cache, one file per run.
+pub const LATEST_CACHE: [&str; 2] = ["cache", "latest"];
 /// `.mlt/.gitignore`, which keeps all of `.mlt/` out of git.
 pub const GITIGNORE: &str = ".gitignore";
 
@@ -132,6 +135,13 @@ pub fn trashed_experiment(tracking: &Path, id: &str) -> PathBuf {
 /// Whether experiment id `id` is taken in `tracking`, by an active or a deleted experiment.
 pub fn experiment_id_in_use(tracking: &Path, id: &str) -> bool {
     experiment(tracking, id).exists() || trashed_experiment(tracking, id).exists()
+}
+
+/// The latest-metric cache file of run `run` of experiment `exp`, in the store whose `.mlt/`
+/// folder is `mlt_dir`.
+pub fn latest_cache(mlt_dir: &Path, exp: &str, run: &str) -> PathBuf {
+    let [cache, latest] = LATEST_CACHE;
+    mlt_dir.join(cache).join(latest).join(exp).join(run)
 }
 
 /// The lock file of the store whose `.mlt/` folder is `mlt_dir`.

@@ -279,14 +279,11 @@ mod cache {
             if !plain_name(exp) || !plain_name(run) {
                 return None;
             }
-            Some(
-                self.root
-                    .join(super::super::MLT_DIR)
-                    .join("cache")
-                    .join("latest")
-                    .join(exp)
-                    .join(run),
-            )
+            Some(super::super::layout::latest_cache(
+                &self.root.join(super::super::MLT_DIR),
+                exp,
+                run,
+            ))
         }
 
         /// The latest point of each metric file (key, path) of the run in `run_dir`, by
