@@ -84,7 +84,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let store = ctx.existing_store()?;
             let h = store.active_run(&ctx.run_id(&store, run.as_deref())?)?;
             let written = store.log_artifacts(&h, &local, path.as_deref())?;
-            ctx.printer.status(format_args!(
+            ctx.printer().status(format_args!(
                 "Logged {} file{} to run {}",
                 written.len(),
                 if written.len() == 1 { "" } else { "s" },

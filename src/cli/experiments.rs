@@ -142,21 +142,21 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let e = ctx
                 .existing_store()?
                 .rename_experiment(&experiment, &new_name)?;
-            ctx.printer.status(format_args!(
+            ctx.printer().status(format_args!(
                 "Renamed experiment {} to '{}'",
                 e.experiment_id, e.name
             ));
         }
         Cmd::Delete { experiment } => {
             let e = ctx.existing_store()?.delete_experiment(&experiment)?;
-            ctx.printer.status(format_args!(
+            ctx.printer().status(format_args!(
                 "Deleted experiment {} ('{}')",
                 e.experiment_id, e.name
             ));
         }
         Cmd::Restore { experiment } => {
             let e = ctx.existing_store()?.restore_experiment(&experiment)?;
-            ctx.printer.status(format_args!(
+            ctx.printer().status(format_args!(
                 "Restored experiment {} ('{}')",
                 e.experiment_id, e.name
             ));

@@ -135,7 +135,7 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
         output::print(&format!("{}\n", dest.display()))?;
         return Ok(());
     }
-    let mut bar = ctx.printer.bar();
+    let mut bar = ctx.printer().bar();
     let exported = bundle::export(
         &store,
         &ExportRequest {

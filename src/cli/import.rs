@@ -58,5 +58,5 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
         artifacts: true,
         dry_run: args.dry_run,
     };
-    show_transfer(ctx.printer, &target, &source, req, args.format)
+    show_transfer(ctx.printer(), &target, &source, req, args.format)
 }

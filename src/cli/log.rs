@@ -214,12 +214,12 @@ fn batch(ctx: &Ctx, file: Option<PathBuf>, target: Target) -> CmdResult {
     };
     match res {
         Ok(logged) => {
-            ctx.printer.status(summary(&logged, &id, ""));
+            ctx.printer().status(summary(&logged, &id, ""));
             Ok(())
         }
         Err(f) => {
             if streaming {
-                ctx.printer
+                ctx.printer()
                     .status(summary(&f.logged, &id, " before the error"));
             }
             Err(CliError::failure(f.message))

@@ -345,7 +345,7 @@ fn export(
     let out = w.finish()?;
     if !out.closed() {
         for (k, _) in keys.iter().zip(&found).filter(|(_, f)| !**f) {
-            ctx.printer
+            ctx.printer()
                 .warn(format_args!("no selected run has a metric '{k}'"));
         }
     }

@@ -113,12 +113,11 @@ fn dispatch(cli: Cli) -> CmdResult {
             &cwd,
         )
         .with_registry_uri(env::var(env::MLFLOW_REGISTRY_URI).as_deref(), &cwd),
-        printer: Printer::current(),
     };
     if let Some(uri) = &ctx.located.ignored_uri
         && !matches!(cli.command, Command::Completions(_))
     {
-        ctx.printer.warn(format_args!(
+        ctx.printer().warn(format_args!(
             "{}={uri} is not a file store (mlt works on file stores only): using the store at {}",
             env::MLFLOW_TRACKING_URI,
             ctx.located.root.display()

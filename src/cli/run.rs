@@ -162,7 +162,7 @@ pub fn run(ctx: &Ctx, mut args: Args) -> CmdResult {
         },
     )?;
     if let Some(e) = &started.created_experiment {
-        ctx.printer.status(format_args!(
+        ctx.printer().status(format_args!(
             "Created experiment '{}' ({})",
             e.name, e.experiment_id
         ));

@@ -81,7 +81,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                 artifacts: !no_artifacts,
                 dry_run,
             };
-            show_transfer(ctx.printer, &target, &source, req, format)
+            show_transfer(ctx.printer(), &target, &source, req, format)
         }
         Cmd::Check {
             repair,

@@ -9,13 +9,17 @@ use crate::store::{Located, RunHandle, Store};
 
 pub struct Ctx {
     pub located: Located,
-    pub printer: Printer,
 }
 
 impl Ctx {
+    /// The process's printer (set once from `--quiet`).
+    pub fn printer(&self) -> Printer {
+        Printer::current()
+    }
+
     /// The store, with its warnings going to the printer.
     pub fn store(&self) -> Store {
-        let p = self.printer;
+        let p = self.printer();
         self.located.store().on_warning(move |m| p.warn(m))
     }
 
@@ -30,7 +34,7 @@ impl Ctx {
     pub fn writable_store(&self) -> Result<Store, CliError> {
         let s = self.store();
         if s.init()? {
-            self.printer
+            self.printer()
                 .status(format!("Created a store at {}", s.root().display()));
         }
         Ok(s)

@@ -216,7 +216,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             new.description = description;
             new.tags = tags;
             let v = store.create_model_version(&name, new)?;
-            ctx.printer.status(format_args!(
+            ctx.printer().status(format_args!(
                 "Registered version {} of '{}'",
                 v.version, v.name
             ));
@@ -229,7 +229,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         } => {
             let store = ctx.writable_store()?;
             let m = store.create_registered_model(&name, description.as_deref(), &tags)?;
-            ctx.printer
+            ctx.printer()
                 .status(format_args!("Created registered model '{}'", m.name));
         }
         Cmd::List {
@@ -313,7 +313,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                 },
             );
             if format == Format::Table {
-                ctx.printer.status(format_args!("{}", model_header(&m)));
+                ctx.printer().status(format_args!("{}", model_header(&m)));
             }
             output::print(&text)?;
         }
@@ -405,14 +405,14 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         } => {
             let before = ctx.existing_store()?.set_alias(&name, &alias, version)?;
             match before {
-                Some(b) if b != version => ctx.printer.status(format_args!(
+                Some(b) if b != version => ctx.printer().status(format_args!(
                     "Moved {name}@{alias} from version {b} to version {version}"
                 )),
-                Some(_) => ctx.printer.status(format_args!(
+                Some(_) => ctx.printer().status(format_args!(
                     "{name}@{alias} already points at version {version}"
                 )),
                 None => ctx
-                    .printer
+                    .printer()
                     .status(format_args!("Set {name}@{alias} to version {version}")),
             }
         }
@@ -424,7 +424,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
         }
         Cmd::DeleteAlias { name, alias } => {
             let v = ctx.existing_store()?.delete_alias(&name, &alias)?;
-            ctx.printer
+            ctx.printer()
                 .status(format_args!("Deleted {name}@{alias} (was version {v})"));
         }
         Cmd::Stage {
@@ -442,30 +442,31 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                 ctx.existing_store()?
                     .transition_stage(&name, version, st, archive_existing)?;
             for a in archived {
-                ctx.printer
+                ctx.printer()
                     .status(format_args!("Archived version {a} of '{name}'"));
             }
-            ctx.printer
+            ctx.printer()
                 .status(format_args!("Version {version} of '{name}' is now in {st}"));
         }
         Cmd::DeleteVersion { name, version } => {
             let removed = ctx.existing_store()?.delete_model_version(&name, version)?;
             for a in removed {
-                ctx.printer.status(format_args!("Deleted alias {name}@{a}"));
+                ctx.printer()
+                    .status(format_args!("Deleted alias {name}@{a}"));
             }
-            ctx.printer
+            ctx.printer()
                 .status(format_args!("Deleted version {version} of '{name}'"));
         }
         Cmd::Delete { name } => {
             ctx.existing_store()?.delete_registered_model(&name)?;
-            ctx.printer
+            ctx.printer()
                 .status(format_args!("Deleted registered model '{name}'"));
         }
         Cmd::Rename { name, new_name } => {
             let m = ctx
                 .existing_store()?
                 .rename_registered_model(&name, &new_name)?;
-            ctx.printer.status(format_args!(
+            ctx.printer().status(format_args!(
                 "Renamed registered model '{name}' to '{}'",
                 m.name
             ));

@@ -47,14 +47,14 @@ pub fn log(ctx: &Ctx, a: LogArgs) -> CmdResult {
     let h = store.active_run(&ctx.run_id(&store, a.run.as_deref())?)?;
     let logged = package::log_model(&store, &h, &a.dir, &a.name)?;
     if !logged.had_mlmodel {
-        ctx.printer.warn(format_args!(
+        ctx.printer().warn(format_args!(
             "{} has no {}: wrote one with no flavors. MLflow can read, download and \
              register the model, but not load it with mlflow.pyfunc.load_model",
             a.dir.display(),
             package::MLMODEL
         ));
     }
-    ctx.printer.status(format_args!(
+    ctx.printer().status(format_args!(
         "Logged model '{}' ({} file{}; flavors: {}) to run {}",
         a.name.trim_matches('/'),
         logged.files,

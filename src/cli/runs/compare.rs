@@ -155,7 +155,7 @@ pub fn run(ctx: &Ctx, a: Args) -> CmdResult {
     output::print(&text)?;
 
     for c in &checks {
-        ctx.printer.status(format_args!(
+        ctx.printer().status(format_args!(
             "{} {}: {} (candidate {} vs base {})",
             if c.verdict.failed { "FAIL" } else { "pass" },
             c.gate.text,
@@ -186,7 +186,7 @@ pub fn run(ctx: &Ctx, a: Args) -> CmdResult {
         )));
     }
     if !checks.is_empty() {
-        ctx.printer
+        ctx.printer()
             .status(format_args!("All {} checks passed", checks.len()));
     }
     Ok(())
@@ -221,7 +221,7 @@ fn resolve(ctx: &Ctx, store: &Store, a: &Args) -> Result<Vec<RunHandle>, CliErro
         },
     )?;
     if found.matched > found.runs.len() {
-        ctx.printer.status(format_args!(
+        ctx.printer().status(format_args!(
             "showing {} of {} runs (--max-results to see more)",
             found.runs.len(),
             found.matched

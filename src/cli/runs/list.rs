@@ -79,13 +79,13 @@ pub fn run(ctx: &Ctx, args: Args, defaults: Defaults) -> CmdResult {
     )?;
     if default_experiment {
         let name = store.experiment(crate::store::DEFAULT_EXPERIMENT_ID)?.name;
-        ctx.printer.status(format_args!(
+        ctx.printer().status(format_args!(
             "Runs of experiment '{name}' ({}); -e NAME for another",
             found.matched
         ));
     }
     if found.matched > found.runs.len() {
-        ctx.printer.status(format_args!(
+        ctx.printer().status(format_args!(
             "showing {} of {} runs (--max-results to see more)",
             found.runs.len(),
             found.matched

@@ -125,7 +125,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
                 .transpose()?;
             let started = start(&store, args.into_request(parent))?;
             if let Some(e) = started.created_experiment {
-                ctx.printer.status(format!(
+                ctx.printer().status(format!(
                     "Created experiment '{}' ({})",
                     e.name, e.experiment_id
                 ));
@@ -150,7 +150,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let load = |spec: &str| -> Result<(Run, Vec<ArtifactEntry>), CliError> {
                 let h = ctx.find_run(&store, spec)?;
                 let files = store.list_artifacts(&h, None).unwrap_or_else(|e| {
-                    ctx.printer.warn(e);
+                    ctx.printer().warn(e);
                     Vec::new()
                 });
                 Ok((store.read_run(&h)?, files))
@@ -160,7 +160,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let d = diff::diff_runs(&ra, &rb, &fa, &fb);
             let same = no_difference(&d);
             if same {
-                ctx.printer.status(format_args!(
+                ctx.printer().status(format_args!(
                     "No differences between runs {} and {}",
                     ra.info.run_id, rb.info.run_id
                 ));
@@ -184,11 +184,11 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let h = ctx.run(&store, &run)?;
             let run = store.read_run(&h)?;
             let artifacts = store.list_artifacts(&h, None).unwrap_or_else(|e| {
-                ctx.printer.warn(e);
+                ctx.printer().warn(e);
                 Vec::new()
             });
             let models = store.logged_models_of_run(&h).unwrap_or_else(|e| {
-                ctx.printer.warn(e);
+                ctx.printer().warn(e);
                 Vec::new()
             });
             let text = output::render(
@@ -229,7 +229,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let store = ctx.existing_store()?;
             let h = ctx.run(&store, &run)?;
             let info = store.rename_run(&h.info.run_id, &new_name)?;
-            ctx.printer.status(format!(
+            ctx.printer().status(format!(
                 "Renamed run {} to '{}'",
                 info.run_id, info.run_name
             ));
@@ -238,13 +238,14 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let store = ctx.existing_store()?;
             let h = ctx.run(&store, &run)?;
             let info = store.delete_run(&h.info.run_id)?;
-            ctx.printer.status(format!("Deleted run {}", info.run_id));
+            ctx.printer().status(format!("Deleted run {}", info.run_id));
         }
         Cmd::Restore { run } => {
             let store = ctx.existing_store()?;
             let h = ctx.run(&store, &run)?;
             let info = store.restore_run(&h.info.run_id)?;
-            ctx.printer.status(format!("Restored run {}", info.run_id));
+            ctx.printer()
+                .status(format!("Restored run {}", info.run_id));
         }
     }
     Ok(())
