@@ -90,6 +90,22 @@ pub(super) fn join_rel(base: &Path, rel: Option<&str>) -> Result<PathBuf> {
 impl Store {
     /// The folders a read of this store may reach: its tracking folder and its registry (each
     /// where it really is: a tracking folder may be a link to another disk).
+    /// A `meta.yaml` (or another record of the store's own) as text. A record that is a link
+    /// is read only when the link stays inside [`Store::read_bounds`]: a crafted
+    /// `meta.yaml -> /home/me/.ssh/...` merged from a branch is refused, not shown.
+    pub(crate) fn read_record(&self, path: &Path) -> Result<String> {
+        if let Some(text) = fs::read_to_string_unless_link(path)? {
+            return Ok(text);
+        }
+        let target = safe_path::check_inside(
+            path,
+            &self.read_bounds(),
+            &path.display().to_string(),
+            "the store",
+        )?;
+        fs::read_to_string(&target)
+    }
+
     pub fn read_bounds(&self) -> Bounds {
         // Not the root: it is usually the project's folder, whose `.git/` or `.env` a link in a
         // run must not reach.

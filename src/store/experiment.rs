@@ -72,7 +72,7 @@ impl Store {
     /// Reads an experiment folder.
     pub(crate) fn read_experiment_dir(&self, dir: &Path) -> Result<Experiment> {
         let meta_path = dir.join(layout::META);
-        let text = fs::read_to_string(&meta_path)?;
+        let text = self.read_record(&meta_path)?;
         let malformed = |msg: String| Error::Malformed {
             path: meta_path.clone(),
             msg,

@@ -417,12 +417,32 @@ pub fn open_append(path: &Path) -> Result<File> {
     }
 }
 
+/// A whole (small) file as text, or `None` when `path` itself is a link (which is not
+/// followed): for the store's own records (`meta.yaml`), whose links the caller checks.
+pub fn read_to_string_unless_link(path: &Path) -> Result<Option<String>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let nofollow = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
+    match OpenOptions::new()
+        .read(true)
+        .custom_flags(nofollow)
+        .open(path)
+    {
+        Ok(f) => read_all(f, path).map(Some),
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => Ok(None),
+        Err(e) => Err(e).at(path),
+    }
+}
+
 /// A whole (small) file as text. Reads without asking the file's size first (one system call
 /// less than `std::fs::read_to_string`, which matters when a search reads thousands of param
 /// and tag files of a few bytes each).
 pub fn read_to_string(path: &Path) -> Result<String> {
+    read_all(File::open(path).at(path)?, path)
+}
+
+/// The rest of an open file as text.
+fn read_all(mut f: File, path: &Path) -> Result<String> {
     use std::io::Read;
-    let mut f = File::open(path).at(path)?;
     let mut bytes = Vec::new();
     let mut chunk = [0u8; 512];
     loop {

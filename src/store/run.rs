@@ -200,7 +200,7 @@ impl Store {
     /// Reads a run's `meta.yaml`, checking it belongs to its folder.
     pub(crate) fn read_run_info(&self, dir: &Path) -> Result<RunInfo> {
         let path = dir.join(layout::META);
-        let text = fs::read_to_string(&path)?;
+        let text = self.read_record(&path)?;
         let bad = malformed(&path);
         let doc = Doc::parse(&text).map_err(&bad)?;
         let run_id = doc.str("run_id").map_err(&bad)?;

@@ -471,3 +471,41 @@ fn links_to_the_project_around_the_store_and_linked_artifact_folders_are_refused
     assert!(err.contains("link out of the store"), "{err}");
     assert!(!out.path().join("dir/new.txt").exists());
 }
+
+#[test]
+fn a_meta_yaml_that_links_out_of_the_store_is_not_read() {
+    let env = TestEnv::init();
+    let out = outside();
+    let leaked = env.start("train", "leaked");
+    let inside = env.start("train", "inside");
+    // A meta.yaml replaced by a link to a file outside the store (a crafted branch merged).
+    let dir = run_dir(env.root(), &leaked);
+    let secret = out.path().join("meta.yaml");
+    let text = std::fs::read_to_string(dir.join("meta.yaml")).unwrap();
+    std::fs::write(
+        &secret,
+        text.replace("run_name: leaked", "run_name: SECRET"),
+    )
+    .unwrap();
+    std::fs::remove_file(dir.join("meta.yaml")).unwrap();
+    symlink(&secret, dir.join("meta.yaml")).unwrap();
+    // A link that stays inside the store is followed, as before.
+    let idir = run_dir(env.root(), &inside);
+    let kept = idir.join("meta.yaml.real");
+    std::fs::rename(idir.join("meta.yaml"), &kept).unwrap();
+    symlink(&kept, idir.join("meta.yaml")).unwrap();
+
+    let o = env.run(&["runs", "list", "-e", "train", "-f", "csv"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!o.stdout.contains("SECRET"), "{}", o.stdout);
+    assert!(!o.stdout.contains(&leaked), "{}", o.stdout);
+    assert!(o.stdout.contains(&inside), "{}", o.stdout);
+    assert!(
+        o.stderr.contains("is a link out of the store"),
+        "{}",
+        o.stderr
+    );
+    let o = env.run(&["runs", "show", &leaked]);
+    assert_ne!(o.code, 0);
+    assert!(!o.stdout.contains("SECRET") && !o.stderr.contains("SECRET"));
+}
