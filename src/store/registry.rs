@@ -184,7 +184,7 @@ impl Store {
 
     fn read_registered_model(&self, dir: &Path) -> Result<RegisteredModel> {
         let path = dir.join(layout::META);
-        let doc = Doc::parse(&fs::read_to_string(&path)?).map_err(bad_meta(&path))?;
+        let doc = Doc::parse(&self.read_record(&path)?).map_err(bad_meta(&path))?;
         let m = bad_meta(&path);
         Ok(RegisteredModel {
             name: doc.str("name").map_err(&m)?,
@@ -206,7 +206,7 @@ impl Store {
         aliases: &BTreeMap<String, i64>,
     ) -> Result<ModelVersion> {
         let path = dir.join(layout::META);
-        let doc = Doc::parse(&fs::read_to_string(&path)?).map_err(bad_meta(&path))?;
+        let doc = Doc::parse(&self.read_record(&path)?).map_err(bad_meta(&path))?;
         let m = bad_meta(&path);
         let version = doc.int("version").map_err(&m)?;
         let stage_text = doc
@@ -882,7 +882,7 @@ pub struct LoggedModel {
 impl Store {
     pub(super) fn read_logged_model(&self, dir: &Path) -> Result<LoggedModel> {
         let path = dir.join(layout::META);
-        let doc = Doc::parse(&fs::read_to_string(&path)?).map_err(bad_meta(&path))?;
+        let doc = Doc::parse(&self.read_record(&path)?).map_err(bad_meta(&path))?;
         let m = bad_meta(&path);
         Ok(LoggedModel {
             model_id: doc.str("model_id").map_err(&m)?,
