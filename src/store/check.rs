@@ -667,7 +667,7 @@ impl Store {
             let mut versions: BTreeMap<i64, bool> = BTreeMap::new();
             for (n, vdir) in self.version_dirs(&dir)? {
                 let meta = vdir.join(layout::META);
-                let doc = match fs::read_to_string(&meta).and_then(|t| {
+                let doc = match self.read_record(&meta).and_then(|t| {
                     Doc::parse(&t).map_err(|msg| Error::Malformed {
                         path: meta.clone(),
                         msg,

@@ -272,7 +272,8 @@ impl Store {
                     if !m.file_type().is_ok_and(|t| t.is_dir()) {
                         continue;
                     }
-                    let Ok(doc) = fs::read_to_string(&dir.join(layout::META))
+                    let Ok(doc) = self
+                        .read_record(&dir.join(layout::META))
                         .map_err(|e| e.to_string())
                         .and_then(|t| Doc::parse(&t))
                     else {
