@@ -55,6 +55,9 @@ _mlt() {
             mlt,runs)
                 cmd="mlt__subcmd__runs"
                 ;;
+            mlt,server)
+                cmd="mlt__subcmd__server"
+                ;;
             mlt,store)
                 cmd="mlt__subcmd__store"
                 ;;
@@ -183,6 +186,9 @@ _mlt() {
                 ;;
             mlt__subcmd__help,runs)
                 cmd="mlt__subcmd__help__subcmd__runs"
+                ;;
+            mlt__subcmd__help,server)
+                cmd="mlt__subcmd__help__subcmd__server"
                 ;;
             mlt__subcmd__help,store)
                 cmd="mlt__subcmd__help__subcmd__store"
@@ -662,7 +668,7 @@ _mlt() {
 
     case "${cmd}" in
         mlt)
-            opts="-q -h -V --store --quiet --precision --utc --help --version init experiments exp runs run log metrics models artifacts export import store completions help"
+            opts="-q -h -V --store --quiet --precision --utc --help --version init experiments exp runs run log metrics models artifacts export import store server completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1388,7 +1394,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__help)
-            opts="init experiments runs run log metrics models artifacts export import store completions help"
+            opts="init experiments runs run log metrics models artifacts export import store server completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2300,6 +2306,20 @@ _mlt() {
         mlt__subcmd__help__subcmd__runs__subcmd__start)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__help__subcmd__server)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -4616,6 +4636,44 @@ _mlt() {
                     ;;
                 -d)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__server)
+            opts="-p -q -h --host --port --read-only --log-level --store --quiet --precision --utc --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug" -- "${cur}"))
                     return 0
                     ;;
                 --store)

@@ -17,6 +17,7 @@ pub mod output;
 pub mod owner;
 pub mod package;
 pub mod search;
+pub mod server;
 pub mod store;
 pub mod wrap;
 

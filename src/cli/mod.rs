@@ -21,6 +21,7 @@ mod metrics;
 mod models;
 mod run;
 mod runs;
+mod server;
 mod store_cmd;
 
 use crate::env;
@@ -95,6 +96,8 @@ pub enum Command {
     /// Merge another store into this one; check, repair and garbage-collect a store
     #[command(subcommand)]
     Store(store_cmd::Cmd),
+    /// Serve MLflow's REST API over the store, so MLflow's own client logs into it
+    Server(server::Args),
     /// Print a shell completion script
     Completions(completions::Args),
 }
@@ -135,6 +138,7 @@ fn dispatch(cli: Cli) -> CmdResult {
         Command::Export(a) => export::run(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),
         Command::Store(c) => store_cmd::run(&ctx, c),
+        Command::Server(a) => server::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
     }
 }

@@ -13,6 +13,7 @@ mod hostile_input;
 mod ordering;
 mod registry_location;
 mod safety;
+mod server;
 mod wrap;
 
 use harness::{TestEnv, canonical};
@@ -20,12 +21,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-fn repo() -> &'static Path {
+pub(crate) fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The virtualenv's python, creating the virtualenv on first use.
-fn python() -> &'static Path {
+pub(crate) fn python() -> &'static Path {
     static PY: OnceLock<PathBuf> = OnceLock::new();
     PY.get_or_init(|| {
         let out = Command::new("bash")

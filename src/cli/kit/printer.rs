@@ -53,6 +53,12 @@ impl Printer {
         }
     }
 
+    /// A line of a long-running command's log (`mlt server`'s requests), shown even with
+    /// --quiet: the command's own settings choose which lines there are.
+    pub fn log(self, msg: impl Display) {
+        line(format_args!("{msg}"));
+    }
+
     /// A progress bar: drawn only on a terminal, and never with --quiet.
     pub fn bar(self) -> Bar {
         Bar::new(self == Printer::Default)

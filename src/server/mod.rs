@@ -1,0 +1,337 @@
+//! `mlt server`: MLflow's REST API over the store, so MLflow's own client (`mlflow.set_tracking_uri
+//! ("http://host:port")`) logs into it unchanged, and what it writes is the same file store the
+//! CLI and MLflow's file reader see.
+//!
+//! Layout:
+//! - [`proto`]: MLflow's request and response messages as typed serde structs;
+//! - [`request`]: reading a message from a JSON body or a GET's query string;
+//! - [`error`]: MLflow's error shape and HTTP statuses;
+//! - [`tracking`], [`artifacts`], [`logged`], [`registry`]: one handler module per endpoint
+//!   family, each a thin layer over the store and the `app` use cases (the same code as the CLI);
+//! - [`auth`]: basic auth, read-only users and `--read-only`.
+//!
+//! Store work is blocking file I/O: every handler does it through [`State::blocking`], on
+//! tokio's blocking pool, never on the async threads.
+
+pub mod artifacts;
+pub mod auth;
+pub mod error;
+pub mod logged;
+pub mod proto;
+pub mod registry;
+pub mod request;
+pub mod tracking;
+
+use crate::store::Store;
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use error::{ApiError, Code};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// How much the server says about each request.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    /// Nothing but start-up and failures of the server itself.
+    Error,
+    /// Also every request answered with an error status.
+    Warn,
+    /// One line per request (the default).
+    #[default]
+    Info,
+    /// One line per request, with the error message of failed ones.
+    Debug,
+}
+
+/// A line the server wants written (the CLI sends it to its printer).
+pub type LogFn = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// What `mlt server` was asked for.
+#[derive(Clone)]
+pub struct Config {
+    pub host: String,
+    pub port: u16,
+    /// Refuse every write (403), whoever asks.
+    pub read_only: bool,
+    /// The users who may sign in; `None` serves without authentication.
+    pub users: Option<Arc<auth::Users>>,
+    pub log_level: LogLevel,
+    pub log: LogFn,
+}
+
+impl Config {
+    pub fn new(host: impl Into<String>, port: u16) -> Config {
+        Config {
+            host: host.into(),
+            port,
+            read_only: false,
+            users: None,
+            log_level: LogLevel::Info,
+            log: Arc::new(|_| {}),
+        }
+    }
+}
+
+/// What every handler gets: the store and the server's settings.
+#[derive(Clone)]
+pub struct State {
+    pub store: Arc<Store>,
+    pub config: Arc<Config>,
+}
+
+impl State {
+    pub fn new(store: Store, config: Config) -> State {
+        State {
+            store: Arc::new(store),
+            config: Arc::new(config),
+        }
+    }
+
+    /// Runs store work on the blocking pool and returns its result. A panic in it becomes an
+    /// INTERNAL_ERROR answer, not a dropped connection.
+    pub async fn blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
+    {
+        let store = self.store.clone();
+        match tokio::task::spawn_blocking(move || f(&store)).await {
+            Ok(r) => r,
+            Err(e) => Err(ApiError::new(
+                Code::InternalError,
+                format!("the request failed inside the server: {e}"),
+            )),
+        }
+    }
+
+    fn log(&self, level: LogLevel, line: &str) {
+        if level <= self.config.log_level {
+            (self.config.log)(line)
+        }
+    }
+}
+
+/// The artifact URI a client is given for run `run` of experiment `exp`: served by this
+/// server's artifact proxy ([`artifacts`]), which maps it to the run's own artifact folder.
+pub fn run_artifact_uri(exp: &str, run: &str) -> String {
+    format!("mlflow-artifacts:/{exp}/{run}/artifacts")
+}
+
+/// The artifact URI a client is given for experiment `exp`.
+pub fn experiment_artifact_uri(exp: &str) -> String {
+    format!("mlflow-artifacts:/{exp}")
+}
+
+/// The artifact URI a client is given for the logged model `model` of experiment `exp`.
+pub fn logged_model_artifact_uri(exp: &str, model: &str) -> String {
+    format!("mlflow-artifacts:/{exp}/models/{model}/artifacts")
+}
+
+/// Every route: each family's routes under the prefixes MLflow's server serves them at
+/// (`/api/2.0`, `/api/3.0`, and the UI's `/ajax-api/...`), `/health`, `/version`, and MLflow's
+/// error shape for everything else.
+pub fn router(state: State) -> Router {
+    let api = Router::new()
+        .merge(tracking::routes())
+        .merge(artifacts::routes())
+        .merge(logged::routes())
+        .merge(registry::routes());
+    let mut app = Router::new()
+        .route("/health", axum::routing::get(|| async { "OK" }))
+        .route("/version", axum::routing::get(version));
+    for prefix in ["/api/2.0", "/api/3.0", "/ajax-api/2.0", "/ajax-api/3.0"] {
+        app = app.nest(prefix, api.clone());
+    }
+    app.fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), auth::guard))
+        .layer(middleware::from_fn_with_state(state.clone(), log_request))
+        .with_state(state)
+}
+
+async fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
+async fn not_found(method: Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        Code::EndpointNotFound,
+        format!("no endpoint {method} {}", uri.path()),
+    )
+}
+
+async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        Code::BadRequest,
+        format!("{} does not take {method}", uri.path()),
+    )
+    .with_status(StatusCode::METHOD_NOT_ALLOWED)
+}
+
+/// One line per request: method, path, status, time taken.
+async fn log_request(
+    axum::extract::State(state): axum::extract::State<State>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let (method, path) = (req.method().clone(), req.uri().path().to_string());
+    let start = Instant::now();
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    let level = if status.is_success() || status.is_redirection() {
+        LogLevel::Info
+    } else if status.is_server_error() {
+        LogLevel::Error
+    } else {
+        LogLevel::Warn
+    };
+    state.log(
+        level,
+        &format!("{method} {path} {} {ms:.1}ms", status.as_u16()),
+    );
+    resp
+}
+
+/// The server, bound and ready to serve.
+pub struct Bound {
+    listener: tokio::net::TcpListener,
+    state: State,
+}
+
+impl Bound {
+    /// The address it listens on (with the port the system chose for `--port 0`).
+    pub fn addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` completes; requests in flight then finish before it returns.
+    pub async fn serve(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, router(self.state))
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// Binds the configured address.
+pub async fn bind(store: Store, config: Config) -> std::io::Result<Bound> {
+    let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await?;
+    Ok(Bound {
+        listener,
+        state: State::new(store, config),
+    })
+}
+
+/// Whether `host` is a loopback address or name: anything else is reachable from other
+/// machines.
+pub fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+impl IntoResponse for proto::Empty {
+    fn into_response(self) -> Response {
+        axum::Json(serde_json::json!({})).into_response()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Sending requests to the router in tests, without a socket.
+    use super::*;
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    /// A router over a fresh store in a temp folder.
+    pub fn app() -> (tempfile::TempDir, Router, State) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        store.init().unwrap();
+        let state = State::new(store, Config::new("127.0.0.1", 0));
+        (dir, router(state.clone()), state)
+    }
+
+    /// Sends `method path` with a JSON `body` (or none) and returns the status and the JSON
+    /// answer (`Value::Null` when it is not JSON).
+    pub async fn call(
+        app: &Router,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (StatusCode, serde_json::Value) {
+        let req = axum::http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/json")
+            .body(match body {
+                Some(b) => Body::from(b.to_string()),
+                None => Body::empty(),
+            })
+            .unwrap();
+        let resp = app.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+
+    #[tokio::test]
+    async fn health_version_and_unknown_endpoints() {
+        let (_d, app, _) = app();
+        let (s, _) = call(&app, "GET", "/health", None).await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, v) = call(&app, "GET", "/api/2.0/mlflow/no/such/thing", None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        assert_eq!(v["error_code"], "ENDPOINT_NOT_FOUND");
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for h in ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"] {
+            assert!(is_loopback(h), "{h}");
+        }
+        for h in ["0.0.0.0", "192.168.1.2", "::", "example.com"] {
+            assert!(!is_loopback(h), "{h}");
+        }
+    }
+}
