@@ -115,20 +115,77 @@ impl State {
     }
 }
 
-/// The artifact URI a client is given for run `run` of experiment `exp`: served by this
-/// server's artifact proxy ([`artifacts`]), which maps it to the run's own artifact folder.
-pub fn run_artifact_uri(exp: &str, run: &str) -> String {
-    format!("mlflow-artifacts:/{exp}/{run}/artifacts")
+/// The scheme of the artifact locations clients are given: served by this server's artifact
+/// proxy ([`artifacts`]). `mlflow-artifacts:/<path>` is `<path>` under the tracking folder
+/// (`mlruns/`), as with `mlflow server --serve-artifacts` over a file store.
+pub const PROXY_SCHEME: &str = "mlflow-artifacts:";
+
+/// The URI a client is given for an artifact location as the store records it (an absolute
+/// `file://` URI, a plain path, or a store-relative one): `mlflow-artifacts:/<path under
+/// mlruns/>` when it is inside the tracking folder, else the location unchanged (a location
+/// the user chose outside the store, which only clients on this machine can reach).
+pub fn client_uri(store: &Store, location: &str) -> String {
+    let Some(path) = crate::store::local_path_of_uri(location) else {
+        return location.to_string();
+    };
+    let path = if path.is_absolute() {
+        path
+    } else {
+        store.root().join(path)
+    };
+    match crate::store::normalize_path(&path).strip_prefix(store.tracking()) {
+        Ok(rel) => {
+            let rel = rel.to_string_lossy();
+            format!("{PROXY_SCHEME}/{}", rel.trim_start_matches('/'))
+        }
+        Err(_) => location.to_string(),
+    }
 }
 
-/// The artifact URI a client is given for experiment `exp`.
-pub fn experiment_artifact_uri(exp: &str) -> String {
-    format!("mlflow-artifacts:/{exp}")
+/// The path under the tracking folder that a client's `mlflow-artifacts:` URI names
+/// (`mlflow-artifacts:/E/R/artifacts/x`, `mlflow-artifacts://host:port/E/...`), checked: no
+/// `..`, no empty or absolute parts. `None` when the URI has another scheme.
+pub fn proxy_path(uri: &str) -> Option<Result<String, ApiError>> {
+    let rest = uri.strip_prefix(PROXY_SCHEME)?;
+    let rest = match rest.strip_prefix("//") {
+        // mlflow-artifacts://host:port/path
+        Some(after) => after.find('/').map_or("", |i| &after[i..]),
+        None => rest,
+    };
+    Some(clean_relative(rest.trim_start_matches('/')))
 }
 
-/// The artifact URI a client is given for the logged model `model` of experiment `exp`.
-pub fn logged_model_artifact_uri(exp: &str, model: &str) -> String {
-    format!("mlflow-artifacts:/{exp}/models/{model}/artifacts")
+/// A relative path with `/` separators that stays where it is put: no `..`, `.`, empty or
+/// absolute parts, no NUL or backslash.
+pub fn clean_relative(path: &str) -> Result<String, ApiError> {
+    let path = path.trim_end_matches('/');
+    let bad = path.contains('\\')
+        || path.contains('\0')
+        || path
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..");
+    if bad && !path.is_empty() {
+        return Err(ApiError::invalid(format!(
+            "invalid artifact path '{path}': it must be relative and stay inside"
+        )));
+    }
+    Ok(path.to_string())
+}
+
+/// The location the store records for a URI a client sent: an `mlflow-artifacts:` URI
+/// becomes the `file://` URI of its folder under mlruns/; any other URI is kept as it is.
+pub fn store_location(store: &Store, uri: &str) -> Result<String, ApiError> {
+    match proxy_path(uri) {
+        None => Ok(uri.to_string()),
+        Some(rel) => {
+            let rel = rel?;
+            let mut path = store.tracking().to_path_buf();
+            if !rel.is_empty() {
+                path.push(rel);
+            }
+            Ok(crate::store::path_to_file_uri(&path))
+        }
+    }
 }
 
 /// Every route: each family's routes under the prefixes MLflow's server serves them at
@@ -323,6 +380,48 @@ mod tests {
         let (s, v) = call(&app, "GET", "/api/2.0/mlflow/no/such/thing", None).await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         assert_eq!(v["error_code"], "ENDPOINT_NOT_FOUND");
+    }
+
+    #[test]
+    fn artifact_locations_inside_mlruns_are_given_to_clients_as_proxy_uris() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let t = store.tracking().to_path_buf();
+        let abs = crate::store::path_to_file_uri(&t.join("1/abc/artifacts"));
+        assert_eq!(
+            client_uri(&store, &abs),
+            "mlflow-artifacts:/1/abc/artifacts"
+        );
+        assert_eq!(
+            client_uri(&store, "mlruns/1/abc/artifacts"),
+            "mlflow-artifacts:/1/abc/artifacts"
+        );
+        assert_eq!(client_uri(&store, "s3://b/x"), "s3://b/x");
+        assert_eq!(
+            client_uri(&store, "file:///elsewhere/x"),
+            "file:///elsewhere/x"
+        );
+        assert_eq!(
+            store_location(&store, "mlflow-artifacts:/1/abc/artifacts/model").unwrap(),
+            crate::store::path_to_file_uri(&t.join("1/abc/artifacts/model"))
+        );
+        assert_eq!(
+            proxy_path("mlflow-artifacts://127.0.0.1:5000/1/models/m-1/artifacts")
+                .unwrap()
+                .unwrap(),
+            "1/models/m-1/artifacts"
+        );
+        for bad in [
+            "mlflow-artifacts:/1/../../etc",
+            "mlflow-artifacts:/1//x",
+            "mlflow-artifacts:/./x",
+        ] {
+            assert!(store_location(&store, bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            store_location(&store, "runs:/abc/model").unwrap(),
+            "runs:/abc/model"
+        );
     }
 
     #[test]
