@@ -15,6 +15,7 @@ mod registry_location;
 mod safety;
 mod server;
 mod server_seed;
+mod server_sweep;
 mod wrap;
 
 use harness::{TestEnv, canonical};

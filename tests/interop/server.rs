@@ -119,6 +119,9 @@ impl Server {
             .env_remove("MLFLOW_TRACKING_USERNAME")
             .env_remove("MLFLOW_TRACKING_PASSWORD")
             .env_remove("MLFLOW_TRACKING_TOKEN")
+            // Every answer is parsed strictly: a field MLflow's protos lack is an error.
+            .env("PYTHONPATH", repo().join("tests/interop/strict_proto"))
+            .env("MLT_STRICT_PROTO", "1")
             // Fail fast instead of retrying an answer the test expects to be an error.
             .env("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
             .env("MLFLOW_HTTP_REQUEST_TIMEOUT", "60");
