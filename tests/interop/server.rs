@@ -225,3 +225,29 @@ fn server_answers_health_and_mlflow_errors_and_stops_on_sigterm() {
     assert!(server.log().contains("GET /health 200"), "{}", server.log());
     assert_eq!(server.stop(), Some(0));
 }
+
+#[test]
+fn sigterm_lets_a_request_in_flight_finish_before_the_server_exits() {
+    let env = TestEnv::init();
+    let mut server = Server::start(&env, &[]);
+    let body = br#"{"name": "in-flight"}"#;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let head = format!(
+        "POST /api/2.0/mlflow/experiments/create HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(&body[..5]).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    terminate(server.child.as_ref().unwrap());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    s.write_all(&body[5..]).unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+    let code = server.child.take().unwrap().wait().unwrap().code();
+    assert_eq!(code, Some(0));
+    let exps = env.ok(&["experiments", "list", "--format", "csv"]);
+    assert!(exps.contains("in-flight"), "{exps}");
+}
