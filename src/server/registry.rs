@@ -26,6 +26,8 @@ use std::path::Path;
 const MAX_MODELS_PAGE: i64 = 1000;
 /// The most model versions one search page may ask for (MLflow's handler).
 const MAX_VERSIONS_PAGE: i64 = 200_000;
+/// The sources MLflow's prompt registry gives prompt versions (`mlflow/prompt/constants.py`).
+const PROMPT_SOURCES: [&str; 2] = ["dummy-source", "prompt-template"];
 /// `max_results` when a registered-model search gives none (the proto's default).
 const DEFAULT_MODELS_PAGE: i64 = 100;
 
@@ -398,6 +400,28 @@ fn inside(path: &Path, root: &Path) -> bool {
 /// given.
 fn new_version(store: &Store, m: pb::CreateModelVersion) -> ApiResult<NewVersion> {
     let source = required(m.source, "source")?;
+    // A prompt version (MLflow's prompt registry) has a placeholder source and no files.
+    let prompt = m
+        .tags
+        .iter()
+        .rev()
+        .find(|t| t.key == crate::search::IS_PROMPT_TAG)
+        .is_some_and(|t| t.value.eq_ignore_ascii_case("true"));
+    if prompt {
+        if !PROMPT_SOURCES.contains(&source.as_str()) {
+            return Err(ApiError::invalid(format!(
+                "Invalid prompt source: '{source}'. Prompt sources must use an MLflow \
+                 placeholder."
+            )));
+        }
+        return Ok(NewVersion {
+            source,
+            run_id: m.run_id.filter(|s| !s.is_empty()),
+            description: m.description,
+            tags: tags(m.tags),
+            ..Default::default()
+        });
+    }
     let run_id = m.run_id.filter(|s| !s.is_empty());
     let model_id = m.model_id.filter(|s| !s.is_empty());
     let mut new = if let Some(mut new) = uc::version_from_uri(store, &source)? {
@@ -1015,6 +1039,36 @@ mod tests {
             (StatusCode::NOT_FOUND, Some("RESOURCE_DOES_NOT_EXIST"))
         );
         let (s, _) = call(&app, "GET", &format!("{MV}/get?name=m&version=two"), None).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        // Prompt versions keep their placeholder source; other sources are refused for them.
+        let prompt_tag = json!([{"key": "mlflow.prompt.is_prompt", "value": "true"}]);
+        let (s, v) = call(
+            &app,
+            "POST",
+            &format!("{MV}/create"),
+            Some(json!({"name": "m", "source": "prompt-template", "tags": prompt_tag})),
+        )
+        .await;
+        assert_eq!(
+            (s, v["model_version"]["source"].as_str()),
+            (StatusCode::OK, Some("prompt-template")),
+            "{v}"
+        );
+        let (s, _) = call(
+            &app,
+            "POST",
+            &format!("{MV}/create"),
+            Some(json!({"name": "m", "source": "s3://b/x", "tags": prompt_tag})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        let (s, _) = call(
+            &app,
+            "POST",
+            &format!("{MV}/create"),
+            Some(json!({"name": "m", "source": "prompt-template"})),
+        )
+        .await;
         assert_eq!(s, StatusCode::BAD_REQUEST);
     }
 }

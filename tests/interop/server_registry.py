@@ -149,6 +149,13 @@ def main():
     for i in range(5):
         c.delete_registered_model(f"page-{i}")
 
+    # MLflow's prompt registry rides on the same endpoints; prompts stay out of model searches.
+    import mlflow
+
+    mlflow.genai.register_prompt(name="greet", template="Hello {{name}}!")
+    assert mlflow.genai.load_prompt("prompts:/greet/1").format(name="ana") == "Hello ana!"
+    assert "greet" not in [m.name for m in c.search_registered_models()]
+
     print(json.dumps(out))
 
 
