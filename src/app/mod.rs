@@ -6,6 +6,7 @@
 //! - [`start`]: a new run with MLflow's system tags, in an experiment made on first use;
 //! - [`resolve`]: the run a user names (id, id prefix, run name, `runs:/` or `models:/` URI).
 //! - [`columns`]: the param, metric and tag columns a listing shows (`--columns 'params.*'`).
+//! - [`registry`]: registered-model and model-version searches, versions from model URIs.
 //!
 //! The other use cases live beside the code they drive: [`crate::ingest::log_batch`] (`log
 //! batch`), [`crate::bundle::import`] (import and merge), [`crate::bundle::export`],
@@ -13,6 +14,7 @@
 
 pub mod columns;
 pub mod query;
+pub mod registry;
 pub mod resolve;
 pub mod start;
 

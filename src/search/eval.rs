@@ -6,7 +6,7 @@ use super::parse::{Entity, Expr, Identifier, Op, OrderBy, Value};
 use crate::entities::{Experiment, RegisteredModel, Run};
 use std::cmp::Ordering;
 
-enum Field<'a> {
+pub(super) enum Field<'a> {
     Num(f64),
     Text(&'a str),
     Missing,
@@ -89,7 +89,7 @@ fn eval_cmp(run: &Run, ident: &Identifier, op: Op, value: &Value) -> bool {
 }
 
 /// One comparison of a present or missing field with a value (not `IS [NOT] NULL`).
-fn eval_field(f: Field, op: Op, value: &Value) -> bool {
+pub(super) fn eval_field(f: Field, op: Op, value: &Value) -> bool {
     match (f, value) {
         (Field::Missing, _) => false,
         (Field::Num(x), Value::Number(y)) => op.holds(x.partial_cmp(y)),

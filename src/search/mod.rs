@@ -9,6 +9,7 @@ pub mod dsl;
 
 mod eval;
 mod parse;
+mod registry;
 
 pub use eval::{
     IS_PROMPT_TAG, matches, matches_experiment, matches_model, sort_experiments, sort_models,
@@ -17,5 +18,6 @@ pub use eval::{
 pub use parse::{
     Entity, Expr, Identifier, MAX_DEPTH, Op, OrderBy, ParseError, Value, parse_experiment_filter,
     parse_experiment_order_by, parse_filter, parse_model_filter, parse_model_order_by,
-    parse_order_by,
+    parse_order_by, parse_version_filter, parse_version_order_by,
 };
+pub use registry::{DEFAULT_VERSION_ORDER, matches_version, sort_versions};

@@ -23,6 +23,8 @@ enum Subject {
     Experiments,
     /// Registered models (MLflow's `search_registered_models`).
     Models,
+    /// Model versions (MLflow's `search_model_versions`).
+    Versions,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -119,6 +121,9 @@ impl Parser {
                         "expected a column such as name, creation_time or tags.team"
                     }
                     Subject::Models => "expected name or tags.<key>",
+                    Subject::Versions => {
+                        "expected name, version_number, run_id, source_path or tags.<key>"
+                    }
                 },
             );
         };
@@ -162,6 +167,10 @@ impl Parser {
                         "unknown entity '{first}' (registered models have a name and tags: \
                          use name or tags.<key>)"
                     ),
+                    Subject::Versions => format!(
+                        "unknown entity '{first}' (model versions have attributes and tags: \
+                         use name, version_number, run_id, source_path or tags.<key>)"
+                    ),
                 },
             );
         };
@@ -182,6 +191,21 @@ impl Parser {
                 ident_col,
                 format!(
                     "registered models are filtered by name and tags, not {}",
+                    ident.key
+                ),
+            );
+        }
+        if self.lang == Subject::Versions
+            && ident.entity == Entity::Attribute
+            && matches!(
+                ident.key.as_str(),
+                "creation_timestamp" | "last_updated_timestamp"
+            )
+        {
+            return err(
+                ident_col,
+                format!(
+                    "model versions are ordered by {} but not filtered by it",
                     ident.key
                 ),
             );
@@ -213,6 +237,9 @@ impl Parser {
                             check_experiment(&ident, op, &Value::None, op_col, op_col)?
                         }
                         Subject::Models => check_model(&ident, op, &Value::None, op_col, op_col)?,
+                        Subject::Versions => {
+                            check_version(&ident, op, &Value::None, op_col, op_col)?
+                        }
                         Subject::Runs => {}
                     }
                     return Ok(Expr::Cmp {
@@ -293,6 +320,7 @@ impl Parser {
             Subject::Runs => check_kinds(&ident, op, &value, val_col)?,
             Subject::Experiments => check_experiment(&ident, op, &value, op_col, val_col)?,
             Subject::Models => check_model(&ident, op, &value, op_col, val_col)?,
+            Subject::Versions => check_version(&ident, op, &value, op_col, val_col)?,
         }
         Ok(Expr::Cmp { ident, op, value })
     }
@@ -309,6 +337,22 @@ impl Parser {
                     format!(
                         "unknown attribute '{name}' (registered models: name, and \
                          creation_timestamp or last_updated_timestamp to order by)"
+                    ),
+                ),
+            },
+            Subject::Versions => match name {
+                "name"
+                | "version_number"
+                | "run_id"
+                | "source_path"
+                | "creation_timestamp"
+                | "last_updated_timestamp" => Ok(name.to_string()),
+                _ => err(
+                    col,
+                    format!(
+                        "unknown attribute '{name}' (model versions: name, version_number, \
+                         run_id, source_path, and creation_timestamp or last_updated_timestamp \
+                         to order by)"
                     ),
                 ),
             },
@@ -507,6 +551,70 @@ fn check_model(
     Ok(())
 }
 
+/// The comparisons MLflow's `SearchModelVersionUtils` allows: `name`, `run_id` and
+/// `source_path` with `= != LIKE ILIKE` and a quoted value (`name` and `run_id` also `IN`,
+/// `NOT IN` with a list), `version_number` with `= != < <= > >=` and a number, `tags.<key>`
+/// with `= != LIKE ILIKE` and a quoted value. The timestamps order versions but cannot filter
+/// them.
+fn check_version(
+    ident: &Identifier,
+    op: Op,
+    value: &Value,
+    op_col: usize,
+    val_col: usize,
+) -> Result<(), ParseError> {
+    let key = ident.key.as_str();
+    if ident.entity == Entity::Tag {
+        if !matches!(op, Op::Eq | Op::Ne | Op::Like | Op::ILike) {
+            return err(
+                op_col,
+                format!("{ident} is a tag: use =, !=, LIKE or ILIKE"),
+            );
+        }
+        if !matches!(value, Value::Str(_)) {
+            return err(val_col, format!("{ident} is a tag: quote the value"));
+        }
+        return Ok(());
+    }
+    match key {
+        "version_number" => {
+            if !matches!(op, Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge) {
+                return err(op_col, "version_number takes =, !=, <, <=, > or >=");
+            }
+            let integer = match value {
+                Value::Number(n) => n.fract() == 0.0,
+                Value::Str(s) => s.trim().parse::<i64>().is_ok(),
+                _ => false,
+            };
+            if !integer {
+                return err(val_col, "version_number is compared with a whole number");
+            }
+            Ok(())
+        }
+        _ => {
+            let lists = matches!(key, "name" | "run_id");
+            let allowed = match op {
+                Op::Eq | Op::Ne | Op::Like | Op::ILike => true,
+                Op::In | Op::NotIn => lists,
+                _ => false,
+            };
+            if !allowed {
+                return err(
+                    op_col,
+                    format!(
+                        "{key} is text: use =, !=, LIKE, ILIKE{}",
+                        if lists { ", IN or NOT IN" } else { "" }
+                    ),
+                );
+            }
+            if !matches!(value, Value::Str(_) | Value::List(_)) {
+                return err(val_col, format!("{key} is text: quote the value"));
+            }
+            Ok(())
+        }
+    }
+}
+
 fn is_numeric_experiment_attribute(key: &str) -> bool {
     matches!(key, "creation_time" | "last_update_time")
 }
@@ -541,6 +649,18 @@ pub fn parse_model_filter(input: &str) -> Result<Option<Expr>, ParseError> {
     parse(Subject::Models, input)
 }
 
+/// Parses a model-version filter (MLflow's `search_model_versions`): `name`,
+/// `version_number`, `run_id`, `source_path` and `tags.<key>`. An empty filter is `None`.
+pub fn parse_version_filter(input: &str) -> Result<Option<Expr>, ParseError> {
+    parse(Subject::Versions, input)
+}
+
+/// Parses one `ORDER BY` clause for model versions: `name`, `version_number`,
+/// `creation_timestamp` or `last_updated_timestamp`, and `ASC` or `DESC`.
+pub fn parse_version_order_by(input: &str) -> Result<OrderBy, ParseError> {
+    order_by(Subject::Versions, input)
+}
+
 /// Parses one `ORDER BY` clause for registered models: `name`, `creation_timestamp` or
 /// `last_updated_timestamp`, and `ASC` or `DESC`.
 pub fn parse_model_order_by(input: &str) -> Result<OrderBy, ParseError> {
@@ -573,6 +693,16 @@ fn order_by(subject: Subject, input: &str) -> Result<OrderBy, ParseError> {
         return err(
             col,
             "registered models are ordered by name, creation_timestamp or last_updated_timestamp",
+        );
+    }
+    if subject == Subject::Versions
+        && (ident.entity != Entity::Attribute
+            || matches!(ident.key.as_str(), "run_id" | "source_path"))
+    {
+        return err(
+            col,
+            "model versions are ordered by name, version_number, creation_timestamp or \
+             last_updated_timestamp",
         );
     }
     let ascending = if p.eat_keyword("desc") {

@@ -3,11 +3,11 @@
 
 mod package;
 
-use crate::cli::kit::{CliError, CmdResult, Ctx, bad_expression, parse_key_value, positive};
+use crate::app::registry::latest_per_stage;
+use crate::cli::kit::{CliError, CmdResult, Ctx, parse_key_value, positive};
 use crate::entities::{ModelVersion, RegisteredModel, Stage};
 use crate::output::{self, Cell, Format, Listing, json};
-use crate::search;
-use crate::store::{ModelUri, NewVersion, RunRef, Store};
+use crate::store::{ModelUri, NewVersion, Store};
 use clap::Subcommand;
 use std::path::PathBuf;
 
@@ -239,33 +239,15 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             format,
         } => {
             let text = filter.as_deref().unwrap_or("");
-            let expr =
-                search::parse_model_filter(text).map_err(|e| bad_expression("filter", text, &e))?;
-            let orders = order_by
-                .iter()
-                .map(|o| {
-                    search::parse_model_order_by(o).map_err(|e| bad_expression("--order-by", o, &e))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
             let store = ctx.existing_store()?;
-            // Prompts are registered models too; MLflow hides them from model searches unless
-            // the filter names the prompt tag itself.
-            let asks_for_prompts = expr.as_ref().is_some_and(|e| {
-                e.identifiers()
-                    .iter()
-                    .any(|i| i.entity == search::Entity::Tag && i.key == search::IS_PROMPT_TAG)
-            });
-            let mut models: Vec<RegisteredModel> = store
-                .list_registered_models()?
-                .into_iter()
-                .filter(|m| {
-                    asks_for_prompts
-                        || m.tags.get(search::IS_PROMPT_TAG).map(String::as_str) != Some("true")
-                })
-                .filter(|m| expr.as_ref().is_none_or(|e| search::matches_model(e, m)))
-                .collect();
-            search::sort_models(&mut models, &orders);
-            models.truncate(max_results.unwrap_or(usize::MAX));
+            let models = crate::app::registry::search_registered_models(
+                &store,
+                text,
+                &order_by,
+                0,
+                max_results,
+            )?
+            .items;
             let mut rows = Vec::new();
             for m in models {
                 let versions = store.model_versions(&m.name)?;
@@ -477,38 +459,8 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
 
 /// What a new version is made of: the run or model a URI names, or a local folder to copy.
 fn new_version(store: &Store, source: &str) -> Result<NewVersion, CliError> {
-    if source.starts_with("runs:/") {
-        let r = RunRef::parse(source)?;
-        store.find_run(&r.run_id)?;
-        // The files must be there (in the run's artifacts, or an MLflow 3 logged model).
-        store.model_files(source)?;
-        return Ok(NewVersion {
-            source: source.to_string(),
-            run_id: Some(r.run_id),
-            ..Default::default()
-        });
-    }
-    if source.starts_with("models:/") {
-        return Ok(match ModelUri::parse(source)? {
-            ModelUri::LoggedModel(id) => {
-                let m = store.logged_model(&id)?;
-                NewVersion {
-                    source: source.to_string(),
-                    run_id: m.source_run_id,
-                    model_id: Some(m.model_id),
-                    ..Default::default()
-                }
-            }
-            other => {
-                let v = store.resolve_version(&other)?;
-                NewVersion {
-                    source: source.to_string(),
-                    run_id: v.run_id,
-                    model_id: v.model_id,
-                    ..Default::default()
-                }
-            }
-        });
+    if let Some(new) = crate::app::registry::version_from_uri(store, source)? {
+        return Ok(new);
     }
     if source.contains(":/") && !source.starts_with("file:") {
         return Err(CliError::usage(format!(
@@ -530,18 +482,6 @@ fn new_version(store: &Store, source: &str) -> Result<NewVersion, CliError> {
         copy_from: Some(path),
         ..Default::default()
     })
-}
-
-/// MLflow's `latest_versions`: the highest version in each stage.
-fn latest_per_stage(versions: &[ModelVersion]) -> Vec<ModelVersion> {
-    let mut out: Vec<ModelVersion> = Vec::new();
-    for v in versions {
-        if !out.iter().any(|o| o.current_stage == v.current_stage) {
-            out.push(v.clone());
-        }
-    }
-    out.sort_by_key(|v| v.current_stage);
-    out
 }
 
 fn aliases_text(m: &RegisteredModel) -> String {
