@@ -489,25 +489,15 @@ impl Users {
     pub fn check_password(&self, name: &str, password: &str) -> Option<Identity> {
         self.refresh();
         let key = self.cache_key(password);
-        let (hash, read_only) = {
-            let inner = self.read();
-            match inner.creds.users.get(name) {
-                Some(u) => {
-                    if let Some(k) = inner.checked.get(name)
-                        && constant_time_eq(k, &key)
-                    {
-                        return Some(Identity {
-                            name: name.to_string(),
-                            read_only: u.read_only,
-                        });
-                    }
-                    (u.password.clone(), u.read_only)
-                }
-                None => {
-                    // As long as for a known user: the answer's time tells nothing.
-                    let _ = verify_password(password, &self.dummy);
-                    return None;
-                }
+        if let Some(who) = self.cached(name, &key) {
+            return Some(who);
+        }
+        let (hash, read_only) = match self.read().creds.users.get(name) {
+            Some(u) => (u.password.clone(), u.read_only),
+            None => {
+                // As long as for a known user: the answer's time tells nothing.
+                let _ = verify_password(password, &self.dummy);
+                return None;
             }
         };
         if !verify_password(password, &hash) {
@@ -526,6 +516,18 @@ impl Users {
         Some(Identity {
             name: name.to_string(),
             read_only,
+        })
+    }
+
+    /// The user, when argon2 already accepted this password for them (`key` is its
+    /// [`Users::cache_key`]).
+    fn cached(&self, name: &str, key: &[u8; 32]) -> Option<Identity> {
+        let inner = self.read();
+        let u = inner.creds.users.get(name)?;
+        let k = inner.checked.get(name)?;
+        constant_time_eq(k, key).then(|| Identity {
+            name: name.to_string(),
+            read_only: u.read_only,
         })
     }
 
@@ -548,24 +550,56 @@ impl Users {
         found
     }
 
-    /// Who an `Authorization` header names, if its credentials are right.
+    /// Who an `Authorization` header names, if its credentials are right. Blocking (argon2).
     pub fn authenticate(&self, authorization: Option<&HeaderValue>) -> Option<Identity> {
-        let value = authorization?.to_str().ok()?.trim();
-        let (scheme, rest) = value.split_once(' ')?;
-        let rest = rest.trim();
-        if scheme.eq_ignore_ascii_case("basic") {
-            use base64::Engine;
-            let raw = base64::engine::general_purpose::STANDARD
-                .decode(rest)
-                .ok()?;
-            let text = String::from_utf8(raw).ok()?;
-            let (name, password) = text.split_once(':')?;
-            self.check_password(name, password)
-        } else if scheme.eq_ignore_ascii_case("bearer") {
-            self.check_token(rest)
-        } else {
-            None
+        match parse_authorization(authorization)? {
+            Credential::Basic(name, password) => self.check_password(&name, &password),
+            Credential::Bearer(token) => self.check_token(&token),
         }
+    }
+
+    /// [`Users::authenticate`] when it needs no argon2 (a token, a password already checked,
+    /// a malformed header): `None` when it does, to run it off the async threads.
+    pub fn authenticate_quickly(
+        &self,
+        authorization: Option<&HeaderValue>,
+    ) -> Option<Option<Identity>> {
+        let Some(credential) = parse_authorization(authorization) else {
+            return Some(None);
+        };
+        match credential {
+            Credential::Basic(name, password) => {
+                self.refresh();
+                self.cached(&name, &self.cache_key(&password)).map(Some)
+            }
+            Credential::Bearer(token) => Some(self.check_token(&token)),
+        }
+    }
+}
+
+enum Credential {
+    Basic(String, String),
+    Bearer(String),
+}
+
+/// The credentials of an `Authorization` header: `Basic base64(name:password)` (the name ends
+/// at the first `:`) or `Bearer TOKEN`.
+fn parse_authorization(authorization: Option<&HeaderValue>) -> Option<Credential> {
+    let value = authorization?.to_str().ok()?.trim();
+    let (scheme, rest) = value.split_once(' ')?;
+    let rest = rest.trim();
+    if scheme.eq_ignore_ascii_case("basic") {
+        use base64::Engine;
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(rest)
+            .ok()?;
+        let text = String::from_utf8(raw).ok()?;
+        let (name, password) = text.split_once(':')?;
+        Some(Credential::Basic(name.to_string(), password.to_string()))
+    } else if scheme.eq_ignore_ascii_case("bearer") {
+        Some(Credential::Bearer(rest.to_string()))
+    } else {
+        None
     }
 }
 
@@ -667,11 +701,16 @@ pub async fn guard(
     }
     let write = is_write(method, path);
     if let Some(users) = &state.config.users {
-        let users = users.clone();
         let authorization = req.headers().get(header::AUTHORIZATION).cloned();
-        // argon2 is slow on purpose: keep it off the async threads.
-        let who =
-            tokio::task::spawn_blocking(move || users.authenticate(authorization.as_ref())).await;
+        let who = match users.authenticate_quickly(authorization.as_ref()) {
+            Some(who) => Ok(who),
+            None => {
+                // argon2 is slow on purpose: keep it off the async threads.
+                let users = users.clone();
+                tokio::task::spawn_blocking(move || users.authenticate(authorization.as_ref()))
+                    .await
+            }
+        };
         match who {
             Ok(Some(who)) => {
                 if write && who.read_only && !state.config.read_only {
@@ -810,10 +849,24 @@ mod tests {
             users.authenticate(Some(&basic("alice", "pw-alice"))),
             Some(alice.clone())
         );
-        // Again: from the cache of checked passwords.
+        // Again: from the cache of checked passwords, without argon2.
+        assert_eq!(
+            users.authenticate_quickly(Some(&basic("alice", "pw-alice"))),
+            Some(Some(alice.clone()))
+        );
         assert_eq!(
             users.authenticate(Some(&basic("alice", "pw-alice"))),
             Some(alice.clone())
+        );
+        // A wrong password is never taken from the cache: argon2 checks it.
+        assert_eq!(
+            users.authenticate_quickly(Some(&basic("alice", "pw-alicf"))),
+            None
+        );
+        assert_eq!(
+            users.authenticate_quickly(Some(&basic("reader", "pw:reader"))),
+            None,
+            "not checked yet"
         );
         assert_eq!(users.authenticate(Some(&basic("alice", "wrong"))), None);
         assert_eq!(users.authenticate(Some(&basic("nobody", "pw-alice"))), None);

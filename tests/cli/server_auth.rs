@@ -208,3 +208,35 @@ fn a_missing_credentials_file_stops_the_server_before_anything_is_created() {
     assert!(err.contains("not a credentials file"), "{err}");
     assert!(!env.path("mlruns").exists());
 }
+
+#[test]
+fn users_added_at_the_same_time_all_land() {
+    let env = TestEnv::new();
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            let mut c = env.std_cmd();
+            c.args([
+                "server",
+                "user",
+                "add",
+                &format!("u{i}"),
+                "--auth",
+                "users.yaml",
+            ])
+            .env("MLT_PASSWORD", format!("pw{i}"))
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+            c.spawn().unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let names: Vec<_> = list(&env)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, (0..8).map(|i| format!("u{i}")).collect::<Vec<_>>());
+}
