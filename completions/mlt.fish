@@ -871,18 +871,34 @@ complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcomman
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "check" -d 'Find what would make the store unreadable to mlt or MLflow (folders git dropped, torn metric files, leftover temporary files, broken meta.yaml, runs whose `mlt run` was killed, links out of the store, ...). Exits 1 when it finds a fault'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "gc" -d 'Remove scratch that killed commands left in .mlt/tmp/, and permanently purge deleted runs, experiments and logged models (with their artifacts inside the store), as `mlflow gc` does'
 complete -c mlt -n "__fish_mlt_using_subcommand store; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mlt -n "__fish_mlt_using_subcommand server" -l host -d 'Interface to listen on. Anything but loopback is reachable from other machines' -r
-complete -c mlt -n "__fish_mlt_using_subcommand server" -s p -l port -d 'Port to listen on (0: any free port, printed at start)' -r
-complete -c mlt -n "__fish_mlt_using_subcommand server" -l log-level -d 'Which requests get a line on stderr: error (none), warn (failed ones), info (all), debug (all, with the error message of failed ones)' -r -f -a "error\t''
+complete -c mlt -n "__fish_mlt_using_subcommand server; and not __fish_seen_subcommand_from user help" -l host -d 'Interface to listen on. Anything but loopback is reachable from other machines' -r
+complete -c mlt -n "__fish_mlt_using_subcommand server; and not __fish_seen_subcommand_from user help" -s p -l port -d 'Port to listen on (0: any free port, printed at start)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand server; and not __fish_seen_subcommand_from user help" -l log-level -d 'Which requests get a line on stderr: error (none), warn (failed ones), info (all), debug (all, with the error message of failed ones)' -r -f -a "error\t''
 warn\t''
 info\t''
 debug\t''"
-complete -c mlt -n "__fish_mlt_using_subcommand server" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
-complete -c mlt -n "__fish_mlt_using_subcommand server" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
-complete -c mlt -n "__fish_mlt_using_subcommand server" -l read-only -d 'Refuse every write (403): serve the store for reading only'
-complete -c mlt -n "__fish_mlt_using_subcommand server" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
-complete -c mlt -n "__fish_mlt_using_subcommand server" -l utc -d 'Show times in UTC instead of local time'
-complete -c mlt -n "__fish_mlt_using_subcommand server" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand server; and not __fish_seen_subcommand_from user help" -l auth -d 'Require sign-in: the credentials file of `mlt server user add` (basic auth and bearer tokens; users marked read-only get 403 on writes)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand server; and not __fish_seen_subcommand_from user help" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand server; and not __fish_seen_subcommand_from user help" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand server; and not __fish_seen_subcommand_from user help" -l read-only -d 'Refuse every write (403): serve the store for reading only'
+complete -c mlt -n "__fish_mlt_using_subcommand server; and not __fish_seen_subcommand_from user help" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand server; and not __fish_seen_subcommand_from user help" -l utc -d 'Show times in UTC instead of local time'
+complete -c mlt -n "__fish_mlt_using_subcommand server; and not __fish_seen_subcommand_from user help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mlt -n "__fish_mlt_using_subcommand server; and not __fish_seen_subcommand_from user help" -f -a "user" -d 'Add, remove and list the users of a credentials file (`mlt server --auth FILE`)'
+complete -c mlt -n "__fish_mlt_using_subcommand server; and not __fish_seen_subcommand_from user help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand server; and __fish_seen_subcommand_from user" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand server; and __fish_seen_subcommand_from user" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand server; and __fish_seen_subcommand_from user" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand server; and __fish_seen_subcommand_from user" -l utc -d 'Show times in UTC instead of local time'
+complete -c mlt -n "__fish_mlt_using_subcommand server; and __fish_seen_subcommand_from user" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand server; and __fish_seen_subcommand_from user" -f -a "add" -d 'Add a user. The password is read from $MLT_PASSWORD, else from stdin (one line), never from the command line; only its argon2 hash is stored'
+complete -c mlt -n "__fish_mlt_using_subcommand server; and __fish_seen_subcommand_from user" -f -a "remove" -d 'Remove a user and their tokens'
+complete -c mlt -n "__fish_mlt_using_subcommand server; and __fish_seen_subcommand_from user" -f -a "list" -d 'List the users: name, access and token ids'
+complete -c mlt -n "__fish_mlt_using_subcommand server; and __fish_seen_subcommand_from user" -f -a "token" -d 'Make a bearer token for a user and print it (the only time it is shown): give it to a client as MLFLOW_TRACKING_TOKEN'
+complete -c mlt -n "__fish_mlt_using_subcommand server; and __fish_seen_subcommand_from user" -f -a "revoke" -d 'Revoke a user\'s tokens: the one with ID, or all of them'
+complete -c mlt -n "__fish_mlt_using_subcommand server; and __fish_seen_subcommand_from user" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "user" -d 'Add, remove and list the users of a credentials file (`mlt server --auth FILE`)'
+complete -c mlt -n "__fish_mlt_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
@@ -958,3 +974,4 @@ complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "merge" -d 'Take in everything another store has and this one does not (runs by id, experiments by name, model versions by number), e.g. another machine\'s or another git branch\'s store'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "check" -d 'Find what would make the store unreadable to mlt or MLflow (folders git dropped, torn metric files, leftover temporary files, broken meta.yaml, runs whose `mlt run` was killed, links out of the store, ...). Exits 1 when it finds a fault'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from store" -f -a "gc" -d 'Remove scratch that killed commands left in .mlt/tmp/, and permanently purge deleted runs, experiments and logged models (with their artifacts inside the store), as `mlflow gc` does'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "user" -d 'Add, remove and list the users of a credentials file (`mlt server --auth FILE`)'

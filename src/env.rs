@@ -78,3 +78,7 @@ fn user_from_passwd() -> Option<String> {
         (f.next()?.parse::<u32>().ok()? == uid).then(|| name.to_string())
     })
 }
+
+/// The password `mlt server user add` gives the user, read instead of stdin: never from the
+/// command line, where other users of the machine see it.
+pub const MLT_PASSWORD: &str = "MLT_PASSWORD";

@@ -20,5 +20,6 @@ mod runs;
 mod runs2;
 mod safety;
 mod search;
+mod server_auth;
 mod store;
 mod tables;
