@@ -293,10 +293,40 @@ fn point(m: &pb::Metric) -> MetricPoint {
 
 /// Logs a batch to an active run, with MLflow's limits and validation (the CLI's code).
 fn log(store: &Store, run_id: &str, batch: &Batch) -> ApiResult<()> {
+    log_with_models(store, run_id, batch, &[])
+}
+
+/// As [`log`], then the points that name a logged model to that model too.
+fn log_with_models(
+    store: &Store,
+    run_id: &str,
+    batch: &Batch,
+    models: &[dataset::ModelMetric],
+) -> ApiResult<()> {
     batch.check_limits()?;
     batch.validate()?;
     let h = store.find_run(run_id)?;
-    store.log_batch(&h, batch).map_err(logging_error)
+    store.log_batch(&h, batch).map_err(logging_error)?;
+    if !models.is_empty() {
+        store.log_model_metrics(&h, models)?;
+    }
+    Ok(())
+}
+
+/// The points of a request that name a logged model.
+fn model_metrics(metrics: &[pb::Metric]) -> Vec<dataset::ModelMetric> {
+    metrics
+        .iter()
+        .filter_map(|m| {
+            let model_id = m.model_id.clone().filter(|id| !id.is_empty())?;
+            Some(dataset::ModelMetric {
+                model_id,
+                key: m.key.clone(),
+                point: point(m),
+                dataset: m.dataset_name.clone().zip(m.dataset_digest.clone()),
+            })
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------- experiments
@@ -611,9 +641,10 @@ async fn log_batch(S(state): S<State>, Msg(m): Msg<pb::LogBatch>) -> ApiResult<E
         params: kv(&m.params),
         tags: kv(&m.tags),
     };
+    let models = model_metrics(&m.metrics);
     state
         .blocking(move |store| {
-            log(store, &id, &batch)?;
+            log_with_models(store, &id, &batch, &models)?;
             Ok(Empty {})
         })
         .await
@@ -626,20 +657,24 @@ async fn log_metric(S(state): S<State>, Msg(m): Msg<pb::LogMetric>) -> ApiResult
     let timestamp = m
         .timestamp
         .ok_or_else(|| ApiError::missing_field("timestamp"))?;
+    let metric = pb::Metric {
+        key,
+        value,
+        timestamp,
+        step: m.step.unwrap_or(0),
+        dataset_name: m.dataset_name,
+        dataset_digest: m.dataset_digest,
+        model_id: m.model_id,
+        run_id: None,
+    };
     let batch = Batch {
-        metrics: vec![(
-            key,
-            MetricPoint {
-                timestamp,
-                value,
-                step: m.step.unwrap_or(0),
-            },
-        )],
+        metrics: vec![(metric.key.clone(), point(&metric))],
         ..Batch::default()
     };
+    let models = model_metrics(std::slice::from_ref(&metric));
     state
         .blocking(move |store| {
-            log(store, &id, &batch)?;
+            log_with_models(store, &id, &batch, &models)?;
             Ok(Empty {})
         })
         .await
@@ -1351,7 +1386,7 @@ mod tests {
 
     #[tokio::test]
     async fn inputs_outputs_and_model_history_show_in_the_run() {
-        let (_d, app, _) = app();
+        let (_d, app, state) = app();
         let (_, v) = call(
             &app,
             "POST",
@@ -1391,7 +1426,18 @@ mod tests {
             (s, v["error_code"].as_str()),
             (StatusCode::BAD_REQUEST, Some("INVALID_PARAMETER_VALUE"))
         );
+        // A point naming a logged model of the experiment goes to the model too.
+        let model_dir = state.store.tracking().join("0/models/m-1");
+        std::fs::create_dir_all(&model_dir).unwrap();
+        std::fs::write(model_dir.join("meta.yaml"), "model_id: m-1\n").unwrap();
+        let body = json!({"run_id": run, "key": "acc", "value": 0.5, "timestamp": 7, "step": 1,
+            "model_id": "m-1", "dataset_name": "iris", "dataset_digest": "abc"});
+        let (s, _) = call(&app, "POST", &format!("{API}/runs/log-metric"), Some(body)).await;
+        assert_eq!(s, StatusCode::OK);
+        let line = std::fs::read_to_string(model_dir.join("metrics/acc")).unwrap();
+        assert_eq!(line, format!("7 0.5 1 {run} iris abc\n"));
         let (_, v) = call(&app, "GET", &format!("{API}/runs/get?run_id={run}"), None).await;
+        assert_eq!(v["run"]["data"]["metrics"][0]["value"], 0.5);
         assert_eq!(v["run"]["inputs"]["dataset_inputs"][0]["dataset"], ds);
         assert_eq!(
             v["run"]["inputs"]["dataset_inputs"][0]["tags"][0]["value"],

@@ -357,6 +357,52 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Also logs metric points to the logged model they name (`metric.model_id`), as MLflow's
+    /// file store does: `<exp>/models/<model_id>/metrics/<key>`, one `"<timestamp> <value>
+    /// <step> <run_id>[ <dataset_name> <dataset_digest>]"` line per point. Points whose model
+    /// is not in the run's experiment are not written there (the run has them). Keys must
+    /// have been validated (they were logged to the run first).
+    pub fn log_model_metrics(&self, h: &RunHandle, points: &[ModelMetric]) -> Result<()> {
+        let Some(exp_dir) = self.experiment_dir(&h.info.experiment_id) else {
+            return Ok(());
+        };
+        for p in points {
+            check_model_id(&p.model_id)?;
+            let model_dir = exp_dir.join(layout::MODELS).join(&p.model_id);
+            if !fs::plain_file(&exp_dir, &layout::meta(&model_dir)) {
+                continue;
+            }
+            let path = layout::metric(&model_dir, &p.key);
+            fs::check_no_link(&model_dir, &path)?;
+            let mut line = format!(
+                "{} {} {} {}",
+                p.point.timestamp,
+                crate::entities::format_value(p.point.value),
+                p.point.step,
+                h.info.run_id
+            );
+            if let Some((name, digest)) = &p.dataset {
+                line.push_str(&format!(" {name} {digest}"));
+            }
+            line.push('\n');
+            let mut f = fs::open_append(&path)?;
+            fs::append_whole(&mut f, &path, line.as_bytes(), fs::durable_for(&path))?;
+        }
+        Ok(())
+    }
+}
+
+/// A metric point that names a logged model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelMetric {
+    pub model_id: String,
+    pub key: String,
+    pub point: crate::entities::MetricPoint,
+    /// (dataset name, digest)
+    pub dataset: Option<(String, String)>,
+}
+
 /// A model id names a folder: plain characters only.
 fn check_model_id(id: &str) -> Result<()> {
     let ok = !id.is_empty()
