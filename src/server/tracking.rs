@@ -519,6 +519,12 @@ async fn create_run(
     state
         .blocking(move |store| {
             let e = experiment_by_id(store, &exp)?;
+            if e.lifecycle_stage == entities::Lifecycle::Deleted {
+                return Err(ApiError::new(
+                    super::error::Code::InvalidState,
+                    format!("Could not create run under non-active experiment with ID {exp}."),
+                ));
+            }
             let info = store.create_run(&e, new)?;
             Ok(Json(pb::RunResponse {
                 run: read_run(store, &info.run_id)?,
@@ -1454,6 +1460,28 @@ mod tests {
     #[tokio::test]
     async fn bad_requests_are_4xx_with_a_code() {
         let (_d, app, _) = app();
+        let body = json!({"name": "gone"});
+        let (_, v) = call(
+            &app,
+            "POST",
+            &format!("{API}/experiments/create"),
+            Some(body),
+        )
+        .await;
+        let gone = v["experiment_id"].as_str().unwrap().to_string();
+        let body = json!({"experiment_id": gone});
+        call(
+            &app,
+            "POST",
+            &format!("{API}/experiments/delete"),
+            Some(body.clone()),
+        )
+        .await;
+        let (s, v) = call(&app, "POST", &format!("{API}/runs/create"), Some(body)).await;
+        assert_eq!(
+            (s, v["error_code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("INVALID_STATE"))
+        );
         let (s, v) = call(
             &app,
             "POST",

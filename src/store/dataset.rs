@@ -352,7 +352,8 @@ impl Store {
             tags: vec![(tags::LOGGED_MODELS.to_string(), new)],
             ..Default::default()
         };
-        drop(_lock);
+        // Still under the lock: two models recorded at once both stay in the list (writing
+        // a tag other than the run name takes no lock of its own).
         self.log_batch(&h, &batch)
     }
 }
