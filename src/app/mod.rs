@@ -13,6 +13,7 @@
 //! `Store::check` and `Store::gc` (`store check`, `store gc`).
 
 pub mod columns;
+pub mod experiments;
 pub mod query;
 pub mod registry;
 pub mod resolve;

@@ -111,11 +111,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> CmdResult {
             let store = ctx.existing_store()?;
             // As MLflow's file store: the view picks the experiments, then the filter, the
             // order and the limit apply.
-            let mut exps = store.list_experiments(view)?;
-            if let Some(x) = &expr {
-                exps.retain(|e| search::matches_experiment(x, e));
-            }
-            search::sort_experiments(&mut exps, &orders);
+            let mut exps = crate::app::experiments::select(&store, view, expr.as_ref(), &orders)?;
             exps.truncate(max_results.unwrap_or(usize::MAX));
             let columns = named_columns(expr.as_ref(), &orders);
             let text = output::render(

@@ -315,5 +315,6 @@ impl Store {
     }
 }
 
+pub mod dataset;
 #[cfg(test)]
 mod tests;

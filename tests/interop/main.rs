@@ -18,6 +18,7 @@ mod server_auth;
 mod server_registry;
 mod server_seed;
 mod server_sweep;
+mod server_tracking;
 mod wrap;
 
 use harness::{TestEnv, canonical};
