@@ -288,11 +288,13 @@ mod cache {
 
         /// The latest point of each metric file (key, path) of the run in `run_dir`, by
         /// MLflow's rule, as [`Store::latest_in_file`] gives it for each; keys without a good
-        /// line are left out.
+        /// line are left out. With `unchecked`, the paths were not seen to be regular files:
+        /// those that are not (missing, a link, a folder) are left out too.
         pub(crate) fn latest_of_files(
             &self,
             run_dir: &Path,
             files: Vec<(String, PathBuf)>,
+            unchecked: bool,
         ) -> Result<BTreeMap<String, MetricPoint>> {
             let mut out = BTreeMap::new();
             let cache_file = self.cache_file(run_dir);
@@ -307,7 +309,7 @@ mod cache {
                 let found = if cacheable {
                     let old = entries.get(&key);
                     match latest_cached(&path, old) {
-                        Some(entry) => {
+                        Cached::Entry(entry) => {
                             if old != Some(&entry) {
                                 entries.insert(key.clone(), entry.clone());
                                 changed = true;
@@ -315,12 +317,19 @@ mod cache {
                             seen.insert(key.clone());
                             entry.latest
                         }
-                        None => {
+                        Cached::NotAFile if unchecked => {
+                            changed |= entries.remove(&key).is_some();
+                            continue;
+                        }
+                        Cached::NotAFile | Cached::Uncached => {
                             changed |= entries.remove(&key).is_some();
                             self.latest_in_file(&path)?
                         }
                     }
                 } else {
+                    if unchecked && !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+                        continue;
+                    }
                     self.latest_in_file(&path)?
                 };
                 if let Some(p) = found {
@@ -374,14 +383,17 @@ mod cache {
     }
 
     fn read_regular_stamped(path: &Path, from: Option<u64>) -> Option<(Vec<u8>, Stamp)> {
-        let before = std::fs::symlink_metadata(path).ok()?;
-        if !before.file_type().is_file() {
-            return None;
-        }
-        let mut f = File::open(path).ok()?;
+        use std::os::unix::fs::OpenOptionsExt;
+        // Not through a link; a FIFO put there does not block the open; the stat is the
+        // open file's own, so what is read is what is looked at.
+        let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
+        let mut f = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(flags.bits() as i32)
+            .open(path)
+            .ok()?;
         let m = f.metadata().ok()?;
-        // The file opened is the one looked at: no link was put there in between.
-        if m.dev() != before.dev() || m.ino() != before.ino() || !m.file_type().is_file() {
+        if !m.file_type().is_file() {
             return None;
         }
         let stamp = Stamp::of(&m);
@@ -389,7 +401,9 @@ mod cache {
         if from > stamp.size {
             return None;
         }
-        f.seek(SeekFrom::Start(from)).ok()?;
+        if from > 0 {
+            f.seek(SeekFrom::Start(from)).ok()?;
+        }
         let want = (stamp.size - from) as usize;
         let mut bytes = Vec::with_capacity(want);
         f.take(want as u64).read_to_end(&mut bytes).ok()?;
@@ -399,8 +413,26 @@ mod cache {
     /// The entry of a metric file, from `old` when the file still matches it or only grew,
     /// else from reading it whole; `None` when the file cannot be summed up without a warning
     /// (or is not a regular file): the caller reads it the usual way.
-    pub(super) fn latest_cached(path: &Path, old: Option<&Entry>) -> Option<Entry> {
-        let now = Stamp::of(&std::fs::symlink_metadata(path).ok()?);
+    pub(super) enum Cached {
+        Entry(Entry),
+        /// Missing, or not a regular file.
+        NotAFile,
+        /// Not summed up without a warning: read the usual way.
+        Uncached,
+    }
+
+    /// [`latest_entry`], telling a path that is no regular file apart.
+    pub(super) fn latest_cached(path: &Path, old: Option<&Entry>) -> Cached {
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_file() => match latest_entry(path, Stamp::of(&m), old) {
+                Some(e) => Cached::Entry(e),
+                None => Cached::Uncached,
+            },
+            _ => Cached::NotAFile,
+        }
+    }
+
+    fn latest_entry(path: &Path, now: Stamp, old: Option<&Entry>) -> Option<Entry> {
         if let Some(old) = old {
             if old.stamp == now {
                 return Some(old.clone());
