@@ -791,10 +791,7 @@ impl Logger<'_> {
         }
         let mut by_key: BTreeMap<&str, String> = BTreeMap::new();
         for (k, p) in &batch.metrics {
-            by_key
-                .entry(k)
-                .or_default()
-                .push_str(&super::metric::format_line(p));
+            super::metric::push_line(by_key.entry(k).or_default(), p);
         }
         let mut appends = Vec::new();
         let mut new_metrics = Vec::new();
