@@ -15,7 +15,9 @@
 #    training jobs at once. JOBS=1 gives the serial time.
 # 2. The floor of creating the same files from one Python process.
 # 3. A shell loop calling `mlt log metric` 1,000 times (in a scratch store), and the CPU time of
-#    `mlt log batch` of 2,000 points streamed on stdin against `cat` of the same input.
+#    `mlt log batch` of 2,000 points streamed on stdin against `cat` of the same input, the
+#    CPU time of one `mlt log metric`, and (with valgrind installed) the instructions of both
+#    and of `mlt --version`, which a loaded machine does not change.
 # 4. The durable mode's cost (MLT_DURABLE=1: every file and folder flushed around each rename
 #    and append): the same log-metric loop and 50 runs of the store's kind (start, log batch,
 #    end, one job), each in the default mode and in the durable mode, side by side.
@@ -377,6 +379,18 @@ cpu_ms() {
 batch_ms=$(cpu_ms 100 "$MLT" log batch --run "$BATCH_RUN")
 cat_ms=$(cpu_ms 100 tee "$tmp/batch-copy")
 version_ms=$(cpu_ms 100 "$MLT" --version)
+metric_cpu_ms=$(cpu_ms 100 "$MLT" log metric loss 0.5 --run "$BATCH_RUN")
+# Instructions (user space, valgrind's callgrind when installed): unlike CPU time, the same on
+# a loaded machine, so start-up and per-point work can be compared across builds.
+instr() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" <"$tmp/batch-2000.jsonl" 2>&1 \
+        >/dev/null | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+}
+if command -v valgrind >/dev/null; then
+    batch_instr=$(instr "$MLT" log batch --run "$BATCH_RUN")
+    version_instr=$(instr "$MLT" --version)
+    metric_instr=$(instr "$MLT" log metric loss 0.5 --run "$BATCH_RUN")
+fi
 rm -f "$tmp/batch-copy"
 
 # The durable mode against the default, side by side: the same loop and 50 runs in each.
@@ -427,6 +441,12 @@ printf '1000 x mlt log metric: %.2f s, %.2f ms per call (target < 5 ms; MLflow i
     "$metric_s" "$metric_s" "$(calc "2 / ($metric_s / 1000)")"
 printf 'mlt log batch of 2000 points on stdin: %.2f ms CPU per call; floor (tee of the input into a file): %.2f ms; mlt / floor = %.2f; mlt --version: %.2f ms, so %.2f ms for the points (target <= 2 ms)\n' \
     "$batch_ms" "$cat_ms" "$(calc "$batch_ms / $cat_ms")" "$version_ms" "$(calc "$batch_ms - $version_ms")"
+printf 'mlt log metric: %.2f ms CPU per call (mlt --version: %.2f ms)\n' "$metric_cpu_ms" "$version_ms"
+if [[ -n "${batch_instr:-}" ]]; then
+    printf 'instructions (callgrind, user space): mlt --version %.2f M, log metric %.2f M, log batch of 2000 points %.2f M (%.2f M for the points)\n' \
+        "$(calc "$version_instr / 1e6")" "$(calc "$metric_instr / 1e6")" "$(calc "$batch_instr / 1e6")" \
+        "$(calc "($batch_instr - $version_instr) / 1e6")"
+fi
 printf 'durable mode (MLT_DURABLE=1) against the default: log metric %.2f ms against %.2f ms per call (%.1fx); 50 runs (start, log batch of 10 params x 20 metrics x 100 steps, end) %.2f s against %.2f s (%.1fx)\n' \
     "$durable_ms" "$plain_ms" "$(calc "$durable_ms / $plain_ms")" \
     "$durable_runs" "$plain_runs" "$(calc "$durable_runs / $plain_runs")"

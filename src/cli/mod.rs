@@ -146,17 +146,31 @@ fn dispatch(cli: Cli) -> CmdResult {
 /// The whole command line, as parsed and as completions and the man page describe it: enum
 /// values are taken in any case (`--status failed`, `--format JSON`).
 pub fn command() -> clap::Command {
-    fn any_case(cmd: clap::Command) -> clap::Command {
-        cmd.mut_args(|a| {
-            if a.get_action().takes_values() && a.get_value_parser().possible_values().is_some() {
-                a.ignore_case(true)
-            } else {
-                a
-            }
-        })
-        .mut_subcommands(any_case)
-    }
     completions::with_store_candidates(examples::add(any_case(Cli::command())))
+}
+
+/// Enum values in any case, on every command.
+fn any_case(cmd: clap::Command) -> clap::Command {
+    cmd.mut_args(|a| {
+        if a.get_action().takes_values() && a.get_value_parser().possible_values().is_some() {
+            a.ignore_case(true)
+        } else {
+            a
+        }
+    })
+    .mut_subcommands(any_case)
+}
+
+/// The command line as [`command`] gives it, for parsing `args`: what only long help shows
+/// (the examples) is added only when help is asked for, and what only dynamic completion uses
+/// (the store's candidates; completion builds [`command`] itself) is left out. Parsing,
+/// errors and short help are the same; a call that logs a point builds less on every start.
+fn command_for(args: &[std::ffi::OsString]) -> clap::Command {
+    let cmd = any_case(Cli::command());
+    // `--help` anywhere, or the `help` subcommand (`mlt help runs`, `mlt runs help search`);
+    // a value that happens to be "help" only costs the examples being built.
+    let help = args.iter().skip(1).any(|a| a == "--help" || a == "help");
+    if help { examples::add(cmd) } else { cmd }
 }
 
 /// Parses the command line, runs it and turns the outcome into an exit code.
@@ -168,9 +182,14 @@ pub fn main() -> ExitCode {
     }
     // `COMPLETE=bash mlt ...`: the shell asks for candidates (dynamic completion).
     clap_complete::CompleteEnv::with_factory(command).complete();
-    let parsed = command()
-        .try_get_matches()
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut cmd = command_for(&args);
+    let parsed = cmd
+        .try_get_matches_from_mut(args)
         .and_then(|m| Cli::from_arg_matches(&m));
+    // The whole command tree is a few thousand allocations: freeing them one by one at every
+    // start is time spent for nothing, the process ends soon and the memory goes with it.
+    std::mem::forget(cmd);
     let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
@@ -190,6 +209,53 @@ pub fn main() -> ExitCode {
         Err(e) => {
             printer.error(&e);
             ExitCode::from(e.code)
+        }
+    }
+}
+
+#[cfg(test)]
+mod start_up_tests {
+    use super::*;
+
+    fn words(line: &str) -> Vec<std::ffi::OsString> {
+        line.split(' ').map(Into::into).collect()
+    }
+
+    fn long_help(line: &str) -> String {
+        let args = words(line);
+        let e = command_for(&args).try_get_matches_from(args).unwrap_err();
+        e.render().to_string()
+    }
+
+    #[test]
+    fn examples_are_built_when_help_is_asked_for_and_parsing_is_the_same_without() {
+        for line in ["mlt --help", "mlt runs search --help", "mlt help log batch"] {
+            let full = command().try_get_matches_from(words(line)).unwrap_err();
+            assert_eq!(long_help(line), full.render().to_string(), "{line}");
+        }
+        assert!(long_help("mlt runs search --help").contains("Examples:"));
+        assert!(long_help("mlt help runs search").contains("Examples:"));
+        assert!(long_help("mlt runs help search").contains("Examples:"));
+        assert!(
+            !command_for(&words("mlt runs search"))
+                .find_subcommand("runs")
+                .and_then(|r| r.find_subcommand("search"))
+                .and_then(|s| s.get_after_long_help())
+                .is_some_and(|h| h.to_string().contains("Examples:"))
+        );
+        for line in [
+            "mlt runs search --format JSON --view ALL",
+            "mlt runs list --status failed",
+            "mlt --version",
+            "mlt runs search --format nope",
+        ] {
+            let a = command()
+                .try_get_matches_from(words(line))
+                .map_err(|e| e.kind());
+            let b = command_for(&words(line))
+                .try_get_matches_from(words(line))
+                .map_err(|e| e.kind());
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{line}");
         }
     }
 }

@@ -680,3 +680,9 @@ pub fn lock(path: &Path) -> Result<Lock> {
     file.lock().at(path)?;
     Ok(Lock { _file: file })
 }
+
+/// The rest of a file already open (relative to its folder, say) as text, as
+/// [`read_to_string`] reads a file it opens; errors name `path`.
+pub(crate) fn read_open(f: File, path: &Path) -> Result<String> {
+    read_all(f, path)
+}

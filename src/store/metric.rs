@@ -2,14 +2,47 @@
 //! appended and never rewritten.
 
 use super::{Error, Result, Store};
-use crate::entities::{MetricPoint, format_value, parse_value};
+use crate::entities::{MetricPoint, parse_value};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 /// The line MLflow writes for a point.
 pub fn format_line(p: &MetricPoint) -> String {
-    format!("{} {} {}\n", p.timestamp, format_value(p.value), p.step)
+    let mut s = String::with_capacity(48);
+    push_line(&mut s, p);
+    s
+}
+
+/// Appends [`format_line`]'s line to `out`, with no formatting machinery nor allocation of its
+/// own: `log batch` writes thousands of lines per call.
+pub fn push_line(out: &mut String, p: &MetricPoint) {
+    push_int(out, p.timestamp);
+    out.push(' ');
+    crate::entities::push_value(out, p.value);
+    out.push(' ');
+    push_int(out, p.step);
+    out.push('\n');
+}
+
+/// An integer in decimal, as `{}` writes it.
+fn push_int(out: &mut String, n: i64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut m = n.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
 /// Parses one line as MLflow does (`line.strip().split(" ")`: 2, 3 or 5 fields).
@@ -288,11 +321,13 @@ mod cache {
 
         /// The latest point of each metric file (key, path) of the run in `run_dir`, by
         /// MLflow's rule, as [`Store::latest_in_file`] gives it for each; keys without a good
-        /// line are left out.
+        /// line are left out. With `unchecked`, the paths were not seen to be regular files:
+        /// those that are not (missing, a link, a folder) are left out too.
         pub(crate) fn latest_of_files(
             &self,
             run_dir: &Path,
             files: Vec<(String, PathBuf)>,
+            unchecked: bool,
         ) -> Result<BTreeMap<String, MetricPoint>> {
             let mut out = BTreeMap::new();
             let cache_file = self.cache_file(run_dir);
@@ -307,7 +342,7 @@ mod cache {
                 let found = if cacheable {
                     let old = entries.get(&key);
                     match latest_cached(&path, old) {
-                        Some(entry) => {
+                        Cached::Entry(entry) => {
                             if old != Some(&entry) {
                                 entries.insert(key.clone(), entry.clone());
                                 changed = true;
@@ -315,12 +350,19 @@ mod cache {
                             seen.insert(key.clone());
                             entry.latest
                         }
-                        None => {
+                        Cached::NotAFile if unchecked => {
+                            changed |= entries.remove(&key).is_some();
+                            continue;
+                        }
+                        Cached::NotAFile | Cached::Uncached => {
                             changed |= entries.remove(&key).is_some();
                             self.latest_in_file(&path)?
                         }
                     }
                 } else {
+                    if unchecked && !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+                        continue;
+                    }
                     self.latest_in_file(&path)?
                 };
                 if let Some(p) = found {
@@ -374,14 +416,17 @@ mod cache {
     }
 
     fn read_regular_stamped(path: &Path, from: Option<u64>) -> Option<(Vec<u8>, Stamp)> {
-        let before = std::fs::symlink_metadata(path).ok()?;
-        if !before.file_type().is_file() {
-            return None;
-        }
-        let mut f = File::open(path).ok()?;
+        use std::os::unix::fs::OpenOptionsExt;
+        // Not through a link; a FIFO put there does not block the open; the stat is the
+        // open file's own, so what is read is what is looked at.
+        let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
+        let mut f = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(flags.bits() as i32)
+            .open(path)
+            .ok()?;
         let m = f.metadata().ok()?;
-        // The file opened is the one looked at: no link was put there in between.
-        if m.dev() != before.dev() || m.ino() != before.ino() || !m.file_type().is_file() {
+        if !m.file_type().is_file() {
             return None;
         }
         let stamp = Stamp::of(&m);
@@ -389,7 +434,9 @@ mod cache {
         if from > stamp.size {
             return None;
         }
-        f.seek(SeekFrom::Start(from)).ok()?;
+        if from > 0 {
+            f.seek(SeekFrom::Start(from)).ok()?;
+        }
         let want = (stamp.size - from) as usize;
         let mut bytes = Vec::with_capacity(want);
         f.take(want as u64).read_to_end(&mut bytes).ok()?;
@@ -399,8 +446,26 @@ mod cache {
     /// The entry of a metric file, from `old` when the file still matches it or only grew,
     /// else from reading it whole; `None` when the file cannot be summed up without a warning
     /// (or is not a regular file): the caller reads it the usual way.
-    pub(super) fn latest_cached(path: &Path, old: Option<&Entry>) -> Option<Entry> {
-        let now = Stamp::of(&std::fs::symlink_metadata(path).ok()?);
+    pub(super) enum Cached {
+        Entry(Entry),
+        /// Missing, or not a regular file.
+        NotAFile,
+        /// Not summed up without a warning: read the usual way.
+        Uncached,
+    }
+
+    /// [`latest_entry`], telling a path that is no regular file apart.
+    pub(super) fn latest_cached(path: &Path, old: Option<&Entry>) -> Cached {
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_file() => match latest_entry(path, Stamp::of(&m), old) {
+                Some(e) => Cached::Entry(e),
+                None => Cached::Uncached,
+            },
+            _ => Cached::NotAFile,
+        }
+    }
+
+    fn latest_entry(path: &Path, now: Stamp, old: Option<&Entry>) -> Option<Entry> {
         if let Some(old) = old {
             if old.stamp == now {
                 return Some(old.clone());
@@ -713,6 +778,20 @@ mod tests {
             step: 3,
         };
         assert_eq!(format_line(&p), "1700000000000 0.5 3\n");
+        for n in [0, 1, -1, 9, 10, -10, 1700000000000, i64::MAX, i64::MIN] {
+            let mut s = String::new();
+            push_int(&mut s, n);
+            assert_eq!(s, n.to_string());
+            let p = MetricPoint {
+                timestamp: n,
+                value: -1e-5,
+                step: n,
+            };
+            assert_eq!(
+                format_line(&p),
+                format!("{n} {} {n}\n", crate::entities::format_value(-1e-5))
+            );
+        }
         assert_eq!(parse_line("1700000000000 0.5 3\n").unwrap(), p);
         assert_eq!(parse_line("5 1.0").unwrap().step, 0);
         assert_eq!(parse_line("5 1.0 2 ds digest").unwrap().step, 2);

@@ -281,7 +281,8 @@ impl Store {
                 Keys::Only(keys) if keys.is_empty() => Ok(Vec::new()),
                 Keys::Only(keys) => {
                     // The folder is checked once; a flat key then needs only its own file
-                    // checked, a nested one every folder on its way.
+                    // checked, a nested one every folder on its way. A flat metric is checked
+                    // by the stat that reading its latest value takes anyway.
                     let real_dir = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir());
                     Ok(keys
                         .iter()
@@ -291,22 +292,32 @@ impl Store {
                             if k.contains('/') {
                                 fs::plain_file(&h.dir, p)
                             } else {
-                                std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file())
+                                folder == layout::METRICS
+                                    || std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file())
                             }
                         })
                         .collect())
                 }
             }
         };
-        let mut params = BTreeMap::new();
-        for (k, p) in files(layout::PARAMS, &parts.params)? {
-            params.insert(k, fs::read_to_string(&p)?);
-        }
-        let mut tags = BTreeMap::new();
-        for (k, p) in files(layout::TAGS, &parts.tags)? {
-            tags.insert(k, fs::read_to_string(&p)?);
-        }
-        let metrics = self.latest_of_files(&h.dir, files(layout::METRICS, &parts.metrics)?)?;
+        let values = |folder: &str, keys: &Keys| -> Result<BTreeMap<String, String>> {
+            if *keys == Keys::All
+                && let Some(found) = flat_values(&h.dir.join(folder))?
+            {
+                return Ok(found);
+            }
+            let mut out = BTreeMap::new();
+            for (k, p) in files(folder, keys)? {
+                out.insert(k, fs::read_to_string(&p)?);
+            }
+            Ok(out)
+        };
+        let params = values(layout::PARAMS, &parts.params)?;
+        let tags = values(layout::TAGS, &parts.tags)?;
+        // Flat keys of `Only` are not checked above: they are given to be checked.
+        let unchecked = matches!(parts.metrics, Keys::Only(_));
+        let metrics =
+            self.latest_of_files(&h.dir, files(layout::METRICS, &parts.metrics)?, unchecked)?;
         Ok(Run {
             info: h.info.clone(),
             params,
@@ -620,6 +631,55 @@ impl Store {
 
 /// Whether `key` is a relative path of plain names (`a`, `a/b`), as the keys a listing of a
 /// params/, metrics/ or tags/ folder gives: no empty, `.` or `..` part, no leading `/`.
+/// The values of a flat folder of key files (params/, tags/), as [`fs::read_key_files`] and
+/// [`fs::read_to_string`] read them (regular files only, links skipped, sorted by key), but
+/// with the files opened relative to the open folder: a whole run's params and tags are read
+/// without walking the store's path again for each file. `None` when the folder is not that
+/// simple (a nested key, an entry of unknown type, a folder that cannot be opened for another
+/// reason than not being one): the caller reads it the general way.
+fn flat_values(dir: &Path) -> Result<Option<BTreeMap<String, String>>> {
+    use rustix::fs::{FileType, Mode, OFlags};
+    use rustix::io::Errno;
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let fd = match rustix::fs::openat(rustix::fs::CWD, dir, flags, Mode::empty()) {
+        Ok(fd) => fd,
+        // No folder, or a link or a file in its place: no keys, as a listing gives.
+        Err(Errno::NOENT | Errno::NOTDIR | Errno::LOOP) => return Ok(Some(BTreeMap::new())),
+        Err(_) => return Ok(None),
+    };
+    let Ok(mut entries) = rustix::fs::Dir::new(fd) else {
+        return Ok(None);
+    };
+    let mut names = Vec::new();
+    while let Some(entry) = entries.read() {
+        let Ok(entry) = entry else { return Ok(None) };
+        let name = entry.file_name();
+        match entry.file_type() {
+            FileType::RegularFile => names.push(name.to_owned()),
+            FileType::Directory if name.to_bytes() != b"." && name.to_bytes() != b".." => {
+                return Ok(None);
+            }
+            FileType::Unknown => return Ok(None),
+            _ => {}
+        }
+    }
+    let Ok(at) = entries.fd() else {
+        return Ok(None);
+    };
+    let mut out = BTreeMap::new();
+    for name in names {
+        let key = name.to_string_lossy().into_owned();
+        let path = dir
+            .join(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(name.to_bytes()));
+        let file = rustix::fs::openat(at, &name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
+            .map_err(std::io::Error::from)
+            .at(&path)?;
+        let text = fs::read_open(std::fs::File::from(file), &path)?;
+        out.insert(key, text);
+    }
+    Ok(Some(out))
+}
+
 fn is_plain_key(key: &str) -> bool {
     !key.is_empty()
         && !key.contains('\0')
@@ -731,10 +791,7 @@ impl Logger<'_> {
         }
         let mut by_key: BTreeMap<&str, String> = BTreeMap::new();
         for (k, p) in &batch.metrics {
-            by_key
-                .entry(k)
-                .or_default()
-                .push_str(&super::metric::format_line(p));
+            super::metric::push_line(by_key.entry(k).or_default(), p);
         }
         let mut appends = Vec::new();
         let mut new_metrics = Vec::new();
@@ -930,5 +987,105 @@ impl Store {
         info.run_name = name.to_string();
         self.write_run_info(&h.dir, &info)?;
         Ok(info)
+    }
+}
+
+#[cfg(test)]
+mod read_path_tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    fn run() -> (tempfile::TempDir, Store, RunHandle) {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = Store::new(tmp.path());
+        s.init().unwrap();
+        let e = s.experiment("0").unwrap();
+        let info = s.create_run(&e, NewRun::default()).unwrap();
+        let h = s.find_run(&info.run_id).unwrap();
+        (tmp, s, h)
+    }
+
+    /// What the general path reads of a folder: its listing, then each file.
+    fn general(dir: &Path) -> BTreeMap<String, String> {
+        fs::read_key_files(dir)
+            .unwrap()
+            .into_iter()
+            .map(|(k, p)| (k, fs::read_to_string(&p).unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn flat_folders_read_relative_to_the_folder_as_the_general_path_reads_them() {
+        let (tmp, _s, h) = run();
+        let params = h.dir.join(layout::PARAMS);
+        std::fs::write(params.join("lr"), "0.01").unwrap();
+        std::fs::write(params.join("opt"), "adam").unwrap();
+        std::fs::write(params.join(".hidden"), "x").unwrap();
+        std::fs::write(params.join("empty"), "").unwrap();
+        let outside = tmp.path().join("secret");
+        std::fs::write(&outside, "do not read").unwrap();
+        symlink(&outside, params.join("link")).unwrap();
+        let got = flat_values(&params).unwrap().unwrap();
+        assert_eq!(got, general(&params));
+        assert_eq!(got.get("lr").map(String::as_str), Some("0.01"));
+        assert!(!got.contains_key("link"));
+
+        // A nested key: the general path reads it.
+        std::fs::create_dir(params.join("a")).unwrap();
+        std::fs::write(params.join("a/b"), "1").unwrap();
+        assert_eq!(flat_values(&params).unwrap(), None);
+
+        // No folder, a link or a file in its place: nothing, as a listing gives.
+        assert_eq!(
+            flat_values(&h.dir.join("nothing")).unwrap(),
+            Some(BTreeMap::new())
+        );
+        let tags = h.dir.join(layout::TAGS);
+        std::fs::remove_dir_all(&tags).unwrap();
+        let elsewhere = tmp.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("t"), "v").unwrap();
+        symlink(&elsewhere, &tags).unwrap();
+        assert_eq!(flat_values(&tags).unwrap(), Some(BTreeMap::new()));
+        assert_eq!(general(&tags), BTreeMap::new());
+    }
+
+    #[test]
+    fn whole_and_named_reads_agree_on_files_links_and_missing_keys() {
+        let (tmp, s, h) = run();
+        let metrics = h.dir.join(layout::METRICS);
+        std::fs::write(metrics.join("acc"), "1 0.5 0\n2 0.7 1\n").unwrap();
+        let outside = tmp.path().join("outside");
+        std::fs::write(&outside, "1 9.0 9\n").unwrap();
+        symlink(&outside, metrics.join("link")).unwrap();
+        std::fs::create_dir(metrics.join("dir")).unwrap();
+        std::fs::write(h.dir.join(layout::PARAMS).join("lr"), "0.1").unwrap();
+        symlink(&outside, h.dir.join(layout::PARAMS).join("plink")).unwrap();
+        let keys = |k: &[&str]| Keys::Only(k.iter().map(|k| k.to_string()).collect());
+        let named = s
+            .read_run_parts(
+                &h,
+                &RunParts {
+                    params: keys(&["lr", "plink", "none"]),
+                    metrics: keys(&["acc", "link", "dir", "none"]),
+                    tags: keys(&[]),
+                },
+            )
+            .unwrap();
+        let whole = s.read_run(&h).unwrap();
+        for run in [&named, &whole] {
+            assert_eq!(run.metrics.keys().collect::<Vec<_>>(), ["acc"]);
+            assert_eq!(run.metrics["acc"].value, 0.7);
+            assert_eq!(run.params.keys().collect::<Vec<_>>(), ["lr"]);
+        }
+        // The same again once the latest values are cached.
+        let again = s.read_run_parts(
+            &h,
+            &RunParts {
+                tags: keys(&[]),
+                ..Default::default()
+            },
+        );
+        assert_eq!(again.unwrap().metrics, whole.metrics);
     }
 }
