@@ -335,10 +335,40 @@ def sqlite(store, db):
         raise SystemExit(f"no experiment {SEARCH_EXPERIMENT!r} in {store}")
     status = {1: "RUNNING", 2: "SCHEDULED", 3: "FINISHED", 4: "FAILED", 5: "KILLED"}
     runs, params, tags, metrics, latest = [], [], [], [], []
+    total = [0, 0]
+    con = sqlite3.connect(db)  # one transaction, committed at the end
+
+    def flush():
+        """Inserts the rows gathered so far (every 100 runs: memory stays small)."""
+        con.executemany(
+            "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, "
+            "user_id, status, start_time, end_time, source_version, lifecycle_stage, "
+            "artifact_uri, experiment_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            runs,
+        )
+        con.executemany("INSERT INTO params (key, value, run_uuid) VALUES (?,?,?)", params)
+        con.executemany("INSERT INTO tags (key, value, run_uuid) VALUES (?,?,?)", tags)
+        con.executemany(
+            "INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) "
+            "VALUES (?,?,?,?,?,?)",
+            metrics,
+        )
+        con.executemany(
+            "INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) "
+            "VALUES (?,?,?,?,?,?)",
+            latest,
+        )
+        total[0] += len(runs)
+        total[1] += len(metrics)
+        for rows in (runs, params, tags, metrics, latest):
+            rows.clear()
+
     for rid in sorted(os.listdir(src)):
         d = os.path.join(src, rid)
         if not os.path.isfile(os.path.join(d, "meta.yaml")):
             continue
+        if len(runs) == 100:
+            flush()
         with open(os.path.join(d, "meta.yaml")) as f:
             m = yaml.safe_load(f)
         st = m.get("status", 3)
@@ -374,28 +404,10 @@ def sqlite(store, db):
                             best = (v, t, s, nan)
                 if best is not None:
                     latest.append((key, 0.0 if best[3] else best[0], best[1], best[2], best[3], rid))
-    con = sqlite3.connect(db)
-    with con:
-        con.executemany(
-            "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, "
-            "user_id, status, start_time, end_time, source_version, lifecycle_stage, "
-            "artifact_uri, experiment_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            runs,
-        )
-        con.executemany("INSERT INTO params (key, value, run_uuid) VALUES (?,?,?)", params)
-        con.executemany("INSERT INTO tags (key, value, run_uuid) VALUES (?,?,?)", tags)
-        con.executemany(
-            "INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) "
-            "VALUES (?,?,?,?,?,?)",
-            metrics,
-        )
-        con.executemany(
-            "INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) "
-            "VALUES (?,?,?,?,?,?)",
-            latest,
-        )
+    flush()
+    con.commit()
     con.close()
-    print(f"{len(runs)} runs, {len(metrics)} metric points", file=sys.stderr)
+    print(f"{total[0]} runs, {total[1]} metric points", file=sys.stderr)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -437,7 +449,7 @@ def report(out_dir):
     def cell(s, key):
         r = res[s]
         if r is None:
-            return "failed"
+            return "failed" if why[s] else "-"
         w = r.get(key)
         if w is None:
             return "-"
@@ -455,7 +467,7 @@ def report(out_dir):
         return a / b
 
     fmt = lambda x: "-" if x is None else f"{x:.1f}x"
-    widths = (58, 9, 12, 14, 9, 9, 14, 16)
+    widths = (62, 9, 12, 14, 9, 9, 14, 16)
     head = ("workload (wall seconds; median of reads)", "requests", "mlflow file",
             "mlflow sqlite", "mlt", "floor", "ratio vs file", "ratio vs sqlite")
     line = lambda cols: "  ".join(str(c).ljust(w) for c, w in zip(cols, widths)).rstrip()
@@ -493,14 +505,15 @@ def report(out_dir):
         print(line((label, "", *cols)))
     print()
     print("server memory (RSS summed over the server's process tree, MiB):")
-    mw = (58, 10, 12, 8, 16, 5, 16)
+    mw = (62, 10, 12, 8, 16, 5, 16)
     line = lambda cols: "  ".join(str(c).ljust(w) for c, w in zip(cols, mw)).rstrip()
     print(line(("", "processes", "before load", "peak", "end (2 s after)", "flat",
                 "worker restarts")))
     for s, name in SERVERS:
         mem = (res[s] or {}).get("memory")
-        if not mem:
-            print(line((name, "-", "failed")))
+        ran = any("seconds" in ((res[s] or {}).get(k) or {}) for k, _ in WORKLOADS)
+        if not mem or not ran:
+            print(line((name, "-", "failed" if why[s] or res[s] else "not run")))
             if s == "mlt":
                 verdicts.append("mlt server memory flat under load: not measured")
             continue
