@@ -12,6 +12,7 @@
 //! `Store::check` and `Store::gc` (`store check`, `store gc`).
 
 pub mod columns;
+pub mod logged_models;
 pub mod query;
 pub mod resolve;
 pub mod start;
