@@ -137,7 +137,12 @@ fn attr(name: &str) -> Result<Key> {
         n => n,
     };
     match name {
-        "name" | "model_id" | "model_type" | "status" | "source_run_id" | "creation_timestamp"
+        "name"
+        | "model_id"
+        | "model_type"
+        | "status"
+        | "source_run_id"
+        | "creation_timestamp"
         | "last_updated_timestamp" => Ok(Key::Attr(name.to_string())),
         other => Err(invalid(format!(
             "Invalid attribute key '{other}' specified. Valid keys are 'name', 'model_id', \
@@ -156,7 +161,11 @@ fn parse_cond(clause: &str) -> Result<Cond> {
         .captures(clause)
         .ok_or_else(|| invalid(format!("invalid filter clause '{clause}'")))?;
     let key = parse_key(&caps[1])?;
-    let op = caps[2].split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase();
+    let op = caps[2]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase();
     let raw = &caps[3];
     let value = if raw.starts_with('\'') || raw.starts_with('"') {
         Value::Str(raw[1..raw.len() - 1].to_string())
@@ -166,8 +175,8 @@ fn parse_cond(clause: &str) -> Result<Cond> {
                 .map_err(|_| invalid(format!("'{raw}' is not a number")))?,
         )
     };
-    let numeric = matches!(&key, Key::Metric(_))
-        || matches!(&key, Key::Attr(a) if a.ends_with("_timestamp"));
+    let numeric =
+        matches!(&key, Key::Metric(_)) || matches!(&key, Key::Attr(a) if a.ends_with("_timestamp"));
     match (&value, numeric) {
         (Value::Num(_), false) => {
             return Err(invalid(format!(
@@ -270,7 +279,8 @@ fn matches(m: &LoggedModelRecord, c: &Cond, datasets: &[(String, Option<String>)
                 && (datasets.is_empty()
                     || datasets.iter().any(|(n, d)| {
                         x.dataset_name.as_deref() == Some(n)
-                            && d.as_ref().is_none_or(|d| x.dataset_digest.as_ref() == Some(d))
+                            && d.as_ref()
+                                .is_none_or(|d| x.dataset_digest.as_ref() == Some(d))
                     }))
                 && cmp_num(&c.op, x.value, *v)
         }),
@@ -401,7 +411,10 @@ pub fn search(store: &Store, s: &Search) -> Result<(Vec<LoggedModelRecord>, Opti
             .find(|o| o.is_ne())
             .unwrap_or(Ordering::Equal)
     });
-    let max = s.max_results.filter(|m| *m > 0).unwrap_or(DEFAULT_MAX_RESULTS);
+    let max = s
+        .max_results
+        .filter(|m| *m > 0)
+        .unwrap_or(DEFAULT_MAX_RESULTS);
     let total = keyed.len();
     let page: Vec<LoggedModelRecord> = keyed
         .into_iter()

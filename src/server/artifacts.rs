@@ -328,13 +328,34 @@ mod tests {
                 .run_id
         };
         for (m, p) in [
-            ("PUT", format!("/api/2.0/mlflow-artifacts/artifacts/0/{run}/meta.yaml")),
-            ("PUT", "/api/2.0/mlflow-artifacts/artifacts/0/meta.yaml".to_string()),
-            ("PUT", format!("/api/2.0/mlflow-artifacts/artifacts/0/{run}/artifacts/%2e%2e/meta.yaml")),
-            ("GET", format!("/api/2.0/mlflow-artifacts/artifacts/0/{run}/meta.yaml")),
-            ("DELETE", format!("/api/2.0/mlflow-artifacts/artifacts/0/{run}")),
-            ("GET", "/api/2.0/mlflow-artifacts/artifacts?path=0".to_string()),
-            ("GET", "/api/2.0/mlflow-artifacts/artifacts?path=..%2F..".to_string()),
+            (
+                "PUT",
+                format!("/api/2.0/mlflow-artifacts/artifacts/0/{run}/meta.yaml"),
+            ),
+            (
+                "PUT",
+                "/api/2.0/mlflow-artifacts/artifacts/0/meta.yaml".to_string(),
+            ),
+            (
+                "PUT",
+                format!("/api/2.0/mlflow-artifacts/artifacts/0/{run}/artifacts/%2e%2e/meta.yaml"),
+            ),
+            (
+                "GET",
+                format!("/api/2.0/mlflow-artifacts/artifacts/0/{run}/meta.yaml"),
+            ),
+            (
+                "DELETE",
+                format!("/api/2.0/mlflow-artifacts/artifacts/0/{run}"),
+            ),
+            (
+                "GET",
+                "/api/2.0/mlflow-artifacts/artifacts?path=0".to_string(),
+            ),
+            (
+                "GET",
+                "/api/2.0/mlflow-artifacts/artifacts?path=..%2F..".to_string(),
+            ),
         ] {
             let (s, v) = call(&app, m, &p, Some(serde_json::json!({"x": 1}))).await;
             assert!(s.is_client_error(), "{m} {p}: {s}");
@@ -369,7 +390,10 @@ mod tests {
         assert_eq!(v["files"][0]["path"], "d/f.txt");
         assert_eq!(v["files"][0]["is_dir"], false);
         assert_eq!(v["files"][0]["file_size"], 7);
-        assert_eq!(v["root_uri"], format!("mlflow-artifacts:/0/{run}/artifacts"));
+        assert_eq!(
+            v["root_uri"],
+            format!("mlflow-artifacts:/0/{run}/artifacts")
+        );
         let (s, v) = call(
             &app,
             "GET",
@@ -378,6 +402,9 @@ mod tests {
         )
         .await;
         assert_eq!(s, StatusCode::OK);
-        assert_eq!(v, serde_json::json!({"files": [{"path": "d", "is_dir": true}]}));
+        assert_eq!(
+            v,
+            serde_json::json!({"files": [{"path": "d", "is_dir": true}]})
+        );
     }
 }

@@ -10,19 +10,19 @@ use super::proto::Empty;
 use super::proto::artifacts::{FileInfo, ListResponse};
 use super::proto::logged::{
     CreateLoggedModel, FinalizeLoggedModel, GetArtifactFile, GetLoggedModel, KeyValue,
-    ListLoggedModelArtifacts, LogOutputs, LogParams, LoggedModel, ModelResponse, SearchLoggedModels,
-    SearchResponse, SetTags, status_from,
+    ListLoggedModelArtifacts, LogOutputs, LogParams, LoggedModel, ModelResponse,
+    SearchLoggedModels, SearchResponse, SetTags, status_from,
 };
 use super::request::Msg;
 use super::{State, clean_relative, client_uri};
 use crate::app::logged_models::{self, Search};
 use crate::store::Store;
 use crate::store::logged_write::{LoggedModelRecord, NewLoggedModel};
+use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State as S};
 use axum::response::Response;
 use axum::routing::{delete, get, post};
-use axum::Json;
 
 /// This family's routes, relative to `/api/2.0` (the router serves them under every prefix).
 pub fn routes() -> Router<State> {
@@ -62,7 +62,10 @@ fn pairs(kvs: Vec<KeyValue>) -> Vec<(String, String)> {
     kvs.into_iter().map(|kv| (kv.key, kv.value)).collect()
 }
 
-async fn create(S(state): S<State>, Msg(m): Msg<CreateLoggedModel>) -> ApiResult<Json<ModelResponse>> {
+async fn create(
+    S(state): S<State>,
+    Msg(m): Msg<CreateLoggedModel>,
+) -> ApiResult<Json<ModelResponse>> {
     let experiment_id = m
         .experiment_id
         .filter(|e| !e.is_empty())
@@ -207,7 +210,11 @@ async fn list_artifacts(
     Path(id): Path<String>,
     Msg(m): Msg<ListLoggedModelArtifacts>,
 ) -> ApiResult<Json<ListResponse>> {
-    let path = match m.artifact_directory_path.as_deref().map(|p| p.trim_matches('/')) {
+    let path = match m
+        .artifact_directory_path
+        .as_deref()
+        .map(|p| p.trim_matches('/'))
+    {
         None | Some("") => None,
         Some(p) => Some(clean_relative(p)?),
     };
@@ -302,7 +309,10 @@ mod tests {
         );
         assert!(info["creation_timestamp_ms"].is_i64());
         assert!(info.get("source_run_id").is_none());
-        assert_eq!(v["model"]["data"]["params"], json!([{"key": "a", "value": "1"}]));
+        assert_eq!(
+            v["model"]["data"]["params"],
+            json!([{"key": "a", "value": "1"}])
+        );
         let (s, v) = call(
             &app,
             "PATCH",
@@ -339,7 +349,10 @@ mod tests {
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{v}");
-        assert_eq!(v["files"], json!([{"path": "MLmodel", "is_dir": false, "file_size": 7}]));
+        assert_eq!(
+            v["files"],
+            json!([{"path": "MLmodel", "is_dir": false, "file_size": 7}])
+        );
         let (s, _) = call(
             &app,
             "GET",
@@ -356,9 +369,21 @@ mod tests {
         )
         .await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
-        let (s, _) = call(&app, "DELETE", &format!("/api/2.0/mlflow/logged-models/{id}"), None).await;
+        let (s, _) = call(
+            &app,
+            "DELETE",
+            &format!("/api/2.0/mlflow/logged-models/{id}"),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::OK);
-        let (s, v) = call(&app, "GET", &format!("/api/2.0/mlflow/logged-models/{id}"), None).await;
+        let (s, v) = call(
+            &app,
+            "GET",
+            &format!("/api/2.0/mlflow/logged-models/{id}"),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         assert_eq!(v["error_code"], "RESOURCE_DOES_NOT_EXIST");
         let (s, v) = call(

@@ -217,7 +217,10 @@ impl Store {
         let mut meta = Meta::new();
         meta.insert("artifact_location".into(), Scalar::from(location));
         meta.insert("creation_timestamp".into(), Scalar::Int(now));
-        meta.insert("experiment_id".into(), Scalar::from(exp.experiment_id.as_str()));
+        meta.insert(
+            "experiment_id".into(),
+            Scalar::from(exp.experiment_id.as_str()),
+        );
         meta.insert("last_updated_timestamp".into(), Scalar::Int(now));
         meta.insert("lifecycle_stage".into(), Scalar::from("active"));
         meta.insert("model_id".into(), Scalar::from(model_id.as_str()));
@@ -369,8 +372,9 @@ impl Store {
                 continue;
             }
             let mut meta = Meta::new();
-            // As MLflow writes it: the destination id is the run's, the source the model's.
-            meta.insert("destination_id".into(), Scalar::from(run_id));
+            // As MLflow writes it: its `to_dict` puts the source id (the model's) in
+            // `destination_id` too, and its reader takes the model id from there.
+            meta.insert("destination_id".into(), Scalar::from(model_id.as_str()));
             meta.insert("destination_type".into(), Scalar::from("MODEL_OUTPUT"));
             meta.insert("source_id".into(), Scalar::from(model_id.as_str()));
             meta.insert("source_type".into(), Scalar::from("RUN_OUTPUT"));
@@ -476,6 +480,10 @@ mod tests {
         let out = std::fs::read_to_string(h.dir.join(format!("outputs/{}/meta.yaml", m.model_id)))
             .unwrap();
         assert!(out.contains("destination_type: 'MODEL_OUTPUT'"), "{out}");
+        assert!(
+            out.contains(&format!("destination_id: '{}'", m.model_id)),
+            "{out}"
+        );
         assert_eq!(s.experiment_logged_models("0").unwrap().len(), 1);
         s.delete_logged_model(&m.model_id).unwrap();
         assert!(s.logged_model_record(&m.model_id, false).is_err());

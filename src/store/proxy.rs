@@ -104,7 +104,12 @@ impl Store {
     /// Refuses a target whose path (through any link in it) leads out of its artifact folder.
     fn check_in_folder(&self, t: &ProxyTarget, shown: &str) -> Result<PathBuf> {
         let bounds = Bounds::new([t.root.as_path()]).with(&t.root);
-        safe_path::check_inside(&t.path, &bounds, &format!("artifact '{shown}'"), "its folder")
+        safe_path::check_inside(
+            &t.path,
+            &bounds,
+            &format!("artifact '{shown}'"),
+            "its folder",
+        )
     }
 
     /// Writes an artifact from a stream: into a temporary file in `.mlt/tmp/`, then renamed
@@ -224,9 +229,7 @@ impl Store {
         match std::fs::rename(&t.path, &aside) {
             Ok(()) => Ok(()),
             // Another file system: removed in place.
-            Err(e) if e.raw_os_error() == Some(18) => {
-                std::fs::remove_dir_all(&t.path).at(&t.path)
-            }
+            Err(e) if e.raw_os_error() == Some(18) => std::fs::remove_dir_all(&t.path).at(&t.path),
             Err(e) => Err(e).at(&t.path),
         }
     }
@@ -268,99 +271,6 @@ pub(crate) fn list_folder(t: &ProxyTarget, dir: &Path) -> Result<Vec<ProxyEntry>
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::NewRun;
-
-    fn store() -> (tempfile::TempDir, Store, String) {
-        let tmp = tempfile::tempdir().unwrap();
-        let s = Store::new(tmp.path().join("store"));
-        s.init().unwrap();
-        let e = s.experiment("0").unwrap();
-        let run = s.create_run(&e, NewRun::default()).unwrap().run_id;
-        (tmp, s, run)
-    }
-
-    #[test]
-    fn paths_map_into_run_and_model_artifact_folders_only() {
-        let (_t, s, run) = store();
-        let t = s.proxy_target(&format!("0/{run}/artifacts/a/b.txt")).unwrap();
-        assert_eq!(t.rel, "a/b.txt");
-        assert_eq!(t.path, s.tracking().join(format!("0/{run}/artifacts/a/b.txt")));
-        for bad in [
-            "0".to_string(),
-            format!("0/{run}"),
-            format!("0/{run}/meta.yaml"),
-            format!("0/{run}/params/x"),
-            "0/meta.yaml".to_string(),
-            ".trash/0/x/artifacts/y".to_string(),
-            format!("0/{run}/artifacts/../meta.yaml"),
-            format!("0/{run}/artifacts//x"),
-            format!("/0/{run}/artifacts/x"),
-            format!("0/{run}/artifacts/a\\b"),
-            "0/models/m-none/artifacts/x".to_string(),
-            "0/0123456789abcdef0123456789abcdef/artifacts/x".to_string(),
-            "99/abc/artifacts/x".to_string(),
-        ] {
-            assert!(s.proxy_target(&bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn uploads_land_whole_and_links_out_are_refused() {
-        let (tmp, s, run) = store();
-        let p = format!("0/{run}/artifacts/dir/f.bin");
-        let data = vec![7u8; 3 * 1024 * 1024 + 5];
-        assert_eq!(s.upload_artifact(&p, &data[..]).unwrap(), data.len() as u64);
-        let (file, size) = s.artifact_file_for_download(&p).unwrap();
-        assert_eq!(size, data.len() as u64);
-        assert_eq!(std::fs::read(file).unwrap(), data);
-        let list = s.list_proxy(&format!("0/{run}/artifacts")).unwrap();
-        assert_eq!(
-            list,
-            [ProxyEntry {
-                name: "dir".into(),
-                is_dir: true,
-                size: None
-            }]
-        );
-        assert!(s.list_proxy(&p).unwrap().is_empty());
-        // Nothing left in .mlt/tmp/.
-        let left: Vec<_> = std::fs::read_dir(s.tmp_dir()).unwrap().collect();
-        assert!(left.is_empty(), "{left:?}");
-        // A link in the artifacts to a folder outside: not written through, not read.
-        let outside = tmp.path().join("outside");
-        std::fs::create_dir_all(&outside).unwrap();
-        std::fs::write(outside.join("secret"), "s").unwrap();
-        let art = s.tracking().join(format!("0/{run}/artifacts"));
-        std::os::unix::fs::symlink(&outside, art.join("out")).unwrap();
-        assert!(
-            s.upload_artifact(&format!("0/{run}/artifacts/out/x"), &b"x"[..])
-                .is_err()
-        );
-        assert!(!outside.join("x").exists());
-        assert!(
-            s.artifact_file_for_download(&format!("0/{run}/artifacts/out/secret"))
-                .is_err()
-        );
-        assert!(s.list_proxy(&format!("0/{run}/artifacts/out")).is_err());
-        let names: Vec<String> = s
-            .list_proxy(&format!("0/{run}/artifacts"))
-            .unwrap()
-            .into_iter()
-            .map(|e| e.name)
-            .collect();
-        assert_eq!(names, ["dir"]);
-        // Deleting the link removes the link only.
-        s.delete_proxy(&format!("0/{run}/artifacts/out")).unwrap();
-        assert!(outside.join("secret").exists());
-        s.delete_proxy(&format!("0/{run}/artifacts/dir")).unwrap();
-        assert!(!art.join("dir").exists());
-        assert!(s.delete_proxy(&format!("0/{run}/artifacts")).is_err());
-    }
 }
 
 impl Store {
@@ -444,5 +354,103 @@ impl Store {
                 path,
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::NewRun;
+
+    fn store() -> (tempfile::TempDir, Store, String) {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = Store::new(tmp.path().join("store"));
+        s.init().unwrap();
+        let e = s.experiment("0").unwrap();
+        let run = s.create_run(&e, NewRun::default()).unwrap().run_id;
+        (tmp, s, run)
+    }
+
+    #[test]
+    fn paths_map_into_run_and_model_artifact_folders_only() {
+        let (_t, s, run) = store();
+        let t = s
+            .proxy_target(&format!("0/{run}/artifacts/a/b.txt"))
+            .unwrap();
+        assert_eq!(t.rel, "a/b.txt");
+        assert_eq!(
+            t.path,
+            s.tracking().join(format!("0/{run}/artifacts/a/b.txt"))
+        );
+        for bad in [
+            "0".to_string(),
+            format!("0/{run}"),
+            format!("0/{run}/meta.yaml"),
+            format!("0/{run}/params/x"),
+            "0/meta.yaml".to_string(),
+            ".trash/0/x/artifacts/y".to_string(),
+            format!("0/{run}/artifacts/../meta.yaml"),
+            format!("0/{run}/artifacts//x"),
+            format!("/0/{run}/artifacts/x"),
+            format!("0/{run}/artifacts/a\\b"),
+            "0/models/m-none/artifacts/x".to_string(),
+            "0/0123456789abcdef0123456789abcdef/artifacts/x".to_string(),
+            "99/abc/artifacts/x".to_string(),
+        ] {
+            assert!(s.proxy_target(&bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn uploads_land_whole_and_links_out_are_refused() {
+        let (tmp, s, run) = store();
+        let p = format!("0/{run}/artifacts/dir/f.bin");
+        let data = vec![7u8; 3 * 1024 * 1024 + 5];
+        assert_eq!(s.upload_artifact(&p, &data[..]).unwrap(), data.len() as u64);
+        let (file, size) = s.artifact_file_for_download(&p).unwrap();
+        assert_eq!(size, data.len() as u64);
+        assert_eq!(std::fs::read(file).unwrap(), data);
+        let list = s.list_proxy(&format!("0/{run}/artifacts")).unwrap();
+        assert_eq!(
+            list,
+            [ProxyEntry {
+                name: "dir".into(),
+                is_dir: true,
+                size: None
+            }]
+        );
+        assert!(s.list_proxy(&p).unwrap().is_empty());
+        // Nothing left in .mlt/tmp/.
+        let left: Vec<_> = std::fs::read_dir(s.tmp_dir()).unwrap().collect();
+        assert!(left.is_empty(), "{left:?}");
+        // A link in the artifacts to a folder outside: not written through, not read.
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("secret"), "s").unwrap();
+        let art = s.tracking().join(format!("0/{run}/artifacts"));
+        std::os::unix::fs::symlink(&outside, art.join("out")).unwrap();
+        assert!(
+            s.upload_artifact(&format!("0/{run}/artifacts/out/x"), &b"x"[..])
+                .is_err()
+        );
+        assert!(!outside.join("x").exists());
+        assert!(
+            s.artifact_file_for_download(&format!("0/{run}/artifacts/out/secret"))
+                .is_err()
+        );
+        assert!(s.list_proxy(&format!("0/{run}/artifacts/out")).is_err());
+        let names: Vec<String> = s
+            .list_proxy(&format!("0/{run}/artifacts"))
+            .unwrap()
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(names, ["dir"]);
+        // Deleting the link removes the link only.
+        s.delete_proxy(&format!("0/{run}/artifacts/out")).unwrap();
+        assert!(outside.join("secret").exists());
+        s.delete_proxy(&format!("0/{run}/artifacts/dir")).unwrap();
+        assert!(!art.join("dir").exists());
+        assert!(s.delete_proxy(&format!("0/{run}/artifacts")).is_err());
     }
 }
