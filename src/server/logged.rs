@@ -1,5 +1,4 @@
-//! MLflow 3 logged models (`/mlflow/logged-models...`) and a run's outputs
-//! (`/mlflow/runs/outputs`), over the store's logged-model records
+//! MLflow 3 logged models (`/mlflow/logged-models...`), over the store's logged-model records
 //! ([`crate::store::logged_write`]) and the search use case ([`crate::app::logged_models`]).
 //! A model's artifact location is given to clients as `mlflow-artifacts:/E/models/M/artifacts`
 //! ([`client_uri`]), so its files go through the artifact proxy into the model's folder.
@@ -10,8 +9,8 @@ use super::proto::Empty;
 use super::proto::artifacts::{FileInfo, ListResponse};
 use super::proto::logged::{
     CreateLoggedModel, FinalizeLoggedModel, GetArtifactFile, GetLoggedModel, KeyValue,
-    ListLoggedModelArtifacts, LogOutputs, LogParams, LoggedModel, ModelResponse,
-    SearchLoggedModels, SearchResponse, SetTags, status_from,
+    ListLoggedModelArtifacts, LogParams, LoggedModel, ModelResponse, SearchLoggedModels,
+    SearchResponse, SetTags, status_from,
 };
 use super::request::Msg;
 use super::{State, clean_relative, client_uri};
@@ -50,7 +49,6 @@ pub fn routes() -> Router<State> {
             "/mlflow/logged-models/{model_id}/artifacts/files",
             get(artifact_file),
         )
-        .route("/mlflow/runs/outputs", post(log_outputs))
 }
 
 fn message(store: &Store, m: LoggedModelRecord) -> LoggedModel {
@@ -262,23 +260,6 @@ async fn artifact_file(
         })
         .await?;
     send_file(&state, file, size).await
-}
-
-/// `POST /mlflow/runs/outputs`: the logged models a run produced.
-async fn log_outputs(S(state): S<State>, Msg(m): Msg<LogOutputs>) -> ApiResult<Empty> {
-    let run_id = m
-        .run_id
-        .filter(|r| !r.is_empty())
-        .ok_or_else(|| ApiError::missing_field("run_id"))?;
-    let models: Vec<(String, i64)> = m
-        .models
-        .into_iter()
-        .map(|o| (o.model_id, o.step.unwrap_or(0)))
-        .collect();
-    state
-        .blocking(move |store| Ok(store.log_run_outputs(&run_id, &models)?))
-        .await?;
-    Ok(Empty {})
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Writing MLflow 3 logged models as MLflow's file store writes them (`create_logged_model`,
 //! `finalize_logged_model`, `delete_logged_model`, `set_logged_model_tags`,
-//! `log_logged_model_params`, `log_outputs` in `mlflow/store/tracking/file_store.py`):
+//! `log_logged_model_params` in `mlflow/store/tracking/file_store.py`):
 //!
 //! ```text
 //! <exp>/models/<model_id>/meta.yaml     artifact_location, creation_timestamp, experiment_id,
@@ -9,7 +9,6 @@
 //!                                        status_message
 //! <exp>/models/<model_id>/{metrics,params,tags}/<key>
 //! <exp>/models/<model_id>/artifacts/    (the files, made by the first upload)
-//! <run>/outputs/<model_id>/meta.yaml    the run's output link
 //! ```
 //!
 //! and reading them whole (tags, params, latest metrics) for `mlt server`.
@@ -357,33 +356,6 @@ impl Store {
         }
         Ok(out)
     }
-
-    /// Records logged models as outputs of a run (MLflow's `log_outputs`):
-    /// `<run>/outputs/<model_id>/meta.yaml`, never rewritten once there.
-    pub fn log_run_outputs(&self, run_id: &str, models: &[(String, i64)]) -> Result<()> {
-        let h = self.active_run(run_id)?;
-        for (model_id, step) in models {
-            if !valid_model_id(model_id) {
-                return Err(Error::Invalid(format!("invalid model id '{model_id}'")));
-            }
-            let dir = h.dir.join(layout::OUTPUTS).join(model_id);
-            fs::check_no_link(&h.dir, &dir)?;
-            if dir.exists() {
-                continue;
-            }
-            let mut meta = Meta::new();
-            // As MLflow writes it: its `to_dict` puts the source id (the model's) in
-            // `destination_id` too, and its reader takes the model id from there.
-            meta.insert("destination_id".into(), Scalar::from(model_id.as_str()));
-            meta.insert("destination_type".into(), Scalar::from("MODEL_OUTPUT"));
-            meta.insert("source_id".into(), Scalar::from(model_id.as_str()));
-            meta.insert("source_type".into(), Scalar::from("RUN_OUTPUT"));
-            meta.insert("step".into(), Scalar::Int(*step));
-            meta.insert("tags".into(), Scalar::Map(BTreeMap::new()));
-            fs::write_atomic(&layout::meta(&dir), to_yaml(&meta).as_bytes())?;
-        }
-        Ok(())
-    }
 }
 
 fn opt(v: Option<String>) -> Scalar {
@@ -476,14 +448,6 @@ mod tests {
             .unwrap();
         s.delete_logged_model_tag(&m.model_id, "k").unwrap();
         assert!(s.delete_logged_model_tag(&m.model_id, "k").is_err());
-        s.log_run_outputs(&run, &[(m.model_id.clone(), 0)]).unwrap();
-        let out = std::fs::read_to_string(h.dir.join(format!("outputs/{}/meta.yaml", m.model_id)))
-            .unwrap();
-        assert!(out.contains("destination_type: 'MODEL_OUTPUT'"), "{out}");
-        assert!(
-            out.contains(&format!("destination_id: '{}'", m.model_id)),
-            "{out}"
-        );
         assert_eq!(s.experiment_logged_models("0").unwrap().len(), 1);
         s.delete_logged_model(&m.model_id).unwrap();
         assert!(s.logged_model_record(&m.model_id, false).is_err());

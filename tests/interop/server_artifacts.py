@@ -61,9 +61,6 @@ m = client.create_logged_model(
     params={"alpha": "0.5"},
     tags={"team": "ml"},
 )
-from mlflow.entities import LoggedModelOutput  # noqa: E402
-
-client.log_outputs(run_id, [LoggedModelOutput(m.model_id, step=0)])
 out["model_id"] = m.model_id
 out["artifact_location"] = m.artifact_location
 out["status_created"] = str(m.status)

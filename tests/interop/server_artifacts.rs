@@ -159,19 +159,18 @@ fn server_artifacts_mlflows_client_uploads_lists_downloads_and_logs_models() {
             .count(),
         0
     );
-    // MLflow's own file-store reader sees the model and its run output.
+    // MLflow's own file-store reader sees the model.
     let read = read_with_mlflow_file_store(
         &env,
         &format!(
             "m = client.get_logged_model('{model_id}'); \
-             r = client.get_run('{run}'); \
-             print(json.dumps([m.name, str(m.status), m.params, \
-                               [o.model_id for o in r.outputs.model_outputs]]))"
+             print(json.dumps([m.name, str(m.status), m.params, m.tags.get('team'), \
+                               m.source_run_id]))"
         ),
     );
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(read.trim()).unwrap(),
-        serde_json::json!(["clf", "READY", {"alpha": "0.5"}, [model_id]])
+        serde_json::json!(["clf", "READY", {"alpha": "0.5"}, "ml", run])
     );
 }
 
@@ -285,4 +284,17 @@ fn server_artifacts_log_model_then_load_and_download() {
     let shown = env.json(&["runs", "show", run, "--format", "json"]);
     assert_eq!(shown["logged_models"][0]["model_id"], model_id, "{shown}");
     assert_eq!(shown["logged_models"][0]["name"], "model");
+    // MLflow's file-store reader sees the model as the run's output, and its files.
+    let read = read_with_mlflow_file_store(
+        &env,
+        &format!(
+            "r = client.get_run('{run}'); m = client.get_logged_model('{model_id}'); \
+             print(json.dumps([[o.model_id for o in r.outputs.model_outputs], str(m.status), \
+                               m.source_run_id]))"
+        ),
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(read.trim()).unwrap(),
+        serde_json::json!([[model_id], "READY", run])
+    );
 }

@@ -1,7 +1,6 @@
 //! The MLflow 3 logged-model messages (`service.proto`: `LoggedModel`, `LoggedModelInfo`,
 //! `LoggedModelData`, `CreateLoggedModel`, `FinalizeLoggedModel`, `SearchLoggedModels`,
-//! `SetLoggedModelTags`, `LogLoggedModelParamsRequest`, `ListLoggedModelArtifacts`,
-//! `LogOutputs`).
+//! `SetLoggedModelTags`, `LogLoggedModelParamsRequest`, `ListLoggedModelArtifacts`).
 
 use super::{de, ser};
 use crate::store::logged_write::LoggedModelRecord;
@@ -237,19 +236,4 @@ pub struct ListLoggedModelArtifacts {
 pub struct GetArtifactFile {
     #[serde(default)]
     pub artifact_file_path: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ModelOutput {
-    pub model_id: String,
-    #[serde(default, deserialize_with = "de::opt_i64")]
-    pub step: Option<i64>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct LogOutputs {
-    #[serde(default)]
-    pub run_id: Option<String>,
-    #[serde(default, deserialize_with = "de::many")]
-    pub models: Vec<ModelOutput>,
 }
