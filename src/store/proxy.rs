@@ -124,6 +124,21 @@ impl Store {
         if t.path.is_dir() {
             return Err(refuse(path, "is a folder"));
         }
+        // A file where a folder of the path must be: refused before the body is read.
+        let mut at = t.root.clone();
+        for part in t
+            .rel
+            .split('/')
+            .take(t.rel.split('/').count().saturating_sub(1))
+        {
+            at.push(part);
+            if at.exists() && !at.is_dir() {
+                return Err(refuse(
+                    path,
+                    &format!("goes through '{part}', which is a file"),
+                ));
+            }
+        }
         let (tmp_dir, durable) = match fs::temp_home(&t.path) {
             Some(h) => h,
             None => (self.tmp_dir(), false),
@@ -420,6 +435,9 @@ mod tests {
             }]
         );
         assert!(s.list_proxy(&p).unwrap().is_empty());
+        let through_file = format!("0/{run}/artifacts/dir/f.bin/x");
+        let e = s.upload_artifact(&through_file, &b"x"[..]).unwrap_err();
+        assert_eq!(e.kind(), crate::store::ErrorKind::Invalid, "{e}");
         // Nothing left in .mlt/tmp/.
         let left: Vec<_> = std::fs::read_dir(s.tmp_dir()).unwrap().collect();
         assert!(left.is_empty(), "{left:?}");
