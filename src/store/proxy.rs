@@ -216,16 +216,24 @@ impl Store {
         list_folder(&t, &t.path)
     }
 
-    /// Deletes an artifact file or folder (MLflow's `delete_artifacts`): moved aside into
+    /// Deletes an artifact file or folder, or everything in the artifact folder when `path` is
+    /// the folder itself (MLflow's `delete_artifacts`): moved aside into
     /// `.mlt/tmp/` in one rename, then removed, so readers never see half a folder. A link is
     /// removed itself, never what it points at. A missing path is not an error.
     pub fn delete_proxy(&self, path: &str) -> Result<()> {
         let t = self.proxy_target(path)?;
         if t.rel.is_empty() {
-            return Err(refuse(
-                path,
-                "names the artifact folder itself; delete the files in it",
-            ));
+            // The whole folder (MLflow's `delete_artifacts()` with no path): emptied, moved
+            // aside in one rename and made again.
+            let Ok(meta) = std::fs::symlink_metadata(&t.root) else {
+                return Ok(());
+            };
+            if !meta.is_dir() {
+                return Err(refuse(path, "is not a real folder; not deleted"));
+            }
+            let scratch = self.scratch_named("delete-")?;
+            std::fs::rename(&t.root, scratch.path().join("gone")).at(&t.root)?;
+            return fs::create_dir_all(&t.root);
         }
         // The folders on the way must stay inside; the last part may itself be a link (which
         // is removed, not followed).
@@ -469,6 +477,8 @@ mod tests {
         assert!(outside.join("secret").exists());
         s.delete_proxy(&format!("0/{run}/artifacts/dir")).unwrap();
         assert!(!art.join("dir").exists());
-        assert!(s.delete_proxy(&format!("0/{run}/artifacts")).is_err());
+        std::fs::write(art.join("last.txt"), "x").unwrap();
+        s.delete_proxy(&format!("0/{run}/artifacts")).unwrap();
+        assert!(art.is_dir() && std::fs::read_dir(&art).unwrap().next().is_none());
     }
 }
