@@ -9,7 +9,9 @@
 
 use super::error::{ApiError, ApiResult, Code};
 use super::proto::Empty;
-use super::proto::artifacts::{FileInfo, ListArtifacts, ListProxied, ListResponse};
+use super::proto::artifacts::{
+    FileInfo, ListArtifacts, ListProxied, ListResponse, MultipartUpload,
+};
 use super::request::Msg;
 use super::{State, clean_relative, client_uri};
 use crate::store::proxy::ProxyEntry;
@@ -35,7 +37,6 @@ pub fn routes() -> Router<State> {
         .route("/mlflow-artifacts/mpu/create/{*path}", post(no_multipart))
         .route("/mlflow-artifacts/mpu/complete/{*path}", post(no_multipart))
         .route("/mlflow-artifacts/mpu/abort/{*path}", post(no_multipart))
-        .route("/mlflow-artifacts/presigned/{*path}", get(no_presigned))
         .route("/mlflow/artifacts/list", get(list_run))
 }
 
@@ -84,6 +85,17 @@ fn percent_decode(s: &str) -> ApiResult<String> {
         }
     }
     String::from_utf8(out).map_err(|_| ApiError::bad_request(format!("{s:?} is not UTF-8")))
+}
+
+/// The artifact path of a multipart request (`/mlflow-artifacts/mpu/<step>/<path>`).
+fn raw_mpu_path(uri: &Uri) -> ApiResult<String> {
+    let path = uri.path();
+    let marker = ["create", "complete", "abort"]
+        .iter()
+        .map(|s| format!("/mlflow-artifacts/mpu/{s}"))
+        .find(|m| path.contains(m.as_str()))
+        .unwrap_or_default();
+    raw_artifact_path(uri, &marker)
 }
 
 /// A path given in a message field (`?path=`), checked like a URL's.
@@ -269,19 +281,19 @@ async fn list_run(S(state): S<State>, Msg(m): Msg<ListArtifacts>) -> ApiResult<R
     Ok(axum::Json(resp).into_response())
 }
 
-/// MLflow's answer for an artifact store without multipart uploads: the client then sends
-/// the file in one PUT.
-async fn no_multipart() -> ApiError {
+/// MLflow's answer for an artifact store without multipart uploads (501 NOT_IMPLEMENTED with
+/// the message the client looks for): the client then sends the file in one PUT. A request
+/// that is not even well formed (no `path`, wrong types, not JSON) is a 400 first.
+async fn no_multipart(uri: Uri, Msg(m): Msg<MultipartUpload>) -> ApiError {
+    if let Err(e) = raw_mpu_path(&uri) {
+        return e;
+    }
+    if m.path.as_deref().is_none_or(str::is_empty) {
+        return ApiError::missing_field("path");
+    }
     ApiError::new(
         Code::NotImplemented,
         "Multipart upload is not supported for the current artifact repository",
-    )
-}
-
-async fn no_presigned() -> ApiError {
-    ApiError::new(
-        Code::NotImplemented,
-        "Presigned download URLs are not supported for the current artifact repository",
     )
 }
 
@@ -370,6 +382,17 @@ mod tests {
         .await;
         assert_eq!(s, StatusCode::NOT_IMPLEMENTED);
         assert_eq!(v["error_code"], "NOT_IMPLEMENTED");
+        // A bad request is a 400 first.
+        for body in [None, Some(serde_json::json!({"path": 3}))] {
+            let (s, v) = call(
+                &app,
+                "POST",
+                &format!("/api/2.0/mlflow-artifacts/mpu/abort/0/{run}/artifacts/big"),
+                body,
+            )
+            .await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+        }
         // A plain upload, listed by the proxy and by the run listing.
         let (s, _) = call(
             &app,

@@ -43,3 +43,17 @@ pub struct ListArtifacts {
     #[serde(default)]
     pub page_token: Option<String>,
 }
+
+/// `CreateMultipartUpload`, `CompleteMultipartUpload`, `AbortMultipartUpload`: read (and
+/// checked) only to answer a bad request with a 400 before saying they are not supported.
+#[derive(Debug, Default, Deserialize)]
+pub struct MultipartUpload {
+    #[serde(default)]
+    pub path: Option<String>,
+    #[serde(default, deserialize_with = "super::de::opt_i64")]
+    pub num_parts: Option<i64>,
+    #[serde(default)]
+    pub upload_id: Option<String>,
+    #[serde(default)]
+    pub parts: Option<Vec<serde_json::Value>>,
+}
