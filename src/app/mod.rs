@@ -14,6 +14,7 @@
 
 pub mod columns;
 pub mod experiments;
+pub mod logged_models;
 pub mod query;
 pub mod registry;
 pub mod resolve;

@@ -14,6 +14,7 @@ mod ordering;
 mod registry_location;
 mod safety;
 mod server;
+mod server_artifacts;
 mod server_auth;
 mod server_registry;
 mod server_seed;

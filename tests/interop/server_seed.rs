@@ -18,11 +18,11 @@ fn mlflows_tutorial_runs_unchanged_against_mlt_server() {
 
     // The CLI sees what the client logged.
     let run = env.json(&["runs", "show", run_id, "--format", "json"]);
-    let params = kv_map(&run["data"]["params"]);
+    let params = kv_map(&run["run"]["data"]["params"]);
     for (k, v) in seen["params"].as_object().unwrap() {
         assert_eq!(params[k], *v, "param {k}");
     }
-    let metrics = &run["data"]["metrics"];
+    let metrics = &run["run"]["data"]["metrics"];
     let accuracy = metrics
         .as_array()
         .unwrap()
@@ -31,7 +31,7 @@ fn mlflows_tutorial_runs_unchanged_against_mlt_server() {
         .expect("accuracy logged");
     assert_eq!(accuracy["value"], seen["accuracy"]);
     assert_eq!(
-        kv_map(&run["data"]["tags"])["Training Info"],
+        kv_map(&run["run"]["data"]["tags"])["Training Info"],
         "Basic LR model for iris data"
     );
     let run_text = env.ok(&["runs", "show", run_id]);
