@@ -2,8 +2,6 @@
 //! with `MLFLOW_TRACKING_URI` set to the server), or with raw HTTP for requests a client would
 //! never send (traversal, malformed bodies).
 
-#![allow(dead_code)] // until the endpoint tests use every helper
-
 use crate::harness::TestEnv;
 use crate::{python, repo};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -205,11 +203,6 @@ impl Drop for Server {
             let _ = c.wait();
         }
     }
-}
-
-/// The store folder of `env` as a string, for scripts that read it with MLflow's file reader.
-pub fn store_arg(env: &TestEnv) -> String {
-    env.root().display().to_string()
 }
 
 #[test]
