@@ -91,12 +91,17 @@ fn clauses(filter: &str) -> Vec<String> {
             Some(_) => {}
             None if c == '\'' || c == '"' || c == '`' => quote = Some(c),
             None => {
-                let rest: String = chars[i..].iter().take(5).collect();
+                // `and` then whitespace, after whitespace (compared by char: the filter may
+                // hold any text).
+                let rest = &chars[i..chars.len().min(i + 4)];
                 let before_space = i == 0 || chars[i - 1].is_whitespace();
                 if before_space
-                    && rest.len() == 5
-                    && rest[..3].eq_ignore_ascii_case("and")
-                    && rest[3..4].chars().all(char::is_whitespace)
+                    && rest.len() == 4
+                    && rest[..3]
+                        .iter()
+                        .zip("and".chars())
+                        .all(|(c, a)| c.eq_ignore_ascii_case(&a))
+                    && rest[3].is_whitespace()
                 {
                     out.push(std::mem::take(&mut cur));
                     i += 4;
@@ -438,6 +443,18 @@ pub fn search(store: &Store, s: &Search) -> Result<(Vec<LoggedModelRecord>, Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filters_split_on_and_outside_quotes_whatever_text_they_hold() {
+        assert_eq!(
+            clauses("name = 'a and b' AND status = 'READY'"),
+            ["name = 'a and b'", "status = 'READY'"]
+        );
+        // Multi-byte text where a byte-sliced `and` check would cut a character.
+        for f in ["x = 1 abéc", "abéc", "name = 'é' and ébé", "andé x"] {
+            let _ = clauses(f);
+        }
+    }
     use crate::store::logged_write::NewLoggedModel;
 
     #[test]
