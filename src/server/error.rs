@@ -120,9 +120,15 @@ impl std::fmt::Display for ApiError {
     }
 }
 
+/// The error an answer carries, for the request log (`--log-level debug`).
+#[derive(Clone, Debug)]
+pub struct Logged(pub String);
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status(), axum::Json(self.body())).into_response()
+        let mut resp = (self.status(), axum::Json(self.body())).into_response();
+        resp.extensions_mut().insert(Logged(self.to_string()));
+        resp
     }
 }
 

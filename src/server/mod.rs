@@ -247,10 +247,14 @@ async fn log_request(
     } else {
         LogLevel::Warn
     };
-    state.log(
-        level,
-        &format!("{method} {path} {} {ms:.1}ms", status.as_u16()),
-    );
+    let mut line = format!("{method} {path} {} {ms:.1}ms", status.as_u16());
+    if state.config.log_level == LogLevel::Debug
+        && let Some(error::Logged(msg)) = resp.extensions().get::<error::Logged>()
+    {
+        line.push_str(": ");
+        line.push_str(msg);
+    }
+    state.log(level, &line);
     resp
 }
 
@@ -421,6 +425,41 @@ mod tests {
         assert_eq!(
             store_location(&store, "runs:/abc/model").unwrap(),
             "runs:/abc/model"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_request_log_has_a_line_per_request_at_its_level_and_errors_at_debug() {
+        let run = |level: LogLevel| async move {
+            let dir = tempfile::tempdir().unwrap();
+            let store = Store::new(dir.path());
+            store.init().unwrap();
+            let lines = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+            let sink = lines.clone();
+            let mut config = Config::new("127.0.0.1", 0);
+            config.log_level = level;
+            config.log = Arc::new(move |l| sink.lock().unwrap().push(l.to_string()));
+            let app = router(State::new(store, config));
+            call(&app, "GET", "/health", None).await;
+            call(&app, "GET", "/api/2.0/mlflow/nope", None).await;
+            let l = lines.lock().unwrap().clone();
+            l
+        };
+        let info = run(LogLevel::Info).await;
+        assert_eq!(info.len(), 2, "{info:?}");
+        assert!(info[0].starts_with("GET /health 200 "), "{info:?}");
+        assert!(
+            info[1].starts_with("GET /api/2.0/mlflow/nope 404 "),
+            "{info:?}"
+        );
+        assert!(!info[1].contains("ENDPOINT_NOT_FOUND"), "{info:?}");
+        let warn = run(LogLevel::Warn).await;
+        assert_eq!(warn.len(), 1, "{warn:?}");
+        assert!(run(LogLevel::Error).await.is_empty());
+        let debug = run(LogLevel::Debug).await;
+        assert!(
+            debug[1].ends_with("ENDPOINT_NOT_FOUND: no endpoint GET /api/2.0/mlflow/nope"),
+            "{debug:?}"
         );
     }
 
