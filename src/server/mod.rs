@@ -442,8 +442,7 @@ mod tests {
             let app = router(State::new(store, config));
             call(&app, "GET", "/health", None).await;
             call(&app, "GET", "/api/2.0/mlflow/nope", None).await;
-            let l = lines.lock().unwrap().clone();
-            l
+            lines.lock().unwrap().clone()
         };
         let info = run(LogLevel::Info).await;
         assert_eq!(info.len(), 2, "{info:?}");
