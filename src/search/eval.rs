@@ -535,6 +535,17 @@ mod tests {
 /// The tag MLflow puts on prompts, which are registered models hidden from model searches.
 pub const IS_PROMPT_TAG: &str = "mlflow.prompt.is_prompt";
 
+/// A registry filter's comparison of one field: as [`eval_field`], except that a model or
+/// version without the prompt tag is "not a prompt" (`tags.mlflow.prompt.is_prompt = 'false'`
+/// matches it), as MLflow's `SearchModelUtils` and `SearchModelVersionUtils` have it.
+pub(super) fn eval_registry_field(ident: &Identifier, f: Field, op: Op, value: &Value) -> bool {
+    if ident.entity == Entity::Tag && ident.key == IS_PROMPT_TAG && matches!(f, Field::Missing) {
+        return matches!((op, value), (Op::Eq, Value::Str(v)) if v == "false")
+            || matches!((op, value), (Op::Ne, Value::Str(v)) if v == "true");
+    }
+    eval_field(f, op, value)
+}
+
 /// Whether a registered model matches a filter from `parse_model_filter`, as in MLflow's
 /// `SearchModelUtils`: a missing tag matches nothing, except that a model without the prompt
 /// tag is "not a prompt".
@@ -548,14 +559,7 @@ pub fn matches_model(expr: &Expr, m: &RegisteredModel) -> bool {
                     .map_or(Field::Missing, |v| Field::Text(v)),
                 _ => Field::Text(&m.name),
             };
-            if ident.entity == Entity::Tag
-                && ident.key == IS_PROMPT_TAG
-                && matches!(f, Field::Missing)
-            {
-                return matches!((op, value), (Op::Eq, Value::Str(v)) if v == "false")
-                    || matches!((op, value), (Op::Ne, Value::Str(v)) if v == "true");
-            }
-            eval_field(f, *op, value)
+            eval_registry_field(ident, f, *op, value)
         }
         Expr::And(xs) => xs.iter().all(|x| matches_model(x, m)),
         Expr::Or(xs) => xs.iter().any(|x| matches_model(x, m)),

@@ -3,9 +3,8 @@
 //! `version_number` compares as a number, a missing tag matches nothing (except that a version
 //! without the prompt tag is "not a prompt").
 
-use super::IS_PROMPT_TAG;
-use super::eval::{Field, eval_field};
-use super::parse::{Entity, Expr, Op, OrderBy, Value};
+use super::eval::{Field, eval_registry_field};
+use super::parse::{Entity, Expr, OrderBy};
 use crate::entities::ModelVersion;
 use std::cmp::Ordering;
 
@@ -34,14 +33,7 @@ pub fn matches_version(expr: &Expr, v: &ModelVersion) -> bool {
                     _ => Field::Missing,
                 },
             };
-            if ident.entity == Entity::Tag
-                && ident.key == IS_PROMPT_TAG
-                && matches!(f, Field::Missing)
-            {
-                return matches!((op, value), (Op::Eq, Value::Str(s)) if s == "false")
-                    || matches!((op, value), (Op::Ne, Value::Str(s)) if s == "true");
-            }
-            eval_field(f, *op, value)
+            eval_registry_field(ident, f, *op, value)
         }
         Expr::And(xs) => xs.iter().all(|x| matches_version(x, v)),
         Expr::Or(xs) => xs.iter().any(|x| matches_version(x, v)),

@@ -246,13 +246,7 @@ impl Store {
         let inputs = h.dir.join(layout::INPUTS);
         if inputs.is_dir() {
             let exp_dir = self.experiment_dir(&h.info.experiment_id);
-            let mut dirs: Vec<_> = std::fs::read_dir(&inputs)
-                .at(&inputs)?
-                .flatten()
-                .map(|e| e.path())
-                .collect();
-            dirs.sort();
-            for dir in dirs {
+            for dir in sorted_entries(&inputs)? {
                 let Some(link) = read_meta(&h.dir, &dir) else {
                     continue;
                 };
@@ -289,13 +283,7 @@ impl Store {
         }
         let outputs = h.dir.join(OUTPUTS);
         if outputs.is_dir() {
-            let mut dirs: Vec<_> = std::fs::read_dir(&outputs)
-                .at(&outputs)?
-                .flatten()
-                .map(|e| e.path())
-                .collect();
-            dirs.sort();
-            for dir in dirs {
+            for dir in sorted_entries(&outputs)? {
                 let Some(link) = read_meta(&h.dir, &dir) else {
                     continue;
                 };
@@ -416,6 +404,17 @@ fn check_model_id(id: &str) -> Result<()> {
     } else {
         Err(Error::Invalid(format!("invalid model id '{id}'")))
     }
+}
+
+/// The entries of a folder, sorted by path.
+fn sorted_entries(dir: &std::path::Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .at(dir)?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    Ok(out)
 }
 
 /// A run's `outputs/` folder.
