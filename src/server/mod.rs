@@ -205,9 +205,16 @@ pub fn router(state: State) -> Router {
     }
     app.fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn_with_state(state.clone(), auth::guard))
         .layer(middleware::from_fn_with_state(state.clone(), log_request))
         .with_state(state)
+}
+
+/// A handler that panicked (a bug): an INTERNAL_ERROR answer in MLflow's shape instead of a
+/// dropped connection, which MLflow's client would retry.
+fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    ApiError::new(Code::InternalError, "the request failed inside the server").into_response()
 }
 
 async fn version() -> &'static str {
