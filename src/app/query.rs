@@ -20,6 +20,9 @@ pub struct RunQuery {
     pub view: View,
     /// At most this many runs are returned.
     pub max_results: usize,
+    /// The first this many of those are left out (a page further on): they are sorted with
+    /// the rest, but not read whole.
+    pub offset: usize,
     /// What of each selected run is read.
     pub read: Read,
     /// The params, metrics and tags to show (names or globs); empty shows the columns the
@@ -36,6 +39,7 @@ impl Default for RunQuery {
             experiments: Vec::new(),
             view: View::Active,
             max_results: 1000,
+            offset: 0,
             read: Read::Named,
             columns: Vec::new(),
         }
@@ -129,6 +133,7 @@ pub fn select(store: &Store, q: &RunQuery) -> Result<Selected> {
     }
     search::sort_runs(&mut runs, &parsed.orders);
     runs.truncate(q.max_results);
+    runs.drain(..q.offset.min(runs.len()));
     let mut runs: Vec<(RunHandle, Run)> = runs
         .into_iter()
         .filter_map(|r| handles.remove(&run_key(&r.info)).map(|h| (h, r)))
@@ -308,6 +313,37 @@ mod tests {
 
     fn shown(found: &Selected) -> Vec<String> {
         found.shown.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn an_offset_leaves_out_the_first_runs_of_the_order_and_reads_the_rest_whole() {
+        let (_d, s) = store();
+        let page = |offset, max_results| {
+            let found = select(
+                &s,
+                &RunQuery {
+                    order_by: vec!["metrics.acc DESC".into()],
+                    max_results,
+                    offset,
+                    read: Read::Whole,
+                    ..RunQuery::default()
+                },
+            )
+            .unwrap();
+            assert_eq!(found.matched, 3);
+            found
+                .runs
+                .iter()
+                .map(|(_, r)| {
+                    assert_eq!(r.params.len(), 2, "read whole");
+                    r.info.run_name.clone()
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(page(0, 3), ["b", "c", "a"]);
+        assert_eq!(page(1, 3), ["c", "a"]);
+        assert_eq!(page(1, 2), ["c"]);
+        assert!(page(5, 7).is_empty());
     }
 
     #[test]

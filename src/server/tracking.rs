@@ -619,13 +619,14 @@ async fn search_runs(
                 experiments,
                 view,
                 max_results: end,
+                offset,
                 read: app::query::Read::Whole,
                 columns: Vec::new(),
             };
             let selected = app::query::select(store, &q)?;
             let next = (end < selected.matched).then(|| page_token(end));
             let mut runs = Vec::new();
-            for (h, run) in selected.runs.iter().skip(offset) {
+            for (h, run) in &selected.runs {
                 runs.push(run_proto(store, run, store.run_io(h)?));
             }
             Ok(Json(pb::SearchRunsResponse {
@@ -687,27 +688,30 @@ async fn log_metric(S(state): S<State>, Msg(m): Msg<pb::LogMetric>) -> ApiResult
 }
 
 async fn log_param(S(state): S<State>, Msg(m): Msg<pb::RunKeyValue>) -> ApiResult<Empty> {
-    let id = required(m.run(), "run_id")?;
-    let key = required(m.key.as_deref(), "key")?;
-    let batch = Batch {
-        params: vec![(key, m.value.unwrap_or_default())],
+    log_key_value(state, m, |kv| Batch {
+        params: vec![kv],
         ..Batch::default()
-    };
-    state
-        .blocking(move |store| {
-            log(store, &id, &batch)?;
-            Ok(Empty {})
-        })
-        .await
+    })
+    .await
 }
 
 async fn set_tag(S(state): S<State>, Msg(m): Msg<pb::RunKeyValue>) -> ApiResult<Empty> {
+    log_key_value(state, m, |kv| Batch {
+        tags: vec![kv],
+        ..Batch::default()
+    })
+    .await
+}
+
+/// Logs one param or tag (`batch` says which) of a `log-parameter` or `set-tag` request.
+async fn log_key_value(
+    state: State,
+    m: pb::RunKeyValue,
+    batch: impl FnOnce((String, String)) -> Batch,
+) -> ApiResult<Empty> {
     let id = required(m.run(), "run_id")?;
     let key = required(m.key.as_deref(), "key")?;
-    let batch = Batch {
-        tags: vec![(key, m.value.unwrap_or_default())],
-        ..Batch::default()
-    };
+    let batch = batch((key, m.value.unwrap_or_default()));
     state
         .blocking(move |store| {
             log(store, &id, &batch)?;

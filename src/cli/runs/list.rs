@@ -69,6 +69,7 @@ pub fn run(ctx: &Ctx, args: Args, defaults: Defaults) -> CmdResult {
             experiments,
             view: args.view,
             max_results,
+            offset: 0,
             read: if args.format == Format::Json {
                 Read::Whole
             } else {
