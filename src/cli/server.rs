@@ -139,7 +139,12 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
         Some(path) => Some(Arc::new(open_users(path, printer)?)),
         None => None,
     };
-    let store = ctx.writable_store()?;
+    // A server that may not write does not create the store either.
+    let store = if args.read_only {
+        ctx.existing_store()?
+    } else {
+        ctx.writable_store()?
+    };
     let mut config = Config::new(args.host.clone(), args.port);
     config.read_only = args.read_only;
     config.log_level = args.log_level.into();

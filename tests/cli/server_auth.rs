@@ -240,3 +240,11 @@ fn users_added_at_the_same_time_all_land() {
         .collect();
     assert_eq!(names, (0..8).map(|i| format!("u{i}")).collect::<Vec<_>>());
 }
+
+#[test]
+fn a_read_only_server_needs_an_existing_store_and_creates_none() {
+    let env = TestEnv::new();
+    let err = env.fails(&["server", "--port", "0", "--read-only"], 1);
+    assert!(err.contains("no mlt store"), "{err}");
+    assert!(!env.path("mlruns").exists());
+}
