@@ -577,13 +577,22 @@ pub fn sort_models(models: &mut [RegisteredModel], order_by: &[OrderBy]) {
     if !keys.iter().any(|(k, _)| *k == "name") {
         keys.push(("name", true));
     }
-    models.sort_by(|a, b| {
-        for &(key, ascending) in &keys {
-            let ord = match key {
-                "name" => a.name.cmp(&b.name),
-                "creation_timestamp" => a.creation_timestamp.cmp(&b.creation_timestamp),
-                _ => a.last_updated_timestamp.cmp(&b.last_updated_timestamp),
-            };
+    sort_by_keys(models, &keys, |key, a, b| match key {
+        "name" => a.name.cmp(&b.name),
+        "creation_timestamp" => a.creation_timestamp.cmp(&b.creation_timestamp),
+        _ => a.last_updated_timestamp.cmp(&b.last_updated_timestamp),
+    });
+}
+
+/// Sorts by `(key, ascending)` clauses in turn, `cmp` comparing two items on one key.
+pub(super) fn sort_by_keys<T>(
+    items: &mut [T],
+    keys: &[(&str, bool)],
+    cmp: impl Fn(&str, &T, &T) -> Ordering,
+) {
+    items.sort_by(|a, b| {
+        for &(key, ascending) in keys {
+            let ord = cmp(key, a, b);
             let ord = if ascending { ord } else { ord.reverse() };
             if ord != Ordering::Equal {
                 return ord;

@@ -3,10 +3,9 @@
 //! `version_number` compares as a number, a missing tag matches nothing (except that a version
 //! without the prompt tag is "not a prompt").
 
-use super::eval::{Field, eval_registry_field};
+use super::eval::{Field, eval_registry_field, sort_by_keys};
 use super::parse::{Entity, Expr, OrderBy};
 use crate::entities::ModelVersion;
-use std::cmp::Ordering;
 
 /// MLflow's order when a search gives none: most recently updated first, then by name, then
 /// newest version first.
@@ -54,20 +53,11 @@ pub fn sort_versions(versions: &mut [ModelVersion], order_by: &[OrderBy]) {
     if !keys.iter().any(|(k, _)| *k == "version_number") {
         keys.push(("version_number", false));
     }
-    versions.sort_by(|a, b| {
-        for &(key, ascending) in &keys {
-            let ord = match key {
-                "name" => a.name.cmp(&b.name),
-                "version_number" => a.version.cmp(&b.version),
-                "creation_timestamp" => a.creation_timestamp.cmp(&b.creation_timestamp),
-                _ => a.last_updated_timestamp.cmp(&b.last_updated_timestamp),
-            };
-            let ord = if ascending { ord } else { ord.reverse() };
-            if ord != Ordering::Equal {
-                return ord;
-            }
-        }
-        Ordering::Equal
+    sort_by_keys(versions, &keys, |key, a, b| match key {
+        "name" => a.name.cmp(&b.name),
+        "version_number" => a.version.cmp(&b.version),
+        "creation_timestamp" => a.creation_timestamp.cmp(&b.creation_timestamp),
+        _ => a.last_updated_timestamp.cmp(&b.last_updated_timestamp),
     });
 }
 
