@@ -19,6 +19,7 @@ pub mod package;
 pub mod search;
 pub mod server;
 pub mod store;
+pub mod ui;
 pub mod wrap;
 
 #[cfg(test)]

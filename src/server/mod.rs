@@ -21,6 +21,8 @@ pub mod proto;
 pub mod registry;
 pub mod request;
 pub mod tracking;
+pub mod ui;
+pub mod ui_api;
 
 use crate::store::Store;
 use axum::Router;
@@ -199,7 +201,8 @@ pub fn router(state: State) -> Router {
         .merge(registry::routes());
     let mut app = Router::new()
         .route("/health", axum::routing::get(|| async { "OK" }))
-        .route("/version", axum::routing::get(version));
+        .route("/version", axum::routing::get(version))
+        .merge(ui::routes());
     for prefix in ["/api/2.0", "/api/3.0", "/ajax-api/2.0", "/ajax-api/3.0"] {
         app = app.nest(prefix, api.clone());
     }
@@ -375,6 +378,21 @@ pub(crate) mod testing {
             status,
             serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
         )
+    }
+
+    /// `GET path` (with its query), returning the status, the headers and the raw body.
+    pub async fn get_raw(app: &Router, path: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let req = axum::http::Request::builder()
+            .method("GET")
+            .uri(path)
+            .body(Body::empty())
+            .unwrap();
+        let resp = app.clone().oneshot(req).await.unwrap();
+        let (status, headers) = (resp.status(), resp.headers().clone());
+        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, headers, bytes.to_vec())
     }
 }
 

@@ -4,6 +4,7 @@
 //! is skipped when it is missing. Each test compares what MLflow's `MlflowClient` sees, as the
 //! canonical JSON of `canonical.py`, with what mlt's `--format json` output says.
 
+mod browser;
 mod check;
 mod crash;
 #[path = "../cli/harness.rs"]

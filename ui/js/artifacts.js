@@ -1,0 +1,2 @@
+// artifacts view: not built yet.
+"use strict";

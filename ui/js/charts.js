@@ -1,0 +1,2 @@
+// charts view: not built yet.
+"use strict";

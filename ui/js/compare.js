@@ -1,0 +1,2 @@
+// compare view: not built yet.
+"use strict";

@@ -1,0 +1,2 @@
+// experiments view: not built yet.
+"use strict";

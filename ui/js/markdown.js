@@ -1,0 +1,2 @@
+// markdown view: not built yet.
+"use strict";

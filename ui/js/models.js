@@ -1,0 +1,2 @@
+// models view: not built yet.
+"use strict";

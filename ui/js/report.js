@@ -1,0 +1,2 @@
+// report view: not built yet.
+"use strict";

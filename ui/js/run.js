@@ -1,0 +1,2 @@
+// run view: not built yet.
+"use strict";

@@ -1,0 +1,2 @@
+// runs view: not built yet.
+"use strict";
