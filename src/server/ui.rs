@@ -51,16 +51,22 @@ async fn page() -> Response {
 }
 
 /// The assets' URLs carry the UI's version, so they can be cached for good.
-const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+fn asset_caching() -> &'static str {
+    if crate::ui::dev_mode() {
+        "no-cache"
+    } else {
+        "public, max-age=31536000, immutable"
+    }
+}
 
 async fn script() -> Response {
     hardened(
         (
             [
                 (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                (header::CACHE_CONTROL, IMMUTABLE),
+                (header::CACHE_CONTROL, asset_caching()),
             ],
-            crate::ui::script(),
+            crate::ui::script().into_owned(),
         )
             .into_response(),
     )
@@ -71,9 +77,9 @@ async fn style() -> Response {
         (
             [
                 (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-                (header::CACHE_CONTROL, IMMUTABLE),
+                (header::CACHE_CONTROL, asset_caching()),
             ],
-            crate::ui::style(),
+            crate::ui::style().into_owned(),
         )
             .into_response(),
     )

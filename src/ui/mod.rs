@@ -3,6 +3,7 @@
 //! sheet; `mlt report` inlines the same script and styles into one HTML file.
 
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// The scripts, in the order they run: uPlot, the core, the views, then the start.
@@ -48,27 +49,49 @@ const STYLES: &[(&str, &str)] = &[
 const INDEX: &str = include_str!("../../ui/index.html");
 
 fn concat(parts: &[(&str, &str)]) -> String {
+    let dev = dev_dir();
     let mut out = String::new();
     for (name, text) in parts {
         out.push_str("\n/* ---- ");
         out.push_str(name);
         out.push_str(" ---- */\n");
-        out.push_str(text);
+        match &dev {
+            Some(dir) => out.push_str(&std::fs::read_to_string(dir.join(name)).unwrap_or_default()),
+            None => out.push_str(text),
+        }
         out.push('\n');
     }
     out
 }
 
+/// For working on the UI: with `MLT_UI_DEV_DIR` set to the repository's `ui/` folder, the files
+/// are read from there at every request instead of the copies built into the binary, so a
+/// change shows on reload without rebuilding.
+fn dev_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("MLT_UI_DEV_DIR").map(std::path::PathBuf::from)
+}
+
+/// Whether the files are read from `MLT_UI_DEV_DIR` (then nothing may be cached for long).
+pub fn dev_mode() -> bool {
+    dev_dir().is_some()
+}
+
 /// Every script, in order, as one.
-pub fn script() -> &'static str {
+pub fn script() -> Cow<'static, str> {
     static S: OnceLock<String> = OnceLock::new();
-    S.get_or_init(|| concat(SCRIPTS))
+    if dev_dir().is_some() {
+        return Cow::Owned(concat(SCRIPTS));
+    }
+    Cow::Borrowed(S.get_or_init(|| concat(SCRIPTS)))
 }
 
 /// Every style sheet, in order, as one.
-pub fn style() -> &'static str {
+pub fn style() -> Cow<'static, str> {
     static S: OnceLock<String> = OnceLock::new();
-    S.get_or_init(|| concat(STYLES))
+    if dev_dir().is_some() {
+        return Cow::Owned(concat(STYLES));
+    }
+    Cow::Borrowed(S.get_or_init(|| concat(STYLES)))
 }
 
 /// A short hash of the script and styles: the asset URLs carry it, so a new binary's page
@@ -77,8 +100,8 @@ pub fn version() -> &'static str {
     static V: OnceLock<String> = OnceLock::new();
     V.get_or_init(|| {
         let mut h = Sha256::new();
-        h.update(script());
-        h.update(style());
+        h.update(script().as_bytes());
+        h.update(style().as_bytes());
         let d = h.finalize();
         d[..6].iter().map(|b| format!("{b:02x}")).collect()
     })
@@ -129,7 +152,7 @@ pub fn standalone_page(title: &str, data_json: &str) -> String {
     let body = format!(
         "<script type=\"application/json\" id=\"mlt-data\">{}</script>\n<script>{}</script>",
         escape_in_script(data_json),
-        script
+        &*script
     );
     INDEX
         .replace(
