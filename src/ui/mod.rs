@@ -203,6 +203,24 @@ mod tests {
     }
 
     #[test]
+    fn the_vendored_files_are_upstream_unchanged() {
+        let sum = |s: &str| {
+            Sha256::digest(s.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        assert_eq!(
+            sum(SCRIPTS[0].1),
+            "19c8d4c6ad88929a79f4ae49d6f7161566dfd0ba3d15cc495e974f787eb78f1f"
+        );
+        assert_eq!(
+            sum(STYLES[0].1),
+            "df630c6a8d6f8eeaff264b50f73ce5b114f646ffd9a0bb74f049b0a00135fa04"
+        );
+    }
+
+    #[test]
     fn a_standalone_page_inlines_everything_and_its_data_cannot_close_the_script() {
         let p = standalone_page(
             "a <b> & c",
