@@ -21,8 +21,11 @@
   MLT.views.experiments = {
     title: "Experiments",
     render(root, route) {
-      document.title = "Experiments · mlt";
       const params = route.params;
+      // /experiments?experiments=1,2 is the runs table of those experiments.
+      const several = params.get("experiments");
+      if (several) return MLT.views.runs.render(root, { view: "runs", parts: [several], params });
+      document.title = "Experiments · mlt";
       const state = {
         view: params.get("view") === "deleted" ? "deleted" : "active",
         q: params.get("q") || "",
