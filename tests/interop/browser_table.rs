@@ -59,7 +59,14 @@ fn browser_table_lists_filters_sorts_selects_and_updates_runs() {
     run("beta", "0.01", "sgd", "cv", &[0.3], true);
     run("gamma", "0.001", "adam", "nlp-team", &[0.7], true);
     run("delta", "0.01", "adam", "cv", &[0.1], true);
-    run("<img src=x onerror=alert(1)>", "0.5", "sgd", "cv", &[0.6], true);
+    run(
+        "<img src=x onerror=alert(1)>",
+        "0.5",
+        "sgd",
+        "cv",
+        &[0.6],
+        true,
+    );
     let live = run("live", "0.2", "sgd", "cv", &[1.0], false);
     let sweep = run("sweep", "0.05", "adam", "cv", &[0.4], true);
     for c in ["child-1", "child-2"] {
@@ -83,7 +90,11 @@ fn browser_table_lists_filters_sorts_selects_and_updates_runs() {
     });
 
     let server = Server::start(&env, &[]);
-    let out = browser("table.py", &[&server.url, &setup.to_string()], Some(&server));
+    let out = browser(
+        "table.py",
+        &[&server.url, &setup.to_string()],
+        Some(&server),
+    );
     assert!(out.trim_end().ends_with("ok"), "{out}");
 }
 

@@ -227,7 +227,11 @@
       // -- layout: the scroll container fills the window below it
       function fit() {
         const top = scroll.getBoundingClientRect().top + window.scrollY;
-        scroll.style.height = Math.max(240, window.innerHeight - top - 16) + "px";
+        const room = Math.max(240, window.innerHeight - top - 16);
+        // A short table is as tall as its rows (plus a scroll bar's room), a long one fills the window.
+        const bar = scroll.scrollWidth > scroll.clientWidth ? 18 : 2;
+        const need = (head.offsetHeight || 44) + S.rows.length * ROW_H + bar;
+        scroll.style.height = Math.min(room, Math.max(need, 120)) + "px";
         paint();
       }
       let raf = 0;
@@ -431,6 +435,7 @@
         S.hasParents = kids.size > 0;
         S.anyCollapsed = S.collapsed.size > 0;
         expandBtn.hidden = !S.hasParents;
+        inner.classList.toggle("flat", !S.hasParents);
         expandBtn.textContent = S.anyCollapsed ? "Expand all" : "Collapse all";
         body.style.height = rows.length * ROW_H + "px";
       }
@@ -450,13 +455,13 @@
         empty.textContent = S.filter ? "No run matches this filter." : "No runs here yet.";
         scroll.hidden = !filterError.hidden;
         repaint();
-        fit();
       }
 
       function updateInfo() {
         const n = S.runs.length;
-        let t = n + (n === 1 ? " run" : " runs");
-        if (S.matched > n) t = "showing " + n + " of " + S.matched + " runs";
+        const fmt = (x) => x.toLocaleString("en-US");
+        let t = fmt(n) + (n === 1 ? " run" : " runs");
+        if (S.matched > n) t = "showing " + fmt(n) + " of " + fmt(S.matched) + " runs";
         if (S.filter) t += " matching the filter";
         info.textContent = t;
         const anyRunning = S.runs.some((r) => r.status === "RUNNING");
@@ -467,7 +472,7 @@
       function repaint() {
         for (const el of S.rendered.values()) el.remove();
         S.rendered.clear();
-        paint();
+        fit();
       }
       function paint() {
         const top = scroll.scrollTop;
