@@ -112,7 +112,9 @@ fn browser_table_virtualizes_ten_thousand_runs() {
     for i in 0..n {
         let id = format!("{:032x}", 0xabc0_0000_u64 + i as u64);
         let run = dir.join(&id);
-        for d in ["metrics", "params", "artifacts", "tags"] {
+        // The three folders a run must have, and as few files as will do: 10,000 runs take
+        // about 240 MB of 4 KB blocks.
+        for d in ["metrics", "params", "artifacts"] {
             std::fs::create_dir_all(run.join(d)).unwrap();
         }
         let start = t0 + i as i64 * 1000;
@@ -133,8 +135,6 @@ fn browser_table_virtualizes_ten_thousand_runs() {
             format!("{start} {} 0\n", 1.0 / (i as f64 + 1.0)),
         )
         .unwrap();
-        std::fs::write(run.join("params/lr"), format!("0.{}", i % 7 + 1)).unwrap();
-        std::fs::write(run.join("tags/mlflow.runName"), format!("run-{i:05}")).unwrap();
     }
     let server = Server::start(&env, &[]);
     let out = browser(

@@ -338,10 +338,11 @@
         S.runs = [];
         S.byId = new Map();
         S.matched = 0;
+        S.error = b.what === "order_by" ? "The order is not valid." : b.what === "filter" ? "The filter is not valid." : "No runs.";
         rebuild();
-        info.textContent = b.what === "order_by" ? "The order is not valid." : "The filter is not valid.";
       }
       function hideError() {
+        S.error = null;
         filterError.hidden = true;
         MLT.clear(filterError);
       }
@@ -349,10 +350,31 @@
       // -- columns
       function rebuildColumns() {
         S.cols = chosenColumns(allColumns(S.keys, several), S.columns);
+        S.cols.forEach(sizeColumn);
         const tmpl = ["34px", "260px"].concat(S.cols.map((c) => c.width + "px"));
         inner.style.setProperty("--cols", tmpl.join(" "));
         inner.style.width = tmpl.reduce((a, w) => a + parseInt(w, 10), 0) + "px";
         drawHead();
+      }
+
+      // A param, metric or tag column is as wide as its name and the values of the first
+      // runs need (within bounds): short values make narrow columns.
+      function sizeColumn(c) {
+        if (c.kind === "attr") return;
+        let chars = c.label.length + 1;
+        const n = Math.min(S.runs.length, 300);
+        for (let i = 0; i < n && chars < 32; i++) {
+          const r = S.runs[i];
+          let v;
+          if (c.kind === "param") v = (r.params || {})[c.key];
+          else if (c.kind === "tag") v = (r.tags || {})[c.key];
+          else {
+            const m = (r.metrics || {})[c.key];
+            v = m ? MLT.fmtNumber(m.value) : undefined;
+          }
+          if (v !== undefined && v !== null) chars = Math.max(chars, String(v).length);
+        }
+        c.width = Math.round(Math.min(260, Math.max(72, 24 + chars * 8.6)));
       }
 
       function drawHead() {
@@ -458,6 +480,11 @@
       }
 
       function updateInfo() {
+        if (S.error) {
+          info.textContent = S.error;
+          live.hidden = true;
+          return;
+        }
         const n = S.runs.length;
         const fmt = (x) => x.toLocaleString("en-US");
         let t = fmt(n) + (n === 1 ? " run" : " runs");
