@@ -29,6 +29,7 @@ fn browser_table_lists_filters_sorts_selects_and_updates_runs() {
     let vision = env.ok(&["experiments", "create", "vision", "-t", "team=cv"]);
     let nlp = env.ok(&["experiments", "create", "nlp"]);
     let old = env.ok(&["experiments", "create", "old-stuff"]);
+    env.ok(&["experiments", "create", "<img src=x onerror=alert(1)>"]);
     env.ok(&["runs", "start", "-e", "old-stuff", "--name", "gone"]);
     env.ok(&["experiments", "delete", &old]);
 
