@@ -13,12 +13,14 @@
 //! `Store::check` and `Store::gc` (`store check`, `store gc`).
 
 pub mod columns;
+pub mod downsample;
 pub mod experiments;
 pub mod logged_models;
 pub mod query;
 pub mod registry;
 pub mod resolve;
 pub mod start;
+pub mod ui;
 
 use crate::search::ParseError;
 use crate::store;
