@@ -24,10 +24,10 @@ with browser_page(base) as (page, seen):
     assert cells[5] == "Classifies **things**.", cells
     # The search box filters, and writes itself into the URL.
     page.fill("input.models-search", "nothing-like-this")
-    page.wait_for_function("document.querySelectorAll('tr[data-model]').length === 0")
+    page.wait_for_function("() => document.querySelectorAll('tr[data-model]').length === 0")
     assert "q=nothing-like-this" in page.url
     page.fill("input.models-search", "champ")
-    page.wait_for_function("document.querySelectorAll('tr[data-model]').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('tr[data-model]').length === 1")
     shot(page, "models")
 
     page.click("a.model-link")

@@ -60,7 +60,7 @@ with browser_page(base) as (page, seen):
     loss = page.locator("table.run-metrics tr[data-key='loss']").inner_text()
     assert "199" in loss, loss  # the latest step
     assert page.locator("table.run-metrics tbody tr").count() == 2
-    page.wait_for_function("document.querySelectorAll('.run-chart').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('.run-chart').length === 2")
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll('.run-chart canvas')).some(c => c.width > 0)")
     drawn = canvas_drawn(page, ".run-chart canvas")
@@ -110,11 +110,18 @@ with browser_page(base) as (page, seen):
         assert "sandbox" in (hd.get("Content-Security-Policy") or ""), dict(hd)
         assert (hd.get("Content-Disposition") or "").startswith("attachment"), dict(hd)
         assert hd.get("X-Content-Type-Options") == "nosniff", dict(hd)
-    # Even fetched into the page's origin as a frame, the sandbox keeps its script from running.
-    page.evaluate("""(u) => new Promise(res => { const f = document.createElement('iframe');
-        f.src = u; f.onload = () => res(); document.body.appendChild(f); setTimeout(res, 1500); })""",
-                  "/mlt-api/v1/artifact?run=%s&path=page.html" % run)
-    page.wait_for_timeout(300)
+    # Opened directly in the UI's origin, the browser downloads them instead of running them.
+    # (The page itself cannot frame anything: its CSP has frame-src 'none'.)
+    for name in ["page.html", "pic.svg"]:
+        tab = page.context.new_page()
+        tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        with tab.expect_download() as dl_info:
+            try:
+                tab.goto(base + "/mlt-api/v1/artifact?run=%s&path=%s" % (run, name))
+            except Exception as e:  # "Download is starting"
+                assert "Download" in str(e), e
+        assert dl_info.value.suggested_filename == name, dl_info.value.suggested_filename
+        tab.close()
 
     # The model: its MLmodel with the signature as a table (opened from the logged models).
     page.click("a.run-model-link")
@@ -149,9 +156,9 @@ with browser_page(base) as (page, seen):
     page.wait_for_function(
         "() => (document.querySelector(\"tr[data-key='loss'] .metric-value\") || {}).textContent === '0.125'",
         timeout=15000)
-    page.wait_for_function("document.querySelectorAll('.run-chart').length === 2", timeout=15000)
+    page.wait_for_function("() => document.querySelectorAll('.run-chart').length === 2", timeout=15000)
     mlt_ok("runs", "end", "--run", live)
-    page.wait_for_function("document.querySelector('#run-status').textContent === 'FINISHED'", timeout=15000)
+    page.wait_for_function("() => document.querySelector('#run-status').textContent === 'FINISHED'", timeout=15000)
     shot(page, "run-live")
 
     assert not dialogs, dialogs

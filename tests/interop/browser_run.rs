@@ -104,7 +104,11 @@ fn write_store(env: &TestEnv) -> (String, String, String, String) {
     let out = env.path("out");
     std::fs::create_dir_all(out.join("data")).unwrap();
     std::fs::create_dir_all(out.join("plots")).unwrap();
-    std::fs::write(out.join("notes.txt"), "hello from a text file\nsecond line\n").unwrap();
+    std::fs::write(
+        out.join("notes.txt"),
+        "hello from a text file\nsecond line\n",
+    )
+    .unwrap();
     std::fs::write(
         out.join("data/config.json"),
         r#"{"optimizer": "adam", "layers": [64, 32], "nested": {"dropout": 0.1}}"#,
@@ -133,7 +137,16 @@ fn write_store(env: &TestEnv) -> (String, String, String, String) {
 
     let challenger = env.ok(&["runs", "start", "-e", "vision", "--name", "challenger run"]);
     env.ok(&["log", "params", "lr=0.02", "--run", &challenger]);
-    env.ok(&["log", "metric", "loss", "0.4", "--step", "0", "--run", &challenger]);
+    env.ok(&[
+        "log",
+        "metric",
+        "loss",
+        "0.4",
+        "--step",
+        "0",
+        "--run",
+        &challenger,
+    ]);
     env.ok(&["models", "log", "sk", "--run", &challenger]);
     env.ok(&["runs", "end", "--run", &challenger]);
     env.ok(&["runs", "end", "--run", &parent]);
@@ -166,8 +179,12 @@ fn write_store(env: &TestEnv) -> (String, String, String, String) {
     env.ok(&["models", "stage", "classifier", "1", "Production"]);
 
     let live = env.ok(&["runs", "start", "-e", "vision", "--name", "live run"]);
-    env.ok(&["log", "metric", "loss", "1.0", "--step", "0", "--run", &live]);
-    env.ok(&["log", "metric", "loss", "0.9", "--step", "1", "--run", &live]);
+    env.ok(&[
+        "log", "metric", "loss", "1.0", "--step", "0", "--run", &live,
+    ]);
+    env.ok(&[
+        "log", "metric", "loss", "0.9", "--step", "1", "--run", &live,
+    ]);
     (run, challenger, live, parent)
 }
 

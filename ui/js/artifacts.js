@@ -173,7 +173,7 @@
       h("table", { class: "plain signature", dataset: { part: title.toLowerCase() } },
         h("thead", null, h("tr", null, head.map((x) => h("th", null, x)))),
         h("tbody", null, fields.map((f, i) => h("tr", null,
-          h("td", { class: "mono" }, f.name !== undefined ? String(f.name) : "(" + i + ")"),
+          h("td", { class: "mono" }, f.name !== undefined ? String(f.name) : "—"),
           h("td", { class: "mono" }, specType(f)),
           h("td", null, isParams ? JSON.stringify(f.default === undefined ? null : f.default)
             : f.required === false ? "no" : "yes"))))));

@@ -185,6 +185,22 @@
         if (champ) page.appendChild(champ);
         page.appendChild(h("h2", null, "Versions"));
         page.appendChild(versionsTable(versions));
+        // The source runs' names, once known.
+        const ids = Array.from(new Set(versions.map((v) => v.run_id).filter(Boolean)));
+        if (ids.length) {
+          MLT.api("runs", { run_ids: ids.join(","), columns: "tags.mlflow.runName" }).then((rr) => {
+            if (stopped) return;
+            const names = new Map((rr.runs || []).map((x) => [x.run_id, x.run_name]));
+            page.querySelectorAll("a.version-run").forEach((a) => {
+              const id = a.getAttribute("href").split("/").pop();
+              if (names.get(id)) {
+                a.textContent = names.get(id);
+                a.title = id;
+                a.classList.remove("mono");
+              }
+            });
+          }).catch(() => {});
+        }
       }).catch((e) => {
         MLT.clear(page);
         page.appendChild(h("div", { class: "crumbs muted" }, MLT.link("/models", null, "Models"), " / "));

@@ -175,7 +175,7 @@
         for (const s of r.series || []) {
           const opts = {
             title: s.key,
-            series: [{ label: run.run_name || run.run_id, x: s.steps,
+            series: [{ label: s.key, x: s.steps,
               y: s.values.map((v) => (v === null ? null : numValue(v))) }],
             xLabel: "step",
             height: 180,
@@ -212,14 +212,15 @@
       function modelsPart(run) {
         const models = loggedModels(run);
         if (!models.length) return null;
+        const ids = models.some((m) => m.id);
         return section("run-models", "Logged models",
           h("table", { class: "plain run-models" },
-            h("thead", null, h("tr", null, ["Name", "Flavors", "Model id", "Logged"].map((x) => h("th", null, x)))),
+            h("thead", null, h("tr", null, ["Name", "Flavors", ids ? "Model id" : null, "Logged"].map((x) => x && h("th", null, x)))),
             h("tbody", null, models.map((m) => h("tr", null,
               h("td", null, m.path ? MLT.link(location.pathname + "?artifact=" + encodeURIComponent(m.path + "/MLmodel"),
                 { class: "run-model-link", "data-nav": false, dataset: { path: m.path } }, m.name) : m.name),
               h("td", null, m.flavors.join(", ")),
-              h("td", { class: "mono muted" }, m.id || ""),
+              ids ? h("td", { class: "mono muted" }, m.id || "") : null,
               h("td", { class: "muted" }, MLT.fmtTime(m.time)))))));
       }
 
@@ -232,7 +233,7 @@
             h("tbody", null, inputs.map((d) => h("tr", null,
               h("td", null, d.name || ""), h("td", { class: "mono" }, d.digest || ""),
               h("td", null, d.context || ""), h("td", null, d.source_type || ""),
-              h("td", { class: "mono run-input-source" }, d.source || "")))))));
+              h("td", { class: "mono run-input-source" }, d.source || ""))))));
       }
 
       function openArtifact(path) {
