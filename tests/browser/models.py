@@ -21,7 +21,7 @@ with browser_page(base) as (page, seen):
     assert cells[0] == "classifier" and cells[1] == "v2" and cells[2] == "2", cells
     assert "@champion" in cells[3] and "@challenger" in cells[3], cells
     assert "team=vision" in cells[4], cells
-    assert cells[5] == "Classifies **things**.", cells
+    assert cells[5] == "Classifies things.", cells
     # The search box filters, and writes itself into the URL.
     page.fill("input.models-search", "nothing-like-this")
     page.wait_for_function("() => document.querySelectorAll('tr[data-model]').length === 0")
@@ -60,10 +60,14 @@ with browser_page(base) as (page, seen):
     page.wait_for_selector("select.champion-a")
     page.select_option("select.champion-a", "version:2")
     page.select_option("select.champion-b", "version:1")
+    assert page.url == base + "/models/classifier?a=v2&b=v1", page.url
     page.click("button.champion-compare")
     page.wait_for_url("**/compare?**")
     assert page.url == base + "/compare?runs=%s,%s" % (run2, run1), page.url
     page.go_back()
+    page.wait_for_selector("select.champion-a")
+    assert page.input_value("select.champion-a") == "version:2"
+    assert page.input_value("select.champion-b") == "version:1"
     page.wait_for_selector("tr[data-version='1'] a.version-run")
     page.click("tr[data-version='1'] a.version-run")
     page.wait_for_selector("dl.run-info")

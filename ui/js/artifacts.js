@@ -305,7 +305,9 @@
       if (!alive) return;
       MLT.clear(ul);
       if (!files.length && depth === 0) {
-        ul.appendChild(h("li", { class: "muted" }, "No artifacts."));
+        MLT.clear(root).className = "artifacts-empty";
+        root.appendChild(h("p", { class: "muted" }, "No artifacts."));
+        return;
       }
       for (const f of files) {
         const name = f.path.split("/").pop();

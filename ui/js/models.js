@@ -18,8 +18,10 @@
     return Object.keys(tags || {}).sort().map((k) =>
       h("span", { class: "tag-chip" }, h("span", { class: "tag-key" }, k), tags[k] === "" ? null : "=" + tags[k]));
   }
+  // The description's first paragraph as plain text (its Markdown rendered, then read back).
   function firstLine(s) {
-    const t = String(s || "").trim().split("\n")[0];
+    const src = String(s || "").trim().split(/\n\s*\n/)[0];
+    const t = src ? MLT.markdown(src).textContent.trim() : "";
     return t.length > 120 ? t.slice(0, 117) + "…" : t;
   }
 
@@ -43,8 +45,9 @@
         const shown = models.filter((m) => !q || m.name.toLowerCase().includes(q) ||
           Object.keys(m.aliases || {}).some((a) => a.toLowerCase().includes(q)) ||
           Object.entries(m.tags || {}).some(([k, v]) => (k + "=" + v).toLowerCase().includes(q)));
-        count.textContent = shown.length === models.length ? models.length + " models"
-          : shown.length + " of " + models.length + " models";
+        const n = (k) => k + (k === 1 ? " model" : " models");
+        count.textContent = shown.length === models.length ? n(models.length)
+          : shown.length + " of " + n(models.length);
         MLT.clear(body);
         if (!models.length) {
           body.appendChild(h("p", { class: "muted" }, "No registered models yet. Register one with ",
@@ -118,8 +121,15 @@
         const selA = mk("champion-a", "Champion");
         const selB = mk("champion-b", "Challenger");
         const aliasNames = Object.keys(model.aliases || {});
-        selA.value = pick(["alias:champion", aliasNames[0] ? "alias:" + aliasNames[0] : ""], null);
-        selB.value = pick(["alias:challenger", aliasNames[1] ? "alias:" + aliasNames[1] : "",
+        // ?a= and ?b= (an alias, or v<N>) keep the choice in the URL.
+        const fromUrl = (k) => {
+          const v = route.params.get(k);
+          if (!v) return "";
+          return /^v\d+$/.test(v) ? "version:" + v.slice(1) : "alias:" + v.replace(/^@/, "");
+        };
+        const toUrl = (val) => (val.startsWith("version:") ? "v" + val.slice(8) : val.slice(6));
+        selA.value = pick([fromUrl("a"), "alias:champion", aliasNames[0] ? "alias:" + aliasNames[0] : ""], null);
+        selB.value = pick([fromUrl("b"), "alias:challenger", aliasNames[1] ? "alias:" + aliasNames[1] : "",
           versions[0] ? "version:" + versions[0].version : ""], selA.value);
         const note = h("span", { class: "muted champion-note" });
         const btn = h("button", { class: "primary champion-compare", type: "button" }, "Compare runs");
@@ -132,8 +142,12 @@
           note.textContent = msg;
           btn.disabled = !a || !b;
         };
-        selA.addEventListener("change", check);
-        selB.addEventListener("change", check);
+        const changed = () => {
+          MLT.setParams({ a: toUrl(selA.value), b: toUrl(selB.value) });
+          check();
+        };
+        selA.addEventListener("change", changed);
+        selB.addEventListener("change", changed);
         btn.addEventListener("click", () => {
           const [a, b] = runsOf();
           if (!a || !b) return;

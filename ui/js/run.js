@@ -181,13 +181,26 @@
             height: 180,
           };
           let c = charts.get(s.key);
-          if (c) {
+          if (!c) {
+            c = { box: h("div", { class: "run-chart", dataset: { key: s.key } }), chart: null };
+            // In key order, as the table.
+            const after = Array.from(els.charts.children).find((b) => b.dataset.key > s.key);
+            els.charts.insertBefore(c.box, after || null);
+            charts.set(s.key, c);
+          }
+          if (s.values.length < 2) {
+            // One point draws no line: show the value instead.
+            if (!c.chart) {
+              MLT.clear(c.box).appendChild(h("div", { class: "run-chart-single" },
+                h("div", { class: "run-chart-title" }, s.key),
+                h("div", { class: "run-chart-value" }, MLT.fmtNumber(s.values[0])),
+                h("div", { class: "muted" }, s.steps.length ? "one value, at step " + s.steps[0] : "no values")));
+            }
+          } else if (c.chart) {
             c.chart.update(opts);
           } else {
-            const box = h("div", { class: "run-chart", dataset: { key: s.key } });
-            els.charts.appendChild(box);
-            c = { box, chart: MLT.charts.line(box, opts) };
-            charts.set(s.key, c);
+            MLT.clear(c.box);
+            c.chart = MLT.charts.line(c.box, opts);
           }
           c.box.title = s.downsampled ? s.key + ": " + s.total + " points, downsampled" : s.key + ": " + s.total + " points";
         }
@@ -342,7 +355,7 @@
         if (stopPoll) stopPoll();
         for (const c of charts.values()) {
           try {
-            c.chart.destroy();
+            if (c.chart) c.chart.destroy();
           } catch (e) {
             /* already gone */
           }
