@@ -54,6 +54,23 @@ with browser_page(base) as (page, seen):
     ext = desc.locator("a[href='https://mlflow.org/docs']")
     assert ext.count() == 1 and "noopener" in ext.get_attribute("rel") and "noreferrer" in ext.get_attribute("rel")
 
+    # Links that could run script or leave the server are dead text; images from elsewhere
+    # are not fetched.
+    cases = page.evaluate(r"""() => [
+        '[a](JaVaScRiPt:alert(1))', '[a]( javascript:alert(1))', '[a](java\tscript:alert(1))',
+        '[a](data:text/html,<script>alert(1)</script>)', '[a](vbscript:x)', '[a](//evil.example/x)',
+        '[a](/\\evil.example)', '![i](https://evil.example/x.png)', '<img src=x onerror=alert(1)>',
+        '<a href="javascript:alert(1)">a</a>', '[a](https://ok.example/p "t")', '[a](/runs/x)',
+        '[a](mailto:me@example.com)',
+    ].map(t => { const el = MLT.markdown(t); return [
+        Array.from(el.querySelectorAll('a')).map(a => a.getAttribute('href')),
+        el.querySelectorAll('img, script').length, el.textContent]; })""")
+    hrefs = [c[0] for c in cases]
+    assert hrefs[:10] == [[]] * 10, cases
+    assert hrefs[10:] == [["https://ok.example/p"], ["/runs/x"], ["mailto:me@example.com"]], cases
+    assert all(c[1] == 0 for c in cases), cases
+    assert cases[8][2] == "<img src=x onerror=alert(1)>", cases
+
     # Params, metrics, tags, logged model.
     params = text(page, "table.run-params")
     assert "lr\t0.01" in params and "model/arch\tresnet 50" in params and "epochs\t200" in params, params
@@ -76,6 +93,14 @@ with browser_page(base) as (page, seen):
     page.wait_for_selector(".artifact-body[data-kind='text'] pre")
     assert "hello from a text file" in text(page, ".artifact-body pre")
     assert "artifact=notes.txt" in page.url, page.url
+
+    # A long log: its first MB, and a note that it is cut.
+    page.click(".artifact-row[data-path='train.log']")
+    page.wait_for_selector(".artifact-cut")
+    assert "Showing the first 1.0 MB of" in text(page, ".artifact-cut")
+    log = text(page, ".artifact-body pre")
+    assert log.startswith("epoch 000000 loss 1.000000\n"), log[:40]
+    assert 1000000 < len(log) <= 1048576, len(log)
 
     page.click(".artifact-row[data-path='data']")
     page.wait_for_selector(".artifact-row[data-path='data/config.json']")

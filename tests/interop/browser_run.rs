@@ -130,6 +130,11 @@ fn write_store(env: &TestEnv) -> (String, String, String, String) {
         "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert('svg')</script><circle r=\"5\"/></svg>",
     )
     .unwrap();
+    // Over the 1 MB a text preview shows.
+    let log: String = (0..40_000)
+        .map(|i| format!("epoch {i:06} loss {:.6}\n", 1.0 / (i as f64 + 1.0)))
+        .collect();
+    std::fs::write(out.join("train.log"), log).unwrap();
     env.ok(&["artifacts", "log", "out", "--run", &run]);
     copy_dir(&fixture("models/sklearn-mlflow3"), &env.path("sk"));
     env.ok(&["models", "log", "sk", "--run", &run]);
