@@ -31,9 +31,7 @@ fn browser_compare_view_charts_zoom_and_differences() {
         let id = env.ok(&["runs", "start", "-e", "cmp", "--name", name]);
         let lr = format!("lr={}", [0.1, 0.01, 0.001][i]);
         let layers = format!("layers={}", [2, 4, 8][i]);
-        env.ok(&[
-            "log", "params", &lr, &layers, "opt=adam", "--run", &id,
-        ]);
+        env.ok(&["log", "params", &lr, &layers, "opt=adam", "--run", &id]);
         let t0 = 1_700_000_000_000i64 + i as i64 * 60_000;
         // loss: 20,000 steps decaying, with one spike of 50 at step 12345 in alpha.
         let fi = i as f64;
