@@ -19,7 +19,7 @@ def query(url):
 
 
 def chart(page, key):
-    return "document.querySelector('.chart-cell[data-key=\"%s\"] .mlt-chart').mltChart" % key
+    return "(document.querySelector('.chart-cell[data-key=\"%s\"] .mlt-chart') || {}).mltChart" % key
 
 
 def wait_drawn(page, n):
