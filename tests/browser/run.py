@@ -87,6 +87,10 @@ with browser_page(base) as (page, seen):
     assert page.locator("details.system-tags table.system").count() == 1
     assert page.locator("a.run-model-link").inner_text() == "model"
 
+    inputs = page.locator("table.run-inputs tbody tr").all_inner_texts()
+    assert len(inputs) == 1 and inputs[0].startswith("iris <b>\td1g35t\ttraining\tlocal\t"), inputs
+    assert "/data/iris.csv" in inputs[0], inputs
+
     # Artifacts: the tree, and each preview.
     page.wait_for_selector(".artifact-row[data-path='notes.txt']")
     page.click(".artifact-row[data-path='notes.txt']")

@@ -206,6 +206,18 @@ fn browser_run_page_shows_everything_and_runs_no_script() {
     let env = TestEnv::new();
     let (run, challenger, live, parent) = write_store(&env);
     let server = Server::start(&env, &[]);
+    // A dataset input, logged the way MLflow's client does (the CLI has no command for it).
+    let body = serde_json::json!({"run_id": run, "datasets": [{
+        "tags": [{"key": "mlflow.data.context", "value": "training"}],
+        "dataset": {"name": "iris <b>", "digest": "d1g35t", "source_type": "local",
+            "source": "{\"uri\": \"/data/iris.csv\"}", "schema": "{}", "profile": "{}"}}]});
+    let (status, answer) = server.http(
+        "POST",
+        "/api/2.0/mlflow/runs/log-inputs",
+        body.to_string().as_bytes(),
+        &[("Content-Type", "application/json")],
+    );
+    assert_eq!(status, 200, "{answer}");
     let root = env.root().to_string_lossy().into_owned();
     let bin = mlt_bin();
     let out = browser(
