@@ -225,6 +225,8 @@ fn browser_run_page_shows_everything_and_runs_no_script() {
         &[&server.url, &run, &challenger, &live, &parent, &bin, &root],
         Some(&server),
     );
+    // The page's timings (shown with --nocapture).
+    println!("{}", out.trim());
     assert_eq!(out.trim().lines().last(), Some("ok"), "{out}");
 }
 

@@ -256,26 +256,17 @@
         els.artifacts.scrollIntoView({ block: "start" });
       }
 
+      // Renders the page as soon as the run is read; the experiment's name, the parent's and
+      // children's names, the metric ranges and the charts fill in as they arrive.
       async function load() {
         const run = await MLT.api("runs/" + encodeURIComponent(runId));
         if (stopped) return;
-        const ctx = {};
+        els.run = run;
         const tags = run.tags || {};
-        const [exps, parent, children, ranges] = await Promise.all([
-          MLT.api("experiments").catch(() => null),
-          run.parent_run_id ? MLT.api("runs", { run_ids: run.parent_run_id, columns: "tags.mlflow.runName" }).catch(() => null) : null,
-          MLT.api("runs", { experiments: run.experiment_id, view: "all", columns: "tags.mlflow.parentRunId",
-            filter: "tags.`" + T.parent + "` = '" + run.run_id.replace(/'/g, "''") + "'" }).catch(() => null),
-          Object.keys(run.metrics || {}).length ? metricRanges(run) : null,
-        ]);
-        if (stopped) return;
-        ctx.experiment = exps && (exps.experiments || []).find((e) => e.experiment_id === run.experiment_id);
-        ctx.parentName = parent && parent.runs && parent.runs[0] ? parent.runs[0].run_name : null;
-        ctx.children = children ? children.runs || [] : [];
         MLT.clear(page);
         els.head = header(run);
-        els.info = info(run, ctx);
-        els.metricsTable = h("div", null, metricsTable(run, ranges));
+        els.info = info(run, {});
+        els.metricsTable = h("div", null, metricsTable(run, null));
         els.charts = h("div", { class: "run-charts" });
         els.artifacts = h("div", { class: "run-artifacts" });
         const desc = run.description !== undefined && run.description !== null ? run.description : tags[T.note];
@@ -297,7 +288,31 @@
           openArtifact(a.dataset.path + "/MLmodel");
         }));
         if (MLT.mode !== "report") browser = MLT.artifacts.browser(els.artifacts, runId, artifact);
-        await drawCharts(run).catch((e) => MLT.showError(els.charts, e));
+
+        const context = Promise.all([
+          MLT.api("experiments").catch(() => null),
+          run.parent_run_id ? MLT.api("runs", { run_ids: run.parent_run_id, columns: "tags.mlflow.runName" }).catch(() => null) : null,
+          MLT.api("runs", { experiments: run.experiment_id, view: "all", columns: "tags.mlflow.parentRunId",
+            filter: "tags.`" + T.parent + "` = '" + run.run_id.replace(/'/g, "''") + "'" }).catch(() => null),
+        ]).then(([exps, parent, children]) => {
+          if (stopped) return;
+          const ctx = {
+            experiment: exps && (exps.experiments || []).find((e) => e.experiment_id === run.experiment_id),
+            parentName: parent && parent.runs && parent.runs[0] ? parent.runs[0].run_name : null,
+            children: children ? children.runs || [] : [],
+          };
+          els.ctx = ctx;
+          const fresh = info(els.run, ctx);
+          els.info.replaceWith(fresh);
+          els.info = fresh;
+        });
+        const ranges = Object.keys(run.metrics || {}).length
+          ? metricRanges(run).then((r) => {
+            if (stopped || els.run !== run) return;
+            MLT.clear(els.metricsTable).appendChild(metricsTable(run, r));
+          })
+          : null;
+        await Promise.all([context, ranges, drawCharts(run).catch((e) => MLT.showError(els.charts, e))]);
         if (run.status === "RUNNING" && !stopped) live(run);
       }
 
@@ -333,6 +348,7 @@
             const dd = Array.from(keep.querySelectorAll("dt")).find((d) => d.textContent === "Ended");
             if (dd && dd.nextSibling) dd.nextSibling.textContent = MLT.fmtTime(run.end_time);
           }
+          els.run = run;
           MLT.clear(els.metricsTable).appendChild(metricsTable(run, ranges));
           await drawCharts(run);
           last = run;
