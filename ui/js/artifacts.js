@@ -180,7 +180,9 @@
   }
 
   // ---- previews ---------------------------------------------------------------------------
-  async function preview(pane, run, file) {
+  // current(): whether this file is still the one selected (a slower answer for a file
+  // clicked before must not replace the newer preview).
+  async function preview(pane, run, file, current) {
     const path = file.path;
     const size = file.file_size;
     const kind = A.kind(path);
@@ -204,6 +206,7 @@
     body.appendChild(h("p", { class: "muted" }, "Loading…"));
     const max = kind === "csv" ? CSV_MAX : kind === "unknown" ? SNIFF : TEXT_MAX;
     const bytes = await fetchBytes(run, path, max);
+    if (!current()) return;
     MLT.clear(body);
     if (kind === "unknown" && !looksText(bytes)) {
       body.dataset.kind = "binary";
@@ -214,6 +217,7 @@
     if (kind === "unknown" && size > bytes.length) {
       // Text after all: read as much as a text file's preview.
       all = await fetchBytes(run, path, TEXT_MAX);
+      if (!current()) return;
     }
     const text = decode(all);
     const cut = size !== null && size !== undefined ? size > all.length : all.length >= max;
@@ -268,6 +272,7 @@
     container.appendChild(root);
     let selected = null;
     let alive = true;
+    let shown = 0; // counts the previews started
     const rows = new Map(); // path -> row element
 
     async function list(path) {
@@ -286,8 +291,10 @@
       const row = rows.get(file.path);
       if (row) row.classList.add("selected");
       if (push !== false) MLT.setParams({ artifact: file.path });
-      preview(pane, run, file).catch((e) => {
-        if (!alive) return;
+      const seq = ++shown;
+      const current = () => alive && seq === shown;
+      preview(pane, run, file, current).catch((e) => {
+        if (!current()) return;
         MLT.clear(pane);
         MLT.showError(pane, e);
       });
