@@ -23,3 +23,4 @@ mod search;
 mod server_auth;
 mod store;
 mod tables;
+mod ui;
