@@ -124,6 +124,24 @@ with browser_page(base) as (page, seen):
     assert zoom, history[n:]
     lo, hi = int(zoom[0]["from"]), int(zoom[0]["to"])
     assert 6000 < lo < 10000 and 12000 < hi < 16000, (lo, hi)
+    # Shift-drag pans: the range moves right by about a fifth and is fetched again.
+    page.wait_for_function("() => %s.series[0].x[0] >= %d" % (chart(page, "loss"), lo - 50))
+    n = len(history)
+    page.keyboard.down("Shift")
+    page.mouse.move(box["x"] + box["width"] * 0.6, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.4, y, steps=6)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    deadline = time.time() + 5
+    while time.time() < deadline and not any("from" in q for q in history[n:]):
+        page.wait_for_timeout(100)
+    pan = [q for q in history[n:] if "from" in q]
+    assert pan, history[n:]
+    shift = int(pan[0]["from"]) - lo
+    width = hi - lo
+    assert 0.1 * width < shift < 0.3 * width, (lo, hi, pan[0])
+    assert abs((int(pan[0]["to"]) - int(pan[0]["from"])) - width) <= 2, pan[0]
     # A narrow zoom gets every point: steps 12340..12350 of alpha, spike included.
     page.evaluate("() => %s.zoom(12340, 12350)" % chart(page, "loss"))
     page.wait_for_function("() => %s.series[0].x.length === 11" % chart(page, "loss"))
