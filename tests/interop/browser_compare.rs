@@ -44,6 +44,18 @@ fn browser_compare_view_charts_zoom_and_differences() {
         });
         // acc: 100 exact values, 0.5 + i/10 + step/1000.
         lines += &history("acc", 100, t0, |s| 0.5 + fi / 10.0 + s as f64 / 1000.0);
+        // gap (alpha only): a NaN is a gap in the line; 0 and -1 are left out on a log axis.
+        if i == 0 {
+            for (s, v) in ["1", "2", "3", "4", "5", "\"nan\"", "7", "-1", "0", "10"]
+                .iter()
+                .enumerate()
+            {
+                lines += &format!(
+                    "{{\"step\": {s}, \"timestamp\": {}, \"metrics\": {{\"gap\": {v}}}}}\n",
+                    t0 + s as i64
+                );
+            }
+        }
         let file = format!("h{i}.jsonl");
         std::fs::write(env.path(&file), lines).unwrap();
         env.ok(&["log", "batch", &file, "--run", &id]);
