@@ -6,6 +6,8 @@
 
 mod browser;
 mod browser_table;
+mod browser_compare;
+mod browser_run;
 mod check;
 mod crash;
 #[path = "../cli/harness.rs"]
