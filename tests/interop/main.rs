@@ -5,6 +5,7 @@
 //! canonical JSON of `canonical.py`, with what mlt's `--format json` output says.
 
 mod browser;
+mod browser_compare;
 mod check;
 mod crash;
 #[path = "../cli/harness.rs"]
