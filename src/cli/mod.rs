@@ -19,6 +19,7 @@ pub mod kit;
 mod log;
 mod metrics;
 mod models;
+mod report;
 mod run;
 mod runs;
 mod server;
@@ -98,6 +99,9 @@ pub enum Command {
     Store(store_cmd::Cmd),
     /// Serve MLflow's REST API over the store, so MLflow's own client logs into it
     Server(server::Args),
+    /// Write one self-contained HTML report (runs table, metric charts, differences) of some
+    /// runs, for a CI job to attach
+    Report(report::Args),
     /// Print a shell completion script
     Completions(completions::Args),
 }
@@ -139,6 +143,7 @@ fn dispatch(cli: Cli) -> CmdResult {
         Command::Import(a) => import::run(&ctx, a),
         Command::Store(c) => store_cmd::run(&ctx, c),
         Command::Server(a) => server::run(&ctx, a),
+        Command::Report(a) => report::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
     }
 }

@@ -6,6 +6,7 @@
 
 mod browser;
 mod browser_compare;
+mod browser_report;
 mod check;
 mod crash;
 #[path = "../cli/harness.rs"]

@@ -339,6 +339,7 @@
       const params = new URLSearchParams(route.params);
       if (!params.get("runs")) params.set("runs", runs.map((r) => r.run_id).join(","));
       const r = compare.render(section, { view: "compare", parts: [], params });
+      document.title = data.title || "mlt report";
       if (r && typeof r.then === "function") {
         let stopped = false,
           stop = null;
