@@ -13,6 +13,7 @@
 //! `Store::check` and `Store::gc` (`store check`, `store gc`).
 
 pub mod columns;
+pub mod downsample;
 pub mod experiments;
 pub mod logged_models;
 pub mod query;
@@ -20,6 +21,7 @@ pub mod registry;
 pub mod report;
 pub mod resolve;
 pub mod start;
+pub mod ui;
 
 use crate::search::ParseError;
 use crate::store;
