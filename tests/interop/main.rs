@@ -7,6 +7,7 @@
 mod browser;
 mod browser_compare;
 mod browser_report;
+mod browser_table;
 mod check;
 mod crash;
 #[path = "../cli/harness.rs"]
