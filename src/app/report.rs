@@ -50,8 +50,11 @@ pub fn data(store: &Store, r: &Report) -> Result<(String, String)> {
     let ids: Vec<String> = r.runs.iter().map(|h| h.info.run_id.clone()).collect();
     let runs = ui::runs_by_id(store, &ids, &[])?;
     let experiments = ui::experiments(store)?;
-    let in_report: std::collections::BTreeSet<&str> =
-        runs.runs.iter().map(|r| r.info.experiment_id.as_str()).collect();
+    let in_report: std::collections::BTreeSet<&str> = runs
+        .runs
+        .iter()
+        .map(|r| r.info.experiment_id.as_str())
+        .collect();
     let experiments: Vec<&ui::ExperimentSummary> = experiments
         .experiments
         .iter()

@@ -125,7 +125,8 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let fail = |e: std::io::Error| CliError::failure(format!("cannot write {}: {e}", path.display()));
+    let fail =
+        |e: std::io::Error| CliError::failure(format!("cannot write {}: {e}", path.display()));
     let mut tmp = tempfile::Builder::new()
         .prefix(".mlt-report-")
         .suffix(".tmp")

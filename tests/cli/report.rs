@@ -36,7 +36,11 @@ fn a_report_is_one_html_file_with_everything_inline_and_names_escaped() {
     let (env, a, b) = store_with_runs();
     let out = env.run(&["report", &a, &b, "-o", "report.html"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stderr.contains("wrote report.html (2 runs"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("wrote report.html (2 runs"),
+        "{}",
+        out.stderr
+    );
     let html = env.read("report.html");
     assert!(html.starts_with("<!doctype html>"));
     assert_eq!(html.matches("<html").count(), 1);
@@ -45,7 +49,12 @@ fn a_report_is_one_html_file_with_everything_inline_and_names_escaped() {
     assert!(!low.contains("<script src") && !low.contains("<link"));
     assert!(low.contains("default-src 'none'"));
     // Two script elements: the data and the code; the hostile name cannot close either.
-    assert_eq!(low.matches("<script").count(), 2, "{}", low.matches("<script").count());
+    assert_eq!(
+        low.matches("<script").count(),
+        2,
+        "{}",
+        low.matches("<script").count()
+    );
     assert_eq!(low.matches("</script>").count(), 2);
     assert!(!html.contains(HOSTILE) && !html.contains("<img"));
     let d = data(&html);
@@ -73,7 +82,10 @@ fn a_report_is_one_html_file_with_everything_inline_and_names_escaped() {
     // The file is readable by others, as any file the user makes (not a temporary's 0600),
     // and no temporary file is left beside it.
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(env.path("report.html")).unwrap().permissions().mode();
+    let mode = std::fs::metadata(env.path("report.html"))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o644);
     let left: Vec<_> = std::fs::read_dir(env.root())
         .unwrap()
@@ -110,8 +122,15 @@ fn runs_are_selected_by_filter_or_experiment_and_the_title_can_be_given() {
     let d = data(&env.ok(&["report", "-e", "vision", "-o", "-"]));
     assert_eq!(d["runs"]["runs"].as_array().unwrap().len(), 2);
     let out = env.ok(&[
-        "report", "-e", "vision", "--order-by", "metrics.loss DESC", "--max-results", "1",
-        "-o", "-",
+        "report",
+        "-e",
+        "vision",
+        "--order-by",
+        "metrics.loss DESC",
+        "--max-results",
+        "1",
+        "-o",
+        "-",
     ]);
     let d = data(&out);
     assert_eq!(d["runs"]["runs"].as_array().unwrap().len(), 1);
@@ -149,7 +168,12 @@ fn a_hundred_runs_of_five_ten_thousand_step_histories_stay_under_three_megabytes
         let n = s["values"].as_array().unwrap().len();
         assert!((100..=200).contains(&n), "{n} points");
         // The last step survives downsampling: the differences add up to it.
-        let last: i64 = s["steps"].as_array().unwrap().iter().map(|x| x.as_i64().unwrap()).sum();
+        let last: i64 = s["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_i64().unwrap())
+            .sum();
         assert_eq!(last, 9_999);
     }
 }
@@ -167,7 +191,10 @@ fn errors_are_one_line_with_their_exit_code() {
     env.fails(&["report", &a, "-e", "vision", "-o", "x.html"], 2);
     let err = env.fails(&["report", "--filter", "metrics.loss <", "-o", "x.html"], 2);
     assert!(err.contains("invalid filter"), "{err}");
-    let err = env.fails(&["report", "--filter", "metrics.loss > 100", "-o", "x.html"], 1);
+    let err = env.fails(
+        &["report", "--filter", "metrics.loss > 100", "-o", "x.html"],
+        1,
+    );
     assert_eq!(err.trim(), "error: no run matches the filter");
     // A folder that does not exist: one line, exit 1, nothing written.
     let err = env.fails(&["report", &a, "-o", "no/such/dir/r.html"], 1);

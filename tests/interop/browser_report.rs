@@ -10,7 +10,11 @@ fn browser_report_opens_offline_with_table_charts_and_differences() {
     let env = TestEnv::new();
     env.ok(&["init"]);
     env.ok(&["experiments", "create", "ci"]);
-    let names = ["baseline", "candidate", "</script><img src=x onerror=window.__xss=1>"];
+    let names = [
+        "baseline",
+        "candidate",
+        "</script><img src=x onerror=window.__xss=1>",
+    ];
     for (i, name) in names.iter().enumerate() {
         let id = env.ok(&["runs", "start", "-e", "ci", "--name", name]);
         let lr = format!("lr={}", [0.1, 0.01, 0.001][i]);
