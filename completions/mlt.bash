@@ -64,6 +64,9 @@ _mlt() {
             mlt,store)
                 cmd="mlt__subcmd__store"
                 ;;
+            mlt,ui)
+                cmd="mlt__subcmd__ui"
+                ;;
             mlt__subcmd__artifacts,cat)
                 cmd="mlt__subcmd__artifacts__subcmd__cat"
                 ;;
@@ -198,6 +201,9 @@ _mlt() {
                 ;;
             mlt__subcmd__help,store)
                 cmd="mlt__subcmd__help__subcmd__store"
+                ;;
+            mlt__subcmd__help,ui)
+                cmd="mlt__subcmd__help__subcmd__ui"
                 ;;
             mlt__subcmd__help__subcmd__artifacts,cat)
                 cmd="mlt__subcmd__help__subcmd__artifacts__subcmd__cat"
@@ -755,7 +761,7 @@ _mlt() {
 
     case "${cmd}" in
         mlt)
-            opts="-q -h -V --store --quiet --precision --utc --help --version init experiments exp runs run log metrics models artifacts export import store server report completions help"
+            opts="-q -h -V --store --quiet --precision --utc --help --version init experiments exp runs run log metrics models artifacts export import store server ui report completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1481,7 +1487,7 @@ _mlt() {
             return 0
             ;;
         mlt__subcmd__help)
-            opts="init experiments runs run log metrics models artifacts export import store server report completions help"
+            opts="init experiments runs run log metrics models artifacts export import store server ui report completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2561,6 +2567,20 @@ _mlt() {
         mlt__subcmd__help__subcmd__store__subcmd__merge)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__help__subcmd__ui)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -5477,6 +5497,40 @@ _mlt() {
                     ;;
                 -f)
                     COMPREPLY=($(compgen -W "table json csv md" -- "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mlt__subcmd__ui)
+            opts="-p -q -h --host --port --no-open --store --quiet --precision --utc --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --store)

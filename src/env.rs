@@ -36,6 +36,9 @@ pub const MLFLOW_ALLOW_FILE_STORE: &str = "MLFLOW_ALLOW_FILE_STORE";
 /// Set to 1 (unless already set) so Python's output reaches the pipe as it is printed.
 pub const PYTHONUNBUFFERED: &str = "PYTHONUNBUFFERED";
 
+/// The browser `mlt ui` opens (a command; the URL is appended), as in Python's `webbrowser`.
+pub const BROWSER: &str = "BROWSER";
+
 /// A variable's value when it is set and not empty.
 pub fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())

@@ -24,6 +24,7 @@ mod run;
 mod runs;
 mod server;
 mod store_cmd;
+mod ui;
 
 use crate::env;
 use crate::store;
@@ -99,6 +100,8 @@ pub enum Command {
     Store(store_cmd::Cmd),
     /// Serve MLflow's REST API over the store, so MLflow's own client logs into it
     Server(server::Args),
+    /// Browse the store's runs in a web browser: the web UI on loopback, the browser opened
+    Ui(ui::Args),
     /// Write one self-contained HTML report (runs table, metric charts, differences) of some
     /// runs, for a CI job to attach
     Report(report::Args),
@@ -143,6 +146,7 @@ fn dispatch(cli: Cli) -> CmdResult {
         Command::Import(a) => import::run(&ctx, a),
         Command::Store(c) => store_cmd::run(&ctx, c),
         Command::Server(a) => server::run(&ctx, a),
+        Command::Ui(a) => ui::run(&ctx, a),
         Command::Report(a) => report::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
     }

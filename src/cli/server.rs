@@ -3,7 +3,7 @@
 use crate::cli::kit::{CliError, CmdResult, Ctx, Printer};
 use crate::output::{self, Cell, Format, Listing};
 use crate::server::auth::{self, Credentials, Users};
-use crate::server::{self, Config, LogLevel};
+use crate::server::{Config, LogLevel};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -150,26 +150,7 @@ pub fn run(ctx: &Ctx, args: Args) -> CmdResult {
     config.log_level = args.log_level.into();
     config.log = Arc::new(move |line| printer.log(line));
     config.users = users;
-    let users_configured = config.users.is_some();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(async move {
-        let bound = server::bind(store, config).await.map_err(|e| {
-            CliError::failure(format!("cannot listen on {}:{}: {e}", args.host, args.port))
-        })?;
-        let addr = bound.addr()?;
-        if !server::is_loopback(&args.host) && !users_configured && !args.read_only {
-            printer.warn(format_args!(
-                "serving on {} without authentication: anyone who can reach it can change the store",
-                args.host
-            ));
-        }
-        printer.status(format_args!("Listening on http://{addr}"));
-        bound.serve(server::shutdown_signal()).await?;
-        printer.status("Stopped");
-        Ok(())
-    })
+    crate::cli::kit::serve::serve(store, config, |_| {})
 }
 
 /// The users of `--auth FILE`, with warnings for a file others can read or one with no users.

@@ -446,3 +446,617 @@ async fn models(S(state): S<State>) -> UiResult<Response> {
 async fn model(S(state): S<State>, Path(name): Path<String>) -> UiResult<Response> {
     answer(&state, move |store| uiapp::model(store, &name)).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{app, call, get_raw};
+    use crate::entities::MetricPoint;
+    use crate::store::dataset::{Dataset, DatasetInput};
+    use crate::store::{Batch, NewRun, Store};
+    use axum::http::StatusCode;
+    use serde_json::{Value, json};
+
+    fn point(step: i64, value: f64) -> MetricPoint {
+        MetricPoint {
+            timestamp: 1000 + step,
+            value,
+            step,
+        }
+    }
+
+    /// A run named `name` in experiment `exp` with these params and metric histories.
+    fn run(
+        s: &Store,
+        exp: &str,
+        name: &str,
+        params: &[(&str, &str)],
+        metrics: &[(&str, Vec<MetricPoint>)],
+    ) -> String {
+        let e = s.experiment(exp).unwrap();
+        let info = s
+            .create_run(
+                &e,
+                NewRun {
+                    run_name: Some(name.into()),
+                    ..NewRun::default()
+                },
+            )
+            .unwrap();
+        let h = s.find_run(&info.run_id).unwrap();
+        let mut batch = Batch {
+            params: params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Batch::default()
+        };
+        for (k, pts) in metrics {
+            for p in pts {
+                batch.metrics.push((k.to_string(), *p));
+            }
+        }
+        s.log_batch(&h, &batch).unwrap();
+        info.run_id
+    }
+
+    async fn get(app: &axum::Router, path: &str) -> (StatusCode, Value) {
+        call(app, "GET", path, None).await
+    }
+
+    #[tokio::test]
+    async fn experiments_have_run_counts_and_last_activity_deleted_ones_too() {
+        let (_d, app, state) = app();
+        let s = &state.store;
+        s.create_experiment("vision", None, &[]).unwrap();
+        s.create_experiment("old", None, &[]).unwrap();
+        s.delete_experiment("old").unwrap();
+        run(s, "vision", "a", &[], &[]);
+        let b = run(s, "vision", "b", &[], &[]);
+        let start = s.get_run(&b).unwrap().info.start_time;
+        let (status, v) = get(&app, "/mlt-api/v1/experiments").await;
+        assert_eq!(status, 200, "{v}");
+        let exps = v["experiments"].as_array().unwrap();
+        let by = |name: &str| exps.iter().find(|e| e["name"] == name).unwrap().clone();
+        let vision = by("vision");
+        assert_eq!(vision["run_count"], 2);
+        assert!(vision["last_activity"].as_i64().unwrap() >= start);
+        assert_eq!(vision["lifecycle_stage"], "active");
+        assert!(vision["tags"].is_object() && vision["artifact_location"].is_string());
+        let old = by("old");
+        assert_eq!(old["lifecycle_stage"], "deleted");
+        assert_eq!(old["run_count"], 0);
+        assert_eq!(old["last_activity"], Value::Null);
+        assert_eq!(by("Default")["run_count"], 0);
+    }
+
+    #[tokio::test]
+    async fn runs_table_shape_filter_order_keys_and_columns() {
+        let (_d, app, state) = app();
+        let s = &state.store;
+        let id = s.create_experiment("e", None, &[]).unwrap().experiment_id;
+        let a = run(
+            s,
+            "e",
+            "a",
+            &[("lr", "0.1")],
+            &[
+                ("acc", vec![point(0, 0.5)]),
+                ("loss", vec![point(0, f64::NAN)]),
+            ],
+        );
+        let b = run(
+            s,
+            "e",
+            "b",
+            &[("lr", "0.01"), ("opt", "sgd")],
+            &[("acc", vec![point(0, 0.9)])],
+        );
+        run(s, "e", "c", &[("lr", "1")], &[("acc", vec![point(0, 0.7)])]);
+        let path = format!(
+            "/mlt-api/v1/runs?experiments={id}&filter=params.lr%20%3C%200.5&order_by=metrics.acc%20DESC"
+        );
+        let (status, v) = get(&app, &path).await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["matched"], 2);
+        let names: Vec<&str> = v["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["run_name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["b", "a"], "numeric param filter, ordered by acc");
+        let rb = &v["runs"][0];
+        assert_eq!(rb["run_id"], b.as_str());
+        assert_eq!(rb["experiment_id"], id.as_str());
+        assert_eq!(rb["status"], "RUNNING");
+        assert_eq!(rb["lifecycle_stage"], "active");
+        assert_eq!(rb["parent_run_id"], Value::Null);
+        assert_eq!(rb["params"], json!({"lr": "0.01", "opt": "sgd"}));
+        assert_eq!(
+            rb["metrics"]["acc"],
+            json!({"value": 0.9, "step": 0, "timestamp": 1000})
+        );
+        assert_eq!(rb["tags"]["mlflow.runName"], "b");
+        assert_eq!(v["runs"][1]["metrics"]["loss"]["value"], "NaN");
+        assert_eq!(v["keys"]["params"], json!(["lr", "opt"]));
+        assert_eq!(v["keys"]["metrics"], json!(["acc", "loss"]));
+        assert!(
+            v["keys"]["tags"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("mlflow.runName"))
+        );
+        // Only the columns asked for are read.
+        let (_, v) = get(
+            &app,
+            &format!("/mlt-api/v1/runs?experiments={id}&columns=params.opt"),
+        )
+        .await;
+        assert_eq!(v["matched"], 3);
+        assert_eq!(v["keys"]["params"], json!(["opt"]));
+        assert_eq!(v["keys"]["metrics"], json!([]));
+        // Deleted runs with view=deleted.
+        s.delete_run(&a).unwrap();
+        let (_, v) = get(
+            &app,
+            &format!("/mlt-api/v1/runs?experiments={id}&view=deleted"),
+        )
+        .await;
+        assert_eq!(v["matched"], 1);
+        assert_eq!(v["runs"][0]["lifecycle_stage"], "deleted");
+        let (status, v) = get(&app, "/mlt-api/v1/runs?view=sideways").await;
+        assert_eq!(status, 400, "{v}");
+        let (status, v) = get(&app, "/mlt-api/v1/runs?columns=nope").await;
+        assert_eq!(status, 400, "{v}");
+        assert_eq!(v["error_code"], "INVALID_PARAMETER_VALUE");
+    }
+
+    #[tokio::test]
+    async fn a_bad_filter_or_order_says_where_it_is_wrong() {
+        let (_d, app, _) = app();
+        let (status, v) = get(&app, "/mlt-api/v1/runs?filter=metrics.acc%20%3E%3E%201").await;
+        assert_eq!(status, 400, "{v}");
+        assert_eq!(v["error_code"], "INVALID_PARAMETER_VALUE");
+        assert_eq!(v["what"], "filter");
+        assert_eq!(v["text"], "metrics.acc >> 1");
+        assert_eq!(v["column"], 14, "the second >: {v}");
+        assert!(v["message"].as_str().unwrap().contains("column 14"), "{v}");
+        let (status, v) = get(
+            &app,
+            "/mlt-api/v1/runs?order_by=metrics.acc&order_by=params.lr%20UP",
+        )
+        .await;
+        assert_eq!(status, 400, "{v}");
+        assert_eq!(v["what"], "order_by");
+        assert_eq!(v["text"], "params.lr UP");
+        assert!(v["column"].as_u64().unwrap() >= 1, "{v}");
+    }
+
+    #[tokio::test]
+    async fn runs_by_id_come_in_the_order_given_unknown_ones_left_out() {
+        let (_d, app, state) = app();
+        let s = &state.store;
+        s.create_experiment("other", None, &[]).unwrap();
+        let a = run(s, "0", "a", &[], &[]);
+        let b = run(s, "other", "b", &[], &[]);
+        let c = run(s, "0", "c", &[], &[]);
+        s.delete_run(&c).unwrap();
+        let path = format!(
+            "/mlt-api/v1/runs?run_ids={c},ffffffffffffffffffffffffffffffff,{a},{b},{a},bad%20id"
+        );
+        let (status, v) = get(&app, &path).await;
+        assert_eq!(status, 200, "{v}");
+        let ids: Vec<&str> = v["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["run_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, [c.as_str(), a.as_str(), b.as_str()]);
+        assert_eq!(v["matched"], 3);
+        assert!(v["keys"]["tags"].is_array());
+    }
+
+    #[tokio::test]
+    async fn run_detail_has_description_inputs_and_logged_models() {
+        let (_d, app, state) = app();
+        let s = &state.store;
+        let parent = run(s, "0", "parent", &[], &[]);
+        let id = run(s, "0", "child", &[("lr", "0.1")], &[]);
+        s.log_batch(
+            &s.find_run(&id).unwrap(),
+            &Batch {
+                tags: vec![
+                    ("mlflow.note.content".into(), "# Notes\n<b>x</b>".into()),
+                    ("mlflow.parentRunId".into(), parent.clone()),
+                ],
+                ..Batch::default()
+            },
+        )
+        .unwrap();
+        s.log_inputs(
+            &id,
+            &[DatasetInput {
+                dataset: Dataset {
+                    name: "iris".into(),
+                    digest: "abc123".into(),
+                    source_type: "local".into(),
+                    source: "data/iris.csv".into(),
+                    schema: None,
+                    profile: None,
+                },
+                tags: vec![("mlflow.data.context".into(), "train".into())],
+            }],
+            &[],
+        )
+        .unwrap();
+        let m = s
+            .create_logged_model(crate::store::logged_write::NewLoggedModel {
+                experiment_id: "0".into(),
+                name: Some("clf".into()),
+                model_type: None,
+                source_run_id: Some(id.clone()),
+                params: vec![],
+                tags: vec![],
+            })
+            .unwrap();
+        let (status, v) = get(&app, &format!("/mlt-api/v1/runs/{id}")).await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["run_name"], "child");
+        assert_eq!(v["params"]["lr"], "0.1");
+        assert_eq!(v["parent_run_id"], parent.as_str());
+        assert_eq!(v["description"], "# Notes\n<b>x</b>");
+        assert_eq!(
+            v["inputs"],
+            json!([{"name": "iris", "digest": "abc123", "source_type": "local",
+                    "source": "data/iris.csv", "context": "train"}])
+        );
+        assert_eq!(v["logged_models"][0]["model_id"], m.model_id.as_str());
+        assert_eq!(v["logged_models"][0]["name"], "clf");
+        assert!(v["logged_models"][0]["creation_timestamp"].is_i64(), "{v}");
+        assert!(v["logged_models"][0]["artifact_location"].is_string());
+        for missing in ["ffffffffffffffffffffffffffffffff", "no%20such"] {
+            let (status, v) = get(&app, &format!("/mlt-api/v1/runs/{missing}")).await;
+            assert_eq!(status, 404, "{v}");
+            assert_eq!(v["error_code"], "RESOURCE_DOES_NOT_EXIST");
+        }
+    }
+
+    #[tokio::test]
+    async fn histories_are_sorted_cut_to_the_range_and_downsampled_keeping_spikes() {
+        let (_d, app, state) = app();
+        let s = &state.store;
+        let mut pts: Vec<MetricPoint> = (0..10_000).map(|i| point(i, (i % 7) as f64)).collect();
+        pts[4321].value = 1000.0;
+        pts[7777].value = -1000.0;
+        pts[100].value = f64::NAN;
+        pts.reverse(); // logged out of order
+        let a = run(
+            s,
+            "0",
+            "a",
+            &[],
+            &[("loss", pts), ("acc", vec![point(2, 0.2), point(1, 0.1)])],
+        );
+        let path = format!("/mlt-api/v1/history?runs={a}&keys=loss,acc,nope&points=200");
+        let (status, v) = get(&app, &path).await;
+        assert_eq!(status, 200, "{v}");
+        let series = v["series"].as_array().unwrap();
+        assert_eq!(series.len(), 2, "a missing key is left out");
+        let loss = &series[0];
+        assert_eq!(loss["key"], "loss");
+        assert_eq!(loss["run_id"], a.as_str());
+        assert_eq!(loss["total"], 10_000);
+        assert_eq!(loss["downsampled"], true);
+        let steps: Vec<i64> = loss["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_i64().unwrap())
+            .collect();
+        let values = loss["values"].as_array().unwrap();
+        assert!(steps.len() <= 200 && steps.len() > 150, "{}", steps.len());
+        assert_eq!(steps.len(), values.len());
+        assert_eq!(loss["timestamps"].as_array().unwrap().len(), steps.len());
+        assert!(steps.windows(2).all(|w| w[0] < w[1]), "sorted by step");
+        assert_eq!(
+            (steps[0], *steps.last().unwrap()),
+            (0, 9999),
+            "first and last kept"
+        );
+        let at = |step: i64| &values[steps.iter().position(|&s| s == step).unwrap()];
+        assert_eq!(at(4321), &json!(1000.0));
+        assert_eq!(at(7777), &json!(-1000.0));
+        let acc = &series[1];
+        assert_eq!(acc["steps"], json!([1, 2]));
+        assert_eq!(acc["values"], json!([0.1, 0.2]));
+        assert_eq!(acc["downsampled"], false);
+        // A zoomed range at full resolution, NaN as null.
+        let path = format!("/mlt-api/v1/history?runs={a}&keys=loss&from=95&to=105");
+        let (_, v) = get(&app, &path).await;
+        let loss = &v["series"][0];
+        assert_eq!(
+            loss["steps"],
+            json!([95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105])
+        );
+        assert_eq!(loss["total"], 11);
+        assert_eq!(loss["values"][5], Value::Null);
+        // Time as x; every key when none is given.
+        let (_, v) = get(
+            &app,
+            &format!("/mlt-api/v1/history?runs={a}&x=time&from=1001&to=1002"),
+        )
+        .await;
+        let keys: Vec<&str> = v["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["key"].as_str().unwrap())
+            .collect();
+        assert_eq!(keys, ["acc", "loss"]);
+        assert_eq!(v["series"][0]["timestamps"], json!([1001, 1002]));
+        for bad in ["x=sideways", "points=many", "from=x"] {
+            let (status, v) = get(&app, &format!("/mlt-api/v1/history?runs={a}&{bad}")).await;
+            assert_eq!(status, 400, "{bad}: {v}");
+        }
+    }
+
+    #[tokio::test]
+    async fn metric_ranges_are_over_finite_values() {
+        let (_d, app, state) = app();
+        let s = &state.store;
+        let a = run(
+            s,
+            "0",
+            "a",
+            &[],
+            &[
+                (
+                    "loss",
+                    vec![
+                        point(0, 3.0),
+                        point(1, f64::INFINITY),
+                        point(2, -1.5),
+                        point(3, f64::NAN),
+                    ],
+                ),
+                ("acc", vec![point(0, 0.5)]),
+            ],
+        );
+        let (status, v) = get(
+            &app,
+            &format!(
+                "/mlt-api/v1/metric-ranges?runs={a},ffffffffffffffffffffffffffffffff&keys=loss,nope"
+            ),
+        )
+        .await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(
+            v,
+            json!({"ranges": {a.clone(): {"loss": {"min": -1.5, "max": 3.0, "count": 4}}}})
+        );
+        let (_, v) = get(&app, &format!("/mlt-api/v1/metric-ranges?runs={a}")).await;
+        assert_eq!(
+            v["ranges"][&a]["acc"],
+            json!({"min": 0.5, "max": 0.5, "count": 1})
+        );
+    }
+
+    /// A run with artifacts of several types, and a link out of the store.
+    fn artifacts_run(s: &Store, outside: &std::path::Path) -> String {
+        let id = run(s, "0", "a", &[], &[]);
+        let h = s.find_run(&id).unwrap();
+        let src = tempfile::tempdir().unwrap();
+        let files: &[(&str, &[u8])] = &[
+            ("page.html", b"<script>alert(1)</script>"),
+            (
+                "pic.svg",
+                b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+            ),
+            ("notes.txt", b"hello world"),
+            ("plot.png", b"\x89PNG\r\n\x1a\nfake"),
+            ("data.csv", b"a,b\n1,2\n"),
+            ("m.json", b"{\"a\": 1}"),
+            ("model/MLmodel", b"flavors: {}\n"),
+            ("blob.bin", b"\0\0"),
+        ];
+        for (p, bytes) in files {
+            let f = src.path().join(p);
+            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+            std::fs::write(f, bytes).unwrap();
+        }
+        s.log_artifacts(&h, src.path(), None).unwrap();
+        std::fs::write(outside, "TOPSECRET").unwrap();
+        let dir = s.artifact_dir(&h).unwrap();
+        std::os::unix::fs::symlink(outside, dir.join("leak.txt")).unwrap();
+        id
+    }
+
+    #[tokio::test]
+    async fn artifacts_are_listed_by_folder_and_served_so_they_cannot_run_script() {
+        let (_d, app, state) = app();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let id = artifacts_run(&state.store, &elsewhere.path().join("secret.txt"));
+        let (status, v) = get(&app, &format!("/mlt-api/v1/artifacts?run={id}")).await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["path"], "");
+        assert!(
+            v["root_uri"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("{id}/artifacts"))
+        );
+        let files = v["files"].as_array().unwrap();
+        let names: Vec<&str> = files.iter().map(|f| f["path"].as_str().unwrap()).collect();
+        assert!(
+            names.contains(&"notes.txt") && names.contains(&"model"),
+            "{names:?}"
+        );
+        assert!(
+            !names.contains(&"leak.txt"),
+            "a link out of the store is not listed: {names:?}"
+        );
+        let notes = files.iter().find(|f| f["path"] == "notes.txt").unwrap();
+        assert_eq!(notes["file_size"], 11);
+        assert_eq!(notes["is_dir"], false);
+        let (_, v) = get(&app, &format!("/mlt-api/v1/artifacts?run={id}&path=model")).await;
+        assert_eq!(
+            v["files"],
+            json!([{"path": "model/MLmodel", "is_dir": false, "file_size": 12}])
+        );
+
+        for (path, ctype, inline) in [
+            ("page.html", "text/html", false),
+            ("pic.svg", "image/svg+xml", false),
+            ("notes.txt", "text/plain", true),
+            ("plot.png", "image/png", true),
+            ("data.csv", "text/plain", true),
+            ("m.json", "application/json", true),
+            ("model/MLmodel", "text/plain", true),
+            ("blob.bin", "application/octet-stream", false),
+        ] {
+            let (status, h, body) =
+                get_raw(&app, &format!("/mlt-api/v1/artifact?run={id}&path={path}")).await;
+            assert_eq!(status, 200, "{path}");
+            assert!(!body.is_empty(), "{path}");
+            let header = |k: &str| {
+                h.get(k)
+                    .map(|v| v.to_str().unwrap().to_string())
+                    .unwrap_or_default()
+            };
+            assert!(header("content-type").starts_with(ctype), "{path}: {h:?}");
+            assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+            assert_eq!(header("content-security-policy"), "sandbox", "{path}");
+            let disposition = header("content-disposition");
+            assert_eq!(
+                disposition.starts_with("attachment"),
+                !inline,
+                "{path}: {disposition}"
+            );
+            // A download is always an attachment.
+            let (_, h, _) = get_raw(
+                &app,
+                &format!("/mlt-api/v1/artifact?run={id}&path={path}&download=1"),
+            )
+            .await;
+            assert!(
+                h["content-disposition"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("attachment"),
+                "{path}"
+            );
+        }
+        let (_, _, body) = get_raw(
+            &app,
+            &format!("/mlt-api/v1/artifact?run={id}&path=notes.txt"),
+        )
+        .await;
+        assert_eq!(body, b"hello world");
+        let (_, h, body) = get_raw(
+            &app,
+            &format!("/mlt-api/v1/artifact?run={id}&path=notes.txt&max_bytes=5"),
+        )
+        .await;
+        assert_eq!(body, b"hello");
+        assert_eq!(h["x-mlt-truncated"], "11");
+    }
+
+    #[tokio::test]
+    async fn artifact_paths_that_leave_the_run_are_refused() {
+        let (_d, app, state) = app();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let id = artifacts_run(&state.store, &elsewhere.path().join("secret.txt"));
+        for path in [
+            "../meta.yaml",
+            "model/../../meta.yaml",
+            "%2Fetc%2Fpasswd",
+            "/etc/passwd",
+            "leak.txt",
+            "model",
+            "",
+            "nope.txt",
+        ] {
+            for endpoint in ["artifact", "artifacts"] {
+                // Listing a folder that is not there is an empty list, as in MLflow.
+                if endpoint == "artifacts" && matches!(path, "" | "model" | "nope.txt") {
+                    continue;
+                }
+                let url = format!("/mlt-api/v1/{endpoint}?run={id}&path={path}");
+                let (status, _, body) = get_raw(&app, &url).await;
+                assert!(status.is_client_error(), "{url}: {status}");
+                let body = String::from_utf8_lossy(&body);
+                assert!(
+                    !body.contains("TOPSECRET") && !body.contains("run_id:"),
+                    "{url}: {body}"
+                );
+            }
+        }
+        let (status, v) = get(
+            &app,
+            "/mlt-api/v1/artifacts?run=ffffffffffffffffffffffffffffffff",
+        )
+        .await;
+        assert_eq!(status, 404, "{v}");
+        let (status, _) = get(&app, "/mlt-api/v1/artifact?path=x").await;
+        assert_eq!(status, 400);
+    }
+
+    #[tokio::test]
+    async fn models_and_their_versions() {
+        let (_d, app, state) = app();
+        let s = &state.store;
+        let r = run(s, "0", "a", &[], &[]);
+        s.create_registered_model(
+            "clf",
+            Some("the classifier"),
+            &[("team".into(), "v".into())],
+        )
+        .unwrap();
+        for _ in 0..2 {
+            s.create_model_version(
+                "clf",
+                crate::store::NewVersion {
+                    source: format!("runs:/{r}/model"),
+                    run_id: Some(r.clone()),
+                    model_id: None,
+                    description: None,
+                    tags: vec![],
+                    copy_from: None,
+                },
+            )
+            .unwrap();
+        }
+        s.set_alias("clf", "champion", 1).unwrap();
+        s.create_registered_model("empty", None, &[]).unwrap();
+        let (status, v) = get(&app, "/mlt-api/v1/models").await;
+        assert_eq!(status, 200, "{v}");
+        let models = v["models"].as_array().unwrap();
+        assert_eq!(models.len(), 2);
+        let clf = models.iter().find(|m| m["name"] == "clf").unwrap();
+        assert_eq!(clf["description"], "the classifier");
+        assert_eq!(clf["tags"], json!({"team": "v"}));
+        assert_eq!(clf["aliases"], json!({"champion": 1}));
+        assert_eq!(clf["version_count"], 2);
+        assert_eq!(clf["latest_version"], 2);
+        assert!(clf["creation_timestamp"].is_i64() && clf["last_updated_timestamp"].is_i64());
+        let empty = models.iter().find(|m| m["name"] == "empty").unwrap();
+        assert_eq!(empty["latest_version"], Value::Null);
+
+        let (status, v) = get(&app, "/mlt-api/v1/models/clf").await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["model"]["name"], "clf");
+        let versions = v["versions"].as_array().unwrap();
+        assert_eq!(versions.len(), 2);
+        assert_eq!(versions[0]["version"], 2, "newest first");
+        let v1 = &versions[1];
+        assert_eq!(v1["run_id"], r.as_str());
+        assert_eq!(v1["aliases"], json!(["champion"]));
+        assert_eq!(v1["current_stage"], "None");
+        assert_eq!(v1["status"], "READY");
+        assert_eq!(v1["source"], format!("runs:/{r}/model"));
+        let (status, v) = get(&app, "/mlt-api/v1/models/nope").await;
+        assert_eq!(status, 404, "{v}");
+        assert_eq!(v["error_code"], "RESOURCE_DOES_NOT_EXIST");
+    }
+}

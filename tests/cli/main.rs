@@ -24,3 +24,4 @@ mod search;
 mod server_auth;
 mod store;
 mod tables;
+mod ui;

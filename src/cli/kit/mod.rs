@@ -11,6 +11,7 @@ pub mod ctx;
 pub mod error;
 pub mod printer;
 pub mod progress;
+pub mod serve;
 
 pub use args::{RunArg, StartArgs, parse_key_value, positive};
 pub use ctx::Ctx;

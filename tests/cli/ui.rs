@@ -1,0 +1,126 @@
+//! `mlt ui`: the server with the web UI, on loopback, the browser opened unless `--no-open`.
+
+use crate::harness::TestEnv;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+/// `mlt ui ARGS` running, with the address it printed.
+struct Ui {
+    child: Child,
+    addr: String,
+}
+
+impl Ui {
+    fn start(env: &TestEnv, args: &[&str], browser: Option<&str>) -> Ui {
+        let mut cmd = env.std_cmd();
+        cmd.arg("ui")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        match browser {
+            Some(b) => cmd.env("BROWSER", b),
+            None => cmd.env_remove("BROWSER"),
+        };
+        let mut child = cmd.spawn().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("Listening on http://").nth(1) {
+                    let _ = tx.send(rest.trim().to_string());
+                }
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("mlt ui printed where it listens");
+        Ui { child, addr }
+    }
+
+    /// `GET path`: the status line and the body.
+    fn get(&self, path: &str) -> (String, String) {
+        let mut s = std::net::TcpStream::connect(&self.addr).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).unwrap();
+        let (head, body) = resp.split_once("\r\n\r\n").unwrap();
+        (head.lines().next().unwrap().to_string(), body.to_string())
+    }
+}
+
+impl Drop for Ui {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// A `$BROWSER` that writes the URL it is given to `opened`.
+fn fake_browser(env: &TestEnv) -> String {
+    let script = env.path("browser.sh");
+    let out = env.path("opened");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"$1\" > {}\n", out.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script.display().to_string()
+}
+
+#[test]
+fn ui_serves_the_page_and_the_api_on_loopback_without_opening_a_browser() {
+    let env = TestEnv::init();
+    env.experiment("vision");
+    let browser = fake_browser(&env);
+    let ui = Ui::start(&env, &["--no-open", "--port", "0"], Some(&browser));
+    assert!(ui.addr.starts_with("127.0.0.1:"), "{}", ui.addr);
+    let (status, body) = ui.get("/");
+    assert!(status.contains("200"), "{status}");
+    assert!(body.contains("<main id=\"app\">"), "{body}");
+    let (status, body) = ui.get("/mlt-api/v1/experiments");
+    assert!(status.contains("200"), "{status}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let names: Vec<&str> = v["experiments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"vision"), "{body}");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!env.path("opened").exists(), "--no-open opened a browser");
+}
+
+#[test]
+fn ui_opens_the_browser_on_its_url() {
+    let env = TestEnv::init();
+    let browser = fake_browser(&env);
+    let ui = Ui::start(&env, &["--port", "0"], Some(&browser));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let opened = env.path("opened");
+    while !opened.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let url = std::fs::read_to_string(&opened).unwrap();
+    assert_eq!(url.trim(), format!("http://{}/", ui.addr));
+}
+
+#[test]
+fn ui_needs_a_store() {
+    let env = TestEnv::new();
+    let err = env.fails(&["ui", "--no-open", "--port", "0"], 1);
+    assert!(err.contains("no mlt store"), "{err}");
+    assert!(!env.path("mlruns").exists());
+}
