@@ -62,7 +62,7 @@ with browser_page(base, allow_errors=True) as (page, seen):
     page.goto(base + "/")
     page.wait_for_selector(".exp-table")
     names = exp_names(page)
-    assert sorted(names) == ["nlp", "vision"], names
+    assert sorted(names) == ["Default", "nlp", "vision"], names
     row = page.locator(".exp-table tbody tr[data-id='%s']" % V)
     assert row.locator("td.runs").inner_text() == "9", row.inner_text()  # 7 runs + 2 children
     assert "team=cv" in row.inner_text()
@@ -76,7 +76,7 @@ with browser_page(base, allow_errors=True) as (page, seen):
     page.wait_for_selector(".exp-table")
     assert exp_names(page) == ["old-stuff"], "the lifecycle toggle is kept in the URL"
     page.click(".exp-toggle button[data-view='active']")
-    assert sorted(exp_names(page)) == ["nlp", "vision"]
+    assert sorted(exp_names(page)) == ["Default", "nlp", "vision"]
 
     page.fill(".exp-search", "VIS")
     assert exp_names(page) == ["vision"], exp_names(page)

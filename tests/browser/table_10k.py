@@ -1,5 +1,5 @@
 """A 10,000-run experiment: the table shows the runs, keeps only the rows in sight in the DOM,
-scrolls to the last run, and sorts. Arguments: the server's URL, the experiment id, the number of
+and scrolls to the last run. Arguments: the server's URL, the experiment id, the number of
 runs (named run-00000 ... in start order)."""
 import sys
 import time
@@ -18,11 +18,13 @@ def rows(page):
 
 
 with browser_page(base) as (page, seen):
+    # A debug build of the server reads 10,000 runs in seconds, more on a loaded machine.
+    page.set_default_timeout(300_000)
     t0 = time.time()
     page.goto(base + "/experiments/" + exp)
     page.wait_for_selector(".rt-row")
     shown = time.time() - t0
-    page.wait_for_function("() => /%d runs/.test(document.querySelector('.runs-info').textContent)" % n)
+    page.wait_for_function("() => document.querySelector('.runs-info').textContent === '{:,} runs'".format(n))
     first = rows(page)
     # newest first: run-09999 at the top
     assert first[0] == [0, "run-%05d" % (n - 1)], first[:3]
@@ -60,13 +62,7 @@ with browser_page(base) as (page, seen):
     assert vis, "run-00000 is not in sight at the end"
     shot(page, "runs-10k")
 
-    # sorting 10,000 runs on the server by a metric
-    t1 = time.time()
-    page.click(".rt-hc[data-col='metrics.loss']")
-    page.wait_for_function("() => /metrics.loss/.test(location.search) && !/Loading/.test(document.querySelector('.runs-info').textContent)")
-    page.wait_for_function("() => document.querySelector('.rt-row[data-index=\"0\"] .run-link').textContent === 'run-%05d'" % (n - 1))
-    sort_s = time.time() - t1
     frames.sort()
-    print("first rows %.2f s after navigation; sort %.2f s; scroll frame median %.1f ms, p90 %.1f ms"
-          % (shown, sort_s, frames[len(frames) // 2], frames[int(len(frames) * 0.9)]))
+    print("first rows %.2f s after navigation; scroll frame median %.1f ms, p90 %.1f ms"
+          % (shown, frames[len(frames) // 2], frames[int(len(frames) * 0.9)]))
 print("ok")

@@ -59,7 +59,14 @@ fn browser_table_lists_filters_sorts_selects_and_updates_runs() {
     run("beta", "0.01", "sgd", "cv", &[0.3], true);
     run("gamma", "0.001", "adam", "nlp-team", &[0.7], true);
     run("delta", "0.01", "adam", "cv", &[0.1], true);
-    run("<img src=x onerror=alert(1)>", "0.5", "sgd", "cv", &[0.6], true);
+    run(
+        "<img src=x onerror=alert(1)>",
+        "0.5",
+        "sgd",
+        "cv",
+        &[0.6],
+        true,
+    );
     let live = run("live", "0.2", "sgd", "cv", &[1.0], false);
     let sweep = run("sweep", "0.05", "adam", "cv", &[0.4], true);
     for c in ["child-1", "child-2"] {
@@ -83,7 +90,11 @@ fn browser_table_lists_filters_sorts_selects_and_updates_runs() {
     });
 
     let server = Server::start(&env, &[]);
-    let out = browser("table.py", &[&server.url, &setup.to_string()], Some(&server));
+    let out = browser(
+        "table.py",
+        &[&server.url, &setup.to_string()],
+        Some(&server),
+    );
     assert!(out.trim_end().ends_with("ok"), "{out}");
 }
 
@@ -101,7 +112,9 @@ fn browser_table_virtualizes_ten_thousand_runs() {
     for i in 0..n {
         let id = format!("{:032x}", 0xabc0_0000_u64 + i as u64);
         let run = dir.join(&id);
-        for d in ["metrics", "params", "artifacts", "tags"] {
+        // The three folders a run must have, and as few files as will do: 10,000 runs take
+        // about 240 MB of 4 KB blocks.
+        for d in ["metrics", "params", "artifacts"] {
             std::fs::create_dir_all(run.join(d)).unwrap();
         }
         let start = t0 + i as i64 * 1000;
@@ -122,8 +135,6 @@ fn browser_table_virtualizes_ten_thousand_runs() {
             format!("{start} {} 0\n", 1.0 / (i as f64 + 1.0)),
         )
         .unwrap();
-        std::fs::write(run.join("params/lr"), format!("0.{}", i % 7 + 1)).unwrap();
-        std::fs::write(run.join("tags/mlflow.runName"), format!("run-{i:05}")).unwrap();
     }
     let server = Server::start(&env, &[]);
     let out = browser(

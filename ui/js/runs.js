@@ -227,7 +227,11 @@
       // -- layout: the scroll container fills the window below it
       function fit() {
         const top = scroll.getBoundingClientRect().top + window.scrollY;
-        scroll.style.height = Math.max(240, window.innerHeight - top - 16) + "px";
+        const room = Math.max(240, window.innerHeight - top - 16);
+        // A short table is as tall as its rows (plus a scroll bar's room), a long one fills the window.
+        const bar = scroll.scrollWidth > scroll.clientWidth ? 18 : 2;
+        const need = (head.offsetHeight || 44) + S.rows.length * ROW_H + bar;
+        scroll.style.height = Math.min(room, Math.max(need, 120)) + "px";
         paint();
       }
       let raf = 0;
@@ -334,10 +338,11 @@
         S.runs = [];
         S.byId = new Map();
         S.matched = 0;
+        S.error = b.what === "order_by" ? "The order is not valid." : b.what === "filter" ? "The filter is not valid." : "No runs.";
         rebuild();
-        info.textContent = b.what === "order_by" ? "The order is not valid." : "The filter is not valid.";
       }
       function hideError() {
+        S.error = null;
         filterError.hidden = true;
         MLT.clear(filterError);
       }
@@ -345,10 +350,31 @@
       // -- columns
       function rebuildColumns() {
         S.cols = chosenColumns(allColumns(S.keys, several), S.columns);
+        S.cols.forEach(sizeColumn);
         const tmpl = ["34px", "260px"].concat(S.cols.map((c) => c.width + "px"));
         inner.style.setProperty("--cols", tmpl.join(" "));
         inner.style.width = tmpl.reduce((a, w) => a + parseInt(w, 10), 0) + "px";
         drawHead();
+      }
+
+      // A param, metric or tag column is as wide as its name and the values of the first
+      // runs need (within bounds): short values make narrow columns.
+      function sizeColumn(c) {
+        if (c.kind === "attr") return;
+        let chars = c.label.length + 1;
+        const n = Math.min(S.runs.length, 300);
+        for (let i = 0; i < n && chars < 32; i++) {
+          const r = S.runs[i];
+          let v;
+          if (c.kind === "param") v = (r.params || {})[c.key];
+          else if (c.kind === "tag") v = (r.tags || {})[c.key];
+          else {
+            const m = (r.metrics || {})[c.key];
+            v = m ? MLT.fmtNumber(m.value) : undefined;
+          }
+          if (v !== undefined && v !== null) chars = Math.max(chars, String(v).length);
+        }
+        c.width = Math.round(Math.min(260, Math.max(72, 24 + chars * 8.6)));
       }
 
       function drawHead() {
@@ -431,6 +457,7 @@
         S.hasParents = kids.size > 0;
         S.anyCollapsed = S.collapsed.size > 0;
         expandBtn.hidden = !S.hasParents;
+        inner.classList.toggle("flat", !S.hasParents);
         expandBtn.textContent = S.anyCollapsed ? "Expand all" : "Collapse all";
         body.style.height = rows.length * ROW_H + "px";
       }
@@ -450,13 +477,18 @@
         empty.textContent = S.filter ? "No run matches this filter." : "No runs here yet.";
         scroll.hidden = !filterError.hidden;
         repaint();
-        fit();
       }
 
       function updateInfo() {
+        if (S.error) {
+          info.textContent = S.error;
+          live.hidden = true;
+          return;
+        }
         const n = S.runs.length;
-        let t = n + (n === 1 ? " run" : " runs");
-        if (S.matched > n) t = "showing " + n + " of " + S.matched + " runs";
+        const fmt = (x) => x.toLocaleString("en-US");
+        let t = fmt(n) + (n === 1 ? " run" : " runs");
+        if (S.matched > n) t = "showing " + fmt(n) + " of " + fmt(S.matched) + " runs";
         if (S.filter) t += " matching the filter";
         info.textContent = t;
         const anyRunning = S.runs.some((r) => r.status === "RUNNING");
@@ -467,7 +499,7 @@
       function repaint() {
         for (const el of S.rendered.values()) el.remove();
         S.rendered.clear();
-        paint();
+        fit();
       }
       function paint() {
         const top = scroll.scrollTop;
