@@ -19,7 +19,7 @@ def query(url):
 
 
 def chart(page, key):
-    return "document.querySelector('.chart-cell[data-key=\"%s\"] .mlt-chart').mltChart" % key
+    return "(document.querySelector('.chart-cell[data-key=\"%s\"] .mlt-chart') || {}).mltChart" % key
 
 
 def wait_drawn(page, n):
@@ -30,10 +30,13 @@ with browser_page(base) as (page, seen):
     history = []
     page.on("request", lambda r: history.append(query(r.url)) if "/mlt-api/v1/history" in r.url else None)
     page.goto(base + "/compare?runs=" + run_ids)
-    wait_drawn(page, 2)
+    wait_drawn(page, 3)
     page.wait_for_function("() => document.querySelector('canvas.parallel') && document.querySelector('canvas.scatter')")
-    # Two uPlot charts (loss, acc), the parallel coordinates and the scatter have pixels.
-    assert canvas_drawn(page, ".chart-cell canvas") == 2, canvas_drawn(page, ".chart-cell canvas")
+    # Three uPlot charts (acc, gap, loss), the parallel coordinates and the scatter have pixels.
+    assert canvas_drawn(page, ".chart-cell canvas") == 3, canvas_drawn(page, ".chart-cell canvas")
+    # A NaN is a gap (null, not spanned); every other point is drawn.
+    gap = page.evaluate("() => %s.uplot.data[1]" % chart(page, "gap"))
+    assert gap == [1, 2, 3, 4, 5, None, 7, -1, 0, 10], gap
     assert canvas_drawn(page, "canvas.parallel") == 1
     assert canvas_drawn(page, "canvas.scatter") == 1
     # Run names shown as text, the XSS name too, and nothing it would have run.
@@ -71,7 +74,11 @@ with browser_page(base) as (page, seen):
     page.click(".ctl-logy")
     assert query(page.url).get("logy") == "1", page.url
     assert page.evaluate("() => %s.uplot.scales.y.distr" % chart(page, "loss")) == 3
-    assert canvas_drawn(page, ".chart-cell canvas") == 2
+    assert canvas_drawn(page, ".chart-cell canvas") == 3
+    # On a log axis the non-positive values (steps 7 and 8) are left out, the gap stays.
+    assert page.evaluate("() => %s.series[0].x" % chart(page, "gap")) == [0, 1, 2, 3, 4, 5, 6, 9]
+    assert page.evaluate("() => %s.series[0].y[5]" % chart(page, "gap")) is None
+    shot(page, "compare-log")
     page.click(".ctl-logy")
     assert "logy" not in query(page.url)
     assert page.evaluate("() => %s.uplot.scales.y.distr" % chart(page, "loss")) == 1
@@ -81,6 +88,7 @@ with browser_page(base) as (page, seen):
         s.dispatchEvent(new Event('input', {bubbles: true})); }""")
     assert query(page.url).get("smooth") == "0.9", page.url
     assert page.evaluate("() => %s.uplot.series.length" % chart(page, "loss")) == 7  # x + 3 x (raw, smoothed)
+    assert page.evaluate("() => %s.uplot.series[1].stroke()" % chart(page, "loss")).startswith("rgba(")  # faint raw
     assert "raw" in page.locator('.chart-cell[data-key="loss"] .mlt-chart-legend').inner_text()
     shot(page, "compare-smoothed")
 
@@ -90,13 +98,13 @@ with browser_page(base) as (page, seen):
     assert query(page.url).get("x") == "time"
     page.wait_for_function("() => %s && %s.uplot.scales.x.time" % (chart(page, "loss"), chart(page, "loss")))
     assert any(q.get("x") == "time" for q in history[n:]), history[n:]
-    assert canvas_drawn(page, ".chart-cell canvas") == 2
+    assert canvas_drawn(page, ".chart-cell canvas") == 3
     page.select_option(".ctl-x", "relative")
     assert query(page.url).get("x") == "relative"
     page.wait_for_function("() => { const c = %s; return c && c.series[0].x[0] === 0; }" % chart(page, "acc"))
     page.select_option(".ctl-x", "step")
     assert "x" not in query(page.url)
-    wait_drawn(page, 2)
+    wait_drawn(page, 3)
     page.wait_for_function("() => { const c = %s; return c && !c.uplot.scales.x.time && c.series[0].x.length > 0; }" % chart(page, "loss"))
 
     # Zoom by a drag: a history request with from/to for that range.
@@ -116,6 +124,24 @@ with browser_page(base) as (page, seen):
     assert zoom, history[n:]
     lo, hi = int(zoom[0]["from"]), int(zoom[0]["to"])
     assert 6000 < lo < 10000 and 12000 < hi < 16000, (lo, hi)
+    # Shift-drag pans: the range moves right by about a fifth and is fetched again.
+    page.wait_for_function("() => %s.series[0].x[0] >= %d" % (chart(page, "loss"), lo - 50))
+    n = len(history)
+    page.keyboard.down("Shift")
+    page.mouse.move(box["x"] + box["width"] * 0.6, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.4, y, steps=6)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    deadline = time.time() + 5
+    while time.time() < deadline and not any("from" in q for q in history[n:]):
+        page.wait_for_timeout(100)
+    pan = [q for q in history[n:] if "from" in q]
+    assert pan, history[n:]
+    shift = int(pan[0]["from"]) - lo
+    width = hi - lo
+    assert 0.1 * width < shift < 0.3 * width, (lo, hi, pan[0])
+    assert abs((int(pan[0]["to"]) - int(pan[0]["from"])) - width) <= 2, pan[0]
     # A narrow zoom gets every point: steps 12340..12350 of alpha, spike included.
     page.evaluate("() => %s.zoom(12340, 12350)" % chart(page, "loss"))
     page.wait_for_function("() => %s.series[0].x.length === 11" % chart(page, "loss"))
@@ -162,7 +188,7 @@ with browser_page(base) as (page, seen):
     # The URL is the view: opening it again restores the controls.
     url = page.url
     page.goto(url)
-    wait_drawn(page, 2)
+    wait_drawn(page, 3)
     assert page.locator(".ctl-diff").is_checked()
     assert page.eval_on_selector(".ctl-smooth", "e => e.value") == "0.9"
     assert page.eval_on_selector(".ctl-sx", "e => e.value") == "params.layers"

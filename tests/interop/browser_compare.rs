@@ -31,9 +31,7 @@ fn browser_compare_view_charts_zoom_and_differences() {
         let id = env.ok(&["runs", "start", "-e", "cmp", "--name", name]);
         let lr = format!("lr={}", [0.1, 0.01, 0.001][i]);
         let layers = format!("layers={}", [2, 4, 8][i]);
-        env.ok(&[
-            "log", "params", &lr, &layers, "opt=adam", "--run", &id,
-        ]);
+        env.ok(&["log", "params", &lr, &layers, "opt=adam", "--run", &id]);
         let t0 = 1_700_000_000_000i64 + i as i64 * 60_000;
         // loss: 20,000 steps decaying, with one spike of 50 at step 12345 in alpha.
         let fi = i as f64;
@@ -46,6 +44,18 @@ fn browser_compare_view_charts_zoom_and_differences() {
         });
         // acc: 100 exact values, 0.5 + i/10 + step/1000.
         lines += &history("acc", 100, t0, |s| 0.5 + fi / 10.0 + s as f64 / 1000.0);
+        // gap (alpha only): a NaN is a gap in the line; 0 and -1 are left out on a log axis.
+        if i == 0 {
+            for (s, v) in ["1", "2", "3", "4", "5", "\"nan\"", "7", "-1", "0", "10"]
+                .iter()
+                .enumerate()
+            {
+                lines += &format!(
+                    "{{\"step\": {s}, \"timestamp\": {}, \"metrics\": {{\"gap\": {v}}}}}\n",
+                    t0 + s as i64
+                );
+            }
+        }
         let file = format!("h{i}.jsonl");
         std::fs::write(env.path(&file), lines).unwrap();
         env.ok(&["log", "batch", &file, "--run", &id]);

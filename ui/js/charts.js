@@ -186,6 +186,24 @@
       return Math.min(110, 14 + n * 7);
     }
 
+    // Ticks (and grid lines) on a log axis: 1..9 in each decade for a short range, 1-2-5 for a
+    // few decades, only the powers of ten beyond.
+    function logSplits(self, axisIdx, min, max) {
+      if (!(min > 0) || !(max > min)) return [min, max].filter((v) => v > 0);
+      const decades = Math.log10(max / min);
+      const keep = decades <= 1.5 ? [1, 2, 3, 4, 5, 6, 7, 8, 9] : decades <= 3 ? [1, 2, 5] : [1];
+      const out = [];
+      const every = decades > 12 ? Math.ceil(decades / 8) : 1;
+      for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
+        if (keep.length === 1 && e % every !== 0) continue;
+        for (const m of keep) {
+          const v = Number((m * Math.pow(10, e)).toPrecision(12));
+          if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9)) out.push(v);
+        }
+      }
+      return out;
+    }
+
     function buildLegend() {
       MLT.clear(legend);
       legendRows = prep.metas.map((m, i) => {
@@ -287,6 +305,7 @@
             stroke: "#5f6b78",
             grid: { stroke: "#eef1f4" },
             size: yAxisSize,
+            splits: o.logY ? logSplits : undefined,
             values: (self, ticks) => ticks.map((t) => (t === null ? "" : MLT.fmtNumber(Number(t.toPrecision(6))))),
           },
         ],

@@ -167,8 +167,8 @@
     }
     const left = 60;
     const right = 70;
-    const top = 34;
-    const bottom = 24;
+    const top = 44;
+    const bottom = 16;
     const plotH = cssH - top - bottom;
     const axes = cols.map((c) => axisOf(runs.map((r) => columnValue(r, c))));
     const xAt = (i) => (cols.length === 1 ? cssW / 2 : left + (i * (cssW - left - right)) / (cols.length - 1));
@@ -205,11 +205,11 @@
       ctx.fillStyle = "#1d232a";
       ctx.textAlign = "center";
       ctx.font = "600 11px system-ui, sans-serif";
-      ctx.fillText(clip(c.replace(/^params\./, "").replace(/^metrics\./, ""), 18), x, top - 18);
+      ctx.fillText(clip(c.replace(/^params\./, "").replace(/^metrics\./, ""), 18), x, top - 26);
       ctx.font = "11px system-ui, sans-serif";
       if (c.startsWith("metrics.")) {
         ctx.fillStyle = "#5f6b78";
-        ctx.fillText("metric", x, top - 6);
+        ctx.fillText("(metric)", x, top - 14);
       }
       ctx.textAlign = "left";
       for (const [p, label] of axes[i].ticks()) {
@@ -272,8 +272,11 @@
       ctx.arc(px(a), py(b), 5, 0, 2 * Math.PI);
       ctx.fill();
       if (runs.length <= 20) {
+        const label = clip(runLabel(r), 20);
+        const tw = ctx.measureText(label).width;
+        const lx = px(a) + 8 + tw > cssW - 4 ? px(a) - 8 - tw : px(a) + 8;
         ctx.fillStyle = "#1d232a";
-        ctx.fillText(clip(runLabel(r), 20), px(a) + 8, py(b) + 4);
+        ctx.fillText(label, lx, py(b) + 4);
       }
     });
     if (!drawn) {
@@ -332,9 +335,20 @@
 
       // Relative time is seconds since each run's first point of that metric (as MLflow shows
       // it); c.bases keeps those first timestamps so a zoomed range maps back to wall time.
+      // The runs go in groups of a few per request, so the server reads them in parallel.
+      const GROUP = 5;
+      async function history(params) {
+        const ids = runs.map((r) => r.run_id);
+        const parts = [];
+        for (let i = 0; i < ids.length; i += GROUP) {
+          parts.push(MLT.api("history", Object.assign({}, params, { runs: ids.slice(i, i + GROUP).join(",") })));
+        }
+        const answers = await Promise.all(parts);
+        return { series: answers.flatMap((a) => a.series || []) };
+      }
+
       async function fetchSeries(c, range, points) {
         const params = {
-          runs: runs.map((r) => r.run_id).join(","),
           keys: c.key,
           x: state.x === "step" ? "step" : "time",
           points,
@@ -350,7 +364,7 @@
             params.to = Math.ceil(range[1]);
           }
         }
-        const ans = await MLT.api("history", params);
+        const ans = await history(params);
         const out = [];
         if (!range) c.bases = {};
         runs.forEach((r, i) => {
@@ -408,13 +422,8 @@
 
       function reloadCharts() {
         return Promise.all(
-          charts.map((c) => {
-            if (c.chart) {
-              c.chart.destroy();
-              c.chart = null;
-            }
-            return loadChart(c, null).catch((e) => MLT.showError(c.el, e));
-          })
+          // the old chart stays until the new data is in (update() then rebuilds it)
+          charts.map((c) => loadChart(c, null).catch((e) => MLT.showError(c.el, e)))
         );
       }
 
