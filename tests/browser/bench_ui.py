@@ -113,6 +113,15 @@ def build():
     print(f"store written in {time.time() - t:.0f} s: {STORE}", file=sys.stderr)
 
 
+def timed(page, predicate):
+    """The page's clock (ms since navigation) when predicate first holds, or None after 120 s."""
+    try:
+        return page.wait_for_function(predicate, polling="raf", timeout=120_000).json_value()
+    except Exception as e:  # a timeout: the figure is reported as missing, the rest goes on
+        print(f"timed out: {str(e).splitlines()[0]}", file=sys.stderr)
+        return None
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -161,14 +170,12 @@ def main():
             page.goto(base + "/")
             page.wait_for_load_state("load")
             page.goto(base + "/experiments/1", wait_until="commit")
-            table_ms = page.wait_for_function(
+            table_ms = timed(page,
                 """() => { const a = document.getElementById('app');
                     return a && /run-\\d{5}/.test(a.textContent) ? performance.now() : false; }""",
-                polling="raf",
-                timeout=60_000,
-            ).json_value()
+            )
             page.goto(base + "/compare?runs=" + ",".join(compare_ids), wait_until="commit")
-            compare_ms = page.wait_for_function(
+            compare_ms = timed(page,
                 """() => {
                     const cells = document.querySelectorAll('.chart-cell');
                     if (cells.length < 2) return false;
@@ -184,9 +191,7 @@ def main():
                     }
                     return performance.now();
                 }""",
-                polling="raf",
-                timeout=60_000,
-            ).json_value()
+            )
             charts = page.evaluate("document.querySelectorAll('.chart-cell canvas').length")
     finally:
         server.terminate()
@@ -201,8 +206,11 @@ def main():
     def row(what, figure, target, ok):
         rows.append((what, figure, target, "ok" if ok else "MISSED"))
 
-    row("10,000-run table shows runs (after navigation)", f"{table_ms / 1000:.2f} s", "< 1 s", table_ms < 1000)
-    row(f"compare 20 runs x 100,000 steps drawn ({charts} canvases)", f"{compare_ms / 1000:.2f} s", "< 1 s", compare_ms < 1000)
+    def secs(ms):
+        return "timeout" if ms is None else f"{ms / 1000:.2f} s"
+
+    row("10,000-run table shows runs (after navigation)", secs(table_ms), "< 1 s", table_ms is not None and table_ms < 1000)
+    row(f"compare 20 runs x 100,000 steps drawn ({charts} canvases)", secs(compare_ms), "< 1 s", compare_ms is not None and compare_ms < 1000)
     row(f"runs endpoint, 10,000 runs, warm (median of 5, {size / 1e6:.1f} MB)", f"{api_ms:.0f} ms", "< 200 ms", api_ms < 200)
     row("mlt report, 100 runs x 5 metrics x 10,000 steps", f"{report_s:.2f} s", "< 2 s", report_s < 2)
     row("  its size", f"{report_mb:.2f} MB", "< 3 MB", report_mb < 3)
