@@ -18,6 +18,7 @@ pub mod experiments;
 pub mod logged_models;
 pub mod query;
 pub mod registry;
+pub mod report;
 pub mod resolve;
 pub mod start;
 pub mod ui;

@@ -19,6 +19,7 @@ pub mod kit;
 mod log;
 mod metrics;
 mod models;
+mod report;
 mod run;
 mod runs;
 mod server;
@@ -101,6 +102,9 @@ pub enum Command {
     Server(server::Args),
     /// Browse the store's runs in a web browser: the web UI on loopback, the browser opened
     Ui(ui::Args),
+    /// Write one self-contained HTML report (runs table, metric charts, differences) of some
+    /// runs, for a CI job to attach
+    Report(report::Args),
     /// Print a shell completion script
     Completions(completions::Args),
 }
@@ -143,6 +147,7 @@ fn dispatch(cli: Cli) -> CmdResult {
         Command::Store(c) => store_cmd::run(&ctx, c),
         Command::Server(a) => server::run(&ctx, a),
         Command::Ui(a) => ui::run(&ctx, a),
+        Command::Report(a) => report::run(&ctx, a),
         Command::Completions(a) => completions::run(a),
     }
 }

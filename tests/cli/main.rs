@@ -15,6 +15,7 @@ mod metrics;
 mod models;
 mod naming;
 mod registry;
+mod report;
 mod run;
 mod runs;
 mod runs2;

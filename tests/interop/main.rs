@@ -5,9 +5,10 @@
 //! canonical JSON of `canonical.py`, with what mlt's `--format json` output says.
 
 mod browser;
-mod browser_table;
 mod browser_compare;
+mod browser_report;
 mod browser_run;
+mod browser_table;
 mod check;
 mod crash;
 #[path = "../cli/harness.rs"]
