@@ -148,6 +148,13 @@ pub fn latest_cache(mlt_dir: &Path, exp: &str, run: &str) -> PathBuf {
     mlt_dir.join(cache).join(latest).join(exp).join(run)
 }
 
+/// The run summary cache file of run `run` of experiment `exp`, in the store whose `.mlt/`
+/// folder is `mlt_dir`.
+pub fn run_summary_cache(mlt_dir: &Path, exp: &str, run: &str) -> PathBuf {
+    let [cache, runs] = RUNS_CACHE;
+    mlt_dir.join(cache).join(runs).join(exp).join(run)
+}
+
 /// The lock file of the store whose `.mlt/` folder is `mlt_dir`.
 pub fn lock(mlt_dir: &Path) -> PathBuf {
     mlt_dir.join(LOCK)
@@ -243,11 +250,4 @@ mod tests {
         assert_eq!(tag(Path::new("r"), "a/b"), Path::new("r/tags/a/b"));
         assert!(is_reserved_in_tracking(".trash") && is_reserved_in_tracking(MODELS));
     }
-}
-
-/// The run summary cache file of run `run` of experiment `exp`, in the store whose `.mlt/`
-/// folder is `mlt_dir`.
-pub fn run_summary_cache(mlt_dir: &Path, exp: &str, run: &str) -> PathBuf {
-    let [cache, runs] = RUNS_CACHE;
-    mlt_dir.join(cache).join(runs).join(exp).join(run)
 }
