@@ -18,6 +18,8 @@
 //!   .mlt/                              mlt's own, never read by MLflow (git-ignored)
 //!     lock  tmp/  check/<time>/  durable  .gitignore
 //!     cache/latest/<experiment id>/<run id>   latest value of each metric file (checked)
+//!     cache/runs/<experiment id>/<run id>     a run's meta.yaml, params, tags, latest
+//!                                             metrics, each with its file's stamp (checked)
 //! ```
 //!
 //! Which registry folder a store uses is [`registry_root`]'s rule.
@@ -66,6 +68,8 @@ pub const CHECK: &str = "check";
 pub const DURABLE: &str = "durable";
 /// `.mlt/cache/latest/`: the latest-metric cache, one file per run.
 pub const LATEST_CACHE: [&str; 2] = ["cache", "latest"];
+/// `.mlt/cache/runs/`: the run summary cache, one file per run.
+pub const RUNS_CACHE: [&str; 2] = ["cache", "runs"];
 /// `.mlt/.gitignore`, which keeps all of `.mlt/` out of git.
 pub const GITIGNORE: &str = ".gitignore";
 
@@ -142,6 +146,13 @@ pub fn experiment_id_in_use(tracking: &Path, id: &str) -> bool {
 pub fn latest_cache(mlt_dir: &Path, exp: &str, run: &str) -> PathBuf {
     let [cache, latest] = LATEST_CACHE;
     mlt_dir.join(cache).join(latest).join(exp).join(run)
+}
+
+/// The run summary cache file of run `run` of experiment `exp`, in the store whose `.mlt/`
+/// folder is `mlt_dir`.
+pub fn run_summary_cache(mlt_dir: &Path, exp: &str, run: &str) -> PathBuf {
+    let [cache, runs] = RUNS_CACHE;
+    mlt_dir.join(cache).join(runs).join(exp).join(run)
 }
 
 /// The lock file of the store whose `.mlt/` folder is `mlt_dir`.

@@ -203,12 +203,12 @@ impl Store {
 /// read without a warning are cached, so warnings are given as often as before. Cache files
 /// are written atomically (a temporary file in `.mlt/tmp/`, renamed), never flushed: a lost
 /// or torn one is ignored.
-mod cache {
+pub(super) mod cache {
     use super::*;
     use std::collections::{BTreeMap, HashMap, HashSet};
     use std::io::{Read, Seek, SeekFrom, Write};
     use std::os::unix::fs::MetadataExt;
-    use std::sync::{Mutex, OnceLock};
+    use std::sync::OnceLock;
 
     const HEADER: &str = "mlt latest-metric cache 1";
     /// How many of the last bytes an entry keeps, to see that a file only grew.
@@ -243,15 +243,16 @@ mod cache {
     }
 
     /// Folders of caches already seen to be real folders (no link on the way), per process.
-    fn checked() -> &'static Mutex<HashSet<PathBuf>> {
-        static CHECKED: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
-        CHECKED.get_or_init(|| Mutex::new(HashSet::new()))
+    /// Read by every reading thread at once: a lock that readers do not wait on.
+    fn checked() -> &'static std::sync::RwLock<HashSet<PathBuf>> {
+        static CHECKED: OnceLock<std::sync::RwLock<HashSet<PathBuf>>> = OnceLock::new();
+        CHECKED.get_or_init(|| std::sync::RwLock::new(HashSet::new()))
     }
 
     /// Whether every folder from `base` down to `dir` is a folder, not a link.
-    fn real_dirs(base: &Path, dir: &Path) -> bool {
+    pub(in crate::store) fn real_dirs(base: &Path, dir: &Path) -> bool {
         if checked()
-            .lock()
+            .read()
             .unwrap_or_else(|e| e.into_inner())
             .contains(dir)
         {
@@ -269,14 +270,14 @@ mod cache {
             }
         }
         checked()
-            .lock()
+            .write()
             .unwrap_or_else(|e| e.into_inner())
             .insert(dir.to_path_buf());
         true
     }
 
     /// Makes the folders from `base` down to `dir` one by one, never through a link.
-    fn make_real_dirs(base: &Path, dir: &Path) -> bool {
+    pub(in crate::store) fn make_real_dirs(base: &Path, dir: &Path) -> bool {
         let Ok(rel) = dir.strip_prefix(base) else {
             return false;
         };
@@ -296,7 +297,7 @@ mod cache {
         real_dirs(base, dir)
     }
 
-    fn plain_name(s: &str) -> bool {
+    pub(in crate::store) fn plain_name(s: &str) -> bool {
         !s.is_empty()
             && !s.starts_with('.')
             && s.bytes()
@@ -411,7 +412,7 @@ mod cache {
 
     /// The bytes of a regular file (not a link) from `from` on, read up to the size its open
     /// handle had; with the stat of that handle.
-    fn read_regular(path: &Path, from: Option<u64>) -> Option<Vec<u8>> {
+    pub(in crate::store) fn read_regular(path: &Path, from: Option<u64>) -> Option<Vec<u8>> {
         read_regular_stamped(path, from).map(|(b, _)| b)
     }
 

@@ -19,6 +19,7 @@ mod registry;
 mod run;
 pub mod safe_path;
 pub mod sqlite;
+mod summary;
 pub mod transfer;
 pub mod yaml;
 
@@ -51,6 +52,13 @@ const READ_THREADS: usize = 64;
 thread_local! {
     /// Warnings held back on a [`Store::par_map`] worker, for the item it is reading.
     static HELD: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
+    /// How many warnings this thread gave (or held back): a read that warned is not cached.
+    static WARNED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many warnings this thread gave so far.
+pub(crate) fn warnings_given() -> u64 {
+    WARNED.with(|w| w.get())
 }
 
 /// A store on disk.
@@ -61,6 +69,10 @@ pub struct Store {
     /// [`layout::registry_root`]'s rule.
     registry: Option<PathBuf>,
     warn: WarnFn,
+    /// The run summaries read or written (see [`summary`]), by run folder.
+    summaries: Vec<std::sync::RwLock<summary::Memo>>,
+    /// How long a file must have been unchanged for a summary to keep what was read of it.
+    summary_margin: i64,
 }
 
 impl std::fmt::Debug for Store {
@@ -89,6 +101,8 @@ impl Store {
             tracking,
             registry: None,
             warn: Box::new(|_| {}),
+            summaries: (0..summary::SHARDS).map(|_| Default::default()).collect(),
+            summary_margin: summary::MARGIN_NS,
         }
     }
 
@@ -105,6 +119,7 @@ impl Store {
     }
 
     pub(crate) fn warn(&self, msg: &str) {
+        WARNED.with(|w| w.set(w.get() + 1));
         let held = HELD.with(|h| match h.borrow_mut().as_mut() {
             Some(held) => {
                 held.push(msg.to_string());

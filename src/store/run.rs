@@ -5,6 +5,7 @@ use super::experiment::key_path;
 use super::fs::{self, IoContext};
 use super::layout;
 use super::metric::MetricPoints;
+use super::summary;
 use super::yaml::{Doc, Meta, Scalar, to_yaml};
 use super::{Entity, Error, Result, Store, TRASH};
 use crate::entities::{
@@ -199,6 +200,12 @@ impl Store {
 
     /// Reads a run's `meta.yaml`, checking it belongs to its folder.
     pub(crate) fn read_run_info(&self, dir: &Path) -> Result<RunInfo> {
+        self.read_run_info_telling(dir).map(|(info, _)| info)
+    }
+
+    /// [`Store::read_run_info`], and whether the run name came from the `mlflow.runName` tag
+    /// (meta.yaml has none).
+    pub(super) fn read_run_info_telling(&self, dir: &Path) -> Result<(RunInfo, bool)> {
         let path = dir.join(layout::META);
         let text = self.read_record(&path)?;
         let bad = malformed(&path);
@@ -235,13 +242,14 @@ impl Store {
         let lifecycle_stage = Lifecycle::parse(&stage)
             .ok_or_else(|| bad(format!("unknown lifecycle_stage '{stage}'")))?;
         let mut run_name = doc.opt_str("run_name").map_err(&bad)?.unwrap_or_default();
-        if run_name.is_empty() {
+        let from_tag = run_name.is_empty();
+        if from_tag {
             let tag = layout::tag(dir, tags::RUN_NAME);
             if fs::plain_file(dir, &tag) {
                 run_name = fs::read_to_string(&tag)?;
             }
         }
-        Ok(RunInfo {
+        let info = RunInfo {
             run_id,
             experiment_id,
             run_name,
@@ -255,7 +263,8 @@ impl Store {
                 .unwrap_or_default(),
             lifecycle_stage,
             deleted_time: doc.opt_int("deleted_time").map_err(&bad)?,
-        })
+        };
+        Ok((info, from_tag))
     }
 
     /// Reads a whole run: info, params, latest metrics, tags.
@@ -300,7 +309,7 @@ impl Store {
                 }
             }
         };
-        let values = |folder: &str, keys: &Keys| -> Result<BTreeMap<String, String>> {
+        let general = |folder: &str, keys: &Keys| -> Result<BTreeMap<String, String>> {
             if *keys == Keys::All
                 && let Some(found) = flat_values(&h.dir.join(folder))?
             {
@@ -312,12 +321,53 @@ impl Store {
             }
             Ok(out)
         };
+        // Through the run's summary (see `summary`), which gives what these reads give.
+        let mut session = self.summary_session(&h.dir);
+        let mut values = |folder: &str, keys: &Keys| -> Result<BTreeMap<String, String>> {
+            let Some(s) = session.as_mut() else {
+                return general(folder, keys);
+            };
+            match keys {
+                Keys::All => self.values_in(s, folder, || general(folder, keys)),
+                Keys::Only(only) if !only.is_empty() => {
+                    let dir = h.dir.join(folder);
+                    if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+                        return Ok(BTreeMap::new());
+                    }
+                    let mut out = BTreeMap::new();
+                    for k in only.iter().filter(|k| is_plain_key(k)) {
+                        let p = key_path(&dir, k);
+                        if k.contains('/') {
+                            if fs::plain_file(&h.dir, &p) {
+                                out.insert(k.clone(), fs::read_to_string(&p)?);
+                            }
+                        } else if let Some(now) = summary::stamp_of_file(&p) {
+                            out.insert(k.clone(), self.value_in(s, folder, k, &p, Some(now))?);
+                        }
+                    }
+                    Ok(out)
+                }
+                _ => general(folder, keys),
+            }
+        };
         let params = values(layout::PARAMS, &parts.params)?;
         let tags = values(layout::TAGS, &parts.tags)?;
         // Flat keys of `Only` are not checked above: they are given to be checked.
         let unchecked = matches!(parts.metrics, Keys::Only(_));
-        let metrics =
-            self.latest_of_files(&h.dir, files(layout::METRICS, &parts.metrics)?, unchecked)?;
+        let metrics = match (session.as_mut(), &parts.metrics) {
+            (Some(s), Keys::All) => self.latest_all_in(s, || {
+                self.latest_of_files(&h.dir, files(layout::METRICS, &parts.metrics)?, false)
+            })?,
+            (Some(s), Keys::Only(_)) => {
+                self.latest_only_in(s, files(layout::METRICS, &parts.metrics)?)?
+            }
+            _ => {
+                self.latest_of_files(&h.dir, files(layout::METRICS, &parts.metrics)?, unchecked)?
+            }
+        };
+        if let Some(s) = session {
+            self.end_session(s);
+        }
         Ok(Run {
             info: h.info.clone(),
             params,
@@ -378,7 +428,7 @@ impl Store {
         let dirs = self.run_dirs(&exp_dir)?;
         let found = self.par_map(&dirs, |dir| {
             // Read straight away (no look first: a search lists thousands of runs).
-            match self.read_run_info(dir) {
+            match self.run_info_summarized(dir) {
                 Ok(info) if view.includes(info.lifecycle_stage) => Some(RunHandle {
                     dir: dir.clone(),
                     info,
