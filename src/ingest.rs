@@ -443,7 +443,21 @@ struct Scan {
 impl Scan {
     /// Feeds bytes; the offset just past the bracket that closes the value, if it is there.
     fn feed(&mut self, bytes: &[u8]) -> Option<usize> {
+        /// The bytes that change the state: quotes, escapes, brackets, newlines.
+        const SPECIAL: [bool; 256] = {
+            let mut t = [false; 256];
+            let mut i = 0;
+            while i < 8 {
+                t[b"\"\\{}[]\n\n"[i] as usize] = true;
+                i += 1;
+            }
+            t
+        };
         for (i, &b) in bytes.iter().enumerate() {
+            // A byte after a backslash is skipped below, whatever it is.
+            if !SPECIAL[b as usize] && !self.escaped {
+                continue;
+            }
             if self.in_string {
                 if self.escaped {
                     self.escaped = false;
@@ -618,7 +632,7 @@ mod fast {
             &mut self,
             mut value: impl FnMut(&mut Self, &'a str) -> Option<T>,
         ) -> Option<Vec<(&'a str, T)>> {
-            let mut out = Vec::new();
+            let mut out = Vec::with_capacity(32);
             self.ws();
             if !self.eat(b'{') {
                 return None;
@@ -1090,6 +1104,10 @@ mod tests {
         assert_eq!(lines, [1, 1, 3, 6]);
         let keys: Vec<&str> = points(&r).iter().map(|p| p.0).collect();
         assert_eq!(keys, ["a", "b", "c}", "d{", "e"]);
+        // An escape inside a string, then a bracket there.
+        let r = records(r#"{"a\"\n}": 1} {"b\\": 2}"#).unwrap();
+        let keys: Vec<&str> = points(&r).iter().map(|p| p.0).collect();
+        assert_eq!(keys, ["a\"\n}", "b\\"]);
         assert!(records("").unwrap().is_empty());
         assert!(records(" \n\n").unwrap().is_empty());
         let e = records("{\"a\": 1}\n3\n").unwrap_err();

@@ -44,12 +44,13 @@ fn push_short_fixed(out: &mut String, v: f64) -> bool {
         if scaled >= (1u64 << 50) as f64 {
             return false;
         }
-        let m = scaled.round();
-        if m / pow != a {
+        // Rounded half away from zero, as `round` does (without its library call): below
+        // 2^50 the integer part and the fraction are exact.
+        let whole = scaled as u64;
+        let m = whole + u64::from(scaled - whole as f64 >= 0.5);
+        if m as f64 / pow != a {
             continue;
         }
-        // m < 2^50: exact as an integer.
-        let m = m as u64;
         let mut buf = [0u8; 48];
         let mut i = buf.len();
         let mut rest = m;
