@@ -188,7 +188,8 @@ impl Stream<'_> {
         // Taken first: what a failed write left is not written again.
         let batch = std::mem::take(&mut self.pending);
         let counted = std::mem::take(&mut self.pending_logged);
-        self.logger.log(&batch).map_err(|e| e.to_string())?;
+        // Each record was validated as it arrived.
+        self.logger.log_valid(&batch).map_err(|e| e.to_string())?;
         self.logged.records += counted.records;
         self.logged.metrics += counted.metrics;
         Ok(())
@@ -266,11 +267,12 @@ fn records_with_clock<R: std::io::Read>(
     let mut framer = Framer::new(std::io::BufReader::with_capacity(64 * 1024, reader));
     let mut step = 0;
     let mut n = 0;
+    let mut memo = fast::Memo::default();
     while let Some(line) = framer.next_value(&mut || f(Event::Waiting))? {
         n += 1;
         let pos = Position { record: n, line };
         let now = now();
-        if let Some(record) = fast::record(framer.value(), now, &mut step) {
+        if let Some(record) = fast::record(framer.value(), now, &mut step, &mut memo) {
             f(Event::Record(record, pos)).map_err(|m| format!("{pos}: {m}"))?;
             continue;
         }
@@ -516,6 +518,8 @@ mod fast {
     }
 
     struct Parser<'a> {
+        /// The value's text (checked as UTF-8 once, so each key is only sliced from it).
+        s: &'a str,
         b: &'a [u8],
         i: usize,
     }
@@ -549,7 +553,8 @@ mod fast {
                     _ => self.i += 1,
                 }
             }
-            let s = std::str::from_utf8(&self.b[start..self.i]).ok()?;
+            // Both ends are next to an ASCII quote, so on character boundaries.
+            let s = self.s.get(start..self.i)?;
             self.i += 1;
             Some(s)
         }
@@ -632,7 +637,7 @@ mod fast {
             &mut self,
             mut value: impl FnMut(&mut Self, &'a str) -> Option<T>,
         ) -> Option<Vec<(&'a str, T)>> {
-            let mut out = Vec::with_capacity(32);
+            let mut out = Vec::with_capacity(16);
             self.ws();
             if !self.eat(b'{') {
                 return None;
@@ -675,17 +680,75 @@ mod fast {
         });
     }
 
+    /// The keys of the last object [`Memo::as_map`] sorted (when it had no key twice), one
+    /// after another, and the order of its fields that sorts them.
+    #[derive(Default)]
+    pub(super) struct Memo {
+        keys: Vec<u8>,
+        ends: Vec<usize>,
+        order: Vec<usize>,
+    }
+
+    impl Memo {
+        /// The fields of an object of numbers as [`as_map`] gives them: as they are when
+        /// already in order, in the last object's order when the keys are the last object's.
+        fn as_map<'a>(&mut self, mut fields: Vec<(&'a str, f64)>) -> Vec<(&'a str, f64)> {
+            if fields.windows(2).all(|w| w[0].0 < w[1].0) {
+                return fields;
+            }
+            if !self.same_keys(&fields) {
+                let mut order: Vec<usize> = (0..fields.len()).collect();
+                order.sort_by(|&a, &b| fields[a].0.cmp(fields[b].0));
+                if order.windows(2).any(|w| fields[w[0]].0 == fields[w[1]].0) {
+                    // A key given twice: the general sort, not remembered.
+                    self.ends.clear();
+                    self.keys.clear();
+                    self.order.clear();
+                    as_map(&mut fields);
+                    return fields;
+                }
+                self.keys.clear();
+                self.ends.clear();
+                for (k, _) in &fields {
+                    self.keys.extend_from_slice(k.as_bytes());
+                    self.ends.push(self.keys.len());
+                }
+                self.order = order;
+            }
+            self.order.iter().map(|&i| fields[i]).collect()
+        }
+
+        fn same_keys(&self, fields: &[(&str, f64)]) -> bool {
+            if fields.len() != self.ends.len() || fields.is_empty() {
+                return false;
+            }
+            let mut start = 0;
+            fields.iter().zip(&self.ends).all(|((k, _), &end)| {
+                let same = self.keys[start..end] == *k.as_bytes();
+                start = end;
+                same
+            })
+        }
+    }
+
     /// [`super::parse_record`] of the value in `bytes`, for the shapes this path reads.
-    pub(super) fn record(bytes: &[u8], now: i64, step: &mut i64) -> Option<Record> {
-        let mut p = Parser { b: bytes, i: 0 };
+    /// `memo`: the keys of the last `metrics` object and the order that sorts them, kept from
+    /// record to record (a training loop gives the same keys in the same order each time).
+    pub(super) fn record(
+        bytes: &[u8],
+        now: i64,
+        step: &mut i64,
+        memo: &mut Memo,
+    ) -> Option<Record> {
+        let s = std::str::from_utf8(bytes).ok()?;
+        let mut p = Parser { s, b: bytes, i: 0 };
         let mut fields = p.object(|p, key| {
             if p.b.get(p.i) == Some(&b'{') {
                 if key != "metrics" {
                     return None;
                 }
-                let mut m = p.object(|p, _| p.number().map(|n| n.value))?;
-                as_map(&mut m);
-                return Some(Val::Obj(m));
+                let m = p.object(|p, _| p.number().map(|n| n.value))?;
+                return Some(Val::Obj(memo.as_map(m)));
             }
             p.number().map(Val::Num)
         })?;
@@ -1136,6 +1199,14 @@ mod tests {
             r#"{"metrics": {"é ü": 1.5}}"#,
             "{}",
             r#"{"step": 4}"#,
+            // The order of the last record's keys reused only for the same keys.
+            r#"{"metrics": {"b": 1, "a": 2, "c": 3}}"#,
+            r#"{"metrics": {"b": 4, "a": 5, "c": 6}}"#,
+            r#"{"metrics": {"b": 4, "c": 5, "a": 6}}"#,
+            r#"{"metrics": {"b": 4, "c": 5}}"#,
+            r#"{"metrics": {"b": 1, "a": 2, "b": 3}}"#,
+            r#"{"metrics": {"b": 1, "a": 2, "c": 3}}"#,
+            r#"{"metrics": {"b": 1, "a": 2, "cc": 3}}"#,
             "\t{\n\"k\":\r1 }",
             // The general path only (or an error there).
             r#"{"params": 5}"#,
@@ -1191,11 +1262,12 @@ mod tests {
         }
         let mut fast_count = 0;
         let (mut fast_step, mut slow_step) = (11, 11);
+        let mut memo = fast::Memo::default();
         for line in &lines {
             let slow = parse_json(line.as_bytes())
                 .map_err(|e| e.to_string())
                 .and_then(|v| parse_record(v, 5, &mut slow_step));
-            match fast::record(line.as_bytes(), 5, &mut fast_step) {
+            match fast::record(line.as_bytes(), 5, &mut fast_step, &mut memo) {
                 Some(fast) => {
                     fast_count += 1;
                     let slow = slow.unwrap_or_else(|e| panic!("{line}: {e}"));

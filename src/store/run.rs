@@ -732,11 +732,20 @@ impl<'a> Logger<'a> {
 
     /// Validates a batch, then writes params, metrics and tags.
     pub fn log(&mut self, batch: &Batch) -> Result<()> {
+        if self.h.info.lifecycle_stage == Lifecycle::Deleted {
+            return Err(Error::deleted_run(&self.h.info.run_id));
+        }
+        batch.validate()?;
+        self.log_valid(batch)
+    }
+
+    /// [`Logger::log`] of a batch that [`Batch::validate`] has already accepted (a stream
+    /// checks each record as it arrives, then writes several together).
+    pub fn log_valid(&mut self, batch: &Batch) -> Result<()> {
         let h = &self.h;
         if h.info.lifecycle_stage == Lifecycle::Deleted {
             return Err(Error::deleted_run(&h.info.run_id));
         }
-        batch.validate()?;
         self.store.check_params(h, &batch.params)?;
         let mut done = Written::default();
         self.write(batch, &mut done).map_err(|e| done.explain(e))?;
