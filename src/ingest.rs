@@ -188,7 +188,8 @@ impl Stream<'_> {
         // Taken first: what a failed write left is not written again.
         let batch = std::mem::take(&mut self.pending);
         let counted = std::mem::take(&mut self.pending_logged);
-        self.logger.log(&batch).map_err(|e| e.to_string())?;
+        // Each record was validated as it arrived.
+        self.logger.log_valid(&batch).map_err(|e| e.to_string())?;
         self.logged.records += counted.records;
         self.logged.metrics += counted.metrics;
         Ok(())
@@ -266,9 +267,15 @@ fn records_with_clock<R: std::io::Read>(
     let mut framer = Framer::new(std::io::BufReader::with_capacity(64 * 1024, reader));
     let mut step = 0;
     let mut n = 0;
+    let mut memo = fast::Memo::default();
     while let Some(line) = framer.next_value(&mut || f(Event::Waiting))? {
         n += 1;
         let pos = Position { record: n, line };
+        let now = now();
+        if let Some(record) = fast::record(framer.value(), now, &mut step, &mut memo) {
+            f(Event::Record(record, pos)).map_err(|m| format!("{pos}: {m}"))?;
+            continue;
+        }
         let value = parse_json(framer.value()).map_err(|e| {
             format!(
                 "{pos}: invalid JSON: {e}",
@@ -278,7 +285,7 @@ fn records_with_clock<R: std::io::Read>(
                 }
             )
         })?;
-        let record = parse_record(value, now(), &mut step).map_err(|m| format!("{pos}: {m}"))?;
+        let record = parse_record(value, now, &mut step).map_err(|m| format!("{pos}: {m}"))?;
         f(Event::Record(record, pos)).map_err(|m| format!("{pos}: {m}"))?;
     }
     Ok(n)
@@ -438,7 +445,21 @@ struct Scan {
 impl Scan {
     /// Feeds bytes; the offset just past the bracket that closes the value, if it is there.
     fn feed(&mut self, bytes: &[u8]) -> Option<usize> {
+        /// The bytes that change the state: quotes, escapes, brackets, newlines.
+        const SPECIAL: [bool; 256] = {
+            let mut t = [false; 256];
+            let mut i = 0;
+            while i < 8 {
+                t[b"\"\\{}[]\n\n"[i] as usize] = true;
+                i += 1;
+            }
+            t
+        };
         for (i, &b) in bytes.iter().enumerate() {
+            // A byte after a backslash is skipped below, whatever it is.
+            if !SPECIAL[b as usize] && !self.escaped {
+                continue;
+            }
             if self.in_string {
                 if self.escaped {
                     self.escaped = false;
@@ -465,6 +486,328 @@ impl Scan {
             }
         }
         None
+    }
+}
+
+/// The common shapes of a record read without building a JSON tree: a flat object of numbers,
+/// and a compact record of `step`, `timestamp` and `metrics` (an object of numbers), with keys
+/// without escapes and numbers that serde_json reads in one multiplication or division.
+/// Anything else (strings, escapes, nulls, params, bare `NaN`, long or huge numbers, bad
+/// JSON) gives `None`, and the general path reads the record, so the records and the errors
+/// are the general path's. What this path gives is what the general one would.
+mod fast {
+    use super::{Batch, MetricPoint, Record};
+
+    /// Powers of ten that an f64 holds exactly (serde_json's table, up to where it is exact).
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+
+    /// A JSON number: its value as serde_json's `as_f64` gives it, and as an i64 when it is
+    /// an integer literal that serde_json's `as_i64` gives.
+    #[derive(Clone, Copy)]
+    struct Num {
+        value: f64,
+        int: Option<i64>,
+    }
+
+    enum Val<'a> {
+        Num(Num),
+        Obj(Vec<(&'a str, f64)>),
+    }
+
+    struct Parser<'a> {
+        /// The value's text (checked as UTF-8 once, so each key is only sliced from it).
+        s: &'a str,
+        b: &'a [u8],
+        i: usize,
+    }
+
+    impl<'a> Parser<'a> {
+        fn ws(&mut self) {
+            while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
+                self.i += 1;
+            }
+        }
+
+        fn eat(&mut self, c: u8) -> bool {
+            if self.b.get(self.i) == Some(&c) {
+                self.i += 1;
+                true
+            } else {
+                false
+            }
+        }
+
+        /// A string without escapes or control characters.
+        fn string(&mut self) -> Option<&'a str> {
+            if !self.eat(b'"') {
+                return None;
+            }
+            let start = self.i;
+            loop {
+                match *self.b.get(self.i)? {
+                    b'"' => break,
+                    b'\\' | 0..0x20 => return None,
+                    _ => self.i += 1,
+                }
+            }
+            // Both ends are next to an ASCII quote, so on character boundaries.
+            let s = self.s.get(start..self.i)?;
+            self.i += 1;
+            Some(s)
+        }
+
+        fn digit(&self) -> Option<u64> {
+            match self.b.get(self.i) {
+                Some(&c @ b'0'..=b'9') => Some(u64::from(c - b'0')),
+                _ => None,
+            }
+        }
+
+        /// A number, read as serde_json reads it (without its `float_roundtrip` feature):
+        /// the digits as an integer significand and a power of ten.
+        fn number(&mut self) -> Option<Num> {
+            let neg = self.eat(b'-');
+            let mut sig = self.digit()?;
+            self.i += 1;
+            if sig == 0 {
+                // One leading zero only.
+                if self.digit().is_some() {
+                    return None;
+                }
+            } else {
+                while let Some(d) = self.digit() {
+                    sig = sig.checked_mul(10)?.checked_add(d)?;
+                    self.i += 1;
+                }
+            }
+            let mut exp: i32 = 0;
+            let mut int = true;
+            if self.eat(b'.') {
+                int = false;
+                self.digit()?;
+                while let Some(d) = self.digit() {
+                    sig = sig.checked_mul(10)?.checked_add(d)?;
+                    exp -= 1;
+                    self.i += 1;
+                }
+            }
+            if self.eat(b'e') || self.eat(b'E') {
+                int = false;
+                let neg_exp = self.eat(b'-');
+                if !neg_exp {
+                    self.eat(b'+');
+                }
+                let mut e = self.digit()? as i32;
+                self.i += 1;
+                while let Some(d) = self.digit() {
+                    e = e * 10 + d as i32;
+                    if e > 1000 {
+                        return None;
+                    }
+                    self.i += 1;
+                }
+                exp += if neg_exp { -e } else { e };
+            }
+            if int {
+                let value = sig as f64;
+                let int = if !neg {
+                    i64::try_from(sig).ok()
+                } else if sig == 0 {
+                    Some(0)
+                } else {
+                    0i64.checked_sub_unsigned(sig)
+                };
+                let value = if neg { -value } else { value };
+                return Some(Num { value, int });
+            }
+            let pow = *POW10.get(exp.unsigned_abs() as usize)?;
+            let f = sig as f64;
+            let f = if exp >= 0 { f * pow } else { f / pow };
+            Some(Num {
+                value: if neg { -f } else { f },
+                int: None,
+            })
+        }
+
+        /// `{ "key": value, ... }` with values from `value`.
+        fn object<T>(
+            &mut self,
+            mut value: impl FnMut(&mut Self, &'a str) -> Option<T>,
+        ) -> Option<Vec<(&'a str, T)>> {
+            let mut out = Vec::with_capacity(16);
+            self.ws();
+            if !self.eat(b'{') {
+                return None;
+            }
+            self.ws();
+            if self.eat(b'}') {
+                return Some(out);
+            }
+            loop {
+                self.ws();
+                let key = self.string()?;
+                self.ws();
+                if !self.eat(b':') {
+                    return None;
+                }
+                self.ws();
+                let v = value(self, key)?;
+                out.push((key, v));
+                self.ws();
+                if self.eat(b'}') {
+                    return Some(out);
+                }
+                if !self.eat(b',') {
+                    return None;
+                }
+            }
+        }
+    }
+
+    /// Sorts fields by key and keeps the last of a key given twice, as serde_json's map does.
+    fn as_map<T>(fields: &mut Vec<(&str, T)>) {
+        fields.sort_by(|a, b| a.0.cmp(b.0));
+        fields.dedup_by(|later, kept| {
+            if later.0 == kept.0 {
+                std::mem::swap(later, kept);
+                true
+            } else {
+                false
+            }
+        });
+    }
+
+    /// The keys of the last object [`Memo::as_map`] sorted (when it had no key twice), one
+    /// after another, and the order of its fields that sorts them.
+    #[derive(Default)]
+    pub(super) struct Memo {
+        keys: Vec<u8>,
+        ends: Vec<usize>,
+        order: Vec<usize>,
+    }
+
+    impl Memo {
+        /// The fields of an object of numbers as [`as_map`] gives them: as they are when
+        /// already in order, in the last object's order when the keys are the last object's.
+        fn as_map<'a>(&mut self, mut fields: Vec<(&'a str, f64)>) -> Vec<(&'a str, f64)> {
+            if fields.windows(2).all(|w| w[0].0 < w[1].0) {
+                return fields;
+            }
+            if !self.same_keys(&fields) {
+                let mut order: Vec<usize> = (0..fields.len()).collect();
+                order.sort_by(|&a, &b| fields[a].0.cmp(fields[b].0));
+                if order.windows(2).any(|w| fields[w[0]].0 == fields[w[1]].0) {
+                    // A key given twice: the general sort, not remembered.
+                    self.ends.clear();
+                    self.keys.clear();
+                    self.order.clear();
+                    as_map(&mut fields);
+                    return fields;
+                }
+                self.keys.clear();
+                self.ends.clear();
+                for (k, _) in &fields {
+                    self.keys.extend_from_slice(k.as_bytes());
+                    self.ends.push(self.keys.len());
+                }
+                self.order = order;
+            }
+            self.order.iter().map(|&i| fields[i]).collect()
+        }
+
+        fn same_keys(&self, fields: &[(&str, f64)]) -> bool {
+            if fields.len() != self.ends.len() || fields.is_empty() {
+                return false;
+            }
+            let mut start = 0;
+            fields.iter().zip(&self.ends).all(|((k, _), &end)| {
+                let same = self.keys[start..end] == *k.as_bytes();
+                start = end;
+                same
+            })
+        }
+    }
+
+    /// [`super::parse_record`] of the value in `bytes`, for the shapes this path reads.
+    /// `memo`: the keys of the last `metrics` object and the order that sorts them, kept from
+    /// record to record (a training loop gives the same keys in the same order each time).
+    pub(super) fn record(
+        bytes: &[u8],
+        now: i64,
+        step: &mut i64,
+        memo: &mut Memo,
+    ) -> Option<Record> {
+        let s = std::str::from_utf8(bytes).ok()?;
+        let mut p = Parser { s, b: bytes, i: 0 };
+        let mut fields = p.object(|p, key| {
+            if p.b.get(p.i) == Some(&b'{') {
+                if key != "metrics" {
+                    return None;
+                }
+                let m = p.object(|p, _| p.number().map(|n| n.value))?;
+                return Some(Val::Obj(memo.as_map(m)));
+            }
+            p.number().map(Val::Num)
+        })?;
+        p.ws();
+        if p.i != bytes.len() {
+            return None;
+        }
+        as_map(&mut fields);
+        let int = |name: &str| match fields.iter().find(|(k, _)| *k == name) {
+            None => Some(None),
+            Some((_, Val::Num(Num { int: Some(i), .. }))) => Some(Some(*i)),
+            Some(_) => None,
+        };
+        let given_step = int("step")?;
+        let timestamp = int("timestamp")?.unwrap_or(now);
+        let mut metrics = Vec::new();
+        let point = |value, step| MetricPoint {
+            timestamp,
+            value,
+            step,
+        };
+        if fields.iter().any(|(k, _)| *k == "metrics") {
+            let step = given_step.unwrap_or(0);
+            for (k, v) in fields {
+                match (k, v) {
+                    ("step" | "timestamp", _) => {}
+                    ("metrics", Val::Obj(m)) => {
+                        metrics = m
+                            .into_iter()
+                            .map(|(k, v)| (k.to_string(), point(v, step)))
+                            .collect();
+                    }
+                    _ => return None,
+                }
+            }
+        } else {
+            let step = given_step.unwrap_or(*step);
+            for (k, v) in fields {
+                match (k, v) {
+                    ("step" | "timestamp", _) => {}
+                    // A field of the record forms is not a metric: the general path says so.
+                    (k, Val::Num(n)) if !super::RECORD_FIELDS.contains(&k) => {
+                        metrics.push((k.to_string(), point(n.value, step)));
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        if let Some(s) = given_step {
+            *step = s;
+        }
+        Some(Record {
+            batch: Batch {
+                metrics,
+                ..Batch::default()
+            },
+            mlflow_body: false,
+            run_id: None,
+        })
     }
 }
 
@@ -824,6 +1167,10 @@ mod tests {
         assert_eq!(lines, [1, 1, 3, 6]);
         let keys: Vec<&str> = points(&r).iter().map(|p| p.0).collect();
         assert_eq!(keys, ["a", "b", "c}", "d{", "e"]);
+        // An escape inside a string, then a bracket there.
+        let r = records(r#"{"a\"\n}": 1} {"b\\": 2}"#).unwrap();
+        let keys: Vec<&str> = points(&r).iter().map(|p| p.0).collect();
+        assert_eq!(keys, ["a\"\n}", "b\\"]);
         assert!(records("").unwrap().is_empty());
         assert!(records(" \n\n").unwrap().is_empty());
         let e = records("{\"a\": 1}\n3\n").unwrap_err();
@@ -833,6 +1180,107 @@ mod tests {
         );
         let e = records("{\"a\": 1}\n{\"b\":\n").unwrap_err();
         assert!(e.starts_with("record 2 (line 2): invalid JSON: EOF"), "{e}");
+    }
+
+    /// The fast path reads what the general path reads, and leaves to it whatever else.
+    #[test]
+    fn the_fast_path_agrees_with_the_general_one() {
+        let mut lines: Vec<String> = [
+            r#"{"step": 0, "timestamp": 1700000000000, "metrics": {"m0": 0.956034, "m1": 0.947827, "m10": 0.5}}"#,
+            r#"{"a": 1, "a": 2, "b": -0, "c": -0.0, "d": 0}"#,
+            r#"{"metrics": {"x": 1e-7, "y": 1E+3, "x": 5, "z": 2.5e-3}, "step": 3, "timestamp": 17}"#,
+            r#"{ "metrics" : { } , "step" : 2 }"#,
+            r#"{"loss": 0.4}"#,
+            r#"{"loss": 0.3, "step": 7}"#,
+            r#"{"step": -9223372036854775808, "m": 1}"#,
+            r#"{"step": 9223372036854775807, "timestamp": 0, "m": -1}"#,
+            r#"{"m": 18446744073709551615, "n": 9007199254740993, "o": -9223372036854775809}"#,
+            r#"{"m": 0.1e1, "n": 123456789.123456, "o": 1e22, "p": 1e-22, "q": 0.0000001}"#,
+            r#"{"metrics": {"é ü": 1.5}}"#,
+            "{}",
+            r#"{"step": 4}"#,
+            // The order of the last record's keys reused only for the same keys.
+            r#"{"metrics": {"b": 1, "a": 2, "c": 3}}"#,
+            r#"{"metrics": {"b": 4, "a": 5, "c": 6}}"#,
+            r#"{"metrics": {"b": 4, "c": 5, "a": 6}}"#,
+            r#"{"metrics": {"b": 4, "c": 5}}"#,
+            r#"{"metrics": {"b": 1, "a": 2, "b": 3}}"#,
+            r#"{"metrics": {"b": 1, "a": 2, "c": 3}}"#,
+            r#"{"metrics": {"b": 1, "a": 2, "cc": 3}}"#,
+            "\t{\n\"k\":\r1 }",
+            // The general path only (or an error there).
+            r#"{"params": 5}"#,
+            r#"{"run_id": 5, "m": 1}"#,
+            r#"{"metrics": {"a": 1}, "tags": {}}"#,
+            r#"{"metrics": 1}"#,
+            r#"{"metrics": {"a": 1}, "loss": 2}"#,
+            r#"{"step": 9223372036854775808, "m": 1}"#,
+            r#"{"step": 3.0, "m": 1}"#,
+            r#"{"step": null, "m": 1}"#,
+            r#"{"timestamp": "5", "m": 1}"#,
+            r#"{"m": 18446744073709551616}"#,
+            r#"{"m": 1.7976931348623157e308, "n": 5e-324}"#,
+            r#"{"m": 123456789012345678901234567890}"#,
+            r#"{"m": "NaN"}"#,
+            r#"{"m": NaN}"#,
+            r#"{"m\u0041": 1}"#,
+            r#"{"m": 01}"#,
+            r#"{"m": 1.}"#,
+            r#"{"m": .5}"#,
+            r#"{"m": -}"#,
+            r#"{"m": 1e}"#,
+            r#"{"m": 1x}"#,
+            r#"{"m": 1,}"#,
+            r#"{"m": [1]}"#,
+            r#"{"m": {"a": 1}}"#,
+            r#"{"metrics": {"a": {"b": 1}}}"#,
+            r#"{"m": 1} x"#,
+            r#"{"m": 1"#,
+            r#"{"m" 1}"#,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Numbers of every length and scale.
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..3000 {
+            let r = next();
+            let int = next() % 10u64.pow((r % 20) as u32);
+            let frac = next() % 10u64.pow((r >> 8) as u32 % 19);
+            let exp = (r >> 16) as i64 % 60 - 30;
+            let sign = if r & (1 << 40) != 0 { "-" } else { "" };
+            lines.push(format!(
+                r#"{{"step": {}, "metrics": {{"a": {sign}{int}.{frac:0>5}, "b": {sign}{int}e{exp}, "c": {int}.{frac}E{exp}, "d": {sign}{int}}}}}"#,
+                next() as i64
+            ));
+        }
+        let mut fast_count = 0;
+        let (mut fast_step, mut slow_step) = (11, 11);
+        let mut memo = fast::Memo::default();
+        for line in &lines {
+            let slow = parse_json(line.as_bytes())
+                .map_err(|e| e.to_string())
+                .and_then(|v| parse_record(v, 5, &mut slow_step));
+            match fast::record(line.as_bytes(), 5, &mut fast_step, &mut memo) {
+                Some(fast) => {
+                    fast_count += 1;
+                    let slow = slow.unwrap_or_else(|e| panic!("{line}: {e}"));
+                    assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{line}");
+                }
+                None => {
+                    // Left to the general path, which then sets the step.
+                    fast_step = slow_step;
+                }
+            }
+            assert_eq!(fast_step, slow_step, "{line}");
+        }
+        assert!(fast_count > 1000, "{fast_count}");
     }
 
     /// A reader that hands out its chunks one read at a time, then fails: reading further

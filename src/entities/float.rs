@@ -11,6 +11,83 @@ pub fn format_value(v: f64) -> String {
 /// Appends [`format_value`]'s text to `out`, allocating nothing else: an export formats
 /// hundreds of millions of values.
 pub fn push_value(out: &mut String, v: f64) {
+    if !push_short_fixed(out, v) {
+        push_value_general(out, v);
+    }
+}
+
+/// Powers of ten that an f64 holds exactly.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The common case of [`push_value`] without the formatting machinery: a value from 1e-4 to
+/// 1e15 whose shortest decimal is an integer `m` below 2^50 over `10^k` (`0.956034`, `12.5`,
+/// `3.0`). False, writing nothing, for any other value.
+///
+/// Why it is exact: for `k` from 0 up, `m` is `v * 10^k` rounded, and `m / 10^k == v` (one
+/// correctly rounded division of two exact numbers) holds exactly when the decimal
+/// `m * 10^-k` reads back as `v`. Below 2^50 the decimals that read back as `v`, scaled by
+/// `10^k`, lie in an interval narrower than 1/4, and the scaled product is off by at most 1/8,
+/// so at each `k` the one candidate is found when there is one. The first `k` that has one
+/// gives the fewest digits, and that candidate is the only one with so few: the digits
+/// Python's `repr` and `{:e}` choose. Between 1e-4 and 1e15 both write it in fixed notation.
+fn push_short_fixed(out: &mut String, v: f64) -> bool {
+    let neg = v < 0.0;
+    let a = v.abs();
+    if !(1e-4..1e15).contains(&a) {
+        return false;
+    }
+    for (k, &pow) in POW10.iter().enumerate() {
+        let scaled = a * pow;
+        if scaled >= (1u64 << 50) as f64 {
+            return false;
+        }
+        // Rounded half away from zero, as `round` does (without its library call): below
+        // 2^50 the integer part and the fraction are exact.
+        let whole = scaled as u64;
+        let m = whole + u64::from(scaled - whole as f64 >= 0.5);
+        if m as f64 / pow != a {
+            continue;
+        }
+        let mut buf = [0u8; 48];
+        let mut i = buf.len();
+        let mut rest = m;
+        if k == 0 {
+            buf[i - 2..].copy_from_slice(b".0");
+            i -= 2;
+        }
+        for n in 0..k {
+            i -= 1;
+            buf[i] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if n + 1 == k {
+                i -= 1;
+                buf[i] = b'.';
+            }
+        }
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        if neg {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        // Only ASCII was written.
+        out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+        return true;
+    }
+    false
+}
+
+/// [`push_value`] for any value, through `{:e}`'s shortest digits.
+fn push_value_general(out: &mut String, v: f64) {
     use std::fmt::Write;
     if v.is_nan() {
         return out.push_str("nan");
@@ -175,6 +252,96 @@ mod tests {
         for (v, want) in cases {
             assert_eq!(format_value(v), want, "{v:?}");
         }
+    }
+
+    /// The short fixed-notation path writes what the general path writes, for every value it
+    /// takes, and leaves the others to it.
+    #[test]
+    fn the_short_path_agrees_with_the_general_one() {
+        let general = |v: f64| {
+            let mut s = String::new();
+            push_value_general(&mut s, v);
+            s
+        };
+        let mut tricky = vec![
+            0.1,
+            0.2,
+            0.3,
+            1e-7,
+            1e-5,
+            1e-4,
+            0.00012,
+            9.9999e-5,
+            1e21,
+            1e15,
+            1e15 - 0.5,
+            999999999999999.9,
+            1e14,
+            123456789012345.6,
+            -0.0,
+            0.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1.0,
+            3.0,
+            42.0,
+            -2.5,
+            0.30000000000000004,
+            1.0 / 3.0,
+            2.0 / 3.0,
+            0.956034,
+            0.5,
+            0.125,
+            1125899906842623.0,
+            1125899906842624.0,
+            4503599627370497.0,
+            9007199254740993.0,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::MAX,
+            1.7e308,
+            100.0,
+            1e10,
+            0.1 + 0.7,
+            1234.5678,
+            9.5,
+            0.9999999999999999,
+            1.0000000000000002,
+        ];
+        // Decimals of every length and scale, as a training loop prints them.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..200_000 {
+            let r = next();
+            let digits = (r % 18) as usize;
+            let mantissa = (next() % 10u64.pow(digits as u32 + 1)) as f64;
+            let scale = (r >> 8) % 30;
+            tricky.push(mantissa / 10f64.powi(scale as i32));
+            tricky.push(-(mantissa * 10f64.powi((scale % 8) as i32)));
+            tricky.push(f64::from_bits(next()));
+            tricky.push((next() >> 11) as f64 / (1u64 << 53) as f64);
+            let v = (next() >> 11) as f64 / (1u64 << 53) as f64;
+            tricky.push(format!("{v:.6}").parse().unwrap());
+            tricky.push(format!("{:.3}", v * 1e6).parse().unwrap());
+        }
+        let mut fast = 0;
+        for v in tricky {
+            let mut s = String::new();
+            if push_short_fixed(&mut s, v) {
+                fast += 1;
+                assert_eq!(s, general(v), "{v:?} ({:#x})", v.to_bits());
+            } else {
+                assert!(s.is_empty());
+            }
+            assert_eq!(format_value(v), general(v));
+        }
+        assert!(fast > 500_000, "{fast}");
     }
 
     #[test]

@@ -25,6 +25,36 @@ pub fn push_line(out: &mut String, p: &MetricPoint) {
     out.push('\n');
 }
 
+/// Writes many points' lines, each as [`push_line`] writes it, reusing the text of the last
+/// timestamp and step: the points of one record share both.
+#[derive(Default)]
+pub struct LineWriter {
+    timestamp: Option<(i64, String)>,
+    step: Option<(i64, String)>,
+}
+
+impl LineWriter {
+    /// Appends `p`'s line to `out`.
+    pub fn push(&mut self, out: &mut String, p: &MetricPoint) {
+        out.push_str(int_text(&mut self.timestamp, p.timestamp));
+        out.push(' ');
+        crate::entities::push_value(out, p.value);
+        out.push(' ');
+        out.push_str(int_text(&mut self.step, p.step));
+        out.push('\n');
+    }
+}
+
+/// The decimal text of `n`, from `last` when it was the last one asked for.
+fn int_text(last: &mut Option<(i64, String)>, n: i64) -> &str {
+    if last.as_ref().is_none_or(|(m, _)| *m != n) {
+        let mut s = String::with_capacity(20);
+        push_int(&mut s, n);
+        *last = Some((n, s));
+    }
+    last.as_ref().map_or("", |(_, s)| s.as_str())
+}
+
 /// An integer in decimal, as `{}` writes it.
 fn push_int(out: &mut String, n: i64) {
     let mut buf = [0u8; 20];
@@ -800,6 +830,63 @@ mod tests {
         assert!(parse_line("x 1.0 2").is_err());
         assert!(parse_line("5 abc 2").is_err());
         assert!(parse_line("5 nan -1").unwrap().value.is_nan());
+    }
+
+    /// The line writer of `log batch` writes the bytes `format_line` writes, point by point,
+    /// whatever repeats or changes between points.
+    #[test]
+    fn the_line_writer_writes_format_lines_bytes() {
+        let values = [
+            0.1,
+            1e-7,
+            1e21,
+            -0.0,
+            0.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            3.0,
+            -42.0,
+            0.956034,
+            1e15,
+            1e16,
+            0.30000000000000004,
+            5e-324,
+            f64::MAX,
+        ];
+        let ints = [0, 1, -1, 1700000000000, i64::MAX, i64::MIN, 99, 100];
+        let mut points = Vec::new();
+        for (i, &value) in values.iter().enumerate() {
+            for (j, &n) in ints.iter().enumerate() {
+                for step in [n, ints[(i + j) % ints.len()]] {
+                    points.push(MetricPoint {
+                        timestamp: n,
+                        value,
+                        step,
+                    });
+                }
+            }
+        }
+        let mut w = LineWriter::default();
+        let mut got = String::new();
+        let mut want = String::new();
+        for p in &points {
+            w.push(&mut got, p);
+            want.push_str(&format_line(p));
+            assert_eq!(
+                format_line(p),
+                format!(
+                    "{} {} {}\n",
+                    p.timestamp,
+                    crate::entities::format_value(p.value),
+                    p.step
+                )
+            );
+        }
+        assert_eq!(got, want);
+        assert!(got.starts_with("0 0.1 0\n0 0.1 0\n1 0.1 1\n1 0.1 1\n-1 0.1 -1\n"));
+        assert!(got.contains("1700000000000 1e-07 1700000000000\n"));
+        assert!(got.contains(" 1e+21 ") && got.contains(" -0.0 ") && got.contains(" nan "));
     }
 
     #[test]

@@ -782,11 +782,20 @@ impl<'a> Logger<'a> {
 
     /// Validates a batch, then writes params, metrics and tags.
     pub fn log(&mut self, batch: &Batch) -> Result<()> {
+        if self.h.info.lifecycle_stage == Lifecycle::Deleted {
+            return Err(Error::deleted_run(&self.h.info.run_id));
+        }
+        batch.validate()?;
+        self.log_valid(batch)
+    }
+
+    /// [`Logger::log`] of a batch that [`Batch::validate`] has already accepted (a stream
+    /// checks each record as it arrives, then writes several together).
+    pub fn log_valid(&mut self, batch: &Batch) -> Result<()> {
         let h = &self.h;
         if h.info.lifecycle_stage == Lifecycle::Deleted {
             return Err(Error::deleted_run(&h.info.run_id));
         }
-        batch.validate()?;
         self.store.check_params(h, &batch.params)?;
         let mut done = Written::default();
         self.write(batch, &mut done).map_err(|e| done.explain(e))?;
@@ -839,10 +848,24 @@ impl Logger<'_> {
             fs::check_no_link(&h.dir, &layout::tag(&h.dir, k))?;
             new_tags.push((k, fs::Staged::new(&layout::tag(&h.dir, k), v.as_bytes())?));
         }
-        let mut by_key: BTreeMap<&str, String> = BTreeMap::new();
+        // Each key's lines, in key order. The points of a stream come key after key in the same
+        // order record after record, so the next key is tried first, then the index.
+        let mut by_key: Vec<(&str, String)> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut lines = super::metric::LineWriter::default();
+        let mut next = 0;
         for (k, p) in &batch.metrics {
-            super::metric::push_line(by_key.entry(k).or_default(), p);
+            let i = match by_key.get(next) {
+                Some((n, _)) if n == k => next,
+                _ => *index.entry(k).or_insert_with(|| {
+                    by_key.push((k, String::new()));
+                    by_key.len() - 1
+                }),
+            };
+            lines.push(&mut by_key[i].1, p);
+            next = if i + 1 == by_key.len() { 0 } else { i + 1 };
         }
+        by_key.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut appends = Vec::new();
         let mut new_metrics = Vec::new();
         for (k, lines) in by_key {
