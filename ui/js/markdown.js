@@ -90,7 +90,7 @@
         }
       }
       if (c === "<") {
-        // Autolinks <https://...>; any other "<" is just text (raw HTML is not rendered).
+        // Autolinks: "<" + an http(s) or mailto address + ">"; any other "<" is just text (raw HTML is not rendered).
         const m = /^<((?:https?:|mailto:)[^\s<>]+)>/i.exec(text.slice(i));
         if (m) {
           flush();
