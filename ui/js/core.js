@@ -154,14 +154,18 @@
   };
   // Writes params into the current URL's query without rendering again (the view already
   // shows them): the view state stays shareable. null or "" removes a key.
-  MLT.setParams = function (changes, push) {
-    const params = new URLSearchParams(location.search);
+  // Applies changes ({key: value, list or null}) to URLSearchParams in place.
+  MLT.mergeParams = function (params, changes) {
     for (const [k, v] of Object.entries(changes)) {
       params.delete(k);
       if (v === null || v === undefined || v === "") continue;
       if (Array.isArray(v)) v.forEach((x) => params.append(k, x));
       else params.set(k, String(v));
     }
+    return params;
+  };
+  MLT.setParams = function (changes, push) {
+    const params = MLT.mergeParams(new URLSearchParams(location.search), changes);
     const s = params.toString();
     const url = location.pathname + (s ? "?" + s : "");
     if (push) history.pushState(null, "", url);

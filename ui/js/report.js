@@ -225,13 +225,7 @@
   };
   window.addEventListener("hashchange", () => MLT.render());
   MLT.setParams = function (changes, push) {
-    const params = MLT.route().params;
-    for (const [k, v] of Object.entries(changes)) {
-      params.delete(k);
-      if (v === null || v === undefined || v === "") continue;
-      if (Array.isArray(v)) v.forEach((x) => params.append(k, x));
-      else params.set(k, String(v));
-    }
+    const params = MLT.mergeParams(MLT.route().params, changes);
     const s = params.toString();
     shown = s ? "#" + s : "";
     if (location.hash === shown) return;
