@@ -260,6 +260,40 @@ pub fn referenced_columns(
     out
 }
 
+/// The runs a filter finds in some experiments, as commands that take either run names or a
+/// search use them: newest first unless an order is given, handles only. Also gives how many
+/// matched before `max_results` cut the list.
+pub fn search_handles(
+    store: &Store,
+    filter: Option<String>,
+    experiments: Vec<String>,
+    order_by: &[String],
+    view: View,
+    max_results: usize,
+) -> Result<(Vec<RunHandle>, usize)> {
+    let order_by = if order_by.is_empty() {
+        vec!["attributes.start_time DESC".to_string()]
+    } else {
+        order_by.to_vec()
+    };
+    let found = select(
+        store,
+        &RunQuery {
+            filter,
+            order_by,
+            experiments,
+            view,
+            max_results,
+            read: Read::Named,
+            ..RunQuery::default()
+        },
+    )?;
+    Ok((
+        found.runs.into_iter().map(|(h, _)| h).collect(),
+        found.matched,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! differences) for a CI job to attach. The use case is [`crate::app::report`]; this selects
 //! the runs, and writes the file atomically (or to stdout with `-o -`).
 
-use crate::app::query::{self, Read, RunQuery};
+use crate::app::query;
 use crate::app::report::{self, Report};
 use crate::cli::kit::{CliError, CmdResult, Ctx, positive};
 use crate::entities::View;
@@ -84,38 +84,28 @@ fn select(ctx: &Ctx, store: &Store, a: &Args) -> Result<Vec<RunHandle>, CliError
         }
         return Ok(out);
     }
-    let order_by = if a.order_by.is_empty() {
-        vec!["attributes.start_time DESC".to_string()]
-    } else {
-        a.order_by.clone()
-    };
-    let found = query::select(
+    let (found, matched) = query::search_handles(
         store,
-        &RunQuery {
-            filter: a.filter.clone(),
-            order_by,
-            experiments: a.experiment.clone(),
-            view: View::Active,
-            max_results: a.max_results,
-            read: Read::Named,
-            ..RunQuery::default()
-        },
+        a.filter.clone(),
+        a.experiment.clone(),
+        &a.order_by,
+        View::Active,
+        a.max_results,
     )?;
-    if found.matched > found.runs.len() {
+    if matched > found.len() {
         ctx.printer().status(format_args!(
-            "reporting {} of {} runs (--max-results to report more)",
-            found.runs.len(),
-            found.matched
+            "reporting {} of {matched} runs (--max-results to report more)",
+            found.len()
         ));
     }
-    if found.runs.is_empty() {
+    if found.is_empty() {
         return Err(CliError::failure(if a.filter.is_some() {
             "no run matches the filter"
         } else {
             "no runs in the experiments searched"
         }));
     }
-    Ok(found.runs.into_iter().map(|(h, _)| h).collect())
+    Ok(found)
 }
 
 /// Writes `bytes` to a temporary file beside `path` and renames it into place: a reader (a CI

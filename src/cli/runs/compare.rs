@@ -1,6 +1,6 @@
 //! `mlt runs compare`: runs side by side, best values marked, sparklines, and CI gates.
 
-use crate::app::query::{self, Read, RunQuery};
+use crate::app::query::{self, RunQuery};
 use crate::cli::kit::{CliError, CmdResult, Ctx, bad_expression, positive};
 use crate::compare::{self, Comparison};
 use crate::entities::{Run, View, json_f64};
@@ -203,31 +203,21 @@ fn resolve(ctx: &Ctx, store: &Store, a: &Args) -> Result<Vec<RunHandle>, CliErro
     if let Some(b) = &a.base {
         out.push(find(b)?);
     }
-    let order_by = if a.order_by.is_empty() {
-        vec!["attributes.start_time DESC".to_string()]
-    } else {
-        a.order_by.clone()
-    };
-    let found = query::select(
+    let (found, matched) = query::search_handles(
         store,
-        &RunQuery {
-            filter: a.filter.clone(),
-            order_by,
-            experiments: a.experiment.clone(),
-            view: a.view,
-            max_results: a.max_results,
-            read: Read::Named,
-            ..RunQuery::default()
-        },
+        a.filter.clone(),
+        a.experiment.clone(),
+        &a.order_by,
+        a.view,
+        a.max_results,
     )?;
-    if found.matched > found.runs.len() {
+    if matched > found.len() {
         ctx.printer().status(format_args!(
-            "showing {} of {} runs (--max-results to see more)",
-            found.runs.len(),
-            found.matched
+            "showing {} of {matched} runs (--max-results to see more)",
+            found.len()
         ));
     }
-    for (h, _) in found.runs {
+    for h in found {
         if !out.iter().any(|o| o.info.run_id == h.info.run_id) {
             out.push(h);
         }
