@@ -45,6 +45,8 @@ complete -c mlt -n "__fish_mlt_needs_command" -f -a "store" -d 'Merge another st
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "server" -d 'Serve MLflow\'s REST API over the store, so MLflow\'s own client logs into it'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "ui" -d 'Browse the store\'s runs in a web browser: the web UI on loopback, the browser opened'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "report" -d 'Write one self-contained HTML report (runs table, metric charts, differences) of some runs, for a CI job to attach'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "push" -d 'Send experiments, runs and models to an MLflow tracking server (MLflow\'s own, with PostgreSQL and S3, or `mlt server`): only what changed, nothing twice'
+complete -c mlt -n "__fish_mlt_needs_command" -f -a "pull" -d 'Fetch experiments, runs and models from an MLflow tracking server into this store, keeping the server\'s run ids'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mlt -n "__fish_mlt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand init" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
@@ -920,27 +922,59 @@ complete -c mlt -n "__fish_mlt_using_subcommand report" -l precision -d 'Signifi
 complete -c mlt -n "__fish_mlt_using_subcommand report" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
 complete -c mlt -n "__fish_mlt_using_subcommand report" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand report" -s h -l help -d 'Print help'
+complete -c mlt -n "__fish_mlt_using_subcommand push" -s e -l experiment -d 'Only these experiments (names or ids; repeatable)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand push" -l filter -d 'Only the runs this filter matches (mlt\'s filter language, as in `runs list`)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand push" -s r -l run -d 'Only these runs (ids; repeatable)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand push" -s m -l model -d 'Registered models, with all their versions (names; repeatable). With -e, --filter or -r and no -m, registered models are left out' -r
+complete -c mlt -n "__fish_mlt_using_subcommand push" -l jobs -d 'How many runs are transferred at once' -r
+complete -c mlt -n "__fish_mlt_using_subcommand push" -s f -l format -d 'The summary\'s format' -r -f -a "table\t''
+json\t''
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
+complete -c mlt -n "__fish_mlt_using_subcommand push" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand push" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand push" -l dry-run -d 'Show what would be transferred; change nothing on either side'
+complete -c mlt -n "__fish_mlt_using_subcommand push" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand push" -l utc -d 'Show times in UTC instead of local time'
+complete -c mlt -n "__fish_mlt_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mlt -n "__fish_mlt_using_subcommand pull" -s e -l experiment -d 'Only these experiments (names or ids; repeatable)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand pull" -l filter -d 'Only the runs this filter matches (mlt\'s filter language, as in `runs list`)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand pull" -s r -l run -d 'Only these runs (ids; repeatable)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand pull" -s m -l model -d 'Registered models, with all their versions (names; repeatable). With -e, --filter or -r and no -m, registered models are left out' -r
+complete -c mlt -n "__fish_mlt_using_subcommand pull" -l jobs -d 'How many runs are transferred at once' -r
+complete -c mlt -n "__fish_mlt_using_subcommand pull" -s f -l format -d 'The summary\'s format' -r -f -a "table\t''
+json\t''
+csv\t''
+md\t'A Markdown table, for pull-request comments and CI summaries'"
+complete -c mlt -n "__fish_mlt_using_subcommand pull" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
+complete -c mlt -n "__fish_mlt_using_subcommand pull" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
+complete -c mlt -n "__fish_mlt_using_subcommand pull" -l dry-run -d 'Show what would be transferred; change nothing on either side'
+complete -c mlt -n "__fish_mlt_using_subcommand pull" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
+complete -c mlt -n "__fish_mlt_using_subcommand pull" -l utc -d 'Show times in UTC instead of local time'
+complete -c mlt -n "__fish_mlt_using_subcommand pull" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -l store -d 'The store: a folder holding mlruns/ (or the mlruns/ folder itself)' -r -F
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -l precision -d 'Significant digits of numbers in tables and Markdown [default: 5] (JSON and CSV keep every digit)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -s q -l quiet -d 'Print no status messages or progress (warnings and errors are still shown)'
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -l utc -d 'Show times in UTC instead of local time'
 complete -c mlt -n "__fish_mlt_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report completions help" -f -a "init" -d 'Create a store (mlruns/ with the Default experiment)'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report completions help" -f -a "experiments" -d 'Create, list, rename, delete and tag experiments'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report completions help" -f -a "runs" -d 'Start, end, list and show runs'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report completions help" -f -a "run" -d 'Run a command in a new run: params, output, metrics, outcome and code recorded'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report completions help" -f -a "log" -d 'Log params, metrics and tags to a run'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report completions help" -f -a "metrics" -d 'Print, plot and export metric histories'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report completions help" -f -a "models" -d 'Register, log and inspect models; manage versions, aliases, stages and tags'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report completions help" -f -a "artifacts" -d 'Log, list, download and print run artifacts'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report completions help" -f -a "export" -d 'Export experiments, runs or registered models (default: the whole store) to a bundle: a folder or a .tar.gz with a manifest of SHA-256 checksums'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report completions help" -f -a "import" -d 'Import a bundle, another store or an MLflow mlruns/ folder: runs keep their ids, experiments are matched by name, and everything is verified first'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report completions help" -f -a "store" -d 'Merge another store into this one; check, repair and garbage-collect a store'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report completions help" -f -a "server" -d 'Serve MLflow\'s REST API over the store, so MLflow\'s own client logs into it'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report completions help" -f -a "ui" -d 'Browse the store\'s runs in a web browser: the web UI on loopback, the browser opened'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report completions help" -f -a "report" -d 'Write one self-contained HTML report (runs table, metric charts, differences) of some runs, for a CI job to attach'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "init" -d 'Create a store (mlruns/ with the Default experiment)'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "experiments" -d 'Create, list, rename, delete and tag experiments'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "runs" -d 'Start, end, list and show runs'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "run" -d 'Run a command in a new run: params, output, metrics, outcome and code recorded'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "log" -d 'Log params, metrics and tags to a run'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "metrics" -d 'Print, plot and export metric histories'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "models" -d 'Register, log and inspect models; manage versions, aliases, stages and tags'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "artifacts" -d 'Log, list, download and print run artifacts'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "export" -d 'Export experiments, runs or registered models (default: the whole store) to a bundle: a folder or a .tar.gz with a manifest of SHA-256 checksums'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "import" -d 'Import a bundle, another store or an MLflow mlruns/ folder: runs keep their ids, experiments are matched by name, and everything is verified first'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "store" -d 'Merge another store into this one; check, repair and garbage-collect a store'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "server" -d 'Serve MLflow\'s REST API over the store, so MLflow\'s own client logs into it'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "ui" -d 'Browse the store\'s runs in a web browser: the web UI on loopback, the browser opened'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "report" -d 'Write one self-contained HTML report (runs table, metric charts, differences) of some runs, for a CI job to attach'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "push" -d 'Send experiments, runs and models to an MLflow tracking server (MLflow\'s own, with PostgreSQL and S3, or `mlt server`): only what changed, nothing twice'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "pull" -d 'Fetch experiments, runs and models from an MLflow tracking server into this store, keeping the server\'s run ids'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mlt -n "__fish_mlt_using_subcommand help; and not __fish_seen_subcommand_from init experiments runs run log metrics models artifacts export import store server ui report push pull completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "create" -d 'Create an experiment and print its id'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "list" -d 'List experiments, newest first; filter and order them as MLflow\'s search_experiments'
 complete -c mlt -n "__fish_mlt_using_subcommand help; and __fish_seen_subcommand_from experiments" -f -a "show" -d 'Show one experiment (by id or name)'

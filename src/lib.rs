@@ -16,6 +16,8 @@ pub mod ingest;
 pub mod output;
 pub mod owner;
 pub mod package;
+pub mod proto;
+pub mod remote;
 pub mod search;
 pub mod server;
 pub mod store;

@@ -21,6 +21,7 @@ pub mod registry;
 pub mod report;
 pub mod resolve;
 pub mod start;
+pub mod sync;
 pub mod ui;
 
 use crate::search::ParseError;
@@ -38,6 +39,9 @@ pub enum Error {
     },
     #[error(transparent)]
     Store(#[from] store::Error),
+    /// Talking to a tracking server failed (`mlt push`, `mlt pull`).
+    #[error(transparent)]
+    Remote(#[from] crate::remote::Error),
 }
 
 /// Which expression language a text was parsed in.

@@ -24,6 +24,7 @@ mod run;
 mod runs;
 mod server;
 mod store_cmd;
+mod sync;
 mod ui;
 
 use crate::env;
@@ -105,6 +106,12 @@ pub enum Command {
     /// Write one self-contained HTML report (runs table, metric charts, differences) of some
     /// runs, for a CI job to attach
     Report(report::Args),
+    /// Send experiments, runs and models to an MLflow tracking server (MLflow's own, with
+    /// PostgreSQL and S3, or `mlt server`): only what changed, nothing twice
+    Push(sync::PushArgs),
+    /// Fetch experiments, runs and models from an MLflow tracking server into this store,
+    /// keeping the server's run ids
+    Pull(sync::PullArgs),
     /// Print a shell completion script
     Completions(completions::Args),
 }
@@ -125,7 +132,10 @@ fn dispatch(cli: Cli) -> CmdResult {
         .with_registry_uri(env::var(env::MLFLOW_REGISTRY_URI).as_deref(), &cwd),
     };
     if let Some(uri) = &ctx.located.ignored_uri
-        && !matches!(cli.command, Command::Completions(_))
+        && !matches!(
+            cli.command,
+            Command::Completions(_) | Command::Push(_) | Command::Pull(_)
+        )
     {
         ctx.printer().warn(format_args!(
             "{}={uri} is not a file store (mlt works on file stores only): using the store at {}",
@@ -148,6 +158,8 @@ fn dispatch(cli: Cli) -> CmdResult {
         Command::Server(a) => server::run(&ctx, a),
         Command::Ui(a) => ui::run(&ctx, a),
         Command::Report(a) => report::run(&ctx, a),
+        Command::Push(a) => sync::push(&ctx, a),
+        Command::Pull(a) => sync::pull(&ctx, a),
         Command::Completions(a) => completions::run(a),
     }
 }

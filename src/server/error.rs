@@ -153,6 +153,8 @@ impl From<app::Error> for ApiError {
         match e {
             app::Error::Store(e) => e.into(),
             e @ app::Error::Expression { .. } => ApiError::invalid(e.to_string()),
+            // The server calls no use case that talks to another server.
+            e @ app::Error::Remote(_) => ApiError::new(Code::InternalError, e.to_string()),
         }
     }
 }

@@ -17,7 +17,7 @@ pub mod artifacts;
 pub mod auth;
 pub mod error;
 pub mod logged;
-pub mod proto;
+pub use crate::proto;
 pub mod registry;
 pub mod request;
 pub mod tracking;
@@ -333,6 +333,57 @@ pub async fn shutdown_signal() {
 impl IntoResponse for proto::Empty {
     fn into_response(self) -> Response {
         axum::Json(serde_json::json!({})).into_response()
+    }
+}
+
+/// A server over `store` on a free loopback port, in a thread of its own, for tests of
+/// clients (`mlt push` and `mlt pull` against `mlt server`): stopped when dropped.
+#[cfg(test)]
+pub(crate) struct Spawned {
+    pub url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+#[cfg(test)]
+impl Spawned {
+    pub fn new(store: Store) -> Spawned {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let bound = rt
+            .block_on(bind(store, Config::new("127.0.0.1", 0)))
+            .expect("bind");
+        let url = format!("http://{}", bound.addr().expect("addr"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            rt.block_on(async move {
+                let _ = bound
+                    .serve(async move {
+                        let _ = rx.await;
+                    })
+                    .await;
+            });
+        });
+        Spawned {
+            url,
+            stop: Some(tx),
+            thread: Some(thread),
+        }
+    }
+}
+
+#[cfg(test)]
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 

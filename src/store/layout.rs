@@ -70,6 +70,8 @@ pub const DURABLE: &str = "durable";
 pub const LATEST_CACHE: [&str; 2] = ["cache", "latest"];
 /// `.mlt/cache/runs/`: the run summary cache, one file per run.
 pub const RUNS_CACHE: [&str; 2] = ["cache", "runs"];
+/// `.mlt/remotes/`: what was pushed to and pulled from each tracking server (`store::remotes`).
+pub const REMOTES: &str = "remotes";
 /// `.mlt/.gitignore`, which keeps all of `.mlt/` out of git.
 pub const GITIGNORE: &str = ".gitignore";
 

@@ -16,6 +16,7 @@ mod metric;
 mod model_files;
 pub mod proxy;
 mod registry;
+pub mod remotes;
 mod run;
 pub mod safe_path;
 pub mod sqlite;

@@ -187,7 +187,38 @@ impl From<crate::app::Error> for CliError {
                 bad_expression(name, &text, &error)
             }
             Error::Store(e) => e.into(),
+            Error::Remote(e) => remote_error(e),
         }
+    }
+}
+
+/// A failure talking to a tracking server, with what to check.
+fn remote_error(e: crate::remote::Error) -> CliError {
+    use crate::remote::Error as E;
+    let hint = match &e {
+        E::Api { status: 401, .. } => Some(
+            "set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD",
+        ),
+        E::Api { status: 403, .. } => Some("the server refused these credentials this request"),
+        E::Transport { .. } => Some(
+            "is the server running at that URL? MLFLOW_HTTP_REQUEST_TIMEOUT and \
+             MLFLOW_HTTP_REQUEST_MAX_RETRIES set how long mlt waits",
+        ),
+        E::Tls { .. } => Some(
+            "MLFLOW_TRACKING_SERVER_CERT_PATH names a CA bundle to trust; \
+             MLFLOW_TRACKING_INSECURE_TLS=true skips verification",
+        ),
+        _ => None,
+    };
+    let usage = matches!(&e, E::Config(_));
+    let err = if usage {
+        CliError::usage(e.to_string())
+    } else {
+        CliError::failure(e.to_string())
+    };
+    match hint {
+        Some(h) => err.hint(h),
+        None => err,
     }
 }
 /// A refused import or merge, with the flags that settle it.

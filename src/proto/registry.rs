@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 // ---- shared parts ----
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
 pub struct Tag {
     #[serde(default)]
     pub key: String,
@@ -15,18 +16,22 @@ pub struct Tag {
     pub value: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default, Deserialize)]
+#[serde(default)]
 pub struct Alias {
     pub alias: String,
     pub version: String,
 }
 
 /// `ModelVersion`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default, Deserialize)]
+#[serde(default)]
 pub struct ModelVersion {
     pub name: String,
     pub version: String,
+    #[serde(deserialize_with = "de::i64")]
     pub creation_timestamp: i64,
+    #[serde(deserialize_with = "de::i64")]
     pub last_updated_timestamp: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -51,10 +56,13 @@ pub struct ModelVersion {
 }
 
 /// `RegisteredModel`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default, Deserialize)]
+#[serde(default)]
 pub struct RegisteredModel {
     pub name: String,
+    #[serde(deserialize_with = "de::i64")]
     pub creation_timestamp: i64,
+    #[serde(deserialize_with = "de::i64")]
     pub last_updated_timestamp: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -68,103 +76,147 @@ pub struct RegisteredModel {
 
 // ---- requests ----
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct CreateRegisteredModel {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "de::many")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 /// `GetRegisteredModel`, `DeleteRegisteredModel`, `GetLatestVersions` (with `stages`).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct ByName {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "de::strings")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub stages: Vec<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct UpdateRegisteredModel {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct RenameRegisteredModel {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
 }
 
 /// `SearchRegisteredModels` and `SearchModelVersions`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct Search {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i64>,
     #[serde(default, deserialize_with = "de::strings")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub order_by: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
 }
 
 /// `SetRegisteredModelTag`, `DeleteRegisteredModelTag`, and the version ones (with `version`).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct TagRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 /// `SetRegisteredModelAlias`, `DeleteRegisteredModelAlias`, `GetModelVersionByAlias`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct AliasRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct CreateModelVersion {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     #[serde(default, deserialize_with = "de::many")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_link: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
 }
 
 /// `GetModelVersion`, `DeleteModelVersion`, `GetModelVersionDownloadUri`,
 /// `UpdateModelVersion` (with `description`), `TransitionModelVersionStage` (with `stage`,
 /// `archive_existing_versions`).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct VersionRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
     #[serde(default, deserialize_with = "de::opt_bool")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archive_existing_versions: Option<bool>,
 }
 
 // ---- responses ----
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct RegisteredModelResponse {
     pub registered_model: RegisteredModel,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct ModelVersionResponse {
     pub model_version: ModelVersion,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct SearchRegisteredModelsResponse {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub registered_models: Vec<RegisteredModel>,
@@ -173,7 +225,8 @@ pub struct SearchRegisteredModelsResponse {
 }
 
 /// `SearchModelVersions.Response` and `GetLatestVersions.Response` (without a token).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct ModelVersionsResponse {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub model_versions: Vec<ModelVersion>,
@@ -181,7 +234,8 @@ pub struct ModelVersionsResponse {
     pub next_page_token: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct DownloadUriResponse {
     pub artifact_uri: String,
 }

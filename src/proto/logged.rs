@@ -7,31 +7,36 @@ use crate::store::logged_write::LoggedModelRecord;
 use serde::{Deserialize, Serialize};
 
 /// A key and a value (`LoggedModelTag`, `LoggedModelParameter`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct KeyValue {
     pub key: String,
     #[serde(default)]
     pub value: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct LoggedModel {
     pub info: LoggedModelInfo,
     pub data: LoggedModelData,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct LoggedModelInfo {
     pub model_id: String,
     pub experiment_id: String,
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "de::opt_i64")]
     pub creation_timestamp_ms: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "de::opt_i64")]
     pub last_updated_timestamp_ms: Option<i64>,
     pub artifact_uri: String,
     /// `LoggedModelStatus` by name (`LOGGED_MODEL_READY`).
-    pub status: &'static str,
+    pub status: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -42,7 +47,8 @@ pub struct LoggedModelInfo {
     pub tags: Vec<KeyValue>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct LoggedModelData {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<KeyValue>,
@@ -51,12 +57,15 @@ pub struct LoggedModelData {
 }
 
 /// `Metric`, as a logged model carries it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct Metric {
     pub key: String,
-    #[serde(serialize_with = "ser::f64")]
+    #[serde(deserialize_with = "de::f64", serialize_with = "ser::f64")]
     pub value: f64,
+    #[serde(deserialize_with = "de::i64")]
     pub timestamp: i64,
+    #[serde(deserialize_with = "de::i64")]
     pub step: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_name: Option<String>,
@@ -122,7 +131,7 @@ impl LoggedModel {
                 creation_timestamp_ms: m.creation_timestamp,
                 last_updated_timestamp_ms: m.last_updated_timestamp,
                 artifact_uri,
-                status: status_enum(m.status),
+                status: status_enum(m.status).to_string(),
                 model_type: m.model_type.filter(|t| !t.is_empty()),
                 source_run_id: m.source_run_id.filter(|t| !t.is_empty()),
                 status_message: m.status_message.filter(|t| !t.is_empty()),
@@ -137,86 +146,116 @@ impl LoggedModel {
 }
 
 /// `{"model": ...}`: the answer of create, get and finalize.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct ModelResponse {
     pub model: LoggedModel,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Default, Serialize)]
+#[serde(default)]
 pub struct CreateLoggedModel {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub experiment_id: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_type: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_run_id: Option<String>,
     #[serde(default, deserialize_with = "de::many")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<KeyValue>,
     #[serde(default, deserialize_with = "de::many")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<KeyValue>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Default, Serialize)]
+#[serde(default)]
 pub struct FinalizeLoggedModel {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Default, Serialize)]
+#[serde(default)]
 pub struct GetLoggedModel {
     #[serde(default, deserialize_with = "de::opt_bool")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_deleted: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Default, Serialize)]
+#[serde(default)]
 pub struct SetTags {
     #[serde(default, deserialize_with = "de::many")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<KeyValue>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Default, Serialize)]
+#[serde(default)]
 pub struct LogParams {
     #[serde(default, deserialize_with = "de::many")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<KeyValue>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Default, Serialize)]
+#[serde(default)]
 pub struct Dataset {
     pub dataset_name: String,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_digest: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Default, Serialize)]
+#[serde(default)]
 pub struct OrderBy {
     pub field_name: String,
     #[serde(default, deserialize_with = "de::opt_bool")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ascending: Option<bool>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_name: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_digest: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Default, Serialize)]
+#[serde(default)]
 pub struct SearchLoggedModels {
     #[serde(default, deserialize_with = "de::strings")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub experiment_ids: Vec<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     #[serde(default, deserialize_with = "de::many")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub datasets: Vec<Dataset>,
     #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i64>,
     #[serde(default, deserialize_with = "de::many")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub order_by: Vec<OrderBy>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct SearchResponse {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub models: Vec<LoggedModel>,
@@ -224,16 +263,21 @@ pub struct SearchResponse {
     pub next_page_token: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Default, Serialize)]
+#[serde(default)]
 pub struct ListLoggedModelArtifacts {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_directory_path: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Default, Serialize)]
+#[serde(default)]
 pub struct GetArtifactFile {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_file_path: Option<String>,
 }

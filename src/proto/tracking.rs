@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 // ---------------------------------------------------------------- entities
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default)]
 pub struct Metric {
     #[serde(default)]
     pub key: String,
@@ -29,6 +30,7 @@ pub struct Metric {
 
 /// A key and a value: `Param`, `RunTag`, `ExperimentTag`, `InputTag`.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(default)]
 pub struct KeyValue {
     #[serde(default)]
     pub key: String,
@@ -36,21 +38,25 @@ pub struct KeyValue {
     pub value: String,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Experiment {
     pub experiment_id: String,
     pub name: String,
     pub artifact_location: String,
     pub lifecycle_stage: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "de::opt_i64")]
     pub last_update_time: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "de::opt_i64")]
     pub creation_time: Option<i64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<KeyValue>,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RunInfo {
     pub run_id: String,
     pub run_uuid: String,
@@ -58,14 +64,17 @@ pub struct RunInfo {
     pub experiment_id: String,
     pub user_id: String,
     pub status: String,
+    #[serde(deserialize_with = "de::i64")]
     pub start_time: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "de::opt_i64")]
     pub end_time: Option<i64>,
     pub artifact_uri: String,
     pub lifecycle_stage: String,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RunData {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<Metric>,
@@ -76,6 +85,7 @@ pub struct RunData {
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default)]
 pub struct Dataset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -92,6 +102,7 @@ pub struct Dataset {
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default)]
 pub struct DatasetInput {
     #[serde(
         default,
@@ -100,16 +111,19 @@ pub struct DatasetInput {
     )]
     pub tags: Vec<KeyValue>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<Dataset>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(default)]
 pub struct ModelInput {
     #[serde(default)]
     pub model_id: String,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(default)]
 pub struct ModelOutput {
     #[serde(default)]
     pub model_id: String,
@@ -117,7 +131,8 @@ pub struct ModelOutput {
     pub step: i64,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RunInputs {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dataset_inputs: Vec<DatasetInput>,
@@ -125,13 +140,15 @@ pub struct RunInputs {
     pub model_inputs: Vec<ModelInput>,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RunOutputs {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub model_outputs: Vec<ModelOutput>,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Run {
     pub info: RunInfo,
     pub data: RunData,
@@ -139,48 +156,63 @@ pub struct Run {
     pub outputs: RunOutputs,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct MetricWithRunId {
     pub key: String,
-    #[serde(serialize_with = "ser::f64")]
+    #[serde(deserialize_with = "de::f64", serialize_with = "ser::f64")]
     pub value: f64,
+    #[serde(deserialize_with = "de::i64")]
     pub timestamp: i64,
+    #[serde(deserialize_with = "de::i64")]
     pub step: i64,
     pub run_id: String,
 }
 
 // ---------------------------------------------------------------- experiments
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct CreateExperiment {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_location: Option<String>,
     #[serde(default, deserialize_with = "de::many")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<KeyValue>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct CreateExperimentResponse {
     pub experiment_id: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct SearchExperiments {
     #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i64>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     #[serde(default, deserialize_with = "de::strings")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub order_by: Vec<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub view_type: Option<ViewType>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct SearchExperimentsResponse {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub experiments: Vec<Experiment>,
@@ -194,6 +226,16 @@ pub enum ViewType {
     ActiveOnly,
     DeletedOnly,
     All,
+}
+
+impl Serialize for ViewType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(match self {
+            ViewType::ActiveOnly => "ACTIVE_ONLY",
+            ViewType::DeletedOnly => "DELETED_ONLY",
+            ViewType::All => "ALL",
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for ViewType {
@@ -216,76 +258,101 @@ impl<'de> Deserialize<'de> for ViewType {
 }
 
 /// A message that names one experiment.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct ExperimentId {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub experiment_id: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct GetExperimentByName {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub experiment_name: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct ExperimentResponse {
     pub experiment: Experiment,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct UpdateExperiment {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub experiment_id: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct SetExperimentTag {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub experiment_id: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct DeleteExperimentTag {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub experiment_id: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
 
 // ---------------------------------------------------------------- runs
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct CreateRun {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub experiment_id: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_name: Option<String>,
     #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     #[serde(default, deserialize_with = "de::many")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<KeyValue>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct RunResponse {
     pub run: Run,
 }
 
 /// A message that names one run (`run_id`, or the old `run_uuid`).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct RunId {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_uuid: Option<String>,
 }
 
@@ -301,17 +368,23 @@ fn pick<'a>(a: &'a Option<String>, b: &'a Option<String>) -> Option<&'a str> {
         .or(b.as_deref().filter(|s| !s.is_empty()))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct UpdateRun {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_uuid: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_name: Option<String>,
 }
 
@@ -321,30 +394,41 @@ impl UpdateRun {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct UpdateRunResponse {
     pub run_info: RunInfo,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct LogMetric {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_uuid: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     #[serde(default, deserialize_with = "de::opt_f64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
     #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<i64>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_name: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_digest: Option<String>,
 }
 
@@ -355,15 +439,20 @@ impl LogMetric {
 }
 
 /// `LogParam` and `SetTag`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct RunKeyValue {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_uuid: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -373,31 +462,42 @@ impl RunKeyValue {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct DeleteTag {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct SearchRuns {
     #[serde(default, deserialize_with = "de::strings")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub experiment_ids: Vec<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_view_type: Option<ViewType>,
     #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i64>,
     #[serde(default, deserialize_with = "de::strings")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub order_by: Vec<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct SearchRunsResponse {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub runs: Vec<Run>,
@@ -405,57 +505,78 @@ pub struct SearchRunsResponse {
     pub next_page_token: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct LogBatch {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     #[serde(default, deserialize_with = "de::many")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<Metric>,
     #[serde(default, deserialize_with = "de::many")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<KeyValue>,
     #[serde(default, deserialize_with = "de::many")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<KeyValue>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct LogModel {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_json: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct LogInputs {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     #[serde(default, deserialize_with = "de::many")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub datasets: Vec<DatasetInput>,
     #[serde(default, deserialize_with = "de::many")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub models: Vec<ModelInput>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct LogOutputs {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     #[serde(default, deserialize_with = "de::many")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub models: Vec<ModelOutput>,
 }
 
 // ---------------------------------------------------------------- metrics
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct GetMetricHistory {
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub run_uuid: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_key: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
     #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i64>,
 }
 
@@ -465,7 +586,8 @@ impl GetMetricHistory {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct GetMetricHistoryResponse {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<Metric>,
@@ -473,21 +595,28 @@ pub struct GetMetricHistoryResponse {
     pub next_page_token: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
 pub struct GetMetricHistoryBulkInterval {
     #[serde(default, deserialize_with = "de::strings")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub run_ids: Vec<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_key: Option<String>,
     #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_step: Option<i64>,
     #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_step: Option<i64>,
     #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Default, Deserialize)]
+#[serde(default)]
 pub struct GetMetricHistoryBulkIntervalResponse {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<MetricWithRunId>,
