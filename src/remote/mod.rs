@@ -23,6 +23,7 @@
 //! it made.
 
 pub mod artifacts;
+pub mod tracking;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
