@@ -334,5 +334,6 @@ impl Store {
 }
 
 pub mod dataset;
+pub mod pulled;
 #[cfg(test)]
 mod tests;
