@@ -334,6 +334,9 @@ impl Store {
 }
 
 pub mod dataset;
+mod fingerprint;
+#[cfg(test)]
+pub(crate) use fingerprint::age as age_for_tests;
 pub mod pulled;
 #[cfg(test)]
 mod tests;

@@ -463,6 +463,10 @@ fn create_run(s: &Session, pair: &Pair, run: &pb::Run, entity: &Run) -> app::Res
     });
     let mut link = new_link(pair, run, counts);
     let bytes = fetch_artifacts(s, run, &handle, &mut link)?;
+    if !dry {
+        // Just written, so most often too young to vouch for: the next pull takes it.
+        link.synced = s.store.run_fingerprint(&handle)?;
+    }
     s.save_link(Kind::Run, &run.info.run_id, &link)?;
     Ok(bytes)
 }
@@ -485,6 +489,12 @@ fn update_run(
     }
     let dry = s.options.dry_run;
     let old: Option<RunLink> = s.link(Kind::Run, id);
+    // Whether nothing was written to the run here since both sides were last the same.
+    let untouched = !dry
+        && match old.as_ref().and_then(|l| l.synced.as_ref()) {
+            Some(synced) => s.store.run_fingerprint(&h)?.as_ref() == Some(synced),
+            None => false,
+        };
     let local = s.store.read_run(&h)?;
     let local_deleted = h.info.lifecycle_stage == Lifecycle::Deleted;
     let remote_deleted = remote.info.lifecycle_stage == Lifecycle::Deleted;
@@ -590,6 +600,9 @@ fn update_run(
     let handle = if dry { h } else { s.store.find_run(id)? };
     let bytes = fetch_artifacts(s, run, &handle, &mut link)?;
     changed |= link.artifacts != before;
+    if !dry && (untouched || same_as_server(s, &handle, &local, remote, &link)?) {
+        link.synced = s.store.run_fingerprint(&handle)?;
+    }
     s.count(|c| {
         if changed {
             c.runs.updated += 1;
@@ -604,6 +617,33 @@ fn update_run(
         s.save_link(Kind::Run, id, &link)?;
     }
     Ok(bytes)
+}
+
+/// Whether the run here (`before`: as it was read before this pull's writes, which added
+/// the server's values) now holds exactly what the server has: no tag, param or metric of
+/// its own, and as many points of each metric as the server.
+fn same_as_server(
+    s: &Session,
+    h: &RunHandle,
+    before: &Run,
+    remote: &Run,
+    link: &RunLink,
+) -> app::Result<bool> {
+    let own = before.tags.keys().any(|k| !remote.tags.contains_key(k))
+        || before.params.keys().any(|k| !remote.params.contains_key(k))
+        || before
+            .metrics
+            .keys()
+            .any(|k| !remote.metrics.contains_key(k));
+    if own {
+        return Ok(false);
+    }
+    for (key, n) in &link.metric_points {
+        if local_points(s, h, key)? != *n {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Fetches the run's artifacts; returns the bytes of the files fetched.
@@ -630,8 +670,7 @@ fn new_link(pair: &Pair, run: &pb::Run, metric_points: BTreeMap<String, u64>) ->
         remote_id: run.info.run_id.clone(),
         remote_experiment_id: pair.remote.experiment_id.clone(),
         pulled: true,
-        // The store's fingerprint of the run is not known to this step yet: a push compares
-        // the run in full.
+        // Set once the run here is known to be the server's (see the callers).
         synced: None,
         metric_points,
         params_digest: kv(&run.data.params),

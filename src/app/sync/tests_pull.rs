@@ -501,3 +501,34 @@ impl PulledRunFixture {
         })
     }
 }
+
+#[test]
+fn a_pulled_run_is_marked_synced_only_while_it_holds_just_the_servers_values() {
+    let src = source();
+    let tmp = tempfile::tempdir().unwrap();
+    let dst = Store::new(tmp.path().join("dst"));
+    pull_into(&dst, &src, &Scope::default(), false);
+    let map = dst.remote_map(&src.remote().key());
+    let synced = |id: &str| map.get::<RunLink>(Kind::Run, id).unwrap().synced;
+    // Just written: too young to vouch for.
+    assert_eq!(synced(&src.parent), None);
+    crate::store::age_for_tests(&dst.root().join("mlruns"), 10);
+    let r = pull_into(&dst, &src, &Scope::default(), false);
+    assert!(r.tally.is_nothing(), "{r:?}");
+    let fp = synced(&src.parent).expect("an old, unchanged run is fingerprinted");
+    let h = dst.find_run(&src.parent).unwrap();
+    assert_eq!(dst.run_fingerprint(&h).unwrap().as_ref(), Some(&fp));
+    // A tag of its own here: no longer the server's run, so a push must look at it.
+    dst.log_batch(
+        &h,
+        &Batch {
+            tags: vec![("mine".into(), "1".into())],
+            ..Batch::default()
+        },
+    )
+    .unwrap();
+    crate::store::age_for_tests(&dst.root().join("mlruns"), 10);
+    pull_into(&dst, &src, &Scope::default(), false);
+    assert_eq!(synced(&src.parent), None);
+    assert!(synced(&src.child).is_some());
+}
