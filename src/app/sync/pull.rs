@@ -228,11 +228,13 @@ fn local_experiment(s: &Session, remote: &pb::Experiment) -> app::Result<Experim
         None
     };
     let local = match found {
+        // Its runs cannot be written there: restored first (the error's hint says how).
         Some(e) if e.lifecycle_stage == Lifecycle::Deleted => {
-            return Err(store::Error::Invalid(format!(
-                "experiment '{}' is deleted here (id {}); restore it to pull its runs",
-                e.name, e.experiment_id
-            ))
+            return Err(store::Error::Deleted {
+                what: store::Entity::Experiment,
+                name: e.name,
+                id: e.experiment_id,
+            }
             .into());
         }
         Some(mut e) => {
