@@ -24,6 +24,9 @@
 
 pub mod artifacts;
 pub mod tracking;
+// Logged models and the model registry (helper "models").
+pub mod logged;
+pub mod registry;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -336,3 +336,5 @@ impl Store {
 pub mod dataset;
 #[cfg(test)]
 mod tests;
+// Registry entries and logged models as a server has them (`mlt pull`).
+pub mod pulled_models;

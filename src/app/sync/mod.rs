@@ -45,6 +45,8 @@ mod artifacts;
 mod models;
 mod pull;
 mod push;
+#[cfg(test)]
+mod tests_models;
 
 use crate::remote::Remote;
 use crate::store::Store;
@@ -255,6 +257,9 @@ pub struct LoggedModelLink {
     pub digest: String,
     #[serde(default)]
     pub artifacts: BTreeMap<String, FileStamp>,
+    /// Its artifact location there (as the server gave it), where its files go.
+    #[serde(default)]
+    pub artifact_uri: String,
 }
 
 /// A registered model here and there (`models/<name>.json`; the name is the same on both
