@@ -216,7 +216,8 @@ mod tests {
         let (tmp, store, id) = run();
         age(tmp.path(), 10);
         let mut seen = vec![fp(&store, &id).unwrap()];
-        let changes: Vec<(&str, Box<dyn Fn()>)> = vec![
+        type Change<'a> = (&'a str, Box<dyn Fn() + 'a>);
+        let changes: Vec<Change> = vec![
             (
                 "a metric line appended",
                 Box::new(|| {

@@ -71,14 +71,7 @@ fn served() -> (TestEnv, Server, String, String) {
     }
     src.ok(&["runs", "end", &parent]);
     let child = src.start("churn", "child");
-    src.ok(&[
-        "log",
-        "tag",
-        "mlflow.parentRunId",
-        &parent,
-        "--run",
-        &child,
-    ]);
+    src.ok(&["log", "tag", "mlflow.parentRunId", &parent, "--run", &child]);
     let server = Server::start(&src);
     (src, server, parent, child)
 }
@@ -107,7 +100,14 @@ fn pull_fetches_the_runs_with_their_ids_then_nothing() {
         for part in ["params", "metrics", "tags"] {
             assert_eq!(a["data"][part], b["data"][part], "{id} {part}");
         }
-        for field in ["run_id", "run_name", "status", "start_time", "end_time", "user_id"] {
+        for field in [
+            "run_id",
+            "run_name",
+            "status",
+            "start_time",
+            "end_time",
+            "user_id",
+        ] {
             assert_eq!(a["info"][field], b["info"][field], "{id} {field}");
         }
     }
@@ -150,7 +150,11 @@ fn a_dry_run_into_no_store_writes_nothing() {
     assert_eq!(r["dry_run"], true);
     assert_eq!(r["runs"]["new"], 2, "{r}");
     assert_eq!(r["metric_points"], 3);
-    assert!(dst.snapshot_files().is_empty(), "{:?}", dst.snapshot_files());
+    assert!(
+        dst.snapshot_files().is_empty(),
+        "{:?}",
+        dst.snapshot_files()
+    );
 }
 
 #[test]

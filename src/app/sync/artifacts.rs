@@ -33,7 +33,6 @@
 //! lists is taken as the same one and not fetched again.
 
 // Until push.rs and pull.rs call them (the helper that wires them removes this).
-#![allow(dead_code)]
 
 use super::{FileStamp, RunLink, Session};
 use crate::remote::multipart::{Multipart, Thresholds};
@@ -55,7 +54,7 @@ pub(super) fn push_run(
     link: &mut RunLink,
 ) -> crate::app::Result<()> {
     let t = Transfer::from_env()?;
-    push_run_with(s, &t, run, remote_uri, link)
+    push_run_with(s, t, run, remote_uri, link)
 }
 
 /// Fetches the files at `remote_uri` into the local run's artifacts, recording each in
@@ -67,7 +66,7 @@ pub(super) fn pull_run(
     link: &mut RunLink,
 ) -> crate::app::Result<()> {
     let t = Transfer::from_env()?;
-    pull_run_with(s, &t, remote_uri, run, link)
+    pull_run_with(s, t, remote_uri, run, link)
 }
 
 /// Sends the files under `local_dir` (a logged model's artifacts folder in the store) to
@@ -81,7 +80,7 @@ pub(super) fn push_dir(
 ) -> crate::app::Result<()> {
     let t = Transfer::from_env()?;
     let files = s.store.folder_files(local_dir)?;
-    push_files(s, &t, files, remote_uri, state, &mut |_| Ok(()))
+    push_files(s, t, files, remote_uri, state, &mut |_| Ok(()))
 }
 
 /// Fetches the files at `remote_uri` into `local_dir` (a logged model's artifacts folder in
@@ -95,7 +94,7 @@ pub(super) fn pull_dir(
     let t = Transfer::from_env()?;
     pull_files(
         s,
-        &t,
+        t,
         remote_uri,
         Local::Folder(local_dir),
         state,

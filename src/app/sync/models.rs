@@ -14,7 +14,6 @@
 //!   here) and logged model ids, and recognises what came from this store by the source tags.
 
 // Not called until push.rs and pull.rs call them (the helper that wires them removes this).
-#![allow(dead_code)]
 
 use super::{
     Count, LoggedModelLink, ModelLink, RunLink, Scope, Session, VersionLink, digest, tags,

@@ -404,13 +404,13 @@ fn push_run(ctx: &Ctx, h: &RunHandle) -> Result<u64> {
     let deleted = h.info.lifecycle_stage == Lifecycle::Deleted;
     // The server's copy, and whether the link's counts of points there can be trusted.
     let mut found = None;
-    if let Some(l) = old {
-        if let Some(r) = s.remote.run(&l.remote_id)? {
-            let exact = l.synced.is_some();
-            found = Some((l, r, exact));
-        }
-        // Gone there: pushed again as new, below.
+    if let Some(l) = old
+        && let Some(r) = s.remote.run(&l.remote_id)?
+    {
+        let exact = l.synced.is_some();
+        found = Some((l, r, exact));
     }
+    // Gone there: pushed again as new, below.
     let mut created = false;
     let (mut link, remote) = match found {
         Some((l, r, exact)) => {
