@@ -95,8 +95,10 @@ fn pull_fetches_the_runs_with_their_ids_then_nothing() {
     assert_eq!(r["metric_points"], 3);
     // The same runs, the same values, as `runs get` shows them on both sides.
     for id in [&parent, &child] {
-        let a = src.json(&["runs", "get", id, "--format", "json"]);
-        let b = dst.json(&["runs", "get", id, "--format", "json"]);
+        let a = src.json(&["runs", "show", id, "--format", "json"]);
+        let b = dst.json(&["runs", "show", id, "--format", "json"]);
+        let (a, b) = (&a["run"], &b["run"]);
+        assert_eq!(a["info"]["run_id"], id.as_str());
         for part in ["params", "metrics", "tags"] {
             assert_eq!(a["data"][part], b["data"][part], "{id} {part}");
         }
@@ -150,11 +152,9 @@ fn a_dry_run_into_no_store_writes_nothing() {
     assert_eq!(r["dry_run"], true);
     assert_eq!(r["runs"]["new"], 2, "{r}");
     assert_eq!(r["metric_points"], 3);
-    assert!(
-        dst.snapshot_files().is_empty(),
-        "{:?}",
-        dst.snapshot_files()
-    );
+    assert!(!dst.path("mlruns").exists() && !dst.path(".mlt").exists());
+    let files = dst.snapshot_files();
+    assert!(files.iter().all(|(p, _)| p.is_empty()), "{files:?}");
 }
 
 #[test]
@@ -171,8 +171,8 @@ fn pull_table_and_filter_and_failures() {
     ]);
     assert!(out.starts_with("what,new,updated,unchanged"), "{out}");
     assert!(out.contains("\nruns,1,0,0"), "{out}");
-    assert!(dst.ok(&["runs", "get", &parent]).contains("parent"));
-    dst.fails(&["runs", "get", &child], 1);
+    assert!(dst.ok(&["runs", "show", &parent]).contains("parent"));
+    dst.fails(&["runs", "show", &child], 1);
 
     // No URL anywhere: a usage error.
     let err = dst.fails(&["pull"], 2);

@@ -466,6 +466,7 @@ fn create_run(s: &Session, pair: &Pair, run: &pb::Run, entity: &Run) -> app::Res
     let mut link = new_link(pair, run, counts);
     let bytes = fetch_artifacts(s, run, &handle, &mut link)?;
     if !dry {
+        link.inputs_digest = inputs_digest(s.store.run_io(&handle)?.datasets);
         // Just written, so most often too young to vouch for: the next pull takes it.
         link.synced = s.store.run_fingerprint(&handle)?;
     }
@@ -602,6 +603,9 @@ fn update_run(
     let handle = if dry { h } else { s.store.find_run(id)? };
     let bytes = fetch_artifacts(s, run, &handle, &mut link)?;
     changed |= link.artifacts != before;
+    if !dry {
+        link.inputs_digest = inputs_digest(s.store.run_io(&handle)?.datasets);
+    }
     if !dry && (untouched || same_as_server(s, &handle, &local, remote, &link)?) {
         link.synced = s.store.run_fingerprint(&handle)?;
     }
@@ -677,7 +681,7 @@ fn new_link(pair: &Pair, run: &pb::Run, metric_points: BTreeMap<String, u64>) ->
         metric_points,
         params_digest: kv(&run.data.params),
         tags_digest: kv(&run.data.tags),
-        inputs_digest: inputs_digest(run),
+        inputs_digest: inputs_digest(datasets(run)),
         status: run.info.status.clone(),
         end_time: run.info.end_time,
         lifecycle: run.info.lifecycle_stage.clone(),
@@ -685,25 +689,35 @@ fn new_link(pair: &Pair, run: &pb::Run, metric_points: BTreeMap<String, u64>) ->
     }
 }
 
-/// A digest of the run's datasets (with their input tags) and logged-model inputs.
-fn inputs_digest(run: &pb::Run) -> String {
-    let items: Vec<(String, String)> = datasets(run)
+/// A digest of a run's datasets (with their input tags), as the push computes it from the
+/// run here (`push.rs`, `send_inputs`): empty when there are none, so that a push finds
+/// nothing to send of a pulled run's inputs.
+fn inputs_digest(datasets: Vec<DatasetInput>) -> String {
+    if datasets.is_empty() {
+        return String::new();
+    }
+    let texts: Vec<String> = datasets
         .into_iter()
         .map(|d| {
-            let tags: BTreeMap<_, _> = d.tags.into_iter().collect();
-            (
-                d.dataset.id(),
-                serde_json::to_string(&tags).unwrap_or_default(),
-            )
+            let input = pb::DatasetInput {
+                tags: d
+                    .tags
+                    .into_iter()
+                    .map(|(key, value)| pb::KeyValue { key, value })
+                    .collect(),
+                dataset: Some(pb::Dataset {
+                    name: Some(d.dataset.name),
+                    digest: Some(d.dataset.digest),
+                    source_type: Some(d.dataset.source_type),
+                    source: Some(d.dataset.source),
+                    schema: d.dataset.schema,
+                    profile: d.dataset.profile,
+                }),
+            };
+            serde_json::to_string(&input).unwrap_or_default()
         })
-        .chain(
-            run.inputs
-                .model_inputs
-                .iter()
-                .map(|m| (format!("model:{}", m.model_id), String::new())),
-        )
         .collect();
-    digest(items.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    digest(texts.iter().map(|t| (t.as_str(), "")))
 }
 
 /// Whether the server's run has inputs or outputs this run lacks.

@@ -532,3 +532,74 @@ fn a_pulled_run_is_marked_synced_only_while_it_holds_just_the_servers_values() {
     assert_eq!(synced(&src.parent), None);
     assert!(synced(&src.child).is_some());
 }
+
+#[test]
+fn a_push_after_a_pull_sends_nothing_back() {
+    let src = source();
+    let tmp = tempfile::tempdir().unwrap();
+    let dst = Store::new(tmp.path().join("dst"));
+    pull_into(&dst, &src, &Scope::default(), false);
+    let rl: RunLink = dst
+        .remote_map(&src.remote().key())
+        .get(Kind::Run, &src.parent)
+        .unwrap();
+    assert!(!rl.inputs_digest.is_empty());
+    let remote = src.remote();
+    let count = || {
+        let s = src.store();
+        let e = s.experiment("churn").unwrap();
+        s.list_runs(&e, View::All).unwrap().len()
+    };
+    let before = count();
+    // Fresh from the pull (no fingerprint yet), then again once the files are old.
+    for age in [false, true] {
+        if age {
+            crate::store::age_for_tests(&dst.root().join("mlruns"), 10);
+            pull_into(&dst, &src, &Scope::default(), false);
+        }
+        let r = super::push(
+            &dst,
+            &remote,
+            &Scope::default(),
+            Options::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(r.tally.runs.new, 0, "{r:?}");
+        assert_eq!(r.tally.metric_points, 0, "{r:?}");
+        assert_eq!(r.tally.params, 0, "{r:?}");
+        assert_eq!(count(), before);
+        assert_eq!(
+            history(&src.store(), &src.parent, "loss"),
+            history(&dst, &src.parent, "loss")
+        );
+    }
+}
+
+#[test]
+fn a_pull_after_a_real_push_recognises_the_pushed_run() {
+    let src = source();
+    let tmp = tempfile::tempdir().unwrap();
+    let a = Store::new(tmp.path().join("a"));
+    a.init().unwrap();
+    let e = a.create_experiment("churn", None, &[]).unwrap();
+    let mine = a.create_run(&e, NewRun::default()).unwrap().run_id;
+    let remote = src.remote();
+    let pushed = super::push(
+        &a,
+        &remote,
+        &Scope::default(),
+        Options::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(pushed.tally.runs.new, 1, "{pushed:?}");
+    let there: RunLink = a.remote_map(&remote.key()).get(Kind::Run, &mine).unwrap();
+    let r = pull_into(&a, &src, &Scope::default(), false);
+    assert_eq!(r.tally.runs.new, 3, "{r:?}");
+    assert_eq!(r.tally.runs.unchanged, 1, "{r:?}");
+    assert!(a.find_run(&there.remote_id).is_err(), "copied back");
+    assert_eq!(a.list_runs(&e, View::All).unwrap().len(), 4);
+    let after: RunLink = a.remote_map(&remote.key()).get(Kind::Run, &mine).unwrap();
+    assert_eq!(after, there, "the push's link is kept");
+}
