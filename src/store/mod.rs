@@ -334,5 +334,8 @@ impl Store {
 }
 
 pub mod dataset;
+mod fingerprint;
+#[cfg(test)]
+pub(crate) use fingerprint::age as age_for_tests;
 #[cfg(test)]
 mod tests;

@@ -45,6 +45,8 @@ mod artifacts;
 mod models;
 mod pull;
 mod push;
+#[cfg(test)]
+mod tests_push;
 
 use crate::remote::Remote;
 use crate::store::Store;

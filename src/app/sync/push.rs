@@ -1,8 +1,837 @@
 //! The push of experiments and runs (see the module doc of `app::sync`).
+//!
+//! - **Experiments** are matched by name (one request each); a missing one is created with
+//!   its tags, changed tags are set. Tags removed here are left there.
+//! - **Runs** go in waves by nesting depth (parents first, so a child's `mlflow.parentRunId`
+//!   names its parent's id there), each wave on `options.threads` threads. A run whose
+//!   fingerprint is the one its link recorded is unchanged: no request at all. Any other run
+//!   is compared with the server's copy (`runs/get`): params and tags that differ there are
+//!   sent, metric points from the count the link records (in the order of the local file,
+//!   streamed, in `log-batch` requests within MLflow's limits), datasets once, artifacts, then
+//!   status, end time and name, then deletion or restoration. Tags the server has and this
+//!   store has not are left there (they may be the server's or a colleague's).
+//! - **Crash safety**: a run's link is written with `synced: None` before anything is sent
+//!   to it and after each batch; a run whose link says `None` has its metric histories counted
+//!   on the server first, so a point is never sent twice. A run made there but not yet in the
+//!   map (a push killed between the answer and the write) is found by its
+//!   `mlt.source.run_id` tag before a new one is made.
 
-use super::{Scope, Session};
+use super::{Count, RunLink, Scope, Session, digest, tags as source};
+use crate::app::{Result, query, resolve};
+use crate::entities::{Experiment, Lifecycle, View, tags};
+use crate::proto::tracking as pb;
+use crate::remote::tracking::limits;
+use crate::store::remotes::Kind;
+use crate::store::transfer::Stage;
+use crate::store::{Error, RunHandle, RunParts};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-pub(super) fn push(s: &Session, scope: &Scope) -> crate::app::Result<()> {
-    let _ = (s, scope);
-    Err(crate::store::Error::Invalid("mlt push is not built yet".into()).into())
+/// What a push covers: experiments, and runs with their local parents' ids.
+struct Plan {
+    experiments: Vec<Experiment>,
+    runs: Vec<RunHandle>,
+    parents: HashMap<String, String>,
+    /// The runs' ids when the scope chose runs (`None`: every run).
+    chosen: Option<HashSet<String>>,
+}
+
+pub(super) fn push(s: &Session, scope: &Scope) -> Result<()> {
+    let plan = plan(s, scope)?;
+    s.stage(Stage::Experiments, plan.experiments.len() as u64);
+    let mut remote_exp: HashMap<String, Option<String>> = HashMap::new();
+    let mut linked: Vec<(Experiment, String)> = Vec::new();
+    for e in &plan.experiments {
+        let id = push_experiment(s, e)?;
+        if let Some(id) = &id {
+            linked.push((e.clone(), id.clone()));
+        }
+        remote_exp.insert(e.experiment_id.clone(), id);
+        s.step(0);
+    }
+    let ctx = Ctx {
+        s,
+        remote_exp,
+        parents: plan.parents,
+        remote_ids: Mutex::new(HashMap::new()),
+    };
+    s.stage(Stage::Runs, plan.runs.len() as u64);
+    for wave in waves(&plan.runs, &ctx.parents) {
+        in_parallel(s.options.threads, &wave, |h| {
+            let bytes = push_run(&ctx, h)?;
+            s.step(bytes);
+            Ok(())
+        })?;
+    }
+    super::models::push_logged_models(s, &linked, plan.chosen.as_ref())?;
+    if scope.includes_models() {
+        super::models::push_registry(s, scope)?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- what to push
+
+fn plan(s: &Session, scope: &Scope) -> Result<Plan> {
+    let store = s.store;
+    let active = store.list_experiments(View::Active)?;
+    let named: Vec<Experiment> = scope
+        .experiments
+        .iter()
+        .map(|e| store.active_experiment(e))
+        .collect::<Result<_, _>>()?;
+    let everything = !scope.names_runs() && scope.models.is_empty();
+    let mut runs: Vec<RunHandle> = Vec::new();
+    if everything {
+        for e in &active {
+            runs.extend(store.list_runs(e, View::All)?);
+        }
+    } else {
+        let searched = if named.is_empty() { &active } else { &named };
+        if let Some(filter) = &scope.filter {
+            let ids = searched.iter().map(|e| e.experiment_id.clone()).collect();
+            let (found, _) = query::search_handles(
+                store,
+                Some(filter.clone()),
+                ids,
+                &[],
+                View::All,
+                usize::MAX,
+            )?;
+            runs.extend(found);
+        } else if !named.is_empty() {
+            for e in &named {
+                runs.extend(store.list_runs(e, View::All)?);
+            }
+        }
+        for spec in &scope.runs {
+            runs.push(resolve::run_in(store, spec, Some(searched))?);
+        }
+        runs.extend(super::models::runs_for_models(s, scope)?);
+    }
+    let active_ids: HashSet<&str> = active.iter().map(|e| e.experiment_id.as_str()).collect();
+    for h in &runs {
+        if !active_ids.contains(h.info.experiment_id.as_str()) {
+            return Err(Error::Invalid(format!(
+                "run {} is in experiment {}, which is deleted: restore it first \
+                 (mlt experiments restore)",
+                h.info.run_id, h.info.experiment_id
+            ))
+            .into());
+        }
+    }
+    // Each run once, with its ancestors (their ids there are what the children's parent tags
+    // become).
+    let mut seen: HashSet<String> = HashSet::new();
+    runs.retain(|h| seen.insert(h.info.run_id.clone()));
+    let chosen = (!everything).then(|| seen.clone());
+    let mut parents: HashMap<String, String> = HashMap::new();
+    let mut todo: Vec<RunHandle> = runs.clone();
+    let parent_tag = RunParts {
+        params: crate::store::Keys::Only(Vec::new()),
+        metrics: crate::store::Keys::Only(Vec::new()),
+        tags: crate::store::Keys::Only(vec![tags::PARENT_RUN_ID.to_string()]),
+    };
+    while !todo.is_empty() {
+        let read = store.read_runs_parts(&todo, &parent_tag)?;
+        let mut next = Vec::new();
+        for run in read {
+            let Some(p) = run.tags.get(tags::PARENT_RUN_ID) else {
+                continue;
+            };
+            parents.insert(run.info.run_id.clone(), p.clone());
+            if seen.contains(p) {
+                continue;
+            }
+            // A parent here that is not chosen goes too; one that is not here stays a
+            // dangling id, as it is here.
+            if let Ok(h) = store.find_run(p)
+                && active_ids.contains(h.info.experiment_id.as_str())
+            {
+                seen.insert(p.clone());
+                next.push(h.clone());
+                runs.push(h);
+            }
+        }
+        todo = next;
+    }
+    let mut wanted: HashSet<&str> = named.iter().map(|e| e.experiment_id.as_str()).collect();
+    wanted.extend(runs.iter().map(|h| h.info.experiment_id.as_str()));
+    let experiments = active
+        .iter()
+        .filter(|e| everything || wanted.contains(e.experiment_id.as_str()))
+        .cloned()
+        .collect();
+    Ok(Plan {
+        experiments,
+        runs,
+        parents,
+        chosen,
+    })
+}
+
+/// The runs by nesting depth: those whose parent is not pushed with them first, then their
+/// children, and so on (a loop of parents counts as the top).
+fn waves(runs: &[RunHandle], parents: &HashMap<String, String>) -> Vec<Vec<RunHandle>> {
+    let here: HashSet<&str> = runs.iter().map(|h| h.info.run_id.as_str()).collect();
+    let depth = |id: &str| {
+        let mut d = 0;
+        let mut at = id;
+        let mut visited = HashSet::new();
+        while let Some(p) = parents.get(at) {
+            if !here.contains(p.as_str()) || !visited.insert(p.as_str()) {
+                break;
+            }
+            d += 1;
+            at = p;
+        }
+        d
+    };
+    let mut by_depth: BTreeMap<usize, Vec<RunHandle>> = BTreeMap::new();
+    for h in runs {
+        by_depth
+            .entry(depth(&h.info.run_id))
+            .or_default()
+            .push(h.clone());
+    }
+    by_depth.into_values().collect()
+}
+
+/// `f` over `items` on `threads` threads; stops taking new items at the first error, which
+/// it returns.
+fn in_parallel<T: Sync>(
+    threads: usize,
+    items: &[T],
+    f: impl Fn(&T) -> Result<()> + Sync,
+) -> Result<()> {
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let first: Mutex<Option<crate::app::Error>> = Mutex::new(None);
+    let work = || {
+        while !failed.load(Ordering::Relaxed) {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            if let Err(e) = f(item) {
+                failed.store(true, Ordering::Relaxed);
+                first
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get_or_insert(e);
+            }
+        }
+    };
+    std::thread::scope(|sc| {
+        let n = threads.clamp(1, items.len().max(1));
+        let workers: Vec<_> = (0..n).map(|_| sc.spawn(work)).collect();
+        for w in workers {
+            if let Err(panic) = w.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+    });
+    match first.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------- experiments
+
+/// Finds or makes the experiment there; its id there (`None` in a dry run that would make it).
+fn push_experiment(s: &Session, e: &Experiment) -> Result<Option<String>> {
+    let there = s.remote.experiment_by_name(&e.name)?;
+    let (id, count, tags_sent) = match there {
+        Some(x) if x.lifecycle_stage == Lifecycle::Deleted.as_str() => {
+            return Err(Error::Conflict(format!(
+                "experiment '{}' is deleted on {} (id {}): restore it there, or rename it \
+                 here (mlt experiments rename) to push it as a new one",
+                e.name,
+                s.remote.url(),
+                x.experiment_id
+            ))
+            .into());
+        }
+        Some(x) => {
+            let have: HashMap<&str, &str> = x
+                .tags
+                .iter()
+                .map(|t| (t.key.as_str(), t.value.as_str()))
+                .collect();
+            let mut sent = 0;
+            for (k, v) in &e.tags {
+                if have.get(k.as_str()) != Some(&v.as_str()) {
+                    if !s.options.dry_run {
+                        s.remote.set_experiment_tag(&x.experiment_id, k, v)?;
+                    }
+                    sent += 1;
+                }
+            }
+            let count = if sent > 0 {
+                Count {
+                    updated: 1,
+                    ..Count::default()
+                }
+            } else {
+                Count {
+                    unchanged: 1,
+                    ..Count::default()
+                }
+            };
+            (Some(x.experiment_id), count, sent)
+        }
+        None => {
+            let new = Count {
+                new: 1,
+                ..Count::default()
+            };
+            if s.options.dry_run {
+                (None, new, e.tags.len() as u64)
+            } else {
+                let tags = e
+                    .tags
+                    .iter()
+                    .map(|(k, v)| pb::KeyValue {
+                        key: k.clone(),
+                        value: v.clone(),
+                    })
+                    .collect();
+                let id = s.remote.create_experiment(&e.name, tags)?;
+                (Some(id), new, e.tags.len() as u64)
+            }
+        }
+    };
+    s.count(|t| {
+        t.experiments.add(count);
+        t.tags += tags_sent;
+    });
+    if let Some(id) = &id {
+        let link = super::ExperimentLink {
+            remote_id: id.clone(),
+            name: e.name.clone(),
+        };
+        if s.link::<super::ExperimentLink>(Kind::Experiment, &e.experiment_id) != Some(link.clone())
+        {
+            s.save_link(Kind::Experiment, &e.experiment_id, &link)?;
+        }
+    }
+    Ok(id)
+}
+
+// ---------------------------------------------------------------- runs
+
+struct Ctx<'a, 'b> {
+    s: &'a Session<'b>,
+    /// Local experiment id → its id there (`None`: not there yet, in a dry run).
+    remote_exp: HashMap<String, Option<String>>,
+    /// Local run id → local parent run id.
+    parents: HashMap<String, String>,
+    /// Local run id → its id there, for the runs of this push.
+    remote_ids: Mutex<HashMap<String, String>>,
+}
+
+impl Ctx<'_, '_> {
+    fn remember(&self, local: &str, remote: &str) {
+        self.remote_ids
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(local.to_string(), remote.to_string());
+    }
+
+    /// The id there of a local run: pushed now, or linked before.
+    fn remote_of(&self, local: &str) -> Option<String> {
+        if let Some(r) = self
+            .remote_ids
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(local)
+        {
+            return Some(r.clone());
+        }
+        self.s
+            .link::<RunLink>(Kind::Run, local)
+            .map(|l| l.remote_id)
+    }
+}
+
+/// What was sent of one run.
+#[derive(Default)]
+struct Sent {
+    params: u64,
+    tags: u64,
+    points: u64,
+    bytes: u64,
+    /// Inputs, status, name or lifecycle.
+    other: bool,
+}
+
+impl Sent {
+    fn any(&self) -> bool {
+        self.params + self.tags + self.points > 0 || self.other
+    }
+}
+
+fn count_run(s: &Session, created: bool, sent: &Sent) {
+    s.count(|t| {
+        if created {
+            t.runs.new += 1;
+        } else if sent.any() {
+            t.runs.updated += 1;
+        } else {
+            t.runs.unchanged += 1;
+        }
+        t.params += sent.params;
+        t.tags += sent.tags;
+        t.metric_points += sent.points;
+    });
+}
+
+/// Pushes one run; returns the bytes sent.
+fn push_run(ctx: &Ctx, h: &RunHandle) -> Result<u64> {
+    let s = ctx.s;
+    let id = h.info.run_id.as_str();
+    let dry = s.options.dry_run;
+    // Taken first: a change made while the run is sent makes the next push look again.
+    let fingerprint = s.store.run_fingerprint(h)?;
+    let old = s.link::<RunLink>(Kind::Run, id);
+    if let Some(l) = &old {
+        ctx.remember(id, &l.remote_id);
+        if l.synced.is_some() && l.synced == fingerprint {
+            count_run(s, false, &Sent::default());
+            return Ok(0);
+        }
+    }
+    let deleted = h.info.lifecycle_stage == Lifecycle::Deleted;
+    // The server's copy, and whether the link's counts of points there can be trusted.
+    let mut found = None;
+    if let Some(l) = old {
+        if let Some(r) = s.remote.run(&l.remote_id)? {
+            let exact = l.synced.is_some();
+            found = Some((l, r, exact));
+        }
+        // Gone there: pushed again as new, below.
+    }
+    let mut created = false;
+    let (mut link, remote) = match found {
+        Some((l, r, exact)) => {
+            let mut l = l;
+            if !exact {
+                recount(s, &r, &mut l)?;
+            }
+            (l, r)
+        }
+        None => {
+            if deleted {
+                // Deleted before its first push: not sent.
+                return Ok(0);
+            }
+            let remote_exp = ctx.remote_exp.get(&h.info.experiment_id).cloned().flatten();
+            let by_tag = match &remote_exp {
+                Some(x) => find_by_source(s, x, id)?,
+                None => None,
+            };
+            match (by_tag, remote_exp) {
+                (Some(r), Some(x)) => {
+                    let mut l = RunLink {
+                        remote_id: r.info.run_id.clone(),
+                        remote_experiment_id: x,
+                        ..RunLink::default()
+                    };
+                    recount(s, &r, &mut l)?;
+                    (l, r)
+                }
+                (_, x) if dry => {
+                    created = true;
+                    let l = RunLink {
+                        remote_experiment_id: x.unwrap_or_default(),
+                        ..RunLink::default()
+                    };
+                    (l, pb::Run::default())
+                }
+                (_, x) => {
+                    let x = x.unwrap_or_default();
+                    let r = create(ctx, h, &x)?;
+                    created = true;
+                    let l = RunLink {
+                        remote_id: r.info.run_id.clone(),
+                        remote_experiment_id: x,
+                        status: r.info.status.clone(),
+                        lifecycle: Lifecycle::Active.as_str().into(),
+                        ..RunLink::default()
+                    };
+                    s.save_link(Kind::Run, id, &l)?;
+                    (l, r)
+                }
+            }
+        }
+    };
+    if !link.remote_id.is_empty() {
+        ctx.remember(id, &link.remote_id);
+    }
+    // Under way from here: a kill leaves a link that says so.
+    if link.synced.is_some() {
+        link.synced = None;
+        s.save_link(Kind::Run, id, &link)?;
+    }
+    let mut sent = Sent::default();
+    let remote_deleted = remote.info.lifecycle_stage == Lifecycle::Deleted.as_str();
+    if remote_deleted && deleted {
+        // Deleted on both sides: the server takes no change to a deleted run.
+        link.lifecycle = Lifecycle::Deleted.as_str().into();
+        link.synced = fingerprint;
+        s.save_link(Kind::Run, id, &link)?;
+        count_run(s, created, &sent);
+        return Ok(0);
+    }
+    if remote_deleted {
+        if !dry {
+            s.remote.restore_run(&link.remote_id)?;
+        }
+        link.lifecycle = Lifecycle::Active.as_str().into();
+        sent.other = true;
+    }
+    send_data(ctx, h, &remote, &mut link, &mut sent)?;
+    send_inputs(s, h, &mut link, &mut sent)?;
+    let files_before = link.artifacts.clone();
+    super::artifacts::push_run(s, h, &remote.info.artifact_uri, &mut link)?;
+    if link.artifacts != files_before {
+        sent.other = true;
+        s.save_link(Kind::Run, id, &link)?;
+    }
+    send_status(s, h, &remote, &mut link, &mut sent)?;
+    if deleted {
+        if !dry {
+            s.remote.delete_run(&link.remote_id)?;
+        }
+        link.lifecycle = Lifecycle::Deleted.as_str().into();
+        sent.other = true;
+    } else {
+        link.lifecycle = Lifecycle::Active.as_str().into();
+    }
+    link.synced = fingerprint;
+    s.save_link(Kind::Run, id, &link)?;
+    count_run(s, created, &sent);
+    Ok(sent.bytes)
+}
+
+/// The run there that was pushed from this one (its `mlt.source.run_id` tag), if any.
+fn find_by_source(s: &Session, remote_exp: &str, id: &str) -> Result<Option<pb::Run>> {
+    let mut found = None;
+    let filter = format!("tags.`{}` = '{id}'", source::SOURCE_RUN_ID);
+    s.remote.runs_all(
+        &[remote_exp.to_string()],
+        Some(&filter),
+        pb::ViewType::All,
+        |page| {
+            if found.is_none() {
+                found = page.into_iter().next();
+            }
+            Ok(())
+        },
+    )?;
+    Ok(found)
+}
+
+/// Sets the link's counts of points to what the server has of each metric.
+fn recount(s: &Session, r: &pb::Run, link: &mut RunLink) -> Result<()> {
+    link.metric_points.clear();
+    // The run's latest values name every key the server has a point of.
+    let keys: HashSet<&str> = r.data.metrics.iter().map(|m| m.key.as_str()).collect();
+    for key in keys {
+        let mut n = 0u64;
+        s.remote.metric_history_all(&r.info.run_id, key, |page| {
+            n += page.len() as u64;
+            Ok(())
+        })?;
+        link.metric_points.insert(key.to_string(), n);
+    }
+    Ok(())
+}
+
+/// The run's tags as they go there: the parent's id there, the local id as
+/// `mlt.source.run_id` (a run pulled from this server keeps its tags as they are).
+fn tags_there(
+    ctx: &Ctx,
+    h: &RunHandle,
+    local: &BTreeMap<String, String>,
+    pulled: bool,
+) -> Vec<(String, String)> {
+    let mut out = Vec::with_capacity(local.len() + 1);
+    if !pulled {
+        out.push((source::SOURCE_RUN_ID.to_string(), h.info.run_id.clone()));
+    }
+    for (k, v) in local {
+        if k == source::SOURCE_RUN_ID && !pulled {
+            continue;
+        }
+        // The name goes as the run's name (the server keeps the tag equal to it).
+        if k == tags::RUN_NAME && *v != h.info.run_name {
+            continue;
+        }
+        let v = if k == tags::PARENT_RUN_ID {
+            ctx.remote_of(v).unwrap_or_else(|| v.clone())
+        } else {
+            v.clone()
+        };
+        out.push((k.clone(), v));
+    }
+    out
+}
+
+/// Creates the run there, with its start time, user, name and tags.
+fn create(ctx: &Ctx, h: &RunHandle, remote_exp: &str) -> Result<pb::Run> {
+    let s = ctx.s;
+    let run = s.store.read_run(h)?;
+    let tags: Vec<pb::KeyValue> = tags_there(ctx, h, &run.tags, false)
+        .into_iter()
+        .take(limits::TAGS)
+        .map(|(key, value)| pb::KeyValue { key, value })
+        .collect();
+    let info = &h.info;
+    let req = pb::CreateRun {
+        experiment_id: Some(remote_exp.to_string()),
+        user_id: Some(info.user_id.clone()).filter(|u| !u.is_empty()),
+        run_name: Some(info.run_name.clone()).filter(|n| !n.is_empty()),
+        start_time: Some(info.start_time).filter(|t| *t > 0),
+        tags,
+    };
+    match s.remote.create_run(&req) {
+        Ok(r) => Ok(r),
+        Err(e) if e.is_ambiguous() => match find_by_source(s, remote_exp, &info.run_id)? {
+            Some(r) => Ok(r),
+            None => Err(e.into()),
+        },
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `log-batch` requests of one run, each within MLflow's limits, the link's counts of points
+/// brought up to date (and written) after each.
+struct Batcher<'a, 'b, 'c> {
+    s: &'a Session<'b>,
+    local_id: &'c str,
+    link: &'c mut RunLink,
+    sent: &'c mut Sent,
+    metrics: Vec<pb::Metric>,
+    params: Vec<pb::KeyValue>,
+    tags: Vec<pb::KeyValue>,
+    bytes: usize,
+}
+
+impl Batcher<'_, '_, '_> {
+    fn full(&self, metrics: usize, params: usize, tags: usize, bytes: usize) -> bool {
+        self.metrics.len() + metrics > limits::METRICS
+            || self.params.len() + params > limits::PARAMS
+            || self.tags.len() + tags > limits::TAGS
+            || self.metrics.len() + self.params.len() + self.tags.len() + 1 > limits::ENTITIES
+            || self.bytes + bytes > limits::BYTES
+    }
+
+    fn kv_size(k: &str, v: &str) -> usize {
+        serde_json::to_string(&(k, v)).map_or(k.len() + v.len() * 6, |t| t.len()) + 20
+    }
+
+    fn param(&mut self, key: String, value: String) -> Result<()> {
+        let n = Self::kv_size(&key, &value);
+        if self.full(0, 1, 0, n) {
+            self.flush()?;
+        }
+        self.bytes += n;
+        self.params.push(pb::KeyValue { key, value });
+        Ok(())
+    }
+
+    fn tag(&mut self, key: String, value: String) -> Result<()> {
+        let n = Self::kv_size(&key, &value);
+        if self.full(0, 0, 1, n) {
+            self.flush()?;
+        }
+        self.bytes += n;
+        self.tags.push(pb::KeyValue { key, value });
+        Ok(())
+    }
+
+    fn metric(&mut self, m: pb::Metric) -> Result<()> {
+        // `{"key":"…","value":-1.2345678901234567e-300,"timestamp":…,"step":…}`: keys need no
+        // escaping (MLflow's key rules).
+        let n = m.key.len() + 100;
+        if self.full(1, 0, 0, n) {
+            self.flush()?;
+        }
+        self.bytes += n;
+        self.metrics.push(m);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if self.metrics.is_empty() && self.params.is_empty() && self.tags.is_empty() {
+            return Ok(());
+        }
+        let metrics = std::mem::take(&mut self.metrics);
+        let params = std::mem::take(&mut self.params);
+        let tags = std::mem::take(&mut self.tags);
+        let mut per_key: BTreeMap<&str, u64> = BTreeMap::new();
+        for m in &metrics {
+            *per_key.entry(&m.key).or_default() += 1;
+        }
+        let per_key: Vec<(String, u64)> = per_key
+            .into_iter()
+            .map(|(k, n)| (k.to_string(), n))
+            .collect();
+        let (n_metrics, n_params, n_tags) =
+            (metrics.len() as u64, params.len() as u64, tags.len() as u64);
+        if !self.s.options.dry_run {
+            self.s
+                .remote
+                .log_batch(&self.link.remote_id, metrics, params, tags)?;
+        }
+        for (k, n) in per_key {
+            *self.link.metric_points.entry(k).or_default() += n;
+        }
+        if n_metrics > 0 {
+            self.s.save_link(Kind::Run, self.local_id, &*self.link)?;
+        }
+        self.sent.points += n_metrics;
+        self.sent.params += n_params;
+        self.sent.tags += n_tags;
+        self.sent.bytes += self.bytes as u64;
+        self.bytes = 0;
+        Ok(())
+    }
+}
+
+/// Params and tags the server lacks or has otherwise, and the metric points after those the
+/// link counts.
+fn send_data(
+    ctx: &Ctx,
+    h: &RunHandle,
+    remote: &pb::Run,
+    link: &mut RunLink,
+    sent: &mut Sent,
+) -> Result<()> {
+    let s = ctx.s;
+    let run = s.store.read_run(h)?;
+    let there = |list: &[pb::KeyValue]| -> HashMap<String, String> {
+        list.iter()
+            .map(|kv| (kv.key.clone(), kv.value.clone()))
+            .collect()
+    };
+    let params_there = there(&remote.data.params);
+    let tags_there_now = there(&remote.data.tags);
+    let tags = tags_there(ctx, h, &run.tags, link.pulled);
+    link.params_digest = digest(run.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    link.tags_digest = digest(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let keys = s.store.metric_keys(h)?;
+    let id = h.info.run_id.as_str();
+    let mut b = Batcher {
+        s,
+        local_id: id,
+        link,
+        sent,
+        metrics: Vec::new(),
+        params: Vec::new(),
+        tags: Vec::new(),
+        bytes: 0,
+    };
+    for (k, v) in run.params {
+        if params_there.get(&k) != Some(&v) {
+            b.param(k, v)?;
+        }
+    }
+    for (k, v) in tags {
+        if tags_there_now.get(&k) != Some(&v) {
+            b.tag(k, v)?;
+        }
+    }
+    for key in keys {
+        let done = b.link.metric_points.get(&key).copied().unwrap_or(0);
+        for (i, p) in s.store.metric_points(h, &key)?.enumerate() {
+            let p = p?;
+            if (i as u64) < done {
+                continue;
+            }
+            b.metric(pb::Metric {
+                key: key.clone(),
+                value: p.value,
+                timestamp: p.timestamp,
+                step: p.step,
+                ..pb::Metric::default()
+            })?;
+        }
+    }
+    b.flush()
+}
+
+/// The run's datasets, when they changed since they were last sent (the server keeps each
+/// once, so sending them again after a cut does no harm).
+fn send_inputs(s: &Session, h: &RunHandle, link: &mut RunLink, sent: &mut Sent) -> Result<()> {
+    let io = s.store.run_io(h)?;
+    if io.datasets.is_empty() {
+        return Ok(());
+    }
+    let inputs: Vec<pb::DatasetInput> = io
+        .datasets
+        .into_iter()
+        .map(|d| pb::DatasetInput {
+            tags: d
+                .tags
+                .into_iter()
+                .map(|(key, value)| pb::KeyValue { key, value })
+                .collect(),
+            dataset: Some(pb::Dataset {
+                name: Some(d.dataset.name),
+                digest: Some(d.dataset.digest),
+                source_type: Some(d.dataset.source_type),
+                source: Some(d.dataset.source),
+                schema: d.dataset.schema,
+                profile: d.dataset.profile,
+            }),
+        })
+        .collect();
+    let texts: Vec<String> = inputs
+        .iter()
+        .map(|i| serde_json::to_string(i).unwrap_or_default())
+        .collect();
+    let d = digest(texts.iter().map(|t| (t.as_str(), "")));
+    if d == link.inputs_digest {
+        return Ok(());
+    }
+    if !s.options.dry_run {
+        for chunk in inputs.chunks(crate::store::dataset::MAX_DATASETS_PER_BATCH) {
+            s.remote
+                .log_inputs(&link.remote_id, chunk.to_vec(), Vec::new())?;
+        }
+    }
+    link.inputs_digest = d;
+    sent.other = true;
+    Ok(())
+}
+
+/// Status, end time and name, when the server's differ.
+fn send_status(
+    s: &Session,
+    h: &RunHandle,
+    remote: &pb::Run,
+    link: &mut RunLink,
+    sent: &mut Sent,
+) -> Result<()> {
+    let info = &h.info;
+    let status = info.status.as_str();
+    let end_differs = info.end_time.is_some() && remote.info.end_time != info.end_time;
+    let name_differs = !info.run_name.is_empty() && remote.info.run_name != info.run_name;
+    if remote.info.status != status || end_differs || name_differs {
+        if !s.options.dry_run {
+            s.remote.update_run(&pb::UpdateRun {
+                run_id: Some(link.remote_id.clone()),
+                run_uuid: None,
+                status: Some(status.to_string()),
+                end_time: info.end_time,
+                run_name: name_differs.then(|| info.run_name.clone()),
+            })?;
+        }
+        sent.other = true;
+    }
+    link.status = status.to_string();
+    link.end_time = info.end_time;
+    Ok(())
 }

@@ -1,0 +1,489 @@
+//! `mlt push` against a real `mlt server` (over a second temporary store): every value
+//! arrives, nothing twice, cuts completed, dry runs write nothing.
+
+use super::{Options, Report, RunLink, Scope};
+use crate::entities::{MetricPoint, RunStatus, View, tags};
+use crate::remote::{Remote, Settings};
+use crate::store::dataset::{Dataset, DatasetInput};
+use crate::store::remotes::Kind;
+use crate::store::{Batch, NewRun, Store};
+
+struct Sides {
+    _local_dir: tempfile::TempDir,
+    local: Store,
+    _server_dir: tempfile::TempDir,
+    /// The server's store, read directly to see what arrived.
+    there: Store,
+    server: crate::server::Spawned,
+}
+
+fn sides() -> Sides {
+    let local_dir = tempfile::tempdir().unwrap();
+    let local = Store::new(local_dir.path());
+    local.init().unwrap();
+    let server_dir = tempfile::tempdir().unwrap();
+    let s = Store::new(server_dir.path());
+    s.init().unwrap();
+    let server = crate::server::Spawned::new(s);
+    Sides {
+        there: Store::new(server_dir.path()),
+        _local_dir: local_dir,
+        local,
+        _server_dir: server_dir,
+        server,
+    }
+}
+
+impl Sides {
+    fn remote(&self) -> Remote {
+        Remote::new(&self.server.url, Settings::default()).unwrap()
+    }
+
+    fn push_with(&self, scope: &Scope, dry_run: bool) -> crate::app::Result<Report> {
+        let remote = self.remote();
+        let options = Options {
+            dry_run,
+            threads: 3,
+        };
+        super::push(&self.local, &remote, scope, options, &mut |_| {})
+    }
+
+    fn push(&self) -> Report {
+        self.push_with(&Scope::default(), false).unwrap()
+    }
+
+    /// Makes every local file old enough to be fingerprinted.
+    fn age(&self) {
+        crate::store::age_for_tests(self.local.root(), 10);
+    }
+
+    fn link(&self, run: &str) -> RunLink {
+        let key = self.remote().key();
+        self.local.remote_map(&key).get(Kind::Run, run).unwrap()
+    }
+
+    fn put_link(&self, run: &str, link: &RunLink) {
+        let key = self.remote().key();
+        self.local
+            .remote_map(&key)
+            .put(Kind::Run, run, link)
+            .unwrap();
+    }
+
+    /// The runs there, by their `mlt.source.run_id` (each exactly once).
+    fn runs_there(&self) -> std::collections::BTreeMap<String, crate::entities::Run> {
+        let mut out = std::collections::BTreeMap::new();
+        for e in self.there.list_experiments(View::All).unwrap() {
+            for h in self.there.list_runs(&e, View::All).unwrap() {
+                let run = self.there.read_run(&h).unwrap();
+                let src = run.tags[super::tags::SOURCE_RUN_ID].clone();
+                assert!(out.insert(src, run).is_none(), "a run there twice");
+            }
+        }
+        out
+    }
+
+    fn history_there(&self, remote_id: &str, key: &str) -> Vec<MetricPoint> {
+        self.there.metric_history(remote_id, key).unwrap()
+    }
+}
+
+fn p(step: i64, value: f64) -> MetricPoint {
+    MetricPoint {
+        timestamp: 1_700_000_000_000 + step,
+        value,
+        step,
+    }
+}
+
+fn log(store: &Store, run: &str, batch: Batch) {
+    store
+        .log_batch(&store.find_run(run).unwrap(), &batch)
+        .unwrap();
+}
+
+/// A parent run with everything and a nested child, in experiment "exp".
+fn seed(local: &Store) -> (String, String) {
+    let e = local
+        .create_experiment("exp", None, &[("team".into(), "vision".into())])
+        .unwrap();
+    let parent = local
+        .create_run(
+            &e,
+            NewRun {
+                run_name: Some("parent".into()),
+                tags: vec![
+                    (tags::SOURCE_NAME.into(), "train.py".into()),
+                    (tags::USER.into(), "ada".into()),
+                    ("note".into(), "multi\nline \"quoted\"".into()),
+                ],
+                start_time: Some(1_600_000_000_123),
+                user: Some("ada".into()),
+            },
+        )
+        .unwrap()
+        .run_id;
+    let values = [
+        0.5,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        -0.0,
+        1e-300,
+    ];
+    log(
+        local,
+        &parent,
+        Batch {
+            metrics: values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| ("loss".to_string(), p(i as i64, *v)))
+                .chain([("train/acc".to_string(), p(3, 0.9))])
+                .collect(),
+            params: vec![("lr".into(), "0.01".into()), ("opt".into(), "adam".into())],
+            tags: vec![("stage".into(), "dev".into())],
+        },
+    );
+    local
+        .log_inputs(
+            &parent,
+            &[DatasetInput {
+                dataset: Dataset {
+                    name: "mnist".into(),
+                    digest: "abc123".into(),
+                    source_type: "local".into(),
+                    source: "{\"uri\": \"data/\"}".into(),
+                    schema: None,
+                    profile: Some("{\"rows\": 60000}".into()),
+                },
+                tags: vec![("mlflow.data.context".into(), "train".into())],
+            }],
+            &[],
+        )
+        .unwrap();
+    local
+        .set_run_status(&parent, RunStatus::Finished, Some(1_600_000_999_000))
+        .unwrap();
+    let child = local
+        .create_run(
+            &e,
+            NewRun {
+                run_name: Some("child".into()),
+                tags: vec![(tags::PARENT_RUN_ID.into(), parent.clone())],
+                start_time: Some(1_600_000_000_500),
+                user: Some("ada".into()),
+            },
+        )
+        .unwrap()
+        .run_id;
+    log(
+        local,
+        &child,
+        Batch {
+            metrics: vec![("loss".into(), p(0, 0.25))],
+            ..Batch::default()
+        },
+    );
+    (parent, child)
+}
+
+fn same_points(a: &[MetricPoint], b: &[MetricPoint]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.timestamp == y.timestamp
+                && x.step == y.step
+                && (x.value.to_bits() == y.value.to_bits()
+                    || (x.value.is_nan() && y.value.is_nan()))
+        })
+}
+
+#[test]
+fn every_value_arrives_and_a_second_push_sends_nothing() {
+    let t = sides();
+    let (parent, child) = seed(&t.local);
+    t.age();
+    let r = t.push();
+    assert_eq!(r.tally.experiments.new, 1, "{r:?}");
+    assert_eq!(r.tally.runs.new, 2, "{r:?}");
+    assert_eq!(r.tally.params, 2);
+    assert_eq!(r.tally.metric_points, 8);
+
+    let there = t.runs_there();
+    assert_eq!(there.len(), 2);
+    let (rp, rc) = (&there[&parent], &there[&child]);
+    let lp = t.local.get_run(&parent).unwrap();
+    // Attributes.
+    assert_eq!(rp.info.start_time, 1_600_000_000_123);
+    assert_eq!(rp.info.end_time, Some(1_600_000_999_000));
+    assert_eq!(rp.info.status, RunStatus::Finished);
+    assert_eq!(rp.info.user_id, "ada");
+    assert_eq!(rp.info.run_name, "parent");
+    assert_ne!(rp.info.run_id, parent, "the server chose the id");
+    // Params and every tag, system tags too, plus the source tag.
+    assert_eq!(rp.params, lp.params);
+    for (k, v) in &lp.tags {
+        assert_eq!(rp.tags.get(k), Some(v), "tag {k}");
+    }
+    assert_eq!(rp.tags[super::tags::SOURCE_RUN_ID], parent);
+    // Every point, NaN and infinities included, with steps and timestamps.
+    for key in ["loss", "train/acc"] {
+        let here = t.local.metric_history(&parent, key).unwrap();
+        let got = t.history_there(&rp.info.run_id, key);
+        assert!(same_points(&here, &got), "{key}: {here:?} vs {got:?}");
+    }
+    // The child points at its parent's id there.
+    assert_eq!(rc.tags[tags::PARENT_RUN_ID], rp.info.run_id);
+    assert_eq!(rc.info.status, RunStatus::Running);
+    // The experiment, with its tag, and the dataset.
+    let e = t.there.experiment("exp").unwrap();
+    assert_eq!(e.tags["team"], "vision");
+    assert_eq!(rp.info.experiment_id, e.experiment_id);
+    let io = t
+        .there
+        .run_io(&t.there.find_run(&rp.info.run_id).unwrap())
+        .unwrap();
+    assert_eq!(
+        io.datasets,
+        t.local
+            .run_io(&t.local.find_run(&parent).unwrap())
+            .unwrap()
+            .datasets
+    );
+
+    // Again: nothing sent, and no request about the runs at all (a run removed there behind
+    // the push's back is not noticed).
+    let rid = rp.info.run_id.clone();
+    std::fs::remove_dir_all(t.there.find_run(&rc.info.run_id).unwrap().dir).unwrap();
+    let again = t.push();
+    assert!(again.tally.is_nothing(), "{again:?}");
+    assert_eq!(again.tally.runs.unchanged, 2);
+    assert_eq!(again.tally.experiments.unchanged, 2, "exp and Default");
+    assert_eq!(t.history_there(&rid, "loss").len(), 6);
+}
+
+#[test]
+fn a_point_logged_later_arrives_alone_and_a_status_change_follows() {
+    let t = sides();
+    let (parent, child) = seed(&t.local);
+    t.push();
+    log(
+        &t.local,
+        &child,
+        Batch {
+            metrics: vec![("loss".into(), p(1, 0.125))],
+            ..Batch::default()
+        },
+    );
+    t.local
+        .set_run_status(&child, RunStatus::Failed, Some(1_600_000_001_000))
+        .unwrap();
+    let r = t.push();
+    assert_eq!(r.tally.metric_points, 1, "{r:?}");
+    assert_eq!(r.tally.runs.new, 0);
+    assert_eq!(r.tally.params, 0);
+    assert_eq!(r.tally.tags, 0, "{r:?}");
+    let there = t.runs_there();
+    let rc = &there[&child];
+    assert_eq!(rc.info.status, RunStatus::Failed);
+    assert_eq!(rc.info.end_time, Some(1_600_000_001_000));
+    let got = t.history_there(&rc.info.run_id, "loss");
+    assert!(same_points(
+        &got,
+        &t.local.metric_history(&child, "loss").unwrap()
+    ));
+    // The files were fresh: not fingerprinted, so compared again, and still nothing twice.
+    assert_eq!(t.link(&parent).synced, None);
+    let r = t.push();
+    assert!(r.tally.is_nothing(), "{r:?}");
+    assert_eq!(t.history_there(&rc.info.run_id, "loss").len(), 2);
+}
+
+#[test]
+fn a_cut_push_completes_without_sending_anything_twice() {
+    let t = sides();
+    let e = t.local.create_experiment("big", None, &[]).unwrap();
+    let id = t.local.create_run(&e, NewRun::default()).unwrap().run_id;
+    let points = |from: i64, n: i64| Batch {
+        metrics: (from..from + n)
+            .map(|i| ("m".to_string(), p(i, i as f64)))
+            .collect(),
+        ..Batch::default()
+    };
+    for chunk in 0..3 {
+        log(&t.local, &id, points(chunk * 500, 500));
+    }
+    t.age();
+    let r = t.push();
+    assert_eq!(r.tally.metric_points, 1500);
+    let remote_id = t.link(&id).remote_id;
+    assert!(t.link(&id).synced.is_some());
+
+    // Killed after a batch reached the server, before the map said so: the link still counts
+    // what the batch before left, and says the transfer is under way.
+    let mut link = t.link(&id);
+    link.synced = None;
+    link.metric_points.insert("m".into(), 1000);
+    t.put_link(&id, &link);
+    let r = t.push();
+    assert_eq!(r.tally.metric_points, 0, "{r:?}");
+    assert_eq!(t.history_there(&remote_id, "m").len(), 1500);
+
+    // Points logged since, and a link that says the server has none of them.
+    log(&t.local, &id, points(1500, 1100));
+    let mut link = t.link(&id);
+    link.synced = None;
+    link.metric_points.clear();
+    t.put_link(&id, &link);
+    let r = t.push();
+    assert_eq!(r.tally.metric_points, 1100, "{r:?}");
+    let got = t.history_there(&remote_id, "m");
+    assert!(same_points(
+        &got,
+        &t.local.metric_history(&id, "m").unwrap()
+    ));
+
+    // Killed between the server's answer to the run's creation and the map's write: the run
+    // there is found by its source tag, not made twice.
+    let key = t.remote().key();
+    t.local.remote_map(&key).remove(Kind::Run, &id).unwrap();
+    let r = t.push();
+    assert_eq!(r.tally.runs.new, 0, "{r:?}");
+    assert_eq!(r.tally.metric_points, 0, "{r:?}");
+    assert_eq!(t.runs_there().len(), 1);
+    assert_eq!(t.link(&id).remote_id, remote_id);
+}
+
+#[test]
+fn a_dry_run_writes_nothing_and_counts_what_would_go() {
+    let t = sides();
+    let (_parent, _child) = seed(&t.local);
+    let before = t.there.list_experiments(View::All).unwrap().len();
+    let r = t.push_with(&Scope::default(), true).unwrap();
+    assert!(r.dry_run);
+    assert_eq!(r.tally.experiments.new, 1);
+    assert_eq!(r.tally.runs.new, 2);
+    assert_eq!(r.tally.metric_points, 8);
+    assert_eq!(r.tally.params, 2);
+    assert_eq!(t.there.list_experiments(View::All).unwrap().len(), before);
+    assert!(!t.local.root().join(".mlt").join("remotes").exists());
+    // After a real push, a dry run of one more point counts just it.
+    t.push();
+    let (_, child) = (0, _child);
+    log(
+        &t.local,
+        &child,
+        Batch {
+            metrics: vec![("loss".into(), p(9, 1.0))],
+            ..Batch::default()
+        },
+    );
+    let link_before = t.link(&child);
+    let r = t.push_with(&Scope::default(), true).unwrap();
+    assert_eq!(r.tally.metric_points, 1, "{r:?}");
+    assert_eq!(t.link(&child), link_before);
+    let there = t.runs_there();
+    assert_eq!(t.history_there(&there[&child].info.run_id, "loss").len(), 1);
+}
+
+#[test]
+fn deletions_follow_and_runs_deleted_before_their_first_push_stay_here() {
+    let t = sides();
+    let (parent, child) = seed(&t.local);
+    let e = t.local.experiment("exp").unwrap();
+    let gone = t.local.create_run(&e, NewRun::default()).unwrap().run_id;
+    t.local.delete_run(&gone).unwrap();
+    t.push();
+    assert_eq!(t.runs_there().len(), 2, "the deleted run was not sent");
+    t.local.delete_run(&child).unwrap();
+    t.push();
+    let there = t.runs_there();
+    assert_eq!(
+        there[&child].info.lifecycle_stage,
+        crate::entities::Lifecycle::Deleted
+    );
+    t.local.restore_run(&child).unwrap();
+    let r = t.push();
+    assert_eq!(r.tally.runs.updated, 1, "{r:?}");
+    let there = t.runs_there();
+    assert_eq!(
+        there[&child].info.lifecycle_stage,
+        crate::entities::Lifecycle::Active
+    );
+    assert_eq!(
+        there[&parent].info.lifecycle_stage,
+        crate::entities::Lifecycle::Active
+    );
+}
+
+#[test]
+fn scopes_choose_runs_and_their_parents() {
+    let t = sides();
+    let (parent, child) = seed(&t.local);
+    let other = t.local.create_experiment("other", None, &[]).unwrap();
+    let lone = t
+        .local
+        .create_run(&other, NewRun::default())
+        .unwrap()
+        .run_id;
+    // An unknown experiment is an error, as elsewhere.
+    let e = t
+        .push_with(
+            &Scope {
+                experiments: vec!["nope".into()],
+                ..Scope::default()
+            },
+            false,
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("nope"), "{e}");
+    // A child by id prefix takes its parent along; the other experiment stays here.
+    let r = t
+        .push_with(
+            &Scope {
+                runs: vec![child[..8].to_string()],
+                ..Scope::default()
+            },
+            false,
+        )
+        .unwrap();
+    assert_eq!(r.tally.runs.new, 2, "{r:?}");
+    let there = t.runs_there();
+    assert!(there.contains_key(&parent) && !there.contains_key(&lone));
+    assert!(t.there.experiment_by_name("other").unwrap().is_none());
+    // A filter.
+    let r = t
+        .push_with(
+            &Scope {
+                filter: Some("attributes.run_name = 'nothing here'".into()),
+                ..Scope::default()
+            },
+            false,
+        )
+        .unwrap();
+    assert!(r.tally.is_nothing(), "{r:?}");
+    let r = t
+        .push_with(
+            &Scope {
+                experiments: vec!["other".into()],
+                ..Scope::default()
+            },
+            false,
+        )
+        .unwrap();
+    assert_eq!(r.tally.runs.new, 1);
+    assert!(t.runs_there().contains_key(&lone));
+}
+
+#[test]
+fn a_deleted_experiment_there_is_a_clear_error() {
+    let t = sides();
+    seed(&t.local);
+    t.push();
+    t.there.delete_experiment("exp").unwrap();
+    let e = t
+        .push_with(&Scope::default(), false)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("'exp' is deleted on"), "{e}");
+}
