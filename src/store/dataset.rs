@@ -117,7 +117,7 @@ impl Dataset {
     }
 }
 
-fn validate_input_tags(tags: &[(String, String)]) -> Result<()> {
+pub(super) fn validate_input_tags(tags: &[(String, String)]) -> Result<()> {
     for (k, v) in tags {
         if k.chars().count() > MAX_INPUT_TAG_KEY {
             return Err(Error::Invalid(format!(
@@ -182,39 +182,7 @@ impl Store {
             .experiment_dir(&h.info.experiment_id)
             .ok_or_else(|| Error::missing(Entity::Experiment, &h.info.experiment_id))?;
         let _lock = self.lock()?;
-        for d in datasets {
-            let dataset_id = d.dataset.id();
-            let dir = exp_dir.join(layout::DATASETS).join(&dataset_id);
-            write_once(&exp_dir, &dir, &d.dataset.to_tree())?;
-            let input_id = md5_hex(format!("{dataset_id}{run_id}").as_bytes());
-            let tags: serde_json::Map<String, Value> = d
-                .tags
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                .collect();
-            // destination_id is the source id, as MLflow writes it (spec §1.9).
-            let link = json!({
-                "destination_id": dataset_id,
-                "destination_type": "RUN",
-                "source_id": dataset_id,
-                "source_type": "DATASET",
-                "tags": tags,
-            });
-            write_once(&h.dir, &h.dir.join(layout::INPUTS).join(input_id), &link)?;
-        }
-        for m in models {
-            check_model_id(m)?;
-            let input_id = md5_hex(format!("{m}{run_id}").as_bytes());
-            let link = json!({
-                "destination_id": m,
-                "destination_type": "RUN",
-                "source_id": m,
-                "source_type": "MODEL",
-                "tags": {},
-            });
-            write_once(&h.dir, &h.dir.join(layout::INPUTS).join(input_id), &link)?;
-        }
-        Ok(())
+        write_inputs(&exp_dir, &h.dir, run_id, datasets, models)
     }
 
     /// Records logged models as outputs of an active run (`log_outputs`).
@@ -225,20 +193,73 @@ impl Store {
         let h = self.find_run(run_id)?;
         active(&h)?;
         let _lock = self.lock()?;
-        for (m, step) in models {
-            let link = json!({
-                "destination_id": m,
-                "destination_type": "MODEL_OUTPUT",
-                "source_id": m,
-                "source_type": "RUN_OUTPUT",
-                "step": step,
-                "tags": {},
-            });
-            write_once(&h.dir, &h.dir.join(OUTPUTS).join(m), &link)?;
-        }
-        Ok(())
+        write_outputs(&h.dir, models)
     }
+}
 
+/// Writes the input links of the run in `run_dir` (in its experiment's folder `exp_dir`; also
+/// a run folder still being built aside) and the datasets they name, under the store lock.
+/// Datasets and model ids must have been checked.
+pub(super) fn write_inputs(
+    exp_dir: &Path,
+    run_dir: &Path,
+    run_id: &str,
+    datasets: &[DatasetInput],
+    models: &[String],
+) -> Result<()> {
+    for d in datasets {
+        let dataset_id = d.dataset.id();
+        let dir = exp_dir.join(layout::DATASETS).join(&dataset_id);
+        write_once(exp_dir, &dir, &d.dataset.to_tree())?;
+        let input_id = md5_hex(format!("{dataset_id}{run_id}").as_bytes());
+        let tags: serde_json::Map<String, Value> = d
+            .tags
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        // destination_id is the source id, as MLflow writes it (spec §1.9).
+        let link = json!({
+            "destination_id": dataset_id,
+            "destination_type": "RUN",
+            "source_id": dataset_id,
+            "source_type": "DATASET",
+            "tags": tags,
+        });
+        write_once(run_dir, &run_dir.join(layout::INPUTS).join(input_id), &link)?;
+    }
+    for m in models {
+        check_model_id(m)?;
+        let input_id = md5_hex(format!("{m}{run_id}").as_bytes());
+        let link = json!({
+            "destination_id": m,
+            "destination_type": "RUN",
+            "source_id": m,
+            "source_type": "MODEL",
+            "tags": {},
+        });
+        write_once(run_dir, &run_dir.join(layout::INPUTS).join(input_id), &link)?;
+    }
+    Ok(())
+}
+
+/// Writes the output links of the run in `run_dir` (also one still being built aside).
+pub(super) fn write_outputs(run_dir: &Path, models: &[(String, i64)]) -> Result<()> {
+    for (m, step) in models {
+        check_model_id(m)?;
+        let link = json!({
+            "destination_id": m,
+            "destination_type": "MODEL_OUTPUT",
+            "source_id": m,
+            "source_type": "RUN_OUTPUT",
+            "step": step,
+            "tags": {},
+        });
+        write_once(run_dir, &run_dir.join(OUTPUTS).join(m), &link)?;
+    }
+    Ok(())
+}
+
+impl Store {
     /// A run's inputs and outputs, as MLflow's file reader finds them. Unreadable links are
     /// skipped, as are datasets whose folder is gone.
     pub fn run_io(&self, h: &RunHandle) -> Result<RunIo> {

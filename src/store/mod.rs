@@ -337,5 +337,6 @@ pub mod dataset;
 mod fingerprint;
 #[cfg(test)]
 pub(crate) use fingerprint::age as age_for_tests;
+pub mod pulled;
 #[cfg(test)]
 mod tests;

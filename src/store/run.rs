@@ -988,7 +988,7 @@ impl Written {
 
 /// `<location>/<run_id>/artifacts`, in the location's own form (relative path, absolute path
 /// or URI).
-fn join_location(location: &str, run_id: &str) -> String {
+pub(super) fn join_location(location: &str, run_id: &str) -> String {
     format!("{}/{run_id}/artifacts", location.trim_end_matches('/'))
 }
 

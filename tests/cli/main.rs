@@ -14,6 +14,7 @@ mod log;
 mod metrics;
 mod models;
 mod naming;
+mod pull;
 mod registry;
 mod report;
 mod run;

@@ -16,6 +16,7 @@ mod crash;
 mod harness;
 mod hostile_input;
 mod ordering;
+mod pull_read;
 mod registry_location;
 mod safety;
 mod server;

@@ -336,6 +336,13 @@ impl<'a> Session<'a> {
         self.report_progress(&d);
     }
 
+    /// `n` more things in the current stage (one whose size is learnt page by page).
+    pub fn more(&self, n: u64) {
+        let mut d = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        d.2 += n;
+        self.report_progress(&d);
+    }
+
     fn report_progress(&self, d: &(Stage, u64, u64, u64)) {
         let mut p = self.progress.lock().unwrap_or_else(|e| e.into_inner());
         (**p)(Progress {
@@ -414,6 +421,9 @@ pub fn pull(
     pull::pull(&s, scope)?;
     Ok(s.report(Direction::Pull))
 }
+
+#[cfg(test)]
+mod tests_pull;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,195 @@
+//! `mlt pull`: runs of a tracking server (`mlt server` over another store, started here) into
+//! this store, with the server's ids; the summary and the exit codes.
+
+use crate::harness::TestEnv;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+/// `mlt server --port 0` over `env`'s store, with its URL.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(env: &TestEnv) -> Server {
+        let mut child = env
+            .std_cmd()
+            .args(["server", "--port", "0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("Listening on http://").nth(1) {
+                    let _ = tx.send(rest.trim().to_string());
+                }
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("mlt server printed where it listens");
+        Server {
+            child,
+            url: format!("http://{addr}"),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A store with an experiment and two runs (one nested, one finished with NaN in its
+/// history), served.
+fn served() -> (TestEnv, Server, String, String) {
+    let src = TestEnv::init();
+    src.experiment("churn");
+    let parent = src.start("churn", "parent");
+    src.ok(&["log", "params", "lr=0.1", "layers=3", "--run", &parent]);
+    for (step, v) in [(0, "0.5"), (1, "nan"), (2, "-inf")] {
+        src.ok(&[
+            "log",
+            "metric",
+            "loss",
+            v,
+            "--step",
+            &step.to_string(),
+            "--timestamp",
+            &(1_700_000_000_000i64 + step).to_string(),
+            "--run",
+            &parent,
+        ]);
+    }
+    src.ok(&["runs", "end", &parent]);
+    let child = src.start("churn", "child");
+    src.ok(&["log", "tag", "mlflow.parentRunId", &parent, "--run", &child]);
+    let server = Server::start(&src);
+    (src, server, parent, child)
+}
+
+fn summary(out: &str) -> serde_json::Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+#[test]
+fn pull_fetches_the_runs_with_their_ids_then_nothing() {
+    let (src, server, parent, child) = served();
+    let dst = TestEnv::new();
+    let out = dst.ok(&["pull", &server.url, "--format", "json"]);
+    let r = summary(&out);
+    assert_eq!(r["direction"], "pull");
+    assert_eq!(r["dry_run"], false);
+    assert_eq!(r["url"], server.url.as_str());
+    assert_eq!(r["runs"]["new"], 2, "{r}");
+    assert_eq!(r["experiments"]["new"], 1, "{r}");
+    assert_eq!(r["params"], 2);
+    assert_eq!(r["metric_points"], 3);
+    // The same runs, the same values, as `runs get` shows them on both sides.
+    for id in [&parent, &child] {
+        let a = src.json(&["runs", "show", id, "--format", "json"]);
+        let b = dst.json(&["runs", "show", id, "--format", "json"]);
+        let (a, b) = (&a["run"], &b["run"]);
+        assert_eq!(a["info"]["run_id"], id.as_str());
+        for part in ["params", "metrics", "tags"] {
+            assert_eq!(a["data"][part], b["data"][part], "{id} {part}");
+        }
+        for field in [
+            "run_id",
+            "run_name",
+            "status",
+            "start_time",
+            "end_time",
+            "user_id",
+        ] {
+            assert_eq!(a["info"][field], b["info"][field], "{id} {field}");
+        }
+    }
+    let history = |env: &TestEnv| {
+        env.ok(&[
+            "metrics", "history", "loss", "--run", &parent, "--format", "csv",
+        ])
+    };
+    assert_eq!(history(&src), history(&dst));
+
+    // Again: up to date, said on stderr; exit 0.
+    let o = dst.run(&["pull", &server.url, "--format", "json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let r = summary(&o.stdout);
+    assert_eq!(r["runs"]["unchanged"], 2, "{r}");
+    assert_eq!(r["runs"]["new"], 0);
+    assert_eq!(r["metric_points"], 0);
+    assert!(o.stderr.contains("up to date"), "{}", o.stderr);
+
+    // A new point on the server arrives alone (URL from MLFLOW_TRACKING_URI).
+    src.ok(&[
+        "log", "metric", "loss", "0.25", "--step", "3", "--run", &parent,
+    ]);
+    let o = dst.run_with(&["pull", "-e", "churn", "--format", "json"], |c| {
+        c.env("MLFLOW_TRACKING_URI", &server.url);
+    });
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let r = summary(&o.stdout);
+    assert_eq!(r["runs"]["updated"], 1, "{r}");
+    assert_eq!(r["metric_points"], 1, "{r}");
+    assert_eq!(history(&src), history(&dst));
+}
+
+#[test]
+fn a_dry_run_into_no_store_writes_nothing() {
+    let (_src, server, _parent, _child) = served();
+    let dst = TestEnv::new();
+    let out = dst.ok(&["pull", &server.url, "--dry-run", "--format", "json"]);
+    let r = summary(&out);
+    assert_eq!(r["dry_run"], true);
+    assert_eq!(r["runs"]["new"], 2, "{r}");
+    assert_eq!(r["metric_points"], 3);
+    assert!(!dst.path("mlruns").exists() && !dst.path(".mlt").exists());
+    let files = dst.snapshot_files();
+    assert!(files.iter().all(|(p, _)| p.is_empty()), "{files:?}");
+}
+
+#[test]
+fn pull_table_and_filter_and_failures() {
+    let (_src, server, parent, child) = served();
+    let dst = TestEnv::new();
+    let out = dst.ok(&[
+        "pull",
+        &server.url,
+        "--filter",
+        "params.lr = '0.1'",
+        "--format",
+        "csv",
+    ]);
+    assert!(out.starts_with("what,new,updated,unchanged"), "{out}");
+    assert!(out.contains("\nruns,1,0,0"), "{out}");
+    assert!(dst.ok(&["runs", "show", &parent]).contains("parent"));
+    dst.fails(&["runs", "show", &child], 1);
+
+    // No URL anywhere: a usage error.
+    let err = dst.fails(&["pull"], 2);
+    assert!(err.contains("no tracking server"), "{err}");
+    // A bad filter, an unknown experiment, a server that is not there: failures.
+    let err = dst.fails(&["pull", &server.url, "--filter", "params.lr ="], 2);
+    assert!(err.contains("filter"), "{err}");
+    let o = dst.run(&["pull", &server.url, "-e", "nope"]);
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("nope"), "{}", o.stderr);
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let o = dst.run_with(&["pull", &format!("http://{dead}")], |c| {
+        c.env("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0");
+    });
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stdout.is_empty());
+}
