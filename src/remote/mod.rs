@@ -23,6 +23,8 @@
 //! it made.
 
 pub mod artifacts;
+pub mod multipart;
+pub mod s3;
 pub mod tracking;
 
 use serde::Serialize;

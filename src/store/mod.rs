@@ -15,6 +15,7 @@ pub mod logged_write;
 mod metric;
 mod model_files;
 pub mod proxy;
+pub mod pulled_files;
 mod registry;
 pub mod remotes;
 mod run;

@@ -343,6 +343,13 @@ impl<'a> Session<'a> {
         self.report_progress(&d);
     }
 
+    /// `bytes` more moved, within the thing under way (an artifact file of a run).
+    pub fn add_bytes(&self, bytes: u64) {
+        let mut d = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        d.3 += bytes;
+        self.report_progress(&d);
+    }
+
     fn report_progress(&self, d: &(Stage, u64, u64, u64)) {
         let mut p = self.progress.lock().unwrap_or_else(|e| e.into_inner());
         (**p)(Progress {
