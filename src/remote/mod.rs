@@ -26,6 +26,9 @@ pub mod artifacts;
 pub mod multipart;
 pub mod s3;
 pub mod tracking;
+// Logged models and the model registry (helper "models").
+pub mod logged;
+pub mod registry;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

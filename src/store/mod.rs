@@ -341,3 +341,5 @@ pub(crate) use fingerprint::age as age_for_tests;
 pub mod pulled;
 #[cfg(test)]
 mod tests;
+// Registry entries and logged models as a server has them (`mlt pull`).
+pub mod pulled_models;

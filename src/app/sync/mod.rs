@@ -47,6 +47,8 @@ mod pull;
 mod push;
 #[cfg(test)]
 mod tests_push;
+#[cfg(test)]
+mod tests_models;
 
 use crate::remote::Remote;
 use crate::store::Store;
@@ -257,6 +259,9 @@ pub struct LoggedModelLink {
     pub digest: String,
     #[serde(default)]
     pub artifacts: BTreeMap<String, FileStamp>,
+    /// Its artifact location there (as the server gave it), where its files go.
+    #[serde(default)]
+    pub artifact_uri: String,
 }
 
 /// A registered model here and there (`models/<name>.json`; the name is the same on both
