@@ -178,6 +178,10 @@ pub struct CreateLoggedModel {
 #[derive(Debug, Deserialize, Default, Serialize)]
 #[serde(default)]
 pub struct FinalizeLoggedModel {
+    /// Also in the path; MLflow's server requires it in the body too.
+    #[serde(default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_id: Option<String>,
     #[serde(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<serde_json::Value>,

@@ -144,6 +144,15 @@ pub mod ser {
             s.serialize_f64(*v)
         }
     }
+
+    /// A version number as MLflow's registry messages carry it: a string (`"3"`); MLflow's
+    /// server refuses a JSON number there.
+    pub fn opt_i64_string<S: Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(n) => s.serialize_str(&n.to_string()),
+            None => s.serialize_none(),
+        }
+    }
 }
 
 #[cfg(test)]

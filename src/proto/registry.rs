@@ -141,6 +141,7 @@ pub struct TagRequest {
     pub name: Option<String>,
     #[serde(default, deserialize_with = "de::opt_i64")]
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "super::ser::opt_i64_string")]
     pub version: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
@@ -158,6 +159,7 @@ pub struct AliasRequest {
     pub alias: Option<String>,
     #[serde(default, deserialize_with = "de::opt_i64")]
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "super::ser::opt_i64_string")]
     pub version: Option<i64>,
 }
 
@@ -191,6 +193,7 @@ pub struct VersionRequest {
     pub name: Option<String>,
     #[serde(default, deserialize_with = "de::opt_i64")]
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "super::ser::opt_i64_string")]
     pub version: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,

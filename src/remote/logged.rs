@@ -42,6 +42,7 @@ impl Remote {
     /// Sets a logged model's status by its enum name (`LOGGED_MODEL_READY`).
     pub fn finalize_logged_model(&self, id: &str, status: &str) -> Result<LoggedModel> {
         let req = FinalizeLoggedModel {
+            model_id: Some(id.to_string()),
             status: Some(serde_json::Value::String(status.to_string())),
         };
         Ok(self
