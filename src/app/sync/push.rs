@@ -41,11 +41,15 @@ pub(super) fn push(s: &Session, scope: &Scope) -> Result<()> {
     let plan = plan(s, scope)?;
     s.stage(Stage::Experiments, plan.experiments.len() as u64);
     let mut remote_exp: HashMap<String, Option<String>> = HashMap::new();
+    let mut fresh: HashSet<String> = HashSet::new();
     let mut linked: Vec<(Experiment, String)> = Vec::new();
     for e in &plan.experiments {
-        let id = push_experiment(s, e)?;
+        let (id, made) = push_experiment(s, e)?;
         if let Some(id) = &id {
             linked.push((e.clone(), id.clone()));
+            if made {
+                fresh.insert(id.clone());
+            }
         }
         remote_exp.insert(e.experiment_id.clone(), id);
         s.step(0);
@@ -53,6 +57,7 @@ pub(super) fn push(s: &Session, scope: &Scope) -> Result<()> {
     let ctx = Ctx {
         s,
         remote_exp,
+        fresh,
         parents: plan.parents,
         remote_ids: Mutex::new(HashMap::new()),
     };
@@ -238,8 +243,9 @@ fn in_parallel<T: Sync>(
 
 // ---------------------------------------------------------------- experiments
 
-/// Finds or makes the experiment there; its id there (`None` in a dry run that would make it).
-fn push_experiment(s: &Session, e: &Experiment) -> Result<Option<String>> {
+/// Finds or makes the experiment there; its id there (`None` in a dry run that would make it),
+/// and whether this call made it.
+fn push_experiment(s: &Session, e: &Experiment) -> Result<(Option<String>, bool)> {
     let there = s.remote.experiment_by_name(&e.name)?;
     let (id, count, tags_sent) = match there {
         Some(x) if x.lifecycle_stage == Lifecycle::Deleted.as_str() => {
@@ -315,7 +321,7 @@ fn push_experiment(s: &Session, e: &Experiment) -> Result<Option<String>> {
             s.save_link(Kind::Experiment, &e.experiment_id, &link)?;
         }
     }
-    Ok(id)
+    Ok((id, count.new == 1))
 }
 
 // ---------------------------------------------------------------- runs
@@ -324,6 +330,8 @@ struct Ctx<'a, 'b> {
     s: &'a Session<'b>,
     /// Local experiment id → its id there (`None`: not there yet, in a dry run).
     remote_exp: HashMap<String, Option<String>>,
+    /// The experiments there that this push made: none of their runs can be one of ours.
+    fresh: HashSet<String>,
     /// Local run id → local parent run id.
     parents: HashMap<String, String>,
     /// Local run id → its id there, for the runs of this push.
@@ -426,9 +434,11 @@ fn push_run(ctx: &Ctx, h: &RunHandle) -> Result<u64> {
                 return Ok(0);
             }
             let remote_exp = ctx.remote_exp.get(&h.info.experiment_id).cloned().flatten();
+            // A run pushed before but not in the map is found by its source tag; in an
+            // experiment this push made there is none to find (one search a run saved).
             let by_tag = match &remote_exp {
-                Some(x) => find_by_source(s, x, id)?,
-                None => None,
+                Some(x) if !ctx.fresh.contains(x) => find_by_source(s, x, id)?,
+                _ => None,
             };
             match (by_tag, remote_exp) {
                 (Some(r), Some(x)) => {
