@@ -168,18 +168,33 @@ log "server A $MLFLOW_URL, server B $MLFLOW_URL_B"
 
 printf '{"runs": %d, "small": %d, "jobs": %d}\n' "$RUNS" "$SMALL" "$JOBS" >"$OUT/sizes.json"
 
+# stack_cpu_from NAME / stack_cpu_to NAME: the stack's CPU seconds between the two, in
+# $OUT/NAME.server (what the servers, PostgreSQL and moto did for that step).
+stack_cpu_from() { python3 "$HELPER" cpu "$STACK_DIR" >"$tmp/$1.cpu0"; }
+stack_cpu_to() {
+    local b a
+    b=$(cat "$tmp/$1.cpu0")
+    a=$(python3 "$HELPER" cpu "$STACK_DIR")
+    calc "$a - $b" >"$OUT/$1.server"
+}
+
 # timed NAME CMD...: runs CMD with stdout in $tmp/NAME.stdout and stderr in $tmp/NAME.stderr;
-# writes $OUT/NAME.json with the wall seconds (date, around the process) and the max RSS
-# (/usr/bin/time's %M, KiB). Returns CMD's status.
+# writes $OUT/NAME.json with the wall seconds (date, around the process), the max RSS
+# (/usr/bin/time's %M, KiB) and CPU seconds (%U + %S), and $OUT/NAME.server. Returns CMD's
+# status.
 timed() {
     local name=$1 start end rc=0
     shift
+    stack_cpu_from "$name"
     start=$(now)
-    /usr/bin/time -f '%e %M' -o "$tmp/$name.time" "$@" >"$tmp/$name.stdout" 2>"$tmp/$name.stderr" || rc=$?
+    /usr/bin/time -f '%e %M %U %S' -o "$tmp/$name.time" "$@" >"$tmp/$name.stdout" 2>"$tmp/$name.stderr" || rc=$?
     end=$(now)
-    local rss
+    stack_cpu_to "$name"
+    local rss cpu
     rss=$(awk 'END { print $2 }' "$tmp/$name.time")
-    printf '{"seconds": %s, "rss_kb": %s, "status": %d}\n' "$(calc "$end - $start")" "${rss:-null}" "$rc" >"$OUT/$name.json"
+    cpu=$(awk 'END { print $3 + $4 }' "$tmp/$name.time")
+    printf '{"seconds": %s, "rss_kb": %s, "client_cpu": %s, "status": %d}\n' \
+        "$(calc "$end - $start")" "${rss:-null}" "${cpu:-null}" "$rc" >"$OUT/$name.json"
     if [[ $rc -ne 0 ]]; then
         log "$name failed ($rc): $(tail -n 5 "$tmp/$name.stderr")"
     fi
@@ -226,8 +241,10 @@ log "   $(seconds repush) s"
 
 log "3. the floor..."
 settle 3
+stack_cpu_from floor
 "$PY" "$HELPER" floor "$MLFLOW_URL" floor "$tmp/in-bench" "$RUNS" "$JOBS" "$OUT/floor.json" ||
     die "the floor failed"
+stack_cpu_to floor
 "$PY" "$HELPER" check "$MLFLOW_URL" floor "$RUNS" >&2 || die "the floor's runs are not all there"
 log "   $(seconds floor) s"
 

@@ -12,6 +12,8 @@ Subcommands:
       Whether the server has the experiment with RUNS runs, each FINISHED, and one of them
       (the first the server lists) whole: 10 params, 20 metrics of 100 points, ARTIFACT_BYTES
       of artifacts. Prints one line; exits 1 if not. Needs `requests`.
+  cpu STACK_DIR
+      The CPU seconds the stack's processes have used so far (see stack_cpu()).
   settle STACK_DIR
       Waits until the stack's MLflow servers are idle (see settle()).
   report DIR
@@ -147,14 +149,17 @@ def floor(url, experiment, indir, runs, jobs, out):
         with lock:
             counter["requests"] += 1
 
+    t0 = os.times()
     start = time.perf_counter()
     exp_id = post("experiments/create", json.dumps({"name": experiment})).json()["experiment_id"]
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         for f in [pool.submit(one, item, exp_id) for item in prepared]:
             f.result()
     seconds = time.perf_counter() - start
+    t = os.times()
     with open(out, "w") as f:
-        json.dump({"seconds": seconds, "requests": counter["requests"]}, f)
+        json.dump({"seconds": seconds, "requests": counter["requests"],
+                   "client_cpu": t.user + t.system - t0.user - t0.system}, f)
 
 
 # ---------------------------------------------------------------------------- check
@@ -243,8 +248,9 @@ def tree(roots):
     return out
 
 
-def tree_cpu(pids):
-    """CPU seconds (user + system) of these processes."""
+def tree_cpu(pids, children=False):
+    """CPU seconds (user + system) of these processes; with `children`, also of their children
+    that have ended (PostgreSQL's backends, for one)."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
     for p in pids:
@@ -252,9 +258,19 @@ def tree_cpu(pids):
             with open(f"/proc/{p}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])
+            if children:
+                total += int(fields[13]) + int(fields[14])
         except (OSError, ValueError, IndexError):
             pass
     return total / tick
+
+
+def stack_cpu(stack_dir):
+    """CPU seconds the whole stack has used so far: its supervisor's tree (the MLflow servers
+    with their workers and job consumers, moto, PostgreSQL and its backends)."""
+    with open(os.path.join(stack_dir, "supervisor.pid")) as f:
+        root = int(f.read().strip())
+    return tree_cpu(tree([root]), children=True)
 
 
 def settle(stack_dir, limit=300.0):
@@ -305,24 +321,47 @@ def report(d):
 
     total = None if secs(exp) is None or secs(imp) is None else secs(exp) + secs(imp)
     rss = lambda x: None if not x or x.get("rss_kb") is None else x["rss_kb"] / 1024
+    ccpu = lambda x: None if not x or x.get("client_cpu") is None else float(x["client_cpu"])
+
+    def server(name):
+        try:
+            with open(os.path.join(d, f"{name}.server")) as f:
+                return float(f.read())
+        except (OSError, ValueError):
+            return None
+
+    def add(a, b):
+        return None if a is None or b is None else a + b
+
     rows = [
-        (f"mlt push, first push ({runs} runs, --jobs {sizes.get('jobs')})", secs(push), rss(push)),
-        ("mlt push again, unchanged store", secs(repush), rss(repush)),
-        ("mlflow-export-import: export-experiment (server A)", secs(exp), rss(exp)),
-        ("mlflow-export-import: import-experiment (server B)", secs(imp), rss(imp)),
-        ("mlflow-export-import: total, A to B", total, None),
-        (f"floor: the fewest REST requests, {sizes.get('jobs')} at once", secs(fl), None),
+        (f"mlt push, first push ({runs} runs, --jobs {sizes.get('jobs')})", secs(push),
+         rss(push), ccpu(push), server("push")),
+        ("mlt push again, unchanged store", secs(repush), rss(repush), ccpu(repush),
+         server("repush")),
+        ("mlflow-export-import: export-experiment (server A)", secs(exp), rss(exp), ccpu(exp),
+         server("export")),
+        ("mlflow-export-import: import-experiment (server B)", secs(imp), rss(imp), ccpu(imp),
+         server("import")),
+        ("mlflow-export-import: total, A to B", total, None, add(ccpu(exp), ccpu(imp)),
+         add(server("export"), server("import"))),
+        (f"floor: the fewest REST requests, {sizes.get('jobs')} at once", secs(fl), None,
+         ccpu(fl), server("floor")),
     ]
-    w = (56, 10, 12)
+    w = (56, 9, 12, 12, 12)
     line = lambda c: "  ".join(str(x).ljust(n) for x, n in zip(c, w)).rstrip()
-    print(line(("row", "seconds", "max RSS MiB")))
-    for label, s, m in rows:
-        print(line((label, fmt(s), "-" if m is None else f"{m:.1f}")))
+    print(line(("row", "seconds", "max RSS MiB", "client CPU s", "servers CPU s")))
+    for label, sec, m, c, sv in rows:
+        print(line((label, fmt(sec), "-" if m is None else f"{m:.1f}", fmt(c), fmt(sv))))
+    print("(servers CPU: both MLflow servers with their workers, PostgreSQL and moto, "
+          "during the row)")
     print()
     r_ei = ratio(total, secs(push))
     r_fl = ratio(secs(push), secs(fl))
+    r_bound = ratio(total, secs(fl))
     print(f"export-import / mlt push: {fmt(r_ei, 'x')}   mlt push / floor: {fmt(r_fl, 'x')}"
           + (f"   (floor: {fl['requests']} requests)" if fl and "requests" in fl else ""))
+    print(f"export-import / floor: {fmt(r_bound, 'x')} (about the most any client can reach against "
+          f"these servers on this machine)")
     m_small, m_full = rss(push_small), rss(push)
     growth = ratio(m_full, m_small)
     print(f"max RSS of mlt push: {fmt(m_small, ' MiB')} at {small} runs, "
@@ -358,6 +397,8 @@ def main():
         floor(args[0], args[1], args[2], int(args[3]), int(args[4]), args[5])
     elif cmd == "check":
         sys.exit(check(args[0], args[1], int(args[2])))
+    elif cmd == "cpu":
+        print(f"{stack_cpu(args[0]):.2f}")
     elif cmd == "settle":
         sys.exit(settle(args[0]))
     elif cmd == "report":
