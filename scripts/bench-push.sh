@@ -35,9 +35,11 @@
 #    artifacts through the servers' proxies); each half timed with its max RSS, the total is
 #    the row compared with mlt push (target: mlt push at least 10x faster). B is checked to
 #    hold the runs afterwards.
-# Before each step the script waits until the MLflow servers' process trees are idle (MLflow
-# 3.17.2 starts a job runner and seven huey consumers after /health already answers: on a
-# 2-core machine a push timed right after the start runs several times slower).
+# Before step 1 both servers are warmed up with 4 runs of the floor's kind (experiment
+# "warm-up", not timed), and before each step the script waits until the MLflow servers'
+# process trees are idle (MLflow 3.17.2 starts a job runner and seven huey consumers after
+# /health already answers: on a 2-core machine a push timed right after the start ran 5x
+# slower).
 # The table: seconds and max RSS of each row, export-import / mlt push, mlt push / floor, RSS
 # at BENCH_SMALL_RUNS and BENCH_RUNS runs, and PASS/MISS per target.
 #
@@ -168,6 +170,15 @@ log "server A $MLFLOW_URL, server B $MLFLOW_URL_B"
 
 printf '{"runs": %d, "small": %d, "jobs": %d}\n' "$RUNS" "$SMALL" "$JOBS" >"$OUT/sizes.json"
 
+# Warm-up, not timed: a few runs of the floor's kind into "warm-up" on both servers, so that no
+# timed row pays for the servers' first requests (lazy imports, the S3 client, the first
+# statistics of empty tables).
+log "warming the servers up..."
+for url in "$MLFLOW_URL" "$MLFLOW_URL_B"; do
+    "$PY" "$HELPER" floor "$url" warm-up "$tmp/in-bench" "$((RUNS < 4 ? RUNS : 4))" "$JOBS" \
+        "$tmp/warm-up.json" || die "the warm-up of $url failed"
+done
+
 # stack_cpu_from NAME / stack_cpu_to NAME: the stack's CPU seconds between the two, in
 # $OUT/NAME.server (what the servers, PostgreSQL and moto did for that step).
 stack_cpu_from() { python3 "$HELPER" cpu "$STACK_DIR" >"$tmp/$1.cpu0"; }
@@ -224,6 +235,7 @@ PY
 }
 
 MIB=$((1 << 20))
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "1. mlt push of $RUNS runs to A..."
 settle 1
 timed push "$MLT" --store "$tmp/store" push "$MLFLOW_URL" --format json --jobs "$JOBS" ||
@@ -286,6 +298,7 @@ fi
 echo
 echo "mlt push against mlflow-export-import $("$PY" -c 'import importlib.metadata as m; print(m.version("mlflow-export-import"))'),"
 echo "MLflow $("$PY" -c 'import mlflow; print(mlflow.__version__)') over PostgreSQL, S3 on moto through the server's proxy (2 workers a server)."
-echo "$RUNS runs x 10 params x 20 metrics x 100 steps + 1 MiB artifact each; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$RUNS runs x 10 params x 20 metrics x 100 steps + 1 MiB artifact each; $(nproc) cores,"
+echo "load average before step 1 $LOAD_START, after step 5 $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows every row)"
 echo
 python3 "$HELPER" report "$OUT"
