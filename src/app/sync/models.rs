@@ -949,8 +949,9 @@ fn pull_logged_model(
         v.iter().map(|p| (p.key.clone(), p.value.clone())).collect()
     };
     let params = pairs(&m.data.params);
-    let mut tags_there = pairs(&m.info.tags);
-    let source_tag = tags_there.remove(tags::SOURCE_MODEL_ID);
+    // Every tag as there, its source tag too (as a pulled run keeps its `mlt.source.run_id`).
+    let tags_there = pairs(&m.info.tags);
+    let source_tag = tags_there.get(tags::SOURCE_MODEL_ID).cloned();
     let status = pl::status_from(&serde_json::Value::String(m.info.status.clone())).unwrap_or(0);
     // Which local model it is: linked, came from here, or pulled before with its id.
     let local = rev
@@ -1316,10 +1317,10 @@ fn create_version_here(
     let model_there = rv.model_id.as_deref().filter(|m| !m.is_empty());
     let local_model = model_there.map(|m| rev.model(s, m).unwrap_or_else(|| m.to_string()));
     let source = local_source(s, rv, run_there, local_model.as_deref(), rev)?;
+    // Every tag as there, its source tag too.
     let tags: Vec<(String, String)> = rv
         .tags
         .iter()
-        .filter(|t| t.key != tags::SOURCE_VERSION)
         .map(|t| (t.key.clone(), t.value.clone()))
         .collect();
     let v = s.store.add_pulled_version(

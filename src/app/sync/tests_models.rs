@@ -415,7 +415,8 @@ fn the_registry_and_logged_models_arrive_once_and_follow_changes() {
     let lmr = f.logged_model_record(&lm.info.model_id, false).unwrap();
     assert_eq!(lmr.params["alpha"], "0.7");
     assert_eq!(lmr.tags["team"], "vision");
-    assert!(!lmr.tags.contains_key(tags::SOURCE_MODEL_ID));
+    // Every tag as there, the source tag too.
+    assert_eq!(lmr.tags[tags::SOURCE_MODEL_ID], l.logged);
     assert_eq!(lmr.source_run_id.as_deref(), Some(rrun.as_str()));
     assert_eq!(lmr.status, STATUS_READY);
     let m = f.registered_model("clf").unwrap();
@@ -433,7 +434,10 @@ fn the_registry_and_logged_models_arrive_once_and_follow_changes() {
     let v2 = f.model_version("clf", 2).unwrap();
     assert_eq!(v2.current_stage, Stage::Production);
     assert_eq!(v2.tags["q"], "better");
-    assert!(!v2.tags.contains_key(tags::SOURCE_VERSION));
+    assert_eq!(
+        v2.tags.get(tags::SOURCE_VERSION).map(String::as_str),
+        tag(&vs[1], tags::SOURCE_VERSION)
+    );
     assert_eq!(v2.description.as_deref(), Some("first"));
     assert_eq!(v2.run_id.as_deref(), Some(rrun.as_str()));
     assert_eq!(v2.source, format!("{}/model", fh.info.artifact_uri));
