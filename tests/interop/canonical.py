@@ -115,11 +115,14 @@ def _run(client, run_id):
     }
 
 
-def canonical(client):
+def canonical(client, only=None):
+    """`only`: a list of experiment names to describe (default: every experiment)."""
     exps = _all_pages(
         lambda tok: client.search_experiments(view_type=ViewType.ALL, max_results=1000,
                                               page_token=tok)
     )
+    if only is not None:
+        exps = [e for e in exps if e.name in only]
     out = []
     for exp in sorted(exps, key=lambda e: e.experiment_id):
         runs = _all_pages(

@@ -26,6 +26,7 @@ mod server_registry;
 mod server_seed;
 mod server_sweep;
 mod server_tracking;
+mod team;
 mod wrap;
 
 use harness::{TestEnv, canonical};
