@@ -2,51 +2,7 @@
 //! this store, with the server's ids; the summary and the exit codes.
 
 use crate::harness::TestEnv;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
-use std::time::Duration;
-
-/// `mlt server --port 0` over `env`'s store, with its URL.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(env: &TestEnv) -> Server {
-        let mut child = env
-            .std_cmd()
-            .args(["server", "--port", "0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("Listening on http://").nth(1) {
-                    let _ = tx.send(rest.trim().to_string());
-                }
-            }
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("mlt server printed where it listens");
-        Server {
-            child,
-            url: format!("http://{addr}"),
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::serve::{Server, dead_url, summary};
 
 /// A store with an experiment and two runs (one nested, one finished with NaN in its
 /// history), served.
@@ -72,12 +28,8 @@ fn served() -> (TestEnv, Server, String, String) {
     src.ok(&["runs", "end", &parent]);
     let child = src.start("churn", "child");
     src.ok(&["log", "tag", "mlflow.parentRunId", &parent, "--run", &child]);
-    let server = Server::start(&src);
+    let server = Server::start(&src, &[]);
     (src, server, parent, child)
-}
-
-fn summary(out: &str) -> serde_json::Value {
-    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
 #[test]
@@ -183,11 +135,7 @@ fn pull_table_and_filter_and_failures() {
     let o = dst.run(&["pull", &server.url, "-e", "nope"]);
     assert_ne!(o.code, 0);
     assert!(o.stderr.contains("nope"), "{}", o.stderr);
-    let dead = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap()
-    };
-    let o = dst.run_with(&["pull", &format!("http://{dead}")], |c| {
+    let o = dst.run_with(&["pull", &dead_url()], |c| {
         c.env("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0");
     });
     assert_eq!(o.code, 1, "{}", o.stderr);

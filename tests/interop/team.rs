@@ -137,7 +137,10 @@ fn as_sql_keeps(v: &Value) -> Value {
         Value::String(s) if s == "Infinity" => Value::from(f64::MAX),
         Value::String(s) if s == "-Infinity" => Value::from(f64::MIN),
         Value::Array(a) => a.iter().map(as_sql_keeps).collect(),
-        Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), as_sql_keeps(v))).collect(),
+        Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| (k.clone(), as_sql_keeps(v)))
+            .collect(),
         v => v.clone(),
     }
 }
@@ -158,9 +161,7 @@ fn assert_pushed(local: &Value, server: &Value, names: &[&str], sql: bool) -> us
         assert_eq!(active.len(), runs(b).len(), "runs of {name} there");
         for ra in active {
             let id = ra["run_id"].as_str().unwrap();
-            let remote = ids
-                .get(id)
-                .unwrap_or_else(|| panic!("run {id} not pushed"));
+            let remote = ids.get(id).unwrap_or_else(|| panic!("run {id} not pushed"));
             let rb = runs(b).iter().find(|r| r["run_id"] == *remote).unwrap();
             for field in [
                 "run_name",
@@ -201,7 +202,11 @@ fn assert_pushed(local: &Value, server: &Value, names: &[&str], sql: bool) -> us
                 .find(|m| m["tags"][SOURCE_MODEL] == ma["model_id"])
                 .unwrap_or_else(|| panic!("logged model {} not pushed", ma["model_id"]));
             for field in ["name", "status", "params", "digests"] {
-                assert_eq!(ma[field], mb[field], "logged model {}'s {field}", ma["name"]);
+                assert_eq!(
+                    ma[field], mb[field],
+                    "logged model {}'s {field}",
+                    ma["name"]
+                );
             }
             assert_eq!(ma["tags"], without(&mb["tags"], SOURCE_MODEL));
             let source = ma["source_run_id"].as_str().map(|r| ids[r].as_str());
@@ -233,7 +238,12 @@ fn assert_registry_pushed(local: &Value, server: &Value, ids: &HashMap<String, S
             let n = va["version"].as_i64().unwrap();
             let v = vb
                 .iter()
-                .find(|v| v["tags"][SOURCE_VERSION] == n.to_string())
+                .find(|v| {
+                    v["tags"][SOURCE_VERSION]
+                        .as_str()
+                        .and_then(|t| t.parse().ok())
+                        == Some(n)
+                })
                 .unwrap_or_else(|| panic!("{name} version {n} not pushed"));
             for field in ["current_stage", "description", "status", "files"] {
                 assert_eq!(va[field], v[field], "{name} version {n}'s {field}");
@@ -309,7 +319,11 @@ fn assert_pulled(server: &Value, pulled: &Value, names: &[&str]) -> usize {
                 "artifacts",
                 "digests",
             ] {
-                assert_eq!(ra[field], rb[field], "run {}'s {field} pulled", ra["run_id"]);
+                assert_eq!(
+                    ra[field], rb[field],
+                    "run {}'s {field} pulled",
+                    ra["run_id"]
+                );
             }
             compared += 1;
         }
@@ -323,8 +337,19 @@ fn assert_pulled(server: &Value, pulled: &Value, names: &[&str]) -> usize {
                 .iter()
                 .find(|m| m["model_id"] == ma["model_id"])
                 .unwrap_or_else(|| panic!("logged model {} not pulled", ma["model_id"]));
-            for field in ["name", "status", "params", "tags", "source_run_id", "digests"] {
-                assert_eq!(ma[field], mb[field], "logged model {}'s {field}", ma["name"]);
+            for field in [
+                "name",
+                "status",
+                "params",
+                "tags",
+                "source_run_id",
+                "digests",
+            ] {
+                assert_eq!(
+                    ma[field], mb[field],
+                    "logged model {}'s {field}",
+                    ma["name"]
+                );
             }
         }
     }
@@ -361,7 +386,11 @@ fn assert_pulled(server: &Value, pulled: &Value, names: &[&str]) -> usize {
                 "aliases",
                 "files",
             ] {
-                assert_eq!(x[field], y[field], "{name} version {}'s {field}", x["version"]);
+                assert_eq!(
+                    x[field], y[field],
+                    "{name} version {}'s {field}",
+                    x["version"]
+                );
             }
         }
     }
@@ -428,7 +457,11 @@ fn round_trip(url: &str, sql: bool) {
     // Again: nothing is sent, nothing changes there.
     let again = summary(&src.ok(&["push", url, "--format", "json"]));
     assert_nothing_sent(&again, 8);
-    assert_eq!(read_server(url, Some(PUSHED_LIST)), server, "a second push changed the server");
+    assert_eq!(
+        read_server(url, Some(PUSHED_LIST)),
+        server,
+        "a second push changed the server"
+    );
 
     // A point logged later arrives, alone.
     let vision = experiment(&local, "vision");
@@ -474,7 +507,11 @@ fn round_trip(url: &str, sql: bool) {
     assert_eq!(again["runs"]["new"], 0, "{again}");
     assert_eq!(again["metric_points"], 0, "{again}");
     assert_eq!(again["artifacts"], 0, "{again}");
-    assert_eq!(read_store(&dst, Some(PUSHED_LIST)), mine, "a second pull changed the store");
+    assert_eq!(
+        read_store(&dst, Some(PUSHED_LIST)),
+        mine,
+        "a second pull changed the store"
+    );
 }
 
 #[test]

@@ -244,17 +244,24 @@ fn push_files(
     if todo.is_empty() {
         return Ok(());
     }
-    // Only now: a run without files never needs the server to serve artifacts.
-    let target = target(remote_uri)?;
-    if let Target::S3(_) = target {
+    // Only now: a run without files never needs the server to serve artifacts. A dry run
+    // sends nothing, and a run or model it would create has no location there yet.
+    let target = if s.options.dry_run && remote_uri.is_empty() {
+        None
+    } else {
+        Some(target(remote_uri)?)
+    };
+    if let Some(Target::S3(_)) = target {
         t.s3()?;
     }
     let mut proxy_multipart = t.thresholds.proxy;
     let mut last_save = Instant::now();
     let mut unsaved = false;
     for (f, stamp) in todo {
-        if !s.options.dry_run {
-            let sent = send_file(s, t, &target, &f, &mut proxy_multipart);
+        if !s.options.dry_run
+            && let Some(target) = &target
+        {
+            let sent = send_file(s, t, target, &f, &mut proxy_multipart);
             if let Err(e) = sent {
                 if unsaved {
                     save(state)?;

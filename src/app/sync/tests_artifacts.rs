@@ -223,6 +223,10 @@ fn a_dry_run_counts_and_sends_nothing() {
     assert!(s.link::<RunLink>(Kind::Run, &h.info.run_id).is_none());
     let remote_h = there.store.find_run(&remote_id).unwrap();
     assert!(files_of(&there.store, &remote_h).is_empty());
+    // A run the dry run would create has no location there yet: its files are counted.
+    let s = Session::new(&here.store, &remote, dry.clone(), &mut progress);
+    push_run_with(&s, &transfer(), &h, "", &mut RunLink::default()).unwrap();
+    assert_eq!((s.tally().artifacts, s.tally().artifact_bytes), (1, 5));
     // A dry pull of a server with files fetches nothing either.
     push_run_with(
         &Session::new(&here.store, &remote, Options::default(), &mut progress),

@@ -199,7 +199,9 @@ fn remote_error(e: crate::remote::Error) -> CliError {
         E::Api { status: 401, .. } => Some(
             "set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD",
         ),
-        E::Api { status: 403, .. } => Some("the server refused these credentials this request"),
+        E::Api { status: 403, .. } => {
+            Some("the server does not allow this request with these credentials")
+        }
         E::Transport { .. } => Some(
             "is the server running at that URL? MLFLOW_HTTP_REQUEST_TIMEOUT and \
              MLFLOW_HTTP_REQUEST_MAX_RETRIES set how long mlt waits",
