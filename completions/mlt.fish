@@ -925,7 +925,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand report" -s h -l help -d 'Print h
 complete -c mlt -n "__fish_mlt_using_subcommand push" -s e -l experiment -d 'Only these experiments (names or ids; repeatable)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand push" -l filter -d 'Only the runs this filter matches (mlt\'s filter language, as in `runs list`)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand push" -s r -l run -d 'Only these runs (ids; repeatable)' -r
-complete -c mlt -n "__fish_mlt_using_subcommand push" -s m -l model -d 'Registered models, with all their versions (names; repeatable). With -e, --filter or -r and no -m, registered models are left out' -r
+complete -c mlt -n "__fish_mlt_using_subcommand push" -s m -l model -d 'Registered models, with all their versions and the runs those come from (names; repeatable). With -e, --filter or -r and no -m, registered models are left out' -r
 complete -c mlt -n "__fish_mlt_using_subcommand push" -l jobs -d 'How many runs are transferred at once' -r
 complete -c mlt -n "__fish_mlt_using_subcommand push" -s f -l format -d 'The summary\'s format' -r -f -a "table\t''
 json\t''
@@ -940,7 +940,7 @@ complete -c mlt -n "__fish_mlt_using_subcommand push" -s h -l help -d 'Print hel
 complete -c mlt -n "__fish_mlt_using_subcommand pull" -s e -l experiment -d 'Only these experiments (names or ids; repeatable)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand pull" -l filter -d 'Only the runs this filter matches (mlt\'s filter language, as in `runs list`)' -r
 complete -c mlt -n "__fish_mlt_using_subcommand pull" -s r -l run -d 'Only these runs (ids; repeatable)' -r
-complete -c mlt -n "__fish_mlt_using_subcommand pull" -s m -l model -d 'Registered models, with all their versions (names; repeatable). With -e, --filter or -r and no -m, registered models are left out' -r
+complete -c mlt -n "__fish_mlt_using_subcommand pull" -s m -l model -d 'Registered models, with all their versions and the runs those come from (names; repeatable). With -e, --filter or -r and no -m, registered models are left out' -r
 complete -c mlt -n "__fish_mlt_using_subcommand pull" -l jobs -d 'How many runs are transferred at once' -r
 complete -c mlt -n "__fish_mlt_using_subcommand pull" -s f -l format -d 'The summary\'s format' -r -f -a "table\t''
 json\t''

@@ -141,3 +141,32 @@ fn pull_table_and_filter_and_failures() {
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(o.stdout.is_empty());
 }
+
+#[test]
+fn pull_of_a_model_alone_brings_the_runs_of_its_versions() {
+    let (src, server, parent, child) = served();
+    src.ok(&[
+        "models",
+        "register",
+        &format!("runs:/{parent}/"),
+        "churn-model",
+    ]);
+    let dst = TestEnv::new();
+    let r = summary(&dst.ok(&["pull", &server.url, "-m", "churn-model", "--format", "json"]));
+    assert_eq!(r["models"]["new"], 1, "{r}");
+    assert_eq!(r["model_versions"]["new"], 1, "{r}");
+    // The version's run, with its values; not the other run of its experiment.
+    assert_eq!(r["runs"]["new"], 1, "{r}");
+    assert_eq!(r["params"], 2, "{r}");
+    assert!(dst.ok(&["runs", "show", &parent]).contains("parent"));
+    dst.fails(&["runs", "show", &child], 1);
+    let v = dst.json(&["models", "version", "churn-model", "1", "--format", "json"]);
+    assert_eq!(v["model_version"]["run_id"], parent.as_str(), "{v}");
+    // Again: nothing.
+    let r = summary(&dst.ok(&["pull", &server.url, "-m", "churn-model", "--format", "json"]));
+    assert_eq!(r["runs"]["unchanged"], 1, "{r}");
+    assert_eq!(r["model_versions"]["new"], 0, "{r}");
+    // A model the server lacks.
+    let err = dst.fails(&["pull", &server.url, "-m", "nope"], 1);
+    assert!(err.contains("no registered model 'nope'"), "{err}");
+}

@@ -1057,6 +1057,32 @@ fn pull_files(s: &Session, local_id: &str, link: &mut LoggedModelLink) -> Result
 }
 
 /// Pulls the scope's registered models, versions, tags, stages and aliases. Run last.
+/// The server's ids of the runs behind the versions of the models named (`-m`): each
+/// version's run, and the run its source names (`runs:/<id>/...`), once each, oldest version
+/// first. A model the server does not have is an error.
+pub(super) fn runs_of_models_there(s: &Session, scope: &Scope) -> crate::app::Result<Vec<String>> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for name in &scope.models {
+        if s.remote.registered_model(name)?.is_none() {
+            return Err(invalid(format!(
+                "the server has no registered model '{name}'"
+            )));
+        }
+        let mut versions = s.remote.model_versions_of(name)?;
+        versions.sort_by_key(|v| v.version.parse::<i64>().unwrap_or(i64::MAX));
+        for v in versions {
+            let from_source = RunRef::parse(&v.source).ok().map(|r| r.run_id);
+            for id in v.run_id.iter().cloned().chain(from_source) {
+                if !id.is_empty() && seen.insert(id.clone()) {
+                    out.push(id);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 pub(super) fn pull_registry(s: &Session, scope: &Scope) -> crate::app::Result<()> {
     if !scope.includes_models() {
         return Ok(());

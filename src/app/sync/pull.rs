@@ -57,8 +57,25 @@ pub(super) fn pull(s: &Session, scope: &Scope) -> app::Result<()> {
             .or_default()
             .push(run);
     }
+    // The runs behind the versions of the models named (`-m`), as a push sends them: not
+    // filtered, and skipped when gone there.
+    let mut behind: BTreeMap<String, Vec<pb::Run>> = BTreeMap::new();
+    if !scope.models.is_empty() {
+        let named: HashSet<&str> = scope.runs.iter().map(String::as_str).collect();
+        for id in models::runs_of_models_there(s, scope)? {
+            if named.contains(id.as_str()) {
+                continue;
+            }
+            if let Some(run) = s.remote.run(&id)? {
+                behind
+                    .entry(run.info.experiment_id.clone())
+                    .or_default()
+                    .push(run);
+            }
+        }
+    }
     let mut remote_exps = whole.clone();
-    for exp_id in single.keys() {
+    for exp_id in single.keys().chain(behind.keys()) {
         if !remote_exps.iter().any(|e| &e.experiment_id == exp_id) {
             remote_exps.push(s.remote.experiment(exp_id)?);
         }
@@ -74,13 +91,19 @@ pub(super) fn pull(s: &Session, scope: &Scope) -> app::Result<()> {
 
     // Runs: the single ones first (their number is known), then whole experiments page by
     // page.
-    let total: usize = single.values().map(Vec::len).sum();
+    let total: usize = single.values().chain(behind.values()).map(Vec::len).sum();
     s.stage(Stage::Runs, total as u64);
     let done: Mutex<HashSet<String>> = Mutex::new(HashSet::new());
     let mut picked: HashSet<String> = HashSet::new();
     for (exp_id, runs) in &single {
         let pair = pair_of(&pairs, exp_id);
         for id in pull_page(s, pair, runs, filter.as_ref(), &done)? {
+            picked.insert(id);
+        }
+    }
+    for (exp_id, runs) in &behind {
+        let pair = pair_of(&pairs, exp_id);
+        for id in pull_page(s, pair, runs, None, &done)? {
             picked.insert(id);
         }
     }
@@ -131,8 +154,8 @@ pub(super) fn pull(s: &Session, scope: &Scope) -> app::Result<()> {
         models::pull_logged_models(s, &whole_pairs, runs)?;
     }
     let single_pairs = with(&|p| {
-        single.contains_key(&p.remote.experiment_id)
-            && !whole_ids.contains(p.remote.experiment_id.as_str())
+        let id = &p.remote.experiment_id;
+        (single.contains_key(id) || behind.contains_key(id)) && !whole_ids.contains(id.as_str())
     });
     if !single_pairs.is_empty() {
         models::pull_logged_models(s, &single_pairs, Some(&picked))?;
@@ -141,31 +164,6 @@ pub(super) fn pull(s: &Session, scope: &Scope) -> app::Result<()> {
         models::pull_registry(s, scope)?;
     }
     Ok(())
-}
-
-/// Pulls runs of the server by id (for the registry's pull: the runs behind the versions),
-/// each into the local match of its experiment. Runs the server does not have are skipped.
-/// Returns the ids pulled or linked.
-#[allow(dead_code)] // For models.rs, once the registry's pull wires it.
-pub(super) fn pull_runs_by_id(s: &Session, ids: &[String]) -> app::Result<Vec<String>> {
-    let mut by_exp: BTreeMap<String, Vec<pb::Run>> = BTreeMap::new();
-    for id in ids {
-        if let Some(run) = s.remote.run(id)? {
-            by_exp
-                .entry(run.info.experiment_id.clone())
-                .or_default()
-                .push(run);
-        }
-    }
-    let done = Mutex::new(HashSet::new());
-    let mut out = Vec::new();
-    for (exp_id, runs) in by_exp {
-        let remote = s.remote.experiment(&exp_id)?;
-        let local = local_experiment(s, &remote)?;
-        let pair = Pair { remote, local };
-        out.extend(pull_page(s, &pair, &runs, None, &done)?);
-    }
-    Ok(out)
 }
 
 /// The server's experiments whose runs are all in the scope: those named (`-e`), or every

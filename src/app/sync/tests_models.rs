@@ -3,6 +3,7 @@
 
 use super::models::{
     pull_logged_models, pull_registry, push_logged_models, push_registry, runs_for_models,
+    runs_of_models_there,
 };
 use super::{Kind, Options, RunLink, Scope, Session, tags};
 use crate::entities::{Experiment, Stage};
@@ -223,6 +224,25 @@ fn the_registry_and_logged_models_arrive_once_and_follow_changes() {
     assert_eq!((t.logged_models.new, t.models.updated), (1, 1), "{t:?}");
     assert_eq!(t.model_versions.new, 3, "{t:?}");
     assert_eq!(t.aliases.new, 2, "{t:?}");
+
+    // The runs a pull of -m clf brings along: the pushed run there, once (someone else's
+    // version 1 names none); a model the server lacks is an error.
+    {
+        let mut p = |_| {};
+        let s = session(&l.side.store, &remote, &mut p);
+        let named = |m: &str| Scope {
+            models: vec![m.into()],
+            ..Scope::default()
+        };
+        assert_eq!(
+            runs_of_models_there(&s, &named("clf")).unwrap(),
+            [rrun.clone()]
+        );
+        let e = runs_of_models_there(&s, &named("nope"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no registered model 'nope'"), "{e}");
+    }
 
     // The logged model, its params and tags, its source run there.
     let llink: super::LoggedModelLink = l

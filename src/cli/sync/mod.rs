@@ -45,8 +45,8 @@ pub struct Common {
     /// Only these runs (ids; repeatable)
     #[arg(long = "run", short = 'r', value_name = "RUN")]
     pub runs: Vec<String>,
-    /// Registered models, with all their versions (names; repeatable). With -e, --filter or
-    /// -r and no -m, registered models are left out
+    /// Registered models, with all their versions and the runs those come from (names;
+    /// repeatable). With -e, --filter or -r and no -m, registered models are left out
     #[arg(long = "model", short = 'm', value_name = "MODEL")]
     pub models: Vec<String>,
     /// Show what would be transferred; change nothing on either side
