@@ -236,7 +236,7 @@ fn the_registry_and_logged_models_arrive_once_and_follow_changes() {
         };
         assert_eq!(
             runs_of_models_there(&s, &named("clf")).unwrap(),
-            [rrun.clone()]
+            vec![rrun.clone()]
         );
         let e = runs_of_models_there(&s, &named("nope"))
             .unwrap_err()
