@@ -16,7 +16,10 @@
 //! time) with the link's map of what the server has, sends those that are new or changed,
 //! and records each stamp once its file is on the server; the run's link is written to the
 //! map as it goes (at most a second apart, and after every file of 1 MiB or more), so a push
-//! killed part way sends again at most the files of its last second. A file removed here stays
+//! killed part way sends again at most the files of its last second. A run found there by its
+//! source tag without a map (the map lost, or pushed from another clone of the store) starts
+//! from the server's listing: a file it lists with the local size is not sent again. A file
+//! removed here stays
 //! on the server: MLflow's artifacts are append-only (there is no delete through the API a
 //! client is meant to use), and mlt does not remove what a teammate may be reading.
 //!
@@ -31,8 +34,6 @@
 //! (`..`, absolute, empty parts) is refused, and nothing is written outside the artifacts
 //! folder, not even through a link in it. A file already here with the size the server
 //! lists is taken as the same one and not fetched again.
-
-// Until push.rs and pull.rs call them (the helper that wires them removes this).
 
 use super::{FileStamp, RunLink, Session};
 use crate::remote::multipart::{Multipart, Thresholds};
@@ -55,6 +56,38 @@ pub(super) fn push_run(
 ) -> crate::app::Result<()> {
     let t = Transfer::from_env()?;
     push_run_with(s, t, run, remote_uri, link)
+}
+
+/// For a run found there by its source tag, without a map of what was sent (the map was
+/// lost, or another clone of this store pushed it): each local file the server lists with the
+/// same size is taken as sent, as a pull takes a file here with the size listed there, so a
+/// push does not send it again. No request for a run without files.
+pub(super) fn known_there(
+    s: &Session,
+    run: &RunHandle,
+    remote_uri: &str,
+    link: &mut RunLink,
+) -> crate::app::Result<()> {
+    let files = s.store.run_artifact_files(run)?;
+    if files.is_empty() {
+        return Ok(());
+    }
+    let t = Transfer::from_env()?;
+    let target = target(remote_uri)?;
+    let listed: BTreeMap<String, Option<u64>> = list(s, t, &target)?
+        .into_iter()
+        .map(|l| (l.rel, l.size))
+        .collect();
+    for f in files {
+        if listed.get(&f.rel) == Some(&Some(f.size)) {
+            let stamp = FileStamp {
+                size: f.size,
+                mtime_ns: f.mtime_ns,
+            };
+            link.artifacts.insert(f.rel, stamp);
+        }
+    }
+    Ok(())
 }
 
 /// Fetches the files at `remote_uri` into the local run's artifacts, recording each in

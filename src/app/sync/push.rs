@@ -448,6 +448,7 @@ fn push_run(ctx: &Ctx, h: &RunHandle) -> Result<u64> {
                         ..RunLink::default()
                     };
                     recount(s, &r, &mut l)?;
+                    super::artifacts::known_there(s, h, &r.info.artifact_uri, &mut l)?;
                     (l, r)
                 }
                 (_, x) if dry => {

@@ -313,9 +313,17 @@ fn a_cut_push_completes_without_sending_anything_twice() {
     for chunk in 0..3 {
         log(&t.local, &id, points(chunk * 500, 500));
     }
+    let files = t
+        .local
+        .artifact_dir(&t.local.find_run(&id).unwrap())
+        .unwrap();
+    std::fs::create_dir_all(files.join("d")).unwrap();
+    std::fs::write(files.join("a.txt"), "abc").unwrap();
+    std::fs::write(files.join("d/b.bin"), [7u8; 100]).unwrap();
     t.age();
     let r = t.push();
     assert_eq!(r.tally.metric_points, 1500);
+    assert_eq!(r.tally.artifacts, 2);
     let remote_id = t.link(&id).remote_id;
     assert!(t.link(&id).synced.is_some());
 
@@ -350,8 +358,19 @@ fn a_cut_push_completes_without_sending_anything_twice() {
     let r = t.push();
     assert_eq!(r.tally.runs.new, 0, "{r:?}");
     assert_eq!(r.tally.metric_points, 0, "{r:?}");
+    // Its files there with their sizes are taken as sent.
+    assert_eq!(r.tally.artifacts, 0, "{r:?}");
     assert_eq!(t.runs_there().len(), 1);
     assert_eq!(t.link(&id).remote_id, remote_id);
+
+    // The same with a file changed since (another size): that one is sent.
+    std::fs::write(files.join("a.txt"), "abcd").unwrap();
+    t.age();
+    t.local.remote_map(&key).remove(Kind::Run, &id).unwrap();
+    let r = t.push();
+    assert_eq!((r.tally.runs.new, r.tally.artifacts), (0, 1), "{r:?}");
+    assert_eq!(r.tally.artifact_bytes, 4, "{r:?}");
+    assert_eq!(t.runs_there().len(), 1);
 }
 
 #[test]
