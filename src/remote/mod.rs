@@ -218,6 +218,15 @@ pub struct Remote {
     settings: Settings,
 }
 
+impl Remote {
+    /// How long a request moving a file of `len` bytes may take in all: the timeout of a
+    /// request (`MLFLOW_HTTP_REQUEST_TIMEOUT`) and at least 256 KiB/s for the bytes, so a large
+    /// artifact on a slow link is not cut off after the timeout of a small request.
+    fn body_budget(&self, len: u64) -> Duration {
+        self.settings.timeout + Duration::from_secs(len / (256 << 10))
+    }
+}
+
 impl std::fmt::Debug for Remote {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Remote").field("base", &self.base).finish()

@@ -589,9 +589,10 @@ fn fetch(
 ) -> crate::app::Result<u64> {
     let mut w = std::io::BufWriter::with_capacity(256 << 10, out);
     let n = match target {
-        Target::Proxy(root) => s
-            .remote
-            .download_file(&format!("{root}/{}", l.rel), &mut w)?,
+        Target::Proxy(root) => {
+            s.remote
+                .download_file(&format!("{root}/{}", l.rel), l.size, &mut w)?
+        }
         Target::S3(u) => {
             t.s3()?
                 .get_object(&u.bucket, &u.join(&l.rel), l.size.unwrap_or(0), &mut w)?
