@@ -331,9 +331,9 @@ impl Store {
                 Keys::All => self.values_in(s, folder, || general(folder, keys)),
                 Keys::Only(only) if !only.is_empty() => {
                     let dir = h.dir.join(folder);
-                    if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+                    let Some(real) = summary::RealDir::open(&dir) else {
                         return Ok(BTreeMap::new());
-                    }
+                    };
                     let mut out = BTreeMap::new();
                     for k in only.iter().filter(|k| is_plain_key(k)) {
                         let p = key_path(&dir, k);
@@ -341,7 +341,7 @@ impl Store {
                             if fs::plain_file(&h.dir, &p) {
                                 out.insert(k.clone(), fs::read_to_string(&p)?);
                             }
-                        } else if let Some(now) = summary::stamp_of_file(&p) {
+                        } else if let Some(now) = real.file_stamp(k) {
                             out.insert(k.clone(), self.value_in(s, folder, k, &p, Some(now))?);
                         }
                     }

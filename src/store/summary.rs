@@ -73,14 +73,6 @@ fn file_stamp(p: &Path) -> Option<Stamp> {
         .map(|m| Stamp::of(&m))
 }
 
-/// The stamp of a real folder (not a link).
-fn dir_stamp(p: &Path) -> Option<Stamp> {
-    std::fs::symlink_metadata(p)
-        .ok()
-        .filter(|m| m.file_type().is_dir())
-        .map(|m| Stamp::of(&m))
-}
-
 /// Now, in nanoseconds since the epoch, by the clock file times come from.
 fn now_ns() -> i64 {
     std::time::SystemTime::now()
@@ -175,21 +167,18 @@ impl<V> Default for Folder<V> {
 
 impl<V: Clone> Folder<V> {
     /// Every file's value, when the folder and all its files still have their stamps.
+    ///
+    /// The folder is opened once (`O_PATH`) and each file's stamp taken relative to it, so the
+    /// kernel walks one name per file, not the whole path.
     fn whole(&self, dir: &Path) -> Option<Vec<(&String, &V)>> {
         let stamp = self.dir?;
-        if dir_stamp(dir)? != stamp {
+        let folder = RealDir::open(dir)?;
+        if folder.stamp()? != stamp {
             return None;
         }
-        let mut path = dir.to_path_buf();
         let mut out = Vec::with_capacity(self.files.len());
         for (k, (s, v)) in &self.files {
-            if !plain_name_key(k) {
-                return None;
-            }
-            path.push(k);
-            let now = file_stamp(&path);
-            path.pop();
-            if now != Some(*s) {
+            if !plain_name_key(k) || folder.file_stamp(k)? != *s {
                 return None;
             }
             out.push((k, v));
@@ -274,14 +263,7 @@ fn list_flat(dir: &Path) -> Option<Listing> {
     use rustix::fs::{FileType, Mode, OFlags};
     let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     let fd = rustix::fs::openat(rustix::fs::CWD, dir, flags, Mode::empty()).ok()?;
-    let st = rustix::fs::fstat(&fd).ok()?;
-    let stamp = Stamp {
-        d: st.st_dev,
-        i: st.st_ino,
-        s: st.st_size as u64,
-        m: st.st_mtime.saturating_mul(1_000_000_000) + st.st_mtime_nsec as i64,
-        c: st.st_ctime.saturating_mul(1_000_000_000) + st.st_ctime_nsec as i64,
-    };
+    let stamp = stat_stamp(&rustix::fs::fstat(&fd).ok()?);
     let dup = rustix::io::dup(&fd).ok()?;
     let mut entries = rustix::fs::Dir::new(dup).ok()?;
     let mut names = Vec::new();
@@ -297,6 +279,43 @@ fn list_flat(dir: &Path) -> Option<Listing> {
     }
     names.sort();
     Some(Listing { stamp, fd, names })
+}
+
+/// A real folder (not a link), open for taking the stamps of what it holds: the kernel then
+/// walks one name per file, not the whole path.
+pub(super) struct RealDir(rustix::fd::OwnedFd);
+
+impl RealDir {
+    /// `None` when `dir` is not a folder, or is a link.
+    pub(super) fn open(dir: &Path) -> Option<RealDir> {
+        use rustix::fs::{Mode, OFlags};
+        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        rustix::fs::openat(rustix::fs::CWD, dir, flags, Mode::empty())
+            .ok()
+            .map(RealDir)
+    }
+
+    fn stamp(&self) -> Option<Stamp> {
+        rustix::fs::fstat(&self.0).ok().map(|st| stat_stamp(&st))
+    }
+
+    /// The stamp of the regular file `name` (one plain name) in the folder, else `None`.
+    pub(super) fn file_stamp(&self, name: &str) -> Option<Stamp> {
+        use rustix::fs::{AtFlags, FileType};
+        let st = rustix::fs::statat(&self.0, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        (FileType::from_raw_mode(st.st_mode) == FileType::RegularFile).then(|| stat_stamp(&st))
+    }
+}
+
+/// The stamp of what `fstat` or `statat` gave, as [`Stamp::of`] makes it of `Metadata`.
+fn stat_stamp(st: &rustix::fs::Stat) -> Stamp {
+    Stamp {
+        d: st.st_dev,
+        i: st.st_ino,
+        s: st.st_size as u64,
+        m: st.st_mtime.saturating_mul(1_000_000_000) + st.st_mtime_nsec as i64,
+        c: st.st_ctime.saturating_mul(1_000_000_000) + st.st_ctime_nsec as i64,
+    }
 }
 
 /// A regular file of an open folder as text, with its stamp; `None` for anything else.
@@ -576,12 +595,17 @@ impl Store {
     ) -> super::Result<BTreeMap<String, MetricPoint>> {
         let mut out = BTreeMap::new();
         let mut rest = Vec::new();
+        let folder = RealDir::open(&s.dir.join(layout::METRICS));
         for (k, p) in files {
             if k.contains('/') {
                 rest.push((k, p));
                 continue;
             }
-            match file_stamp(&p) {
+            let now = match &folder {
+                Some(f) => f.file_stamp(&k),
+                None => file_stamp(&p),
+            };
+            match now {
                 // Not a regular file: left out, as the usual read leaves it out.
                 None => {}
                 Some(now) => match s.summary.metrics.one(&k, now) {
@@ -604,7 +628,11 @@ impl Store {
                 if k.contains('/') {
                     continue;
                 }
-                if let Some(st) = file_stamp(p)
+                let now = match &folder {
+                    Some(f) => f.file_stamp(k),
+                    None => file_stamp(p),
+                };
+                if let Some(st) = now
                     && st.c < s.before
                 {
                     s.edit().metrics.put(k, st, point(read.get(k)));
@@ -614,11 +642,6 @@ impl Store {
         out.extend(read);
         Ok(out)
     }
-}
-
-/// The stamp [`Store::value_in`] takes: of a regular file, else `None`.
-pub(super) fn stamp_of_file(p: &Path) -> Option<Stamp> {
-    file_stamp(p)
 }
 
 /// A key a flat folder's listing can give: one plain name.
