@@ -94,6 +94,9 @@ fn push_sends_the_runs_once_then_only_what_changed() {
     assert_eq!(r["metric_points"], 3, "{r}");
     assert_eq!(r["artifacts"], 1, "{r}");
     assert_eq!(r["artifact_bytes"], 12, "{r}");
+    // Tags sent with the runs' creation count: the name, user and source of each, the child's
+    // parent.
+    assert!(r["tags"].as_u64().unwrap() >= 7, "{r}");
     // The store keeps its map of this server.
     assert!(src.path(".mlt/remotes").is_dir());
 

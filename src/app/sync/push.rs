@@ -606,14 +606,22 @@ fn create(ctx: &Ctx, h: &RunHandle, remote_exp: &str) -> Result<pb::Run> {
         start_time: Some(info.start_time).filter(|t| *t > 0),
         tags,
     };
-    match s.remote.create_run(&req) {
-        Ok(r) => Ok(r),
+    // The run's own tags, as the summary counts them (not the source tag).
+    let own = req
+        .tags
+        .iter()
+        .filter(|t| t.key != source::SOURCE_RUN_ID)
+        .count() as u64;
+    let r = match s.remote.create_run(&req) {
+        Ok(r) => r,
         Err(e) if e.is_ambiguous() => match find_by_source(s, remote_exp, &info.run_id)? {
-            Some(r) => Ok(r),
-            None => Err(e.into()),
+            Some(r) => r,
+            None => return Err(e.into()),
         },
-        Err(e) => Err(e.into()),
-    }
+        Err(e) => return Err(e.into()),
+    };
+    s.count(|t| t.tags += own);
+    Ok(r)
 }
 
 /// `log-batch` requests of one run, each within MLflow's limits, the link's counts of points

@@ -208,6 +208,11 @@ fn every_value_arrives_and_a_second_push_sends_nothing() {
     assert_eq!(r.tally.runs.new, 2, "{r:?}");
     assert_eq!(r.tally.params, 2);
     assert_eq!(r.tally.metric_points, 8);
+    // Every tag, those sent with the run's creation too (the source tags not counted), and
+    // the experiment's one.
+    let own = |id: &str| t.local.get_run(id).unwrap().tags.len() as u64;
+    assert!(own(&parent) >= 4);
+    assert_eq!(r.tally.tags, 1 + own(&parent) + own(&child), "{r:?}");
 
     let there = t.runs_there();
     assert_eq!(there.len(), 2);
