@@ -31,6 +31,9 @@
 //! metric history there), so that nothing is sent twice even to a server that, unlike
 //! MLflow's SQL store, would keep a repeated metric point twice.
 //!
+//! A tag deleted here of a run this store pushed is deleted there ([`RunLink::tags_sent`]
+//! names the tags it set); a tag set there by someone else, or of a pulled run, stays.
+//!
 //! A pull recognises a run that came from this store by its `mlt.source.run_id` tag and
 //! links it instead of copying it back; a pulled run is linked too, so a later push knows the
 //! server has it.
@@ -234,6 +237,10 @@ pub struct RunLink {
     pub params_digest: String,
     #[serde(default)]
     pub tags_digest: String,
+    /// The keys of the tags this store has set there (pushed runs), so that a tag deleted here
+    /// is deleted there and no other.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub tags_sent: std::collections::BTreeSet<String>,
     #[serde(default)]
     pub inputs_digest: String,
     /// Status, end time and lifecycle as last sent (`"FINISHED"`, `Some(ms)`, `"active"`).

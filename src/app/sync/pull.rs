@@ -679,6 +679,8 @@ fn new_link(pair: &Pair, run: &pb::Run, metric_points: BTreeMap<String, u64>) ->
         metric_points,
         params_digest: kv(&run.data.params),
         tags_digest: kv(&run.data.tags),
+        // The server's tags are its own: a tag deleted here is not deleted there.
+        tags_sent: Default::default(),
         inputs_digest: inputs_digest(datasets(run)),
         status: run.info.status.clone(),
         end_time: run.info.end_time,

@@ -24,7 +24,7 @@ use crate::remote::tracking::limits;
 use crate::store::remotes::Kind;
 use crate::store::transfer::Stage;
 use crate::store::{Error, RunHandle, RunParts};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -740,6 +740,22 @@ fn send_data(
     let tags = tags_there(ctx, h, &run.tags, link.pulled);
     link.params_digest = digest(run.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     link.tags_digest = digest(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    // A tag this store sent and has deleted since is deleted there; tags set there by
+    // someone else, and those of a run pulled from there, are left alone.
+    let keys_now: BTreeSet<String> = if link.pulled {
+        BTreeSet::new()
+    } else {
+        tags.iter().map(|(k, _)| k.clone()).collect()
+    };
+    for k in link.tags_sent.difference(&keys_now) {
+        if tags_there_now.contains_key(k) {
+            if !s.options.dry_run {
+                s.remote.delete_tag(&link.remote_id, k)?;
+            }
+            sent.tags += 1;
+        }
+    }
+    link.tags_sent = keys_now;
     let keys = s.store.metric_keys(h)?;
     let id = h.info.run_id.as_str();
     let mut b = Batcher {

@@ -305,6 +305,41 @@ fn a_point_logged_later_arrives_alone_and_a_status_change_follows() {
 }
 
 #[test]
+fn a_tag_deleted_here_is_deleted_there_and_no_other() {
+    let t = sides();
+    let (parent, _child) = seed(&t.local);
+    t.age();
+    t.push();
+    let remote_id = t.link(&parent).remote_id;
+    // Someone sets a tag there; this store deletes one of its own.
+    let there = t.there.find_run(&remote_id).unwrap();
+    log(
+        &t.there,
+        &remote_id,
+        Batch {
+            tags: vec![("reviewed".into(), "yes".into())],
+            ..Batch::default()
+        },
+    );
+    assert!(t.there.read_run(&there).unwrap().tags.contains_key("stage"));
+    t.local.delete_run_tag(&parent, "stage").unwrap();
+    t.age();
+    // A dry run says so and changes nothing.
+    let r = t.push_with(&Scope::default(), true).unwrap();
+    assert_eq!((r.tally.tags, r.tally.runs.updated), (1, 1), "{r:?}");
+    assert!(t.there.read_run(&there).unwrap().tags.contains_key("stage"));
+    let r = t.push();
+    assert_eq!((r.tally.tags, r.tally.runs.updated), (1, 1), "{r:?}");
+    let tags = t.there.read_run(&there).unwrap().tags;
+    assert!(!tags.contains_key("stage"), "{tags:?}");
+    assert_eq!(tags["reviewed"], "yes");
+    assert_eq!(tags["note"], "multi\nline \"quoted\"");
+    // Again: nothing.
+    let r = t.push();
+    assert_eq!((r.tally.tags, r.tally.runs.unchanged), (0, 2), "{r:?}");
+}
+
+#[test]
 fn a_cut_push_completes_without_sending_anything_twice() {
     let t = sides();
     let e = t.local.create_experiment("big", None, &[]).unwrap();
