@@ -7,9 +7,9 @@ use crate::proto::Empty;
 use crate::proto::tracking::{
     CreateExperiment, CreateExperimentResponse, CreateRun, DatasetInput, Experiment, ExperimentId,
     ExperimentResponse, GetExperimentByName, GetMetricHistory, GetMetricHistoryResponse, KeyValue,
-    LogBatch, LogInputs, Metric, ModelInput, Run, RunId, RunResponse, SearchExperiments,
-    SearchExperimentsResponse, SearchRuns, SearchRunsResponse, SetExperimentTag, UpdateRun,
-    UpdateRunResponse, ViewType,
+    LogBatch, LogInputs, LogOutputs, Metric, ModelInput, ModelOutput, Run, RunId, RunResponse,
+    SearchExperiments, SearchExperimentsResponse, SearchRuns, SearchRunsResponse, SetExperimentTag,
+    UpdateRun, UpdateRunResponse, ViewType,
 };
 
 /// The most runs MLflow's server returns in one page of `runs/search`.
@@ -220,6 +220,16 @@ impl Remote {
             models,
         };
         self.post::<_, Empty>("2.0/mlflow/runs/log-inputs", &req)?;
+        Ok(())
+    }
+
+    /// MLflow 3's run outputs: the logged models a run made (`mlflow.log_model` in a run).
+    pub fn log_outputs(&self, run_id: &str, models: Vec<ModelOutput>) -> Result<()> {
+        let req = LogOutputs {
+            run_id: Some(run_id.to_string()),
+            models,
+        };
+        self.post::<_, Empty>("2.0/mlflow/runs/outputs", &req)?;
         Ok(())
     }
 

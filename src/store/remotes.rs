@@ -30,6 +30,8 @@ pub enum Kind {
     Run,
     LoggedModel,
     Model,
+    /// A run whose creation there was asked for and whose answer is not yet in the map.
+    Creating,
 }
 
 impl Kind {
@@ -39,6 +41,7 @@ impl Kind {
             Kind::Run => "runs",
             Kind::LoggedModel => "logged-models",
             Kind::Model => "models",
+            Kind::Creating => "creating",
         }
     }
 }

@@ -243,6 +243,9 @@ pub struct RunLink {
     pub tags_sent: std::collections::BTreeSet<String>,
     #[serde(default)]
     pub inputs_digest: String,
+    /// Digest of the model inputs and outputs (MLflow 3) last sent, by their ids there.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub models_digest: String,
     /// Status, end time and lifecycle as last sent (`"FINISHED"`, `Some(ms)`, `"active"`).
     #[serde(default)]
     pub status: String,

@@ -682,6 +682,7 @@ fn new_link(pair: &Pair, run: &pb::Run, metric_points: BTreeMap<String, u64>) ->
         // The server's tags are its own: a tag deleted here is not deleted there.
         tags_sent: Default::default(),
         inputs_digest: inputs_digest(datasets(run)),
+        models_digest: String::new(),
         status: run.info.status.clone(),
         end_time: run.info.end_time,
         lifecycle: run.info.lifecycle_stage.clone(),

@@ -14,7 +14,10 @@
 //!   to it and after each batch; a run whose link says `None` has its metric histories counted
 //!   on the server first, so a point is never sent twice. A run made there but not yet in the
 //!   map (a push killed between the answer and the write) is found by its
-//!   `mlt.source.run_id` tag before a new one is made.
+//!   `mlt.source.run_id` tag before a new one is made. A run whose creation was asked for
+//!   by a push that was killed before the answer (a `creating` mark in the map) is looked for
+//!   again for a few seconds before a new one is made: the server keeps working on a request
+//!   whose client is gone, and may make the run after the next push began.
 
 use super::{Count, RunLink, Scope, Session, digest, tags as source};
 use crate::app::{Result, query, resolve};
@@ -70,6 +73,10 @@ pub(super) fn push(s: &Session, scope: &Scope) -> Result<()> {
         })?;
     }
     super::models::push_logged_models(s, &linked, plan.chosen.as_ref())?;
+    // Once the logged models have their ids there.
+    for h in &plan.runs {
+        push_model_io(s, h)?;
+    }
     if scope.includes_models() {
         super::models::push_registry(s, scope)?;
     }
@@ -410,6 +417,8 @@ fn push_run(ctx: &Ctx, h: &RunHandle) -> Result<u64> {
         }
     }
     let deleted = h.info.lifecycle_stage == Lifecycle::Deleted;
+    // A push killed while asking the server to make this run.
+    let creating = old.is_none() && s.link::<String>(Kind::Creating, id).is_some();
     // The server's copy, and whether the link's counts of points there can be trusted.
     let mut found = None;
     if let Some(l) = old
@@ -437,6 +446,7 @@ fn push_run(ctx: &Ctx, h: &RunHandle) -> Result<u64> {
             // A run pushed before but not in the map is found by its source tag; in an
             // experiment this push made there is none to find (one search a run saved).
             let by_tag = match &remote_exp {
+                Some(x) if creating => find_late_creation(s, x, id)?,
                 Some(x) if !ctx.fresh.contains(x) => find_by_source(s, x, id)?,
                 _ => None,
             };
@@ -461,6 +471,9 @@ fn push_run(ctx: &Ctx, h: &RunHandle) -> Result<u64> {
                 }
                 (_, x) => {
                     let x = x.unwrap_or_default();
+                    // Said before asking: if this push is killed before the answer is in the
+                    // map, the next one knows the server may still be making the run.
+                    s.save_link(Kind::Creating, id, &x)?;
                     let r = create(ctx, h, &x)?;
                     created = true;
                     let l = RunLink {
@@ -471,6 +484,7 @@ fn push_run(ctx: &Ctx, h: &RunHandle) -> Result<u64> {
                         ..RunLink::default()
                     };
                     s.save_link(Kind::Run, id, &l)?;
+                    s.map.remove(Kind::Creating, id)?;
                     (l, r)
                 }
             }
@@ -521,8 +535,25 @@ fn push_run(ctx: &Ctx, h: &RunHandle) -> Result<u64> {
     }
     link.synced = fingerprint;
     s.save_link(Kind::Run, id, &link)?;
+    if !dry {
+        // (Also one left by a push killed between writing the link and this.)
+        s.map.remove(Kind::Creating, id)?;
+    }
     count_run(s, created, &sent);
     Ok(sent.bytes)
+}
+
+/// The run there made by a push that was killed after asking for it: found by its source tag
+/// like any other, but looked for again for a few seconds when it is not there yet, as a
+/// server keeps working on a request whose client is gone and may make the run only now.
+fn find_late_creation(s: &Session, remote_exp: &str, id: &str) -> Result<Option<pb::Run>> {
+    for wait_ms in [0u64, 500, 1000, 2000, 4000] {
+        std::thread::sleep(std::time::Duration::from_millis(wait_ms));
+        if let Some(r) = find_by_source(s, remote_exp, id)? {
+            return Ok(Some(r));
+        }
+    }
+    Ok(None)
 }
 
 /// The run there that was pushed from this one (its `mlt.source.run_id` tag), if any.
@@ -795,6 +826,68 @@ fn send_data(
         }
     }
     b.flush()
+}
+
+/// The run's MLflow 3 model inputs and outputs (the logged models it used and made), each
+/// naming the model's id there, when they changed since they were last sent. A model not
+/// pushed (of an experiment left out) is left out. No request when nothing changed.
+fn push_model_io(s: &Session, h: &RunHandle) -> Result<()> {
+    let id = h.info.run_id.as_str();
+    let Some(mut link) = s.link::<RunLink>(Kind::Run, id) else {
+        return Ok(());
+    };
+    if link.remote_id.is_empty() || link.pulled || h.info.lifecycle_stage == Lifecycle::Deleted {
+        return Ok(());
+    }
+    let io = s.store.run_io(h)?;
+    if io.model_inputs.is_empty() && io.model_outputs.is_empty() && link.models_digest.is_empty() {
+        return Ok(());
+    }
+    let there = |m: &str| -> Option<String> {
+        s.link::<super::LoggedModelLink>(Kind::LoggedModel, m)
+            .map(|l| l.remote_id)
+            .filter(|r| !r.is_empty())
+    };
+    let inputs: Vec<pb::ModelInput> = io
+        .model_inputs
+        .iter()
+        .filter_map(|m| there(m))
+        .map(|model_id| pb::ModelInput { model_id })
+        .collect();
+    let outputs: Vec<pb::ModelOutput> = io
+        .model_outputs
+        .iter()
+        .filter_map(|(m, step)| {
+            there(m).map(|model_id| pb::ModelOutput {
+                model_id,
+                step: *step,
+            })
+        })
+        .collect();
+    let steps: Vec<String> = outputs.iter().map(|o| o.step.to_string()).collect();
+    let d = digest(
+        inputs.iter().map(|i| ("in", i.model_id.as_str())).chain(
+            outputs
+                .iter()
+                .zip(&steps)
+                .map(|(o, st)| (o.model_id.as_str(), st.as_str())),
+        ),
+    );
+    if d == link.models_digest {
+        return Ok(());
+    }
+    if !s.options.dry_run {
+        // The server keeps each once: sending all again after a change does no harm.
+        if !inputs.is_empty() {
+            s.remote.log_inputs(&link.remote_id, Vec::new(), inputs)?;
+        }
+        if !outputs.is_empty() {
+            s.remote.log_outputs(&link.remote_id, outputs)?;
+        }
+        link.models_digest = d;
+        s.save_link(Kind::Run, id, &link)?;
+    }
+    Ok(())
 }
 
 /// The run's datasets, when they changed since they were last sent (the server keeps each

@@ -519,3 +519,51 @@ fn a_version_whose_run_is_not_there_is_refused_naming_the_run() {
     assert_eq!((t.model_versions.new, t.aliases.new), (3, 2), "{t:?}");
     assert!(server_side.store.model_versions("clf").unwrap().is_empty());
 }
+
+#[test]
+fn a_runs_model_inputs_and_outputs_name_the_models_there() {
+    let l = local();
+    let s = &l.side.store;
+    s.log_outputs(&l.run, &[(l.logged.clone(), 5)]).unwrap();
+    s.log_inputs(&l.run, &[], std::slice::from_ref(&l.logged))
+        .unwrap();
+    crate::store::age_for_tests(s.root(), 10);
+    let server_side = side();
+    let server = Spawned::new(Store::new(server_side.store.root()));
+    let remote = Remote::new(&server.url, Settings::default()).unwrap();
+    let push = || {
+        super::push(
+            s,
+            &remote,
+            &Scope::default(),
+            Options::default(),
+            &mut |_| {},
+        )
+    };
+    push().unwrap();
+    let map = s.remote_map(&remote.key());
+    let run: RunLink = map.get(Kind::Run, &l.run).unwrap();
+    let model: super::LoggedModelLink = map.get(Kind::LoggedModel, &l.logged).unwrap();
+    assert_ne!(model.remote_id, l.logged);
+    let there = remote.run(&run.remote_id).unwrap().unwrap();
+    let outputs: Vec<(&str, i64)> = there
+        .outputs
+        .model_outputs
+        .iter()
+        .map(|o| (o.model_id.as_str(), o.step))
+        .collect();
+    assert_eq!(outputs, [(model.remote_id.as_str(), 5)]);
+    let inputs: Vec<&str> = there
+        .inputs
+        .model_inputs
+        .iter()
+        .map(|i| i.model_id.as_str())
+        .collect();
+    assert_eq!(inputs, [model.remote_id.as_str()]);
+    assert!(!run.models_digest.is_empty());
+    // Again: nothing sent, the same there.
+    let r = push().unwrap();
+    assert_eq!(r.tally.runs.unchanged, 1, "{r:?}");
+    let again = remote.run(&run.remote_id).unwrap().unwrap();
+    assert_eq!(again.outputs.model_outputs.len(), 1);
+}

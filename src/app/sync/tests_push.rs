@@ -340,6 +340,63 @@ fn a_tag_deleted_here_is_deleted_there_and_no_other() {
 }
 
 #[test]
+fn a_run_the_server_makes_after_its_pusher_was_killed_is_found_not_made_twice() {
+    let t = sides();
+    let e = t.local.create_experiment("late", None, &[]).unwrap();
+    let id = t.local.create_run(&e, NewRun::default()).unwrap().run_id;
+    t.age();
+    // A push was killed after asking for the run: the server makes it only 0.7 s after the
+    // next push starts.
+    let remote = t.remote();
+    let rexp = remote.create_experiment("late", Vec::new()).unwrap();
+    let key = remote.key();
+    t.local
+        .remote_map(&key)
+        .put(Kind::Creating, &id, &rexp)
+        .unwrap();
+    let late = {
+        let (rexp, id) = (rexp.clone(), id.clone());
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(700));
+            remote
+                .create_run(&crate::proto::tracking::CreateRun {
+                    experiment_id: Some(rexp),
+                    tags: vec![crate::proto::tracking::KeyValue {
+                        key: super::tags::SOURCE_RUN_ID.into(),
+                        value: id,
+                    }],
+                    ..Default::default()
+                })
+                .unwrap()
+                .info
+                .run_id
+        })
+    };
+    let r = t.push();
+    let made_late = late.join().unwrap();
+    assert_eq!(r.tally.runs.new, 0, "{r:?}");
+    assert_eq!(t.runs_there().len(), 1);
+    assert_eq!(t.link(&id).remote_id, made_late);
+    assert!(
+        t.local
+            .remote_map(&key)
+            .get::<String>(Kind::Creating, &id)
+            .is_none()
+    );
+    // Without the mark, a new run's push does not wait or search.
+    let id2 = t.local.create_run(&e, NewRun::default()).unwrap().run_id;
+    t.age();
+    let r = t.push();
+    assert_eq!(r.tally.runs.new, 1, "{r:?}");
+    assert!(
+        t.local
+            .remote_map(&key)
+            .get::<String>(Kind::Creating, &id2)
+            .is_none()
+    );
+}
+
+#[test]
 fn a_cut_push_completes_without_sending_anything_twice() {
     let t = sides();
     let e = t.local.create_experiment("big", None, &[]).unwrap();
