@@ -241,6 +241,10 @@ pub struct RunLink {
     /// is deleted there and no other.
     #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
     pub tags_sent: std::collections::BTreeSet<String>,
+    /// The keys of the server's tags at the last pull (pulled runs), so that a tag deleted
+    /// there is deleted here, and none set here.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub tags_fetched: std::collections::BTreeSet<String>,
     #[serde(default)]
     pub inputs_digest: String,
     /// Digest of the model inputs and outputs (MLflow 3) last sent, by their ids there.

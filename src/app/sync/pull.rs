@@ -7,7 +7,8 @@
 //!   (as the push would have linked it), not copied back;
 //! - a run here with the server's id was pulled before: its status, end time, lifecycle,
 //!   tags, params, inputs and latest metric values are compared with the server's, and only
-//!   what changed is fetched (of a metric whose latest value moved, the points beyond those
+//!   what changed is fetched (a tag the server had at the last pull and has deleted since is
+//!   deleted here; one set here stays) (of a metric whose latest value moved, the points beyond those
 //!   the map says were fetched);
 //! - any other run is written whole with the server's id, every metric history fetched in
 //!   the server's order ([`crate::store::pulled`]).
@@ -518,6 +519,7 @@ fn update_run(
     let mut changed = state_changed;
     let mut new_params = Vec::new();
     let mut new_tags = Vec::new();
+    let mut gone_tags: Vec<String> = Vec::new();
     let mut points = 0u64;
     if writable {
         for (k, v) in &remote.params {
@@ -537,8 +539,23 @@ fn update_run(
                 new_tags.push((k.clone(), v.clone()));
             }
         }
+        // A tag the server had at the last pull and has deleted since is deleted here; one
+        // set here stays.
+        if let Some(l) = &old {
+            gone_tags = l
+                .tags_fetched
+                .iter()
+                .filter(|k| !remote.tags.contains_key(*k) && local.tags.contains_key(*k))
+                .cloned()
+                .collect();
+        }
         if !dry {
             s.store.update_pulled_data(&h, &new_params, &new_tags)?;
+            if !local_deleted {
+                for k in &gone_tags {
+                    s.store.delete_run_tag(id, k)?;
+                }
+            }
         }
         for (key, latest) in &remote.metrics {
             let known = old.as_ref().and_then(|l| l.metric_points.get(key)).copied();
@@ -574,7 +591,8 @@ fn update_run(
             counts.insert(key.clone(), have + added);
             points += added;
         }
-        changed |= !new_params.is_empty() || !new_tags.is_empty() || points > 0;
+        changed |= !new_params.is_empty() || !new_tags.is_empty() || !gone_tags.is_empty();
+        changed |= points > 0;
         if inputs_missing(s, &h, run)? {
             changed = true;
             if !dry {
@@ -614,7 +632,7 @@ fn update_run(
             c.runs.unchanged += 1;
         }
         c.params += new_params.len() as u64;
-        c.tags += new_tags.len() as u64;
+        c.tags += (new_tags.len() + gone_tags.len()) as u64;
         c.metric_points += points;
     });
     if old.as_ref() != Some(&link) {
@@ -681,6 +699,7 @@ fn new_link(pair: &Pair, run: &pb::Run, metric_points: BTreeMap<String, u64>) ->
         tags_digest: kv(&run.data.tags),
         // The server's tags are its own: a tag deleted here is not deleted there.
         tags_sent: Default::default(),
+        tags_fetched: run.data.tags.iter().map(|t| t.key.clone()).collect(),
         inputs_digest: inputs_digest(datasets(run)),
         models_digest: String::new(),
         status: run.info.status.clone(),

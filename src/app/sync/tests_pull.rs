@@ -310,6 +310,48 @@ fn what_changed_on_the_server_arrives_alone() {
 }
 
 #[test]
+fn a_tag_deleted_on_the_server_is_deleted_here_and_no_other() {
+    let src = source();
+    let tmp = tempfile::tempdir().unwrap();
+    let dst = Store::new(tmp.path().join("dst"));
+    pull_into(&dst, &src, &Scope::default(), false);
+    let s = src.store();
+    assert!(
+        dst.get_run(&src.parent)
+            .unwrap()
+            .tags
+            .contains_key("mlflow.source.type")
+    );
+    s.delete_run_tag(&src.parent, "mlflow.source.type").unwrap();
+    // A tag of its own here stays.
+    dst.log_batch(
+        &dst.find_run(&src.parent).unwrap(),
+        &Batch {
+            tags: vec![("mine".into(), "yes".into())],
+            ..Batch::default()
+        },
+    )
+    .unwrap();
+    let r = pull_into(&dst, &src, &Scope::default(), true);
+    assert_eq!((r.tally.tags, r.tally.runs.updated), (1, 1), "{r:?}");
+    assert!(
+        dst.get_run(&src.parent)
+            .unwrap()
+            .tags
+            .contains_key("mlflow.source.type")
+    );
+    let r = pull_into(&dst, &src, &Scope::default(), false);
+    assert_eq!((r.tally.tags, r.tally.runs.updated), (1, 1), "{r:?}");
+    let tags = dst.get_run(&src.parent).unwrap().tags;
+    assert!(!tags.contains_key("mlflow.source.type"), "{tags:?}");
+    assert_eq!(tags["mine"], "yes");
+    assert_eq!(
+        pull_into(&dst, &src, &Scope::default(), false).tally.tags,
+        0
+    );
+}
+
+#[test]
 fn a_run_pushed_from_this_store_is_linked_not_copied_back() {
     let src = source();
     let tmp = tempfile::tempdir().unwrap();
