@@ -7,9 +7,9 @@
 //!   (as the push would have linked it), not copied back;
 //! - a run here with the server's id was pulled before: its status, end time, lifecycle,
 //!   tags, params, inputs and latest metric values are compared with the server's, and only
-//!   what changed is fetched (a tag the server had at the last pull and has deleted since is
-//!   deleted here; one set here stays) (of a metric whose latest value moved, the points beyond those
-//!   the map says were fetched);
+//!   what changed is fetched (of a metric whose latest value moved, the points beyond those
+//!   the map says were fetched); a tag the server had at the last pull and has deleted since
+//!   is deleted here, one set here stays;
 //! - any other run is written whole with the server's id, every metric history fetched in
 //!   the server's order ([`crate::store::pulled`]).
 //!
