@@ -2,32 +2,11 @@
 //! this store, with the server's ids; the summary and the exit codes.
 
 use crate::harness::TestEnv;
-use crate::serve::{Server, dead_url, summary};
+use crate::serve::{Server, churn_store, dead_url, summary};
 
-/// A store with an experiment and two runs (one nested, one finished with NaN in its
-/// history), served.
+/// `churn_store`, served.
 fn served() -> (TestEnv, Server, String, String) {
-    let src = TestEnv::init();
-    src.experiment("churn");
-    let parent = src.start("churn", "parent");
-    src.ok(&["log", "params", "lr=0.1", "layers=3", "--run", &parent]);
-    for (step, v) in [(0, "0.5"), (1, "nan"), (2, "-inf")] {
-        src.ok(&[
-            "log",
-            "metric",
-            "loss",
-            v,
-            "--step",
-            &step.to_string(),
-            "--timestamp",
-            &(1_700_000_000_000i64 + step).to_string(),
-            "--run",
-            &parent,
-        ]);
-    }
-    src.ok(&["runs", "end", &parent]);
-    let child = src.start("churn", "child");
-    src.ok(&["log", "tag", "mlflow.parentRunId", &parent, "--run", &child]);
+    let (src, parent, child) = churn_store();
     let server = Server::start(&src, &[]);
     (src, server, parent, child)
 }

@@ -2,40 +2,11 @@
 //! here), read back on the server's side; the summary, sign-in and the exit codes.
 
 use crate::harness::TestEnv;
-use crate::serve::{Server, dead_url, summary};
+use crate::serve::{Server, churn_store, dead_url, summary};
 use serde_json::Value;
 use std::collections::HashMap;
 
 const SOURCE: &str = "mlt.source.run_id";
-
-/// A store with an experiment "churn" and two runs: a finished parent with params, a history
-/// with NaN and -inf and an artifact, and a running child nested under it.
-fn store() -> (TestEnv, String, String) {
-    let src = TestEnv::init();
-    src.experiment("churn");
-    let parent = src.start("churn", "parent");
-    src.ok(&["log", "params", "lr=0.1", "layers=3", "--run", &parent]);
-    for (step, v) in [(0, "0.5"), (1, "nan"), (2, "-inf")] {
-        src.ok(&[
-            "log",
-            "metric",
-            "loss",
-            v,
-            "--step",
-            &step.to_string(),
-            "--timestamp",
-            &(1_700_000_000_000i64 + step).to_string(),
-            "--run",
-            &parent,
-        ]);
-    }
-    std::fs::write(src.path("notes.txt"), "first model\n").unwrap();
-    src.ok(&["artifacts", "log", "notes.txt", "--run", &parent]);
-    src.ok(&["runs", "end", &parent]);
-    let child = src.start("churn", "child");
-    src.ok(&["log", "tag", "mlflow.parentRunId", &parent, "--run", &child]);
-    (src, parent, child)
-}
 
 /// An empty store, served.
 fn target(extra: &[&str]) -> (TestEnv, Server) {
@@ -82,7 +53,7 @@ fn tag<'a>(run: &'a Value, key: &str) -> Option<&'a str> {
 
 #[test]
 fn push_sends_the_runs_once_then_only_what_changed() {
-    let (src, parent, child) = store();
+    let (src, parent, child) = churn_store();
     let (dst, server) = target(&[]);
     let r = summary(&src.ok(&["push", &server.url, "--format", "json"]));
     assert_eq!(r["direction"], "push");
@@ -164,7 +135,7 @@ fn push_sends_the_runs_once_then_only_what_changed() {
 
 #[test]
 fn a_dry_run_changes_nothing_on_either_side() {
-    let (src, _parent, _child) = store();
+    let (src, _parent, _child) = churn_store();
     let (dst, server) = target(&[]);
     let (mine, theirs) = (src.snapshot_files(), dst.snapshot_files());
     let r = summary(&src.ok(&["push", &server.url, "--dry-run", "--format", "json"]));
@@ -181,7 +152,7 @@ fn a_dry_run_changes_nothing_on_either_side() {
 
 #[test]
 fn push_chooses_runs_and_fails_clearly() {
-    let (src, parent, child) = store();
+    let (src, parent, child) = churn_store();
     let (dst, server) = target(&[]);
     let out = src.ok(&[
         "push",
@@ -244,7 +215,7 @@ fn push_signs_in_with_a_password_or_a_token() {
     let token = dst.ok(&["server", "user", "token", "alice", "--auth", "users.yaml"]);
     let server = Server::start(&dst, &["--auth", "users.yaml"]);
 
-    let (src, parent, _child) = store();
+    let (src, parent, _child) = churn_store();
     // Nobody, a wrong password, a read-only user: refused, nothing there.
     let push = |env: &[(&str, &str)]| {
         src.run_with(&["push", &server.url, "--format", "json"], |c| {
@@ -280,7 +251,7 @@ fn push_signs_in_with_a_password_or_a_token() {
     assert!(there(&dst).contains_key(&parent));
 
     // A token, from another store.
-    let (other, other_parent, _) = store();
+    let (other, other_parent, _) = churn_store();
     let o = other.run_with(&["push", &server.url, "--format", "json"], |c| {
         c.env("MLFLOW_TRACKING_TOKEN", &token);
     });

@@ -1,66 +1,37 @@
 //! `mlt ui`: the server with the web UI, on loopback, the browser opened unless `--no-open`.
 
 use crate::harness::TestEnv;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Stdio};
+use crate::serve::Server;
+use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 /// `mlt ui ARGS` running, with the address it printed.
-struct Ui {
-    child: Child,
-    addr: String,
-}
+struct Ui(Server);
 
 impl Ui {
     fn start(env: &TestEnv, args: &[&str], browser: Option<&str>) -> Ui {
         let mut cmd = env.std_cmd();
-        cmd.arg("ui")
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+        cmd.arg("ui").args(args);
         match browser {
             Some(b) => cmd.env("BROWSER", b),
             None => cmd.env_remove("BROWSER"),
         };
-        let mut child = cmd.spawn().unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("Listening on http://").nth(1) {
-                    let _ = tx.send(rest.trim().to_string());
-                }
-            }
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("mlt ui printed where it listens");
-        Ui { child, addr }
+        Ui(Server::spawn(cmd, "mlt ui"))
     }
 
     /// `GET path`: the status line and the body.
     fn get(&self, path: &str) -> (String, String) {
-        let mut s = std::net::TcpStream::connect(&self.addr).unwrap();
+        let mut s = std::net::TcpStream::connect(&self.0.addr).unwrap();
         write!(
             s,
             "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.addr
+            self.0.addr
         )
         .unwrap();
         let mut resp = String::new();
         s.read_to_string(&mut resp).unwrap();
         let (head, body) = resp.split_once("\r\n\r\n").unwrap();
         (head.lines().next().unwrap().to_string(), body.to_string())
-    }
-}
-
-impl Drop for Ui {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
     }
 }
 
@@ -84,7 +55,7 @@ fn ui_serves_the_page_and_the_api_on_loopback_without_opening_a_browser() {
     env.experiment("vision");
     let browser = fake_browser(&env);
     let ui = Ui::start(&env, &["--no-open", "--port", "0"], Some(&browser));
-    assert!(ui.addr.starts_with("127.0.0.1:"), "{}", ui.addr);
+    assert!(ui.0.addr.starts_with("127.0.0.1:"), "{}", ui.0.addr);
     let (status, body) = ui.get("/");
     assert!(status.contains("200"), "{status}");
     assert!(body.contains("<main id=\"app\">"), "{body}");
@@ -114,7 +85,7 @@ fn ui_opens_the_browser_on_its_url() {
     }
     std::thread::sleep(Duration::from_millis(100));
     let url = std::fs::read_to_string(&opened).unwrap();
-    assert_eq!(url.trim(), format!("http://{}/", ui.addr));
+    assert_eq!(url.trim(), format!("http://{}/", ui.0.addr));
 }
 
 #[test]
