@@ -567,3 +567,35 @@ fn a_runs_model_inputs_and_outputs_name_the_models_there() {
     let again = remote.run(&run.remote_id).unwrap().unwrap();
     assert_eq!(again.outputs.model_outputs.len(), 1);
 }
+
+#[test]
+fn a_pulled_run_keeps_its_model_inputs_and_outputs() {
+    let l = local();
+    let s = &l.side.store;
+    s.log_outputs(&l.run, &[(l.logged.clone(), 5)]).unwrap();
+    s.log_inputs(&l.run, &[], std::slice::from_ref(&l.logged))
+        .unwrap();
+    let server = Spawned::new(Store::new(s.root()));
+    let remote = Remote::new(&server.url, Settings::default()).unwrap();
+    let fresh = side();
+    let f = &fresh.store;
+    let pull = || {
+        super::pull(
+            f,
+            &remote,
+            &Scope::default(),
+            Options::default(),
+            &mut |_| {},
+        )
+    };
+    pull().unwrap();
+    let io = f.run_io(&f.find_run(&l.run).unwrap()).unwrap();
+    assert_eq!(io.model_outputs, [(l.logged.clone(), 5)]);
+    assert_eq!(io.model_inputs, [l.logged.clone()]);
+    assert!(f.logged_model(&l.logged).is_ok());
+    // Again: the same, once.
+    pull().unwrap();
+    let again = f.run_io(&f.find_run(&l.run).unwrap()).unwrap();
+    assert_eq!(again.model_outputs.len(), 1);
+    assert_eq!(again.model_inputs.len(), 1);
+}
