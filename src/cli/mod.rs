@@ -137,10 +137,18 @@ fn dispatch(cli: Cli) -> CmdResult {
             Command::Completions(_) | Command::Push(_) | Command::Pull(_)
         )
     {
+        // A server is where `mlt push` and `mlt pull` go: said, for who meant that.
+        let server = uri.starts_with("http://") || uri.starts_with("https://");
         ctx.printer().warn(format_args!(
-            "{}={uri} is not a file store (mlt works on file stores only): using the store at {}",
+            "{}={uri} is not a file store (mlt works on file stores only): using the store at \
+             {}{}",
             env::MLFLOW_TRACKING_URI,
-            ctx.located.root.display()
+            ctx.located.root.display(),
+            if server {
+                " (`mlt push` and `mlt pull` send runs to that server and fetch them)"
+            } else {
+                ""
+            }
         ));
     }
     match cli.command {

@@ -155,11 +155,16 @@ fn a_tracking_uri_that_is_not_a_file_store_is_named_in_one_warning() {
             o.stdout.contains("baseline"),
             "the store here is still used"
         );
+        let server = if uri.starts_with("http") {
+            " (`mlt push` and `mlt pull` send runs to that server and fetch them)"
+        } else {
+            ""
+        };
         assert_eq!(
             env.normalize(&o.stderr),
             format!(
                 "warning: MLFLOW_TRACKING_URI={uri} is not a file store (mlt works on file \
-                 stores only): using the store at [STORE]\n"
+                 stores only): using the store at [STORE]{server}\n"
             )
         );
     }
