@@ -247,9 +247,10 @@ pub struct RunLink {
     pub tags_fetched: std::collections::BTreeSet<String>,
     #[serde(default)]
     pub inputs_digest: String,
-    /// Digest of the model inputs and outputs (MLflow 3) last sent, by their ids there.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub models_digest: String,
+    /// The model inputs and outputs (MLflow 3) sent, by the models' ids there
+    /// (`in <id>`, `out <id> <step>`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub models_sent: std::collections::BTreeSet<String>,
     /// Status, end time and lifecycle as last sent (`"FINISHED"`, `Some(ms)`, `"active"`).
     #[serde(default)]
     pub status: String,

@@ -701,7 +701,7 @@ fn new_link(pair: &Pair, run: &pb::Run, metric_points: BTreeMap<String, u64>) ->
         tags_sent: Default::default(),
         tags_fetched: run.data.tags.iter().map(|t| t.key.clone()).collect(),
         inputs_digest: inputs_digest(datasets(run)),
-        models_digest: String::new(),
+        models_sent: Default::default(),
         status: run.info.status.clone(),
         end_time: run.info.end_time,
         lifecycle: run.info.lifecycle_stage.clone(),

@@ -829,8 +829,8 @@ fn send_data(
 }
 
 /// The run's MLflow 3 model inputs and outputs (the logged models it used and made), each
-/// naming the model's id there, when they changed since they were last sent. A model not
-/// pushed (of an experiment left out) is left out. No request when nothing changed.
+/// naming the model's id there, those not sent before. A model not pushed (of an experiment
+/// left out) is left out. No request when nothing is new.
 fn push_model_io(s: &Session, h: &RunHandle) -> Result<()> {
     let id = h.info.run_id.as_str();
     let Some(mut link) = s.link::<RunLink>(Kind::Run, id) else {
@@ -840,7 +840,7 @@ fn push_model_io(s: &Session, h: &RunHandle) -> Result<()> {
         return Ok(());
     }
     let io = s.store.run_io(h)?;
-    if io.model_inputs.is_empty() && io.model_outputs.is_empty() && link.models_digest.is_empty() {
+    if io.model_inputs.is_empty() && io.model_outputs.is_empty() {
         return Ok(());
     }
     let there = |m: &str| -> Option<String> {
@@ -848,43 +848,45 @@ fn push_model_io(s: &Session, h: &RunHandle) -> Result<()> {
             .map(|l| l.remote_id)
             .filter(|r| !r.is_empty())
     };
+    // Only what was not sent before: the server may keep a repeated one twice.
+    let mut sent_now = Vec::new();
     let inputs: Vec<pb::ModelInput> = io
         .model_inputs
         .iter()
         .filter_map(|m| there(m))
+        .filter(|m| {
+            let mark = format!("in {m}");
+            !link.models_sent.contains(&mark) && {
+                sent_now.push(mark);
+                true
+            }
+        })
         .map(|model_id| pb::ModelInput { model_id })
         .collect();
     let outputs: Vec<pb::ModelOutput> = io
         .model_outputs
         .iter()
-        .filter_map(|(m, step)| {
-            there(m).map(|model_id| pb::ModelOutput {
-                model_id,
-                step: *step,
-            })
+        .filter_map(|(m, step)| there(m).map(|model_id| (model_id, *step)))
+        .filter(|(m, step)| {
+            let mark = format!("out {m} {step}");
+            !link.models_sent.contains(&mark) && {
+                sent_now.push(mark);
+                true
+            }
         })
+        .map(|(model_id, step)| pb::ModelOutput { model_id, step })
         .collect();
-    let steps: Vec<String> = outputs.iter().map(|o| o.step.to_string()).collect();
-    let d = digest(
-        inputs.iter().map(|i| ("in", i.model_id.as_str())).chain(
-            outputs
-                .iter()
-                .zip(&steps)
-                .map(|(o, st)| (o.model_id.as_str(), st.as_str())),
-        ),
-    );
-    if d == link.models_digest {
+    if sent_now.is_empty() {
         return Ok(());
     }
     if !s.options.dry_run {
-        // The server keeps each once: sending all again after a change does no harm.
         if !inputs.is_empty() {
             s.remote.log_inputs(&link.remote_id, Vec::new(), inputs)?;
         }
         if !outputs.is_empty() {
             s.remote.log_outputs(&link.remote_id, outputs)?;
         }
-        link.models_digest = d;
+        link.models_sent.extend(sent_now);
         s.save_link(Kind::Run, id, &link)?;
     }
     Ok(())

@@ -560,12 +560,44 @@ fn a_runs_model_inputs_and_outputs_name_the_models_there() {
         .map(|i| i.model_id.as_str())
         .collect();
     assert_eq!(inputs, [model.remote_id.as_str()]);
-    assert!(!run.models_digest.is_empty());
+    assert_eq!(run.models_sent.len(), 2);
     // Again: nothing sent, the same there.
     let r = push().unwrap();
     assert_eq!(r.tally.runs.unchanged, 1, "{r:?}");
     let again = remote.run(&run.remote_id).unwrap().unwrap();
     assert_eq!(again.outputs.model_outputs.len(), 1);
+    // An output logged later (of another model) goes alone.
+    let m2 = s
+        .create_logged_model(NewLoggedModel {
+            experiment_id: l.exp.experiment_id.clone(),
+            name: Some("net2".into()),
+            model_type: None,
+            source_run_id: Some(l.run.clone()),
+            params: Vec::new(),
+            tags: Vec::new(),
+        })
+        .unwrap()
+        .model_id;
+    s.finalize_logged_model(&m2, STATUS_READY).unwrap();
+    s.log_outputs(&l.run, &[(m2.clone(), 9)]).unwrap();
+    crate::store::age_for_tests(s.root(), 10);
+    push().unwrap();
+    let run: RunLink = map.get(Kind::Run, &l.run).unwrap();
+    assert_eq!(run.models_sent.len(), 3, "{:?}", run.models_sent);
+    let m2_there: super::LoggedModelLink = map.get(Kind::LoggedModel, &m2).unwrap();
+    let mut outputs: Vec<(String, i64)> = remote
+        .run(&run.remote_id)
+        .unwrap()
+        .unwrap()
+        .outputs
+        .model_outputs
+        .into_iter()
+        .map(|o| (o.model_id, o.step))
+        .collect();
+    outputs.sort();
+    let mut want = vec![(model.remote_id.clone(), 5), (m2_there.remote_id, 9)];
+    want.sort();
+    assert_eq!(outputs, want);
 }
 
 #[test]
