@@ -621,3 +621,24 @@ pub struct GetMetricHistoryBulkIntervalResponse {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<MetricWithRunId>,
 }
+
+/// A run's dataset input as the store reads it, as MLflow's message.
+impl From<crate::store::dataset::DatasetInput> for DatasetInput {
+    fn from(d: crate::store::dataset::DatasetInput) -> DatasetInput {
+        DatasetInput {
+            tags: d
+                .tags
+                .into_iter()
+                .map(|(key, value)| KeyValue { key, value })
+                .collect(),
+            dataset: Some(Dataset {
+                name: Some(d.dataset.name),
+                digest: Some(d.dataset.digest),
+                source_type: Some(d.dataset.source_type),
+                source: Some(d.dataset.source),
+                schema: d.dataset.schema,
+                profile: d.dataset.profile,
+            }),
+        }
+    }
+}

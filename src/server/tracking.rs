@@ -226,25 +226,7 @@ pub fn run_proto(store: &Store, run: &Run, io: dataset::RunIo) -> pb::Run {
             tags: to_kv(&run.tags),
         },
         inputs: pb::RunInputs {
-            dataset_inputs: io
-                .datasets
-                .into_iter()
-                .map(|d| pb::DatasetInput {
-                    tags: d
-                        .tags
-                        .into_iter()
-                        .map(|(key, value)| pb::KeyValue { key, value })
-                        .collect(),
-                    dataset: Some(pb::Dataset {
-                        name: Some(d.dataset.name),
-                        digest: Some(d.dataset.digest),
-                        source_type: Some(d.dataset.source_type),
-                        source: Some(d.dataset.source),
-                        schema: d.dataset.schema,
-                        profile: d.dataset.profile,
-                    }),
-                })
-                .collect(),
+            dataset_inputs: io.datasets.into_iter().map(Into::into).collect(),
             model_inputs: io
                 .model_inputs
                 .into_iter()

@@ -61,6 +61,19 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
+/// A digest of a run's dataset inputs as MLflow's messages, the same for push and pull: empty
+/// when there are none.
+fn inputs_digest(inputs: &[crate::proto::tracking::DatasetInput]) -> String {
+    if inputs.is_empty() {
+        return String::new();
+    }
+    let texts: Vec<String> = inputs
+        .iter()
+        .map(|i| serde_json::to_string(i).unwrap_or_default())
+        .collect();
+    digest(texts.iter().map(|t| (t.as_str(), "")))
+}
+
 /// The tags that carry local ids on the server (see the module's doc).
 pub mod tags {
     pub const SOURCE_RUN_ID: &str = "mlt.source.run_id";

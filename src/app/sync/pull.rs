@@ -713,31 +713,8 @@ fn new_link(pair: &Pair, run: &pb::Run, metric_points: BTreeMap<String, u64>) ->
 /// run here (`push.rs`, `send_inputs`): empty when there are none, so that a push finds
 /// nothing to send of a pulled run's inputs.
 fn inputs_digest(datasets: Vec<DatasetInput>) -> String {
-    if datasets.is_empty() {
-        return String::new();
-    }
-    let texts: Vec<String> = datasets
-        .into_iter()
-        .map(|d| {
-            let input = pb::DatasetInput {
-                tags: d
-                    .tags
-                    .into_iter()
-                    .map(|(key, value)| pb::KeyValue { key, value })
-                    .collect(),
-                dataset: Some(pb::Dataset {
-                    name: Some(d.dataset.name),
-                    digest: Some(d.dataset.digest),
-                    source_type: Some(d.dataset.source_type),
-                    source: Some(d.dataset.source),
-                    schema: d.dataset.schema,
-                    profile: d.dataset.profile,
-                }),
-            };
-            serde_json::to_string(&input).unwrap_or_default()
-        })
-        .collect();
-    digest(texts.iter().map(|t| (t.as_str(), "")))
+    let inputs: Vec<pb::DatasetInput> = datasets.into_iter().map(Into::into).collect();
+    super::inputs_digest(&inputs)
 }
 
 /// Whether the server's run has inputs or outputs this run lacks.

@@ -899,30 +899,8 @@ fn send_inputs(s: &Session, h: &RunHandle, link: &mut RunLink, sent: &mut Sent) 
     if io.datasets.is_empty() {
         return Ok(());
     }
-    let inputs: Vec<pb::DatasetInput> = io
-        .datasets
-        .into_iter()
-        .map(|d| pb::DatasetInput {
-            tags: d
-                .tags
-                .into_iter()
-                .map(|(key, value)| pb::KeyValue { key, value })
-                .collect(),
-            dataset: Some(pb::Dataset {
-                name: Some(d.dataset.name),
-                digest: Some(d.dataset.digest),
-                source_type: Some(d.dataset.source_type),
-                source: Some(d.dataset.source),
-                schema: d.dataset.schema,
-                profile: d.dataset.profile,
-            }),
-        })
-        .collect();
-    let texts: Vec<String> = inputs
-        .iter()
-        .map(|i| serde_json::to_string(i).unwrap_or_default())
-        .collect();
-    let d = digest(texts.iter().map(|t| (t.as_str(), "")));
+    let inputs: Vec<pb::DatasetInput> = io.datasets.into_iter().map(Into::into).collect();
+    let d = super::inputs_digest(&inputs);
     if d == link.inputs_digest {
         return Ok(());
     }
