@@ -1056,7 +1056,6 @@ fn pull_files(s: &Session, local_id: &str, link: &mut LoggedModelLink) -> Result
     super::artifacts::pull_dir(s, &uri, &dir, &mut link.artifacts)
 }
 
-/// Pulls the scope's registered models, versions, tags, stages and aliases. Run last.
 /// The server's ids of the runs behind the versions of the models named (`-m`): each
 /// version's run, and the run its source names (`runs:/<id>/...`), once each, oldest version
 /// first. A model the server does not have is an error.
@@ -1083,6 +1082,7 @@ pub(super) fn runs_of_models_there(s: &Session, scope: &Scope) -> crate::app::Re
     Ok(out)
 }
 
+/// Pulls the scope's registered models, versions, tags, stages and aliases. Run last.
 pub(super) fn pull_registry(s: &Session, scope: &Scope) -> crate::app::Result<()> {
     if !scope.includes_models() {
         return Ok(());
