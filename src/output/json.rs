@@ -145,7 +145,8 @@ pub fn runs_document(runs: &[Run]) -> String {
         key: &'a str,
         step: i64,
         timestamp: i64,
-        value: F64,
+        #[serde(serialize_with = "crate::proto::ser::f64")]
+        value: f64,
     }
     #[derive(Serialize)]
     struct Info<'a> {
@@ -160,22 +161,6 @@ pub fn runs_document(runs: &[Run]) -> String {
         start_time: i64,
         status: &'a str,
         user_id: &'a str,
-    }
-    /// A value as [`json_f64`] gives it.
-    struct F64(f64);
-    impl Serialize for F64 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let v = self.0;
-            if v.is_nan() {
-                s.serialize_str("NaN")
-            } else if v == f64::INFINITY {
-                s.serialize_str("Infinity")
-            } else if v == f64::NEG_INFINITY {
-                s.serialize_str("-Infinity")
-            } else {
-                s.serialize_f64(v)
-            }
-        }
     }
     fn kv(m: &BTreeMap<String, String>) -> Vec<Kv<'_>> {
         m.iter()
@@ -197,7 +182,7 @@ pub fn runs_document(runs: &[Run]) -> String {
                             key: k.as_str(),
                             step: p.step,
                             timestamp: p.timestamp,
-                            value: F64(p.value),
+                            value: p.value,
                         })
                         .collect(),
                     params: kv(&r.params),
