@@ -483,8 +483,8 @@ fn push_run(ctx: &Ctx, h: &RunHandle) -> Result<u64> {
                         lifecycle: Lifecycle::Active.as_str().into(),
                         ..RunLink::default()
                     };
+                    // (The mark goes once the run is pushed, below.)
                     s.save_link(Kind::Run, id, &l)?;
-                    s.map.remove(Kind::Creating, id)?;
                     (l, r)
                 }
             }
@@ -536,7 +536,7 @@ fn push_run(ctx: &Ctx, h: &RunHandle) -> Result<u64> {
     link.synced = fingerprint;
     s.save_link(Kind::Run, id, &link)?;
     if !dry {
-        // (Also one left by a push killed between writing the link and this.)
+        // A `creating` mark of this run, now or of a push killed since it wrote the link.
         s.map.remove(Kind::Creating, id)?;
     }
     count_run(s, created, &sent);
