@@ -291,12 +291,13 @@ impl Bound {
     }
 }
 
-/// Binds the configured address.
+/// Binds the configured address. The store's tracking folder is watched for changes (see
+/// [`Store::watch_changes`]): a server reads the same runs again and again.
 pub async fn bind(store: Store, config: Config) -> std::io::Result<Bound> {
     let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await?;
     Ok(Bound {
         listener,
-        state: State::new(store, config),
+        state: State::new(store.watch_changes(), config),
     })
 }
 

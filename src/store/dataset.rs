@@ -265,7 +265,7 @@ impl Store {
     pub fn run_io(&self, h: &RunHandle) -> Result<RunIo> {
         let mut io = RunIo::default();
         let inputs = h.dir.join(layout::INPUTS);
-        if inputs.is_dir() {
+        if self.is_dir_following(&inputs) {
             let exp_dir = self.experiment_dir(&h.info.experiment_id);
             for dir in sorted_entries(&inputs)? {
                 let Some(link) = read_meta(&h.dir, &dir) else {
@@ -303,7 +303,7 @@ impl Store {
             }
         }
         let outputs = h.dir.join(OUTPUTS);
-        if outputs.is_dir() {
+        if self.is_dir_following(&outputs) {
             for dir in sorted_entries(&outputs)? {
                 let Some(link) = read_meta(&h.dir, &dir) else {
                     continue;

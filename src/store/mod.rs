@@ -23,6 +23,7 @@ pub mod safe_path;
 pub mod sqlite;
 mod summary;
 pub mod transfer;
+mod watch;
 pub mod yaml;
 
 pub use artifact::{ArtifactEntry, RunRef};
@@ -64,6 +65,19 @@ thread_local! {
     static HELD: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
     /// How many warnings this thread gave (or held back): a read that warned is not cached.
     static WARNED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// Set while this thread reads the items of a [`Store::par_map`], which took in the change
+    /// watch's events once for all of them (see [`watch`]).
+    static SYNCED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Takes in the change watch's events before a read, unless the batch of reads this thread is
+/// part of did so when it began.
+fn sync_watch(w: Option<&watch::Watch>) {
+    if let Some(w) = w
+        && !SYNCED.with(|s| s.get())
+    {
+        w.sync();
+    }
 }
 
 /// How many warnings this thread gave so far.
@@ -83,6 +97,8 @@ pub struct Store {
     summaries: Vec<std::sync::RwLock<summary::Memo>>,
     /// How long a file must have been unchanged for a summary to keep what was read of it.
     summary_margin: i64,
+    /// The change watch of a long-running reader (see [`watch`]), when it was asked for.
+    watch: Option<std::sync::Arc<watch::Watch>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -113,7 +129,21 @@ impl Store {
             warn: Box::new(|_| {}),
             summaries: (0..summary::SHARDS).map(|_| Default::default()).collect(),
             summary_margin: summary::MARGIN_NS,
+            watch: None,
         }
+    }
+
+    /// Has the kernel report changes to the tracking folder (see [`watch`]), so that reading
+    /// runs again costs no system call for what did not change: for a reader that lives long
+    /// (`mlt server`). Nothing changes where the store's file system cannot be watched.
+    pub fn watch_changes(mut self) -> Store {
+        self.watch = watch::Watch::start(&self.tracking);
+        self
+    }
+
+    /// Whether the tracking folder is watched ([`Store::watch_changes`]).
+    pub fn watches_changes(&self) -> bool {
+        self.watch.is_some()
     }
 
     /// Uses `registry` as the registry folder (MLflow's registry URI), whatever is there.
@@ -153,14 +183,18 @@ impl Store {
     ) -> impl Iterator<Item = R> + 'a {
         let threads = read_threads().min(items.len());
         let mut done: Vec<Option<(R, Vec<String>)>> = Vec::with_capacity(items.len());
+        sync_watch(self.watch.as_deref());
         if threads <= 1 {
             // At most one item: no thread, and its warnings go straight out.
+            let was = SYNCED.with(|s| s.replace(true));
             done.extend(items.iter().map(|t| Some((f(t), Vec::new()))));
+            SYNCED.with(|s| s.set(was));
         } else {
             done.resize_with(items.len(), || None);
             let next = std::sync::atomic::AtomicUsize::new(0);
             let work = || {
                 HELD.with(|h| *h.borrow_mut() = Some(Vec::new()));
+                SYNCED.with(|s| s.set(true));
                 let mut out = Vec::new();
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -5,7 +5,6 @@ use super::experiment::key_path;
 use super::fs::{self, IoContext};
 use super::layout;
 use super::metric::MetricPoints;
-use super::summary;
 use super::yaml::{Doc, Meta, Scalar, to_yaml};
 use super::{Entity, Error, Result, Store, TRASH};
 use crate::entities::{
@@ -292,7 +291,7 @@ impl Store {
                     // The folder is checked once; a flat key then needs only its own file
                     // checked, a nested one every folder on its way. A flat metric is checked
                     // by the stat that reading its latest value takes anyway.
-                    let real_dir = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir());
+                    let real_dir = self.is_real_dir(&dir);
                     Ok(keys
                         .iter()
                         .filter(|k| real_dir && is_plain_key(k))
@@ -301,8 +300,7 @@ impl Store {
                             if k.contains('/') {
                                 fs::plain_file(&h.dir, p)
                             } else {
-                                folder == layout::METRICS
-                                    || std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file())
+                                folder == layout::METRICS || self.file_stamp(p).is_some()
                             }
                         })
                         .collect())
@@ -331,7 +329,7 @@ impl Store {
                 Keys::All => self.values_in(s, folder, || general(folder, keys)),
                 Keys::Only(only) if !only.is_empty() => {
                     let dir = h.dir.join(folder);
-                    let Some(real) = summary::RealDir::open(&dir) else {
+                    let Some(real) = self.real_dir(&dir) else {
                         return Ok(BTreeMap::new());
                     };
                     let mut out = BTreeMap::new();

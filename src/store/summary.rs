@@ -25,6 +25,7 @@ use super::metric::cache::{make_real_dirs, plain_name, read_regular, real_dirs};
 use crate::entities::{Lifecycle, MetricPoint, RunInfo, RunStatus};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -41,8 +42,8 @@ const MEMO_MAX: usize = 200_000;
 /// threads reading runs at once seldom wait for each other.
 pub(super) const SHARDS: usize = 64;
 
-/// Summaries by run folder.
-pub(super) type Memo = std::collections::HashMap<PathBuf, Arc<Summary>>;
+/// Summaries by run folder (its path's bytes).
+pub(super) type Memo = std::collections::HashMap<Box<[u8]>, Arc<Summary>, super::watch::FastHash>;
 
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
 pub(super) struct Stamp {
@@ -170,9 +171,19 @@ impl<V: Clone> Folder<V> {
     ///
     /// The folder is opened once (`O_PATH`) and each file's stamp taken relative to it, so the
     /// kernel walks one name per file, not the whole path.
-    fn whole(&self, dir: &Path) -> Option<Vec<(&String, &V)>> {
+    fn whole(&self, store: &Store, dir: &Path) -> Option<Vec<(&String, &V)>> {
         let stamp = self.dir?;
-        let folder = RealDir::open(dir)?;
+        let folder = store.real_dir(dir)?;
+        if let RealDir::Watched(w, d) = &folder
+            && self.files.keys().all(|k| plain_name_key(k))
+        {
+            let files = self.files.iter().map(|(k, (s, _))| (k.as_str(), *s));
+            match w.unchanged(d, stamp, files) {
+                Some(true) => return Some(self.files.iter().map(|(k, (_, v))| (k, v)).collect()),
+                Some(false) => return None,
+                None => {}
+            }
+        }
         if folder.stamp()? != stamp {
             return None;
         }
@@ -213,7 +224,6 @@ pub(super) struct Summary {
 
 /// A run's summary being used for one read: where it is kept, and whether it changed.
 pub(super) struct Session {
-    file: PathBuf,
     dir: PathBuf,
     summary: Arc<Summary>,
     changed: bool,
@@ -281,34 +291,99 @@ fn list_flat(dir: &Path) -> Option<Listing> {
     Some(Listing { stamp, fd, names })
 }
 
-/// A real folder (not a link), open for taking the stamps of what it holds: the kernel then
-/// walks one name per file, not the whole path.
-pub(super) struct RealDir(rustix::fd::OwnedFd);
+/// A real folder (not a link), for taking the stamps of what it holds: through the store's
+/// change watch when it has one, else open (`O_PATH`), so that the kernel walks one name per
+/// file, not the whole path.
+pub(super) enum RealDir<'a> {
+    Open(rustix::fd::OwnedFd),
+    Watched(&'a super::watch::Watch, &'a Path),
+}
 
-impl RealDir {
+impl<'a> RealDir<'a> {
     /// `None` when `dir` is not a folder, or is a link.
-    pub(super) fn open(dir: &Path) -> Option<RealDir> {
+    fn open_fd(dir: &Path) -> Option<RealDir<'a>> {
         use rustix::fs::{Mode, OFlags};
         let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
         rustix::fs::openat(rustix::fs::CWD, dir, flags, Mode::empty())
             .ok()
-            .map(RealDir)
+            .map(RealDir::Open)
     }
 
     fn stamp(&self) -> Option<Stamp> {
-        rustix::fs::fstat(&self.0).ok().map(|st| stat_stamp(&st))
+        match self {
+            RealDir::Open(fd) => rustix::fs::fstat(fd).ok().map(|st| stat_stamp(&st)),
+            RealDir::Watched(w, dir) => w.dir_stamp(dir),
+        }
     }
 
     /// The stamp of the regular file `name` (one plain name) in the folder, else `None`.
     pub(super) fn file_stamp(&self, name: &str) -> Option<Stamp> {
         use rustix::fs::{AtFlags, FileType};
-        let st = rustix::fs::statat(&self.0, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
-        (FileType::from_raw_mode(st.st_mode) == FileType::RegularFile).then(|| stat_stamp(&st))
+        match self {
+            RealDir::Open(fd) => {
+                let st = rustix::fs::statat(fd, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+                (FileType::from_raw_mode(st.st_mode) == FileType::RegularFile)
+                    .then(|| stat_stamp(&st))
+            }
+            RealDir::Watched(w, dir) => match w.entry(dir, name) {
+                super::watch::Entry::File(s) => Some(s),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl Store {
+    /// The real folder `dir` (not a link), for taking stamps; `None` when it is not one.
+    pub(super) fn real_dir<'a>(&'a self, dir: &'a Path) -> Option<RealDir<'a>> {
+        if let Some(w) = self.watch.as_deref() {
+            match w.is_real_dir(dir) {
+                Some(true) => return Some(RealDir::Watched(w, dir)),
+                Some(false) => return None,
+                None => {}
+            }
+        }
+        RealDir::open_fd(dir)
+    }
+
+    /// Whether `dir` is a real folder (not a link).
+    pub(super) fn is_real_dir(&self, dir: &Path) -> bool {
+        if let Some(known) = self.watch.as_deref().and_then(|w| w.is_real_dir(dir)) {
+            return known;
+        }
+        std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
+    }
+
+    /// Whether `dir` is a folder, following a link as [`Path::is_dir`] does.
+    pub(super) fn is_dir_following(&self, dir: &Path) -> bool {
+        if let Some(w) = self.watch.as_deref()
+            && let (Some(p), Some(n)) = (dir.parent(), dir.file_name().and_then(|n| n.to_str()))
+        {
+            match w.entry(p, n) {
+                super::watch::Entry::Dir => return true,
+                super::watch::Entry::Missing | super::watch::Entry::File(_) => return false,
+                super::watch::Entry::Other => {}
+            }
+        }
+        dir.is_dir()
+    }
+
+    /// The stamp of the regular file `p` (not a link).
+    pub(super) fn file_stamp(&self, p: &Path) -> Option<Stamp> {
+        if let Some(w) = self.watch.as_deref()
+            && let (Some(dir), Some(name)) = (p.parent(), p.file_name().and_then(|n| n.to_str()))
+        {
+            return match w.entry(dir, name) {
+                super::watch::Entry::File(s) => Some(s),
+                _ => None,
+            };
+        }
+        file_stamp(p)
     }
 }
 
 /// The stamp of what `fstat` or `statat` gave, as [`Stamp::of`] makes it of `Metadata`.
-fn stat_stamp(st: &rustix::fs::Stat) -> Stamp {
+pub(super) fn stat_stamp(st: &rustix::fs::Stat) -> Stamp {
     Stamp {
         d: st.st_dev,
         i: st.st_ino,
@@ -333,20 +408,25 @@ fn read_at(at: &rustix::fd::OwnedFd, name: &str) -> Option<(Stamp, String)> {
 }
 
 impl Store {
-    /// The cache file of a run folder `<tracking>/<experiment>/<run>`, if it can have one.
-    fn summary_file(&self, run_dir: &Path) -> Option<PathBuf> {
+    /// The experiment and run folder names of a run folder `<tracking>/<experiment>/<run>`,
+    /// when it can have a cache file.
+    fn summary_names<'d>(&self, run_dir: &'d Path) -> Option<(&'d str, &'d str)> {
         if self.summary_margin < 0 {
             return None;
         }
-        let rel = run_dir.strip_prefix(&self.tracking).ok()?;
-        let mut parts = rel.iter().map(|c| c.to_str());
-        let (Some(Some(exp)), Some(Some(run)), None) = (parts.next(), parts.next(), parts.next())
-        else {
-            return None;
-        };
-        if !plain_name(exp) || !plain_name(run) {
-            return None;
-        }
+        let (dir, tracking) = (
+            run_dir.as_os_str().as_bytes(),
+            self.tracking.as_os_str().as_bytes(),
+        );
+        let rel = dir.strip_prefix(tracking)?.strip_prefix(b"/")?;
+        let rel = std::str::from_utf8(rel).ok()?;
+        let (exp, run) = rel.split_once('/')?;
+        (plain_name(exp) && plain_name(run)).then_some((exp, run))
+    }
+
+    /// The cache file of a run folder `<tracking>/<experiment>/<run>`, if it can have one.
+    fn summary_file(&self, run_dir: &Path) -> Option<PathBuf> {
+        let (exp, run) = self.summary_names(run_dir)?;
         Some(layout::run_summary_cache(
             &self.root.join(super::MLT_DIR),
             exp,
@@ -357,23 +437,24 @@ impl Store {
     /// The summary of the run in `dir` for one read: from memory, else from its cache file,
     /// else empty. `None` when the run cannot have one.
     pub(super) fn summary_session(&self, dir: &Path) -> Option<Session> {
-        let file = self.summary_file(dir)?;
+        self.summary_names(dir)?;
+        super::sync_watch(self.watch.as_deref());
         let memo = self
             .memo(dir)
             .read()
             .unwrap_or_else(|e| e.into_inner())
-            .get(dir)
+            .get(dir.as_os_str().as_bytes())
             .cloned();
         let summary = match memo {
             Some(s) => s,
             None => {
+                let file = self.summary_file(dir)?;
                 let s = Arc::new(self.read_summary(&file).unwrap_or_default());
                 self.remember(dir, s.clone());
                 s
             }
         };
         Some(Session {
-            file,
             dir: dir.to_path_buf(),
             summary,
             changed: false,
@@ -383,14 +464,12 @@ impl Store {
 
     /// The part of the memory of summaries that holds the run in `dir`.
     fn memo(&self, dir: &Path) -> &std::sync::RwLock<Memo> {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        dir.hash(&mut h);
-        &self.summaries[(h.finish() as usize) % self.summaries.len()]
+        let h = super::watch::hash_of(dir.as_os_str().as_bytes());
+        &self.summaries[(h >> 40) as usize % self.summaries.len()]
     }
 
     fn remember(&self, dir: &Path, s: Arc<Summary>) {
-        let key = dir.to_path_buf();
+        let key: Box<[u8]> = dir.as_os_str().as_bytes().into();
         let mut memo = self.memo(dir).write().unwrap_or_else(|e| e.into_inner());
         if memo.len() >= MEMO_MAX / SHARDS {
             memo.clear();
@@ -405,9 +484,12 @@ impl Store {
             return;
         }
         self.remember(&s.dir, s.summary.clone());
+        let Some(file) = self.summary_file(&s.dir) else {
+            return;
+        };
         let base = self.root.join(super::MLT_DIR);
-        let Some(dir) = s.file.parent() else { return };
-        let Some((tmp, _)) = super::fs::temp_home(&s.file) else {
+        let Some(dir) = file.parent() else { return };
+        let Some((tmp, _)) = super::fs::temp_home(&file) else {
             return;
         };
         if !real_dirs(&self.root, &base) || !make_real_dirs(&base, dir) {
@@ -420,7 +502,7 @@ impl Store {
             return;
         };
         if std::io::Write::write_all(&mut t, &bytes).is_ok() {
-            let _ = t.persist(&s.file);
+            let _ = t.persist(&file);
         }
     }
 
@@ -448,7 +530,7 @@ impl Store {
     /// The run's info, from the session's summary while `meta.yaml` is unchanged.
     pub(super) fn info_in(&self, s: &mut Session) -> super::Result<RunInfo> {
         let meta = s.dir.join(layout::META);
-        let before = file_stamp(&meta);
+        let before = self.file_stamp(&meta);
         if let (Some(now), Some((stamp, info))) = (before, &s.summary.meta)
             && now == *stamp
             && let Some(info) = info.get()
@@ -456,7 +538,7 @@ impl Store {
             return Ok(info);
         }
         let (info, from_tag) = self.read_run_info_telling(&s.dir)?;
-        let after = file_stamp(&meta);
+        let after = self.file_stamp(&meta);
         let keep = match (before, after) {
             (Some(b), Some(a)) if a == b && a.c < s.before && !from_tag => {
                 Some((a, Info::of(&info)))
@@ -478,7 +560,7 @@ impl Store {
         general: impl FnOnce() -> super::Result<BTreeMap<String, String>>,
     ) -> super::Result<BTreeMap<String, String>> {
         let dir = s.dir.join(folder);
-        if let Some(found) = s.folder(folder).whole(&dir) {
+        if let Some(found) = s.folder(folder).whole(self, &dir) {
             return Ok(found
                 .into_iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
@@ -547,7 +629,7 @@ impl Store {
         general: impl FnOnce() -> super::Result<BTreeMap<String, MetricPoint>>,
     ) -> super::Result<BTreeMap<String, MetricPoint>> {
         let dir = s.dir.join(layout::METRICS);
-        if let Some(found) = s.summary.metrics.whole(&dir) {
+        if let Some(found) = s.summary.metrics.whole(self, &dir) {
             return Ok(found
                 .into_iter()
                 .filter_map(|(k, p)| unpoint(p).map(|p| (k.clone(), p)))
@@ -572,7 +654,7 @@ impl Store {
         };
         if super::warnings_given() == warned {
             for (k, p) in &files {
-                match file_stamp(p) {
+                match self.file_stamp(p) {
                     Some(st) if st.c < s.before => {
                         kept.files.insert(k.clone(), (st, point(out.get(k))));
                     }
@@ -595,7 +677,8 @@ impl Store {
     ) -> super::Result<BTreeMap<String, MetricPoint>> {
         let mut out = BTreeMap::new();
         let mut rest = Vec::new();
-        let folder = RealDir::open(&s.dir.join(layout::METRICS));
+        let metrics_dir = s.dir.join(layout::METRICS);
+        let folder = self.real_dir(&metrics_dir);
         for (k, p) in files {
             if k.contains('/') {
                 rest.push((k, p));
@@ -603,7 +686,7 @@ impl Store {
             }
             let now = match &folder {
                 Some(f) => f.file_stamp(&k),
-                None => file_stamp(&p),
+                None => self.file_stamp(&p),
             };
             match now {
                 // Not a regular file: left out, as the usual read leaves it out.
@@ -630,7 +713,7 @@ impl Store {
                 }
                 let now = match &folder {
                     Some(f) => f.file_stamp(k),
-                    None => file_stamp(p),
+                    None => self.file_stamp(p),
                 };
                 if let Some(st) = now
                     && st.c < s.before
@@ -716,13 +799,44 @@ mod tests {
         (parts, whole, Vec::new())
     }
 
+    thread_local! {
+        /// Set while a test runs again through the change watch (`mod through_the_watch`).
+        static WATCH: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
     fn watched(root: &Path, margin: i64) -> (Store, Arc<Mutex<Vec<String>>>) {
         let w = Arc::new(Mutex::new(Vec::new()));
         let w2 = w.clone();
-        let s = Store::new(root)
+        let mut s = Store::new(root)
             .with_summary_margin(margin)
             .on_warning(move |m| w2.lock().unwrap().push(m.into()));
+        if WATCH.with(|w| w.get()) {
+            s = s.watch_changes();
+            assert!(s.watches_changes());
+        }
         (s, w)
+    }
+
+    /// The tests above again, each store reading through the change watch: every change a
+    /// test makes is made just before the read that must see it.
+    mod through_the_watch {
+        macro_rules! again {
+            ($($name:ident),* $(,)?) => {$(
+                #[test]
+                fn $name() {
+                    super::WATCH.with(|w| w.set(true));
+                    super::$name();
+                }
+            )*};
+        }
+        again!(
+            the_cache_is_written_and_used_once_files_are_settled,
+            an_in_place_rewrite_of_the_same_size_in_the_same_second_is_seen,
+            added_and_removed_params_tags_and_metrics_are_seen,
+            meta_yaml_rewrites_are_seen,
+            links_swapped_in_for_files_are_not_followed,
+            a_damaged_cache_file_is_ignored_and_rewritten,
+        );
     }
 
     /// Reads through `hot` (its memory and cache files), through a new store (the cache files

@@ -95,3 +95,81 @@ fn ui_needs_a_store() {
     assert!(err.contains("no mlt store"), "{err}");
     assert!(!env.path("mlruns").exists());
 }
+
+/// A run as `GET /api/2.0/mlflow/runs/get` gives it: params, tags and latest metrics by key.
+fn run_values(ui: &Ui, run: &str) -> std::collections::BTreeMap<String, String> {
+    let (status, body) = ui.get(&format!("/api/2.0/mlflow/runs/get?run_id={run}"));
+    assert!(status.contains("200"), "{status}: {body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for (kind, field) in [("param", "params"), ("tag", "tags"), ("metric", "metrics")] {
+        for e in v["run"]["data"][field].as_array().into_iter().flatten() {
+            let value = match &e["value"] {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            out.insert(format!("{kind}.{}", e["key"].as_str().unwrap()), value);
+        }
+    }
+    out.insert(
+        "status".into(),
+        v["run"]["info"]["status"].as_str().unwrap().into(),
+    );
+    out
+}
+
+#[test]
+fn what_another_process_changes_is_in_the_very_next_answer() {
+    // The server keeps what it read, and is told of changes by the kernel: a change made by
+    // another process just before a request must be in its answer, every time.
+    let env = TestEnv::init();
+    env.experiment("live");
+    let run = env.start("live", "r");
+    env.ok(&["log", "params", "lr=0.1", "--run", &run]);
+    env.ok(&["log", "tag", "note", "aaaa", "--run", &run]);
+    let ui = Ui::start(&env, &["--no-open", "--port", "0"], None);
+    let param = env
+        .root()
+        .join("mlruns")
+        .read_dir()
+        .unwrap()
+        .map(|e| e.unwrap().path().join(&run))
+        .find(|p| p.is_dir())
+        .unwrap()
+        .join("params/lr");
+    for round in 0..3 {
+        // Files unchanged for 2 s are what the server keeps (see `store::summary`).
+        if round < 2 {
+            std::thread::sleep(Duration::from_millis(2100));
+        }
+        run_values(&ui, &run);
+        let before = run_values(&ui, &run);
+        assert_eq!(before["tag.note"].len(), 4, "{before:?}");
+        // The CLI (another process) logs; a file is rewritten in place, as MLflow does, with
+        // the same size in the same second.
+        let note = format!("n{round:03}");
+        env.ok(&["log", "tag", "note", &note, "--run", &run]);
+        env.ok(&[
+            "log",
+            "metric",
+            "loss",
+            &format!("0.{round}"),
+            "--step",
+            &round.to_string(),
+            "--run",
+            &run,
+        ]);
+        env.ok(&["log", "params", &format!("p{round}=x"), "--run", &run]);
+        std::fs::write(&param, format!("0.{round}")).unwrap();
+        let after = run_values(&ui, &run);
+        assert_eq!(after["tag.note"], note, "round {round}: {after:?}");
+        assert_eq!(after["metric.loss"], format!("0.{round}"), "round {round}");
+        assert_eq!(after["param.lr"], format!("0.{round}"), "round {round}");
+        assert!(
+            after.contains_key(&format!("param.p{round}")),
+            "round {round}"
+        );
+    }
+    env.ok(&["runs", "end", &run]);
+    assert_eq!(run_values(&ui, &run)["status"], "FINISHED");
+}
