@@ -27,7 +27,9 @@
 #     during it, and 2 s after it.
 # Reads (c, d) are repeated BENCH_REPEAT (3) times: the median. The floor of each workload is
 # the same number of GET /health requests through MLflow's HTTP layer to the mlt server: what
-# HTTP and the client cost alone. Ratios are MLflow's time / mlt's time.
+# HTTP and the client cost alone. Ratios are MLflow's time / mlt's time. The client's own CPU
+# time is also shown: no server can make a workload take less wall time than that, so MLflow's
+# time over the client's CPU time against mlt is the most any server could gain.
 #
 # Environment:
 #   BENCH_QUICK   1: 10 runs, 100 log_metric calls, 200-run search, 10,000 points, 1 repeat

@@ -165,22 +165,25 @@ def client(url, out, pid):
     def timed(key, fn, repeat=1):
         """Runs fn() `repeat` times: the median wall time, the server's CPU time per call."""
         sampler.phase = key
-        walls, cpus = [], []
+        walls, cpus, mine = [], [], []
         requests_before = counter["n"]
         try:
             value = None
             for _ in range(repeat):
                 pids = tree(pid)
                 cpu0 = tree_cpu(pids)
+                c0 = time.process_time()
                 t0 = time.perf_counter()
                 value = fn()
                 walls.append(time.perf_counter() - t0)
+                mine.append(time.process_time() - c0)
                 cpus.append(tree_cpu(pids) - cpu0)
             results[key] = {
                 "seconds": statistics.median(walls),
                 "min": min(walls),
                 "max": max(walls),
                 "server_cpu": statistics.median(cpus),
+                "client_cpu": statistics.median(mine),
                 "requests": (counter["n"] - requests_before) // repeat,
                 "repeat": repeat,
             }
@@ -503,6 +506,19 @@ def report(out_dir):
             w = (res[s] or {}).get(key) or {}
             cols.append("-" if "server_cpu" not in w else f"{w['server_cpu']:.2f}")
         print(line((label, "", *cols)))
+    print()
+    print("client CPU seconds (MLflow's client: building, sending and parsing requests, in this")
+    print("process), and the most any server could be faster than MLflow's on the file store with")
+    print("this client: MLflow's wall time over the client's CPU time against mlt:")
+    print(line(("", "", "mlflow file", "mlflow sqlite", "mlt", "", "bound vs file")))
+    for key, label in WORKLOADS:
+        label = label.format_map(Sizes(sizes))
+        cols = []
+        for s, _ in SERVERS:
+            w = (res[s] or {}).get(key) or {}
+            cols.append("-" if "client_cpu" not in w else f"{w['client_cpu']:.2f}")
+        mc = ((res["mlt"] or {}).get(key) or {}).get("client_cpu")
+        print(line((label, "", *cols, "", fmt(ratio(secs("file", key), mc)))))
     print()
     print("server memory (RSS summed over the server's process tree, MiB):")
     mw = (62, 10, 12, 8, 16, 5, 16)
