@@ -15,8 +15,8 @@
 //!
 //! What the watch cannot vouch for is looked up the usual way each time: a file with more than
 //! one link (written through another name, its folder hears nothing), a folder or file on
-//! another device, anything outside the tracking folder or beyond the watch limit
-//! (`fs.inotify.max_user_watches`). A store on a file system whose changes the kernel may not
+//! another device, anything outside the tracking folder or beyond half the watch limit
+//! (`fs.inotify.max_user_watches`: the other half is left to other programs). A store on a file system whose changes the kernel may not
 //! see (NFS and other network file systems) is not watched at all, and a lost event (the
 //! queue overflowed) forgets everything.
 
@@ -143,6 +143,9 @@ pub(super) struct Watch {
     epochs: AtomicU64,
     /// The watch limit was reached: no folder is added.
     full: AtomicBool,
+    /// The most folders watched at once: half the user's limit, so that other programs
+    /// (editors, file managers) keep watches of their own.
+    most: usize,
     kept: AtomicUsize,
     #[cfg(test)]
     counts: Mutex<Counts>,
@@ -154,6 +157,15 @@ impl Watch {
     /// for what it would keep: `root` is not a real folder on a local file system, or inotify
     /// is not available.
     pub(super) fn start(root: &Path) -> Option<Arc<Watch>> {
+        let most = std::fs::read_to_string("/proc/sys/fs/inotify/max_user_watches")
+            .ok()
+            .and_then(|s| s.trim().parse::<usize>().ok())
+            .map_or(4096, |n| n / 2);
+        Watch::start_with(root, most)
+    }
+
+    /// [`Watch::start`], watching at most `most` folders at once.
+    fn start_with(root: &Path, most: usize) -> Option<Arc<Watch>> {
         let st = rustix::fs::lstat(root).ok()?;
         if FileType::from_raw_mode(st.st_mode) != FileType::Directory {
             return None;
@@ -174,6 +186,7 @@ impl Watch {
             begun: AtomicU64::new(0),
             epochs: AtomicU64::new(0),
             full: AtomicBool::new(false),
+            most,
             kept: AtomicUsize::new(0),
             #[cfg(test)]
             counts: Mutex::new(Counts::default()),
@@ -370,6 +383,9 @@ impl Watch {
         let mut wds = self.wds.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(e) = self.epoch_of(dir) {
             return Some(e);
+        }
+        if wds.len() >= self.most {
+            return None;
         }
         let st = rustix::fs::lstat(dir).ok()?;
         if FileType::from_raw_mode(st.st_mode) != FileType::Directory || st.st_dev != self.dev {
@@ -769,6 +785,29 @@ mod tests {
             (r.params["lr"].as_str(), r.tags["note"].as_str()),
             ("0199", "n199")
         );
+    }
+
+    #[test]
+    fn beyond_the_most_folders_it_may_watch_runs_are_looked_up_as_usual() {
+        let (tmp, ids) = store();
+        let root = tmp.path();
+        // The tracking folder, the experiment and one run folder: the rest is not watched.
+        let mut s = Store::new(root).with_summary_margin(0);
+        s.watch = Watch::start_with(&s.tracking, 3);
+        for _ in 0..3 {
+            runs(&s);
+        }
+        let w = s.watch.as_ref().unwrap();
+        assert_eq!(w.wds.lock().unwrap().len(), 3);
+        w.take_counts();
+        for id in &ids {
+            let tag = root.join("mlruns/0").join(id).join("tags/note");
+            std::fs::write(tag, "dddd").unwrap();
+        }
+        let got = runs(&s);
+        assert!(w.take_counts().hits > 0);
+        assert!(got.iter().all(|r| r.tags["note"] == "dddd"));
+        assert_eq!(format!("{got:?}"), cold(root));
     }
 
     #[test]
