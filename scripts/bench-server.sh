@@ -91,14 +91,16 @@ mlflow_venv() {
     local venv="${MLT_SERVER_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/mlt/venv-mlflow-full-3.17.2}"
     mkdir -p "$(dirname -- "$venv")"
     local marker="$venv/.mlt-ready"
-    if [[ -f "$marker" && "$(cat "$marker")" == "$MLFLOW_REQ" && -x "$venv/bin/mlflow" ]]; then
+    # A venv made with more (scripts/team-stack.sh's, with the same MLflow) does as well.
+    has_mlflow() { [[ -f "$marker" && " $(cat "$marker") " == *" $MLFLOW_REQ "* && -x "$venv/bin/mlflow" ]]; }
+    if has_mlflow; then
         printf '%s\n' "$venv"
         return
     fi
     (
         exec 9>"$venv.lock"
         flock 9
-        if [[ -f "$marker" && "$(cat "$marker")" == "$MLFLOW_REQ" && -x "$venv/bin/mlflow" ]]; then
+        if has_mlflow; then
             exit 0
         fi
         log "creating $venv ($MLFLOW_REQ, a few minutes)..."
