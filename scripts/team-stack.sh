@@ -4,6 +4,7 @@
 #   - the full mlflow==3.17.2 `mlflow server`, in its own cached venv (created on first use);
 #   - PostgreSQL (Debian's postgresql package; initdb in a temp folder, a free loopback port);
 #   - S3 on moto_server, proxied by the server (--artifacts-destination s3://BUCKET/artifacts);
+#   or, with --mode pg-direct, the same with S3 not proxied (runs get s3:// locations);
 #   or, with --mode sqlite, MLflow over SQLite with proxied local artifacts (fast).
 #
 #   team-stack.sh venv                 ensure the venv; print its python
@@ -13,7 +14,7 @@
 #   team-stack.sh start [OPTIONS]      the same, in the background: prints the lines and returns;
 #                                      end it with `team-stack.sh stop "$STACK_DIR"`
 #   team-stack.sh stop DIR             stop a started stack and remove its folder
-# OPTIONS: --mode pg|sqlite (default pg), --servers 1|2 (2: a second server, MLFLOW_URL_B),
+# OPTIONS: --mode pg|pg-direct|sqlite (default pg), --servers 1|2 (2: a second server, MLFLOW_URL_B),
 #          --workers N (the MLflow servers' workers, default 2), --dir PARENT (for the temp folder)
 #
 #   MLT_STACK_VENV  venv dir (default ${XDG_CACHE_HOME:-$HOME/.cache}/mlt/venv-mlflow-server-3.17.2)
@@ -96,7 +97,7 @@ wants_pg() {
         [[ "$a" == --mode=* ]] && mode="${a#--mode=}"
         prev="$a"
     done
-    [[ "$mode" == pg ]]
+    [[ "$mode" == pg || "$mode" == pg-direct ]]
 }
 
 cmd="${1:-}"

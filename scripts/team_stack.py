@@ -15,6 +15,9 @@ Modes:
   pg      PostgreSQL backend (initdb in the stack's folder, run as an unprivileged user when
           this runs as root) and S3 artifacts on moto_server, proxied
           (--artifacts-destination s3://BUCKET/artifacts).
+  pg-direct  the same, but artifacts are not proxied: runs get s3://BUCKET/direct/...
+          locations (--default-artifact-root, --no-serve-artifacts), and clients move the
+          bytes to and from moto themselves (with the AWS_* lines and S3_ENDPOINT).
   sqlite  SQLite backend with proxied local artifacts (fast).
 
 With --servers 2, a second MLflow server (own database, own bucket or folder) is started
@@ -222,11 +225,14 @@ class Stack:
             s3.create_bucket(Bucket=b)
         return url
 
-    def mlflow(self, name, backend, artifacts, env, workers):
+    def mlflow(self, name, backend, artifacts, env, workers, direct=False):
         port = free_port()
         exe = os.path.join(os.path.dirname(sys.executable), "mlflow")
-        argv = [exe, "server", "--backend-store-uri", backend, "--artifacts-destination",
-                artifacts, "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+        # direct: runs get s3:// locations and clients move the bytes to S3 themselves.
+        where = (["--default-artifact-root", artifacts, "--no-serve-artifacts"] if direct
+                 else ["--artifacts-destination", artifacts])
+        argv = [exe, "server", "--backend-store-uri", backend, *where,
+                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
         p = self.spawn(name, argv, env=env)
         url = f"http://127.0.0.1:{port}"
         self.wait_http(name, p, url + "/health", 180)
@@ -290,9 +296,10 @@ def serve(args):
         f.write(str(os.getpid()))
 
     names = ["a", "b"][: args.servers]
-    out = {"STACK_DIR": root, "STACK_MODE": args.mode}
+    out = {"STACK_DIR": root, "STACK_MODE": args.mode, "STACK_PYTHON": sys.executable}
     try:
-        if args.mode == "pg":
+        if args.mode in ("pg", "pg-direct"):
+            direct = args.mode == "pg-direct"
             pg_port = stack.postgres([f"mlflow_{n}" for n in names])
             s3 = stack.moto([f"mlt-{n}" for n in names])
             out["PG_PORT"] = str(pg_port)
@@ -309,9 +316,9 @@ def serve(args):
                 # SQLAlchemy 2.1 reads postgresql:// as psycopg 3; the venv has psycopg2.
                 backend = f"postgresql+psycopg2://mlflow@127.0.0.1:{pg_port}/mlflow_{n}"
                 out["PG_URL" if n == "a" else "PG_URL_B"] = backend
-                t = threading.Thread(target=lambda n=n, b=backend: urls.__setitem__(
-                    n, stack.mlflow(f"mlflow-{n}", b, f"s3://mlt-{n}/artifacts", env,
-                                    args.workers)))
+                where = f"s3://mlt-{n}/{'direct' if direct else 'artifacts'}"
+                t = threading.Thread(target=lambda n=n, b=backend, w=where: urls.__setitem__(
+                    n, stack.mlflow(f"mlflow-{n}", b, w, env, args.workers, direct)))
                 t.start()
                 threads.append(t)
             for t in threads:
@@ -402,7 +409,7 @@ def main():
     ap = argparse.ArgumentParser(prog="team-stack")
     sub = ap.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("serve")
-    s.add_argument("--mode", choices=["pg", "sqlite"], default="pg")
+    s.add_argument("--mode", choices=["pg", "pg-direct", "sqlite"], default="pg")
     s.add_argument("--servers", type=int, choices=[1, 2], default=1)
     s.add_argument("--workers", type=int, default=2)
     s.add_argument("--dir", help="where the stack's temporary folder is made")

@@ -552,7 +552,7 @@ fn transport_failure<T>(what: &str, e: ureq::Error) -> Attempt<T> {
     };
     let error = if matches!(e, ureq::Error::BadUri(_)) {
         Error::Config(format!("{what}: {message}"))
-    } else if matches!(e, ureq::Error::Tls(_) | ureq::Error::Rustls(_)) {
+    } else if matches!(e, ureq::Error::Tls(_) | ureq::Error::Rustls(_)) || bad_certificate(&e) {
         Error::Tls {
             endpoint: what.into(),
             message,
@@ -569,6 +569,13 @@ fn transport_failure<T>(what: &str, e: ureq::Error) -> Attempt<T> {
         safe_to_repeat: !sent,
         retry_after: None,
     }
+}
+
+/// A certificate the handshake refused, which ureq hands over as an I/O error (rustls's
+/// error inside): not worth retrying, and not a server that is down.
+fn bad_certificate(e: &ureq::Error) -> bool {
+    matches!(e, ureq::Error::Io(io)
+        if io.kind() == std::io::ErrorKind::InvalidData && io.to_string().contains("certificate"))
 }
 
 fn status_failure<T>(what: &str, mut resp: ureq::http::Response<ureq::Body>) -> Attempt<T> {

@@ -2,6 +2,8 @@
 //! through MLflow's own client (`team_read.py`):
 //! - MLflow 3.17.2's `mlflow server` over PostgreSQL with proxied S3 artifacts on moto_server
 //!   (`scripts/team-stack.sh serve --mode pg`);
+//! - the same server with S3 not proxied (`--mode pg-direct`): runs get `s3://` locations,
+//!   and mlt (and MLflow's client reading back) move the bytes to and from moto themselves;
 //! - the same server over SQLite (`--mode sqlite`);
 //! - `mlt server` over another store.
 //!
@@ -64,13 +66,82 @@ impl Stack {
     fn url(&self) -> &str {
         &self.vars["MLFLOW_URL"]
     }
+
+    /// What a client needs to reach the stack's S3 itself (the `pg-direct` mode).
+    fn s3_env(&self) -> Vec<(String, String)> {
+        let mut env: Vec<(String, String)> = [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_DEFAULT_REGION",
+        ]
+        .iter()
+        .map(|k| (k.to_string(), self.vars[*k].clone()))
+        .collect();
+        env.push((
+            "MLFLOW_S3_ENDPOINT_URL".into(),
+            self.vars["S3_ENDPOINT"].clone(),
+        ));
+        env
+    }
+}
+
+/// How the test side reaches a server: the environment mlt and the reader get, and the
+/// reader's python (MLflow's client with boto3, for `s3://` artifacts), when not the usual.
+#[derive(Default)]
+struct Client {
+    env: Vec<(String, String)>,
+    python: Option<std::path::PathBuf>,
+}
+
+impl Client {
+    fn of(stack: &Stack) -> Client {
+        Client {
+            env: stack.s3_env(),
+            python: Some(stack.vars["STACK_PYTHON"].clone().into()),
+        }
+    }
+
+    /// `mlt ARGS` in `env`'s store, with this client's environment; its stdout.
+    fn ok(&self, env: &TestEnv, args: &[&str]) -> String {
+        let out = env.run_with(args, |c| {
+            for (k, v) in &self.env {
+                c.env(k, v);
+            }
+        });
+        assert_eq!(out.code, 0, "mlt {args:?} failed:\n{}", out.stderr);
+        out.stdout
+    }
+
+    /// What MLflow's client sees of a server (`team_read.py server`).
+    fn read_server(&self, url: &str, only: Option<&str>) -> Value {
+        let Some(python) = &self.python else {
+            return read_server(url, only);
+        };
+        let mut cmd = Command::new(python);
+        cmd.arg(repo().join("tests/interop/team_read.py"))
+            .args(["server", url])
+            .args(only)
+            .env_remove("MLFLOW_TRACKING_URI");
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "team_read.py failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
 }
 
 fn stack(mode: &'static str) -> &'static Stack {
     static PG: OnceLock<Stack> = OnceLock::new();
+    static DIRECT: OnceLock<Stack> = OnceLock::new();
     static SQLITE: OnceLock<Stack> = OnceLock::new();
     match mode {
         "pg" => PG.get_or_init(|| Stack::start("pg")),
+        "pg-direct" => DIRECT.get_or_init(|| Stack::start("pg-direct")),
         _ => SQLITE.get_or_init(|| Stack::start("sqlite")),
     }
 }
@@ -441,24 +512,24 @@ fn rich_store() -> TestEnv {
 
 /// Push, check every value there, push again (nothing changes), log a point and push (it
 /// arrives alone), then pull into an empty store (the server's ids and values).
-fn round_trip(url: &str, sql: bool) {
+fn round_trip(url: &str, sql: bool, client: &Client) {
     let src = rich_store();
     let local = read_store(&src, Some(PUSHED_LIST));
 
-    let first = summary(&src.ok(&["push", url, "--format", "json"]));
+    let first = summary(&client.ok(&src, &["push", url, "--format", "json"]));
     // vision: 4 active runs (its deleted run stays here); models: 3; Default: 1.
     assert_eq!(first["runs"]["new"], 8, "{first}");
     assert_eq!(first["runs"]["updated"], 0, "{first}");
     assert!(first["metric_points"].as_u64().unwrap() >= 10, "{first}");
-    let server = read_server(url, Some(PUSHED_LIST));
+    let server = client.read_server(url, Some(PUSHED_LIST));
     assert_eq!(assert_pushed(&local, &server, &PUSHED, sql), 8);
     assert_registry_pushed(&local, &server, &run_ids(&server, &PUSHED));
 
     // Again: nothing is sent, nothing changes there.
-    let again = summary(&src.ok(&["push", url, "--format", "json"]));
+    let again = summary(&client.ok(&src, &["push", url, "--format", "json"]));
     assert_nothing_sent(&again, 8);
     assert_eq!(
-        read_server(url, Some(PUSHED_LIST)),
+        client.read_server(url, Some(PUSHED_LIST)),
         server,
         "a second push changed the server"
     );
@@ -475,12 +546,12 @@ fn round_trip(url: &str, sql: bool) {
     src.ok(&[
         "log", "metric", "loss", "0.125", "--step", "9", "--run", &running,
     ]);
-    let later = summary(&src.ok(&["push", url, "--format", "json"]));
+    let later = summary(&client.ok(&src, &["push", url, "--format", "json"]));
     assert_eq!(later["runs"]["updated"], 1, "{later}");
     assert_eq!(later["runs"]["new"], 0, "{later}");
     assert_eq!(later["metric_points"], 1, "{later}");
     let local = read_store(&src, Some(PUSHED_LIST));
-    let server = read_server(url, Some(PUSHED_LIST));
+    let server = client.read_server(url, Some(PUSHED_LIST));
     assert_eq!(assert_pushed(&local, &server, &PUSHED, sql), 8);
     let there = &run_ids(&server, &["vision"])[&running];
     let history = &runs(experiment(&server, "vision"))
@@ -498,12 +569,12 @@ fn round_trip(url: &str, sql: bool) {
     for m in MODELS {
         pull.extend(["-m", m]);
     }
-    let pulled = summary(&dst.ok(&pull));
+    let pulled = summary(&client.ok(&dst, &pull));
     assert_eq!(pulled["runs"]["new"], 8, "{pulled}");
     let mine = read_store(&dst, Some(PUSHED_LIST));
     assert_eq!(assert_pulled(&server, &mine, &PUSHED), 8);
     // Again: nothing to fetch.
-    let again = summary(&dst.ok(&pull));
+    let again = summary(&client.ok(&dst, &pull));
     assert_eq!(again["runs"]["new"], 0, "{again}");
     assert_eq!(again["metric_points"], 0, "{again}");
     assert_eq!(again["artifacts"], 0, "{again}");
@@ -516,12 +587,42 @@ fn round_trip(url: &str, sql: bool) {
 
 #[test]
 fn push_and_pull_with_mlflow_on_postgresql_and_s3() {
-    round_trip(stack("pg").url(), true);
+    round_trip(stack("pg").url(), true, &Client::default());
+}
+
+#[test]
+fn push_and_pull_straight_to_s3_when_the_server_does_not_proxy_artifacts() {
+    let stack = stack("pg-direct");
+    round_trip(stack.url(), true, &Client::of(stack));
+    // The bytes are in the bucket, under the runs' s3:// locations, not behind the server.
+    let listing = Command::new(&stack.vars["STACK_PYTHON"])
+        .args([
+            "-c",
+            "import boto3, os, sys\n\
+             s3 = boto3.client('s3', endpoint_url=os.environ['MLFLOW_S3_ENDPOINT_URL'])\n\
+             keys = [o['Key'] for p in s3.get_paginator('list_objects_v2').paginate(\n\
+                 Bucket=sys.argv[1], Prefix='direct/') for o in p.get('Contents', [])]\n\
+             print(len(keys))",
+            &stack.vars["S3_BUCKET"],
+        ])
+        .envs(stack.s3_env())
+        .output()
+        .unwrap();
+    assert!(
+        listing.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listing.stderr)
+    );
+    let n: usize = String::from_utf8_lossy(&listing.stdout)
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(n >= 3, "{n} objects under s3://.../direct/");
 }
 
 #[test]
 fn push_and_pull_with_mlflow_on_sqlite() {
-    round_trip(stack("sqlite").url(), true);
+    round_trip(stack("sqlite").url(), true, &Client::default());
 }
 
 #[test]
@@ -529,7 +630,7 @@ fn push_and_pull_with_mlt_server() {
     let target = TestEnv::new();
     target.ok(&["init"]);
     let server = Server::start(&target, &[]);
-    round_trip(&server.url, false);
+    round_trip(&server.url, false, &Client::default());
 }
 
 /// A store of `n` runs in experiment `exp`, each with params and two metric histories.
@@ -598,4 +699,134 @@ fn a_push_killed_midway_completes_without_duplicates() {
     // And once more: nothing.
     let again = summary(&src.ok(&["push", url, "-e", "crash", "--format", "json"]));
     assert_nothing_sent(&again, 100);
+}
+
+/// `mlt server` behind a TLS front (`tls_proxy.py`) with a self-signed certificate for
+/// 127.0.0.1: the HTTPS URL, the certificate's PEM file, and what keeps them up.
+struct Https {
+    url: String,
+    cert: std::path::PathBuf,
+    _proxy: (Child, ChildStdin),
+    _server: Server,
+    _dir: tempfile::TempDir,
+}
+
+impl Https {
+    fn start(target: &TestEnv) -> Https {
+        let dir = tempfile::tempdir().unwrap();
+        let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+        let made = Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            ])
+            .args(["-subj", "/CN=localhost"])
+            .args(["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
+            // A server's own certificate, not a CA's (rustls refuses a CA as the server).
+            .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .output()
+            .expect("run openssl");
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        let server = Server::start(target, &[]);
+        let upstream = server.url.rsplit(':').next().unwrap().to_string();
+        let mut child = Command::new("python3")
+            .arg(repo().join("tests/interop/tls_proxy.py"))
+            .arg(&cert)
+            .arg(&key)
+            .arg(&upstream)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().strip_prefix("PORT=").expect("the proxy's port");
+        Https {
+            url: format!("https://127.0.0.1:{port}"),
+            cert,
+            _proxy: (child, stdin),
+            _server: server,
+            _dir: dir,
+        }
+    }
+}
+
+#[test]
+fn push_and_pull_over_https_trust_only_the_given_certificate() {
+    let target = TestEnv::new();
+    target.ok(&["init"]);
+    let https = Https::start(&target);
+    let src = TestEnv::init();
+    src.experiment("tls");
+    let run = src.start("tls", "over https");
+    src.ok(&["log", "params", "lr=0.1", "--run", &run]);
+    src.ok(&["log", "metric", "loss", "0.5", "--run", &run]);
+    std::fs::write(src.path("notes.txt"), "sent over TLS\n").unwrap();
+    src.ok(&["artifacts", "log", "notes.txt", "--run", &run]);
+    src.ok(&["runs", "end", &run]);
+    let push = ["push", https.url.as_str(), "--format", "json"];
+    let cert = https.cert.to_str().unwrap();
+
+    // A certificate no root vouches for is refused, and nothing is sent.
+    let refused = src.run(&push);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    let err = refused.stderr.to_lowercase();
+    assert!(
+        err.contains("tls: ") && err.contains("certificate"),
+        "{err}"
+    );
+    assert!(err.contains("mlflow_tracking_server_cert_path"), "{err}");
+    let exps = target.json(&["experiments", "list", "--format", "json"]);
+    assert!(
+        !exps["experiments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["name"] == "tls"),
+        "{exps}"
+    );
+
+    // Trusted through MLFLOW_TRACKING_SERVER_CERT_PATH: the run goes.
+    let with_cert = |env: &TestEnv, args: &[&str]| {
+        let out = env.run_with(args, |c| {
+            c.env("MLFLOW_TRACKING_SERVER_CERT_PATH", cert);
+        });
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let first = summary(&with_cert(&src, &push));
+    assert_eq!(first["runs"]["new"], 1, "{first}");
+    let there = target.json(&["runs", "list", "-e", "tls", "--format", "json"]);
+    assert_eq!(there["runs"].as_array().unwrap().len(), 1, "{there}");
+
+    // MLFLOW_TRACKING_INSECURE_TLS=true skips the check: the push goes through, and finds
+    // nothing to send.
+    let out = src.run_with(&push, |c| {
+        c.env("MLFLOW_TRACKING_INSECURE_TLS", "true");
+    });
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let again = summary(&out.stdout);
+    assert_nothing_sent(&again, 1);
+
+    // And back, with the artifact's bytes.
+    let dst = TestEnv::new();
+    let pulled = summary(&with_cert(
+        &dst,
+        &["pull", https.url.as_str(), "-e", "tls", "--format", "json"],
+    ));
+    assert_eq!(pulled["runs"]["new"], 1, "{pulled}");
+    let id = there["runs"][0]["info"]["run_id"].as_str().unwrap();
+    let got = with_cert(&dst, &["artifacts", "cat", "notes.txt", "--run", id]);
+    assert_eq!(got, "sent over TLS\n");
 }

@@ -207,8 +207,9 @@ fn remote_error(e: crate::remote::Error) -> CliError {
              MLFLOW_HTTP_REQUEST_MAX_RETRIES set how long mlt waits",
         ),
         E::Tls { .. } => Some(
-            "MLFLOW_TRACKING_SERVER_CERT_PATH names a CA bundle to trust; \
-             MLFLOW_TRACKING_INSECURE_TLS=true skips verification",
+            "MLFLOW_TRACKING_SERVER_CERT_PATH names a PEM file of certificates to trust (the \
+             server's CA, or a self-signed server certificate made with basicConstraints \
+             CA:FALSE); MLFLOW_TRACKING_INSECURE_TLS=true skips verification",
         ),
         _ => None,
     };
