@@ -263,6 +263,7 @@ impl Store {
     /// A run's inputs and outputs, as MLflow's file reader finds them. Unreadable links are
     /// skipped, as are datasets whose folder is gone.
     pub fn run_io(&self, h: &RunHandle) -> Result<RunIo> {
+        super::sync_watch(self.watch.as_deref());
         let mut io = RunIo::default();
         let inputs = h.dir.join(layout::INPUTS);
         if self.is_dir_following(&inputs) {

@@ -185,10 +185,17 @@ impl Store {
         let mut done: Vec<Option<(R, Vec<String>)>> = Vec::with_capacity(items.len());
         sync_watch(self.watch.as_deref());
         if threads <= 1 {
-            // At most one item: no thread, and its warnings go straight out.
-            let was = SYNCED.with(|s| s.replace(true));
+            // At most one item: no thread, and its warnings go straight out. The thread is
+            // marked synced for the item only (even if reading it panics: a server's threads
+            // live on).
+            struct Unmark(bool);
+            impl Drop for Unmark {
+                fn drop(&mut self) {
+                    SYNCED.with(|s| s.set(self.0));
+                }
+            }
+            let _unmark = Unmark(SYNCED.with(|s| s.replace(true)));
             done.extend(items.iter().map(|t| Some((f(t), Vec::new()))));
-            SYNCED.with(|s| s.set(was));
         } else {
             done.resize_with(items.len(), || None);
             let next = std::sync::atomic::AtomicUsize::new(0);

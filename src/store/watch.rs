@@ -200,11 +200,12 @@ impl Watch {
                         &w.fd,
                         rustix::event::PollFlags::IN,
                     )];
-                    let second = rustix::event::Timespec {
-                        tv_sec: 1,
-                        tv_nsec: 0,
+                    // Not long: the watch (its inotify instance) outlives its store by this.
+                    let a_while = rustix::event::Timespec {
+                        tv_sec: 0,
+                        tv_nsec: 250_000_000,
                     };
-                    let _ = rustix::event::poll(&mut fds, Some(&second));
+                    let _ = rustix::event::poll(&mut fds, Some(&a_while));
                     w.sync();
                 }
             })
@@ -514,6 +515,12 @@ impl Watch {
         }
         if !(d.starts_with(root) && d.get(root.len()) == Some(&b'/')) {
             return None;
+        }
+        // A folder with a state is one: it was a real folder when it got it, and an event for
+        // its name or for itself takes the state away.
+        if self.epoch_of(dir).is_some() {
+            self.count(true);
+            return Some(true);
         }
         let (p, n) = (dir.parent()?, dir.file_name()?.to_str()?);
         match self.entry(p, n) {
