@@ -169,8 +169,9 @@ impl<V> Default for Folder<V> {
 impl<V: Clone> Folder<V> {
     /// Every file's value, when the folder and all its files still have their stamps.
     ///
-    /// The folder is opened once (`O_PATH`) and each file's stamp taken relative to it, so the
-    /// kernel walks one name per file, not the whole path.
+    /// With the store's change watch, the stamps are what the watch kept (one look, no system
+    /// call); else the folder is opened once (`O_PATH`) and each file's stamp taken relative to
+    /// it, so the kernel walks one name per file, not the whole path.
     fn whole(&self, store: &Store, dir: &Path) -> Option<Vec<(&String, &V)>> {
         let stamp = self.dir?;
         let folder = store.real_dir(dir)?;
