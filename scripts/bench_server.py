@@ -496,16 +496,23 @@ def report(out_dir):
                 state = "not measured" if got is None else ("met" if got >= want else "NOT MET")
                 verdicts.append(f"{label.strip()}: >= {want}x faster than MLflow {name}: {state}"
                                 + ("" if got is None else f" ({got:.1f}x)"))
+    def val(s, key, name):
+        return ((res[s] or {}).get(key) or {}).get(name)
+
+    def share(s, key):
+        """The server's share of the wall time: wall seconds less the client's CPU seconds."""
+        wall, client = val(s, key, "seconds"), val(s, key, "client_cpu")
+        return None if wall is None or client is None else max(wall - client, 0.0)
+
+    def cols(get):
+        return ["-" if get(s) is None else f"{get(s):.2f}" for s, _ in SERVERS]
+
     print()
     print("server CPU seconds (user + system of the server's process tree) per workload:")
     print(line(("", "", "mlflow file", "mlflow sqlite", "mlt")))
     for key, label in WORKLOADS:
         label = label.format_map(Sizes(sizes))
-        cols = []
-        for s, _ in SERVERS:
-            w = (res[s] or {}).get(key) or {}
-            cols.append("-" if "server_cpu" not in w else f"{w['server_cpu']:.2f}")
-        print(line((label, "", *cols)))
+        print(line((label, "", *cols(lambda s: val(s, key, "server_cpu")))))
     print()
     print("client CPU seconds (MLflow's client: building, sending and parsing requests, in this")
     print("process), and the most any server could be faster than MLflow's with this client:")
@@ -514,27 +521,18 @@ def report(out_dir):
                 "bound vs sqlite")))
     for key, label in WORKLOADS:
         label = label.format_map(Sizes(sizes))
-        cols = []
-        for s, _ in SERVERS:
-            w = (res[s] or {}).get(key) or {}
-            cols.append("-" if "client_cpu" not in w else f"{w['client_cpu']:.2f}")
-        mc = ((res["mlt"] or {}).get(key) or {}).get("client_cpu")
-        print(line((label, "", *cols, "", fmt(ratio(secs("file", key), mc)),
-                    fmt(ratio(secs("sqlite", key), mc)))))
+        mc = val("mlt", key, "client_cpu")
+        print(line((label, "", *cols(lambda s: val(s, key, "client_cpu")), "",
+                    fmt(ratio(secs("file", key), mc)), fmt(ratio(secs("sqlite", key), mc)))))
     print()
     print("the servers' share of the wall time (wall seconds less the client's CPU seconds):")
     print(line(("", "", "mlflow file", "mlflow sqlite", "mlt", "", "ratio vs file",
                 "ratio vs sqlite")))
     for key, label in WORKLOADS:
         label = label.format_map(Sizes(sizes))
-        share = {}
-        for s, _ in SERVERS:
-            w = (res[s] or {}).get(key) or {}
-            if "client_cpu" in w and "seconds" in w:
-                share[s] = max(w["seconds"] - w["client_cpu"], 0.0)
-        cols = ["-" if s not in share else f"{share[s]:.2f}" for s, _ in SERVERS]
-        print(line((label, "", *cols, "", fmt(ratio(share.get("file"), share.get("mlt"))),
-                    fmt(ratio(share.get("sqlite"), share.get("mlt"))))))
+        m = share("mlt", key)
+        print(line((label, "", *cols(lambda s: share(s, key)), "",
+                    fmt(ratio(share("file", key), m)), fmt(ratio(share("sqlite", key), m)))))
     print()
     print("server memory (RSS summed over the server's process tree, MiB):")
     mw = (62, 10, 12, 8, 16, 5, 16)
