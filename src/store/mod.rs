@@ -141,11 +141,6 @@ impl Store {
         self
     }
 
-    /// Whether the tracking folder is watched ([`Store::watch_changes`]).
-    pub fn watches_changes(&self) -> bool {
-        self.watch.is_some()
-    }
-
     /// Uses `registry` as the registry folder (MLflow's registry URI), whatever is there.
     pub fn with_registry(mut self, registry: Option<PathBuf>) -> Store {
         self.registry = registry;

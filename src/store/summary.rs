@@ -743,7 +743,7 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::entities::{Run, View};
     use crate::store::{Batch, Keys, NewRun, RunParts};
@@ -751,8 +751,9 @@ mod tests {
 
     const MS: i64 = 1_000_000;
 
-    /// A store with two runs with params, tags and metrics.
-    fn store() -> (tempfile::TempDir, Vec<String>) {
+    /// A store with two runs with params, tags and metrics (the change watch's tests use it
+    /// too).
+    pub(in crate::store) fn store() -> (tempfile::TempDir, Vec<String>) {
         let tmp = tempfile::tempdir().unwrap();
         let s = Store::new(tmp.path());
         s.init().unwrap();
@@ -813,7 +814,7 @@ mod tests {
             .on_warning(move |m| w2.lock().unwrap().push(m.into()));
         if WATCH.with(|w| w.get()) {
             s = s.watch_changes();
-            assert!(s.watches_changes());
+            assert!(s.watch.is_some(), "the store is watched");
         }
         (s, w)
     }

@@ -612,39 +612,15 @@ fn real_dir_stamp(dir: &Path) -> Option<Stamp> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entities::{MetricPoint, Run, View};
-    use crate::store::{Batch, NewRun, RunParts, Store};
+    use crate::entities::{Run, View};
+    use crate::store::{RunParts, Store};
 
-    /// A store with two runs (params, a tag, metrics), and their ids.
-    fn store() -> (tempfile::TempDir, Vec<String>) {
-        let tmp = tempfile::tempdir().unwrap();
-        let s = Store::new(tmp.path());
-        s.init().unwrap();
-        let e = s.experiment("0").unwrap();
-        let mut ids = Vec::new();
-        for n in 0..2 {
-            let info = s.create_run(&e, NewRun::default()).unwrap();
-            let h = s.find_run(&info.run_id).unwrap();
-            let p = |v: f64, step| MetricPoint {
-                timestamp: 1000 + step,
-                value: v,
-                step,
-            };
-            let batch = Batch {
-                metrics: vec![("acc".into(), p(0.5 + f64::from(n), 0))],
-                params: vec![("lr".into(), "0.01".into())],
-                tags: vec![("note".into(), "aaaa".into())],
-            };
-            s.log_batch(&h, &batch).unwrap();
-            ids.push(info.run_id);
-        }
-        (tmp, ids)
-    }
+    use crate::store::summary::tests::store;
 
     /// A store over `root` that reads through the change watch.
     fn watched(root: &Path) -> Store {
         let s = Store::new(root).with_summary_margin(0).watch_changes();
-        assert!(s.watches_changes());
+        assert!(s.watch.is_some(), "the store is watched");
         s
     }
 
