@@ -552,7 +552,7 @@ fn transport_failure<T>(what: &str, e: ureq::Error) -> Attempt<T> {
     };
     let error = if matches!(e, ureq::Error::BadUri(_)) {
         Error::Config(format!("{what}: {message}"))
-    } else if matches!(e, ureq::Error::Tls(_) | ureq::Error::Rustls(_)) || bad_certificate(&e) {
+    } else if matches!(e, ureq::Error::Tls(_) | ureq::Error::Rustls(_)) || tls_failure(&e) {
         Error::Tls {
             endpoint: what.into(),
             message,
@@ -571,11 +571,12 @@ fn transport_failure<T>(what: &str, e: ureq::Error) -> Attempt<T> {
     }
 }
 
-/// A certificate the handshake refused, which ureq hands over as an I/O error (rustls's
-/// error inside): not worth retrying, and not a server that is down.
-fn bad_certificate(e: &ureq::Error) -> bool {
+/// A TLS failure that ureq hands over as an I/O error with rustls's error inside (a
+/// certificate the handshake refused, an alert): not worth retrying, and not a server that is
+/// down.
+fn tls_failure(e: &ureq::Error) -> bool {
     matches!(e, ureq::Error::Io(io)
-        if io.kind() == std::io::ErrorKind::InvalidData && io.to_string().contains("certificate"))
+        if io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()))
 }
 
 fn status_failure<T>(what: &str, mut resp: ureq::http::Response<ureq::Body>) -> Attempt<T> {
