@@ -54,11 +54,17 @@ pub(crate) fn python() -> &'static Path {
 
 /// Runs one of the Python scripts beside this file and returns its stdout.
 fn py(script: &str, args: &[&Path]) -> String {
-    let out = Command::new(python())
+    py_in(python(), &[], script, args)
+}
+
+/// [`py`] with another interpreter, and `env` added to the environment.
+fn py_in(python: &Path, env: &[(String, String)], script: &str, args: &[&Path]) -> String {
+    let out = Command::new(python)
         .arg(repo().join("tests/interop").join(script))
         .args(args)
         .env("MLFLOW_ALLOW_FILE_STORE", "true")
         .env_remove("MLFLOW_TRACKING_URI")
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .output()
         .unwrap();
     assert!(

@@ -13,7 +13,7 @@
 
 use crate::harness::TestEnv;
 use crate::server::Server;
-use crate::{py, repo, write_with_mlt};
+use crate::{py, py_in, repo, write_with_mlt};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -114,24 +114,10 @@ impl Client {
 
     /// What MLflow's client sees of a server (`team_read.py server`).
     fn read_server(&self, url: &str, only: Option<&str>) -> Value {
-        let Some(python) = &self.python else {
-            return read_server(url, only);
-        };
-        let mut cmd = Command::new(python);
-        cmd.arg(repo().join("tests/interop/team_read.py"))
-            .args(["server", url])
-            .args(only)
-            .env_remove("MLFLOW_TRACKING_URI");
-        for (k, v) in &self.env {
-            cmd.env(k, v);
-        }
-        let out = cmd.output().unwrap();
-        assert!(
-            out.status.success(),
-            "team_read.py failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
+        let python = self.python.as_deref().unwrap_or(crate::python());
+        let mut args = vec![Path::new("server"), Path::new(url)];
+        args.extend(only.map(Path::new));
+        serde_json::from_str(&py_in(python, &self.env, "team_read.py", &args)).unwrap()
     }
 }
 
@@ -148,11 +134,7 @@ fn stack(mode: &'static str) -> &'static Stack {
 
 /// What MLflow's client sees of a server (`team_read.py server`), or of a store.
 fn read_server(url: &str, only: Option<&str>) -> Value {
-    let mut args = vec![Path::new("server"), Path::new(url)];
-    if let Some(o) = only {
-        args.push(Path::new(o));
-    }
-    serde_json::from_str(&py("team_read.py", &args)).unwrap()
+    Client::default().read_server(url, only)
 }
 
 fn read_store(env: &TestEnv, only: Option<&str>) -> Value {
