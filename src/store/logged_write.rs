@@ -362,31 +362,36 @@ fn opt(v: Option<String>) -> Scalar {
     v.map_or(Scalar::Null, Scalar::Str)
 }
 
-/// A model metric file's latest point per (dataset name, digest): lines of
-/// `ts value step run_id [dataset_name dataset_digest]`; malformed lines are skipped.
+/// One line of a model metric file: `ts value step run_id [dataset_name dataset_digest]`;
+/// `None` for a malformed line.
+fn model_metric_line(key: &str, line: &str) -> Option<ModelMetric> {
+    let f: Vec<&str> = line.trim().split(' ').collect();
+    if f.len() != 4 && f.len() != 6 {
+        return None;
+    }
+    let (Ok(timestamp), Some(value), Ok(step)) = (
+        f[0].parse::<i64>(),
+        entities::parse_value(f[1]),
+        f[2].parse::<i64>(),
+    ) else {
+        return None;
+    };
+    Some(ModelMetric {
+        key: key.to_string(),
+        value,
+        timestamp,
+        step,
+        run_id: f[3].to_string(),
+        dataset_name: f.get(4).map(|s| s.to_string()),
+        dataset_digest: f.get(5).map(|s| s.to_string()),
+    })
+}
+
+/// A model metric file's latest point per (dataset name, digest); malformed lines are
+/// skipped.
 fn latest_model_metrics(key: &str, text: &str) -> Vec<ModelMetric> {
     let mut best: Vec<ModelMetric> = Vec::new();
-    for line in text.lines() {
-        let f: Vec<&str> = line.trim().split(' ').collect();
-        if f.len() != 4 && f.len() != 6 {
-            continue;
-        }
-        let (Ok(ts), Some(value), Ok(step)) = (
-            f[0].parse::<i64>(),
-            entities::parse_value(f[1]),
-            f[2].parse::<i64>(),
-        ) else {
-            continue;
-        };
-        let m = ModelMetric {
-            key: key.to_string(),
-            value,
-            timestamp: ts,
-            step,
-            run_id: f[3].to_string(),
-            dataset_name: f.get(4).map(|s| s.to_string()),
-            dataset_digest: f.get(5).map(|s| s.to_string()),
-        };
+    for m in text.lines().filter_map(|l| model_metric_line(key, l)) {
         let later = |a: &ModelMetric, b: &ModelMetric| {
             (a.step, a.timestamp)
                 .cmp(&(b.step, b.timestamp))
@@ -403,6 +408,97 @@ fn latest_model_metrics(key: &str, text: &str) -> Vec<ModelMetric> {
         }
     }
     best
+}
+
+impl ModelMetric {
+    /// What MLflow's SQL store tells points of a logged model apart by (its primary key
+    /// without the model): key, timestamp, step and run, here with the dataset too. The
+    /// value is left out: that store keeps a NaN of a model as 0.
+    pub fn identity(&self) -> (&str, i64, i64, &str, Option<&str>, Option<&str>) {
+        (
+            &self.key,
+            self.timestamp,
+            self.step,
+            &self.run_id,
+            self.dataset_name.as_deref(),
+            self.dataset_digest.as_deref(),
+        )
+    }
+}
+
+impl Store {
+    /// Every point of a logged model's metrics, key by key, each key's in the order of its
+    /// file (malformed lines skipped).
+    pub fn logged_model_metric_history(&self, m: &LoggedModelRecord) -> Result<Vec<ModelMetric>> {
+        let mut out = Vec::new();
+        for (key, file) in fs::read_key_files(&m.dir.join(layout::METRICS))? {
+            let text = fs::read_to_string(&file)?;
+            out.extend(text.lines().filter_map(|l| model_metric_line(&key, l)));
+        }
+        Ok(out)
+    }
+
+    /// Appends to a logged model's metrics the points it lacks (told apart as
+    /// [`ModelMetric::identity`] says), as MLflow's file store writes them; returns those
+    /// added, or would add with `dry_run`. Keys and names with a space or a newline, which a
+    /// line cannot hold, are refused.
+    pub fn add_model_metric_points(
+        &self,
+        model_id: &str,
+        points: &[ModelMetric],
+        dry_run: bool,
+    ) -> Result<u64> {
+        let m = self.logged_model_record(model_id, true)?;
+        let have = self.logged_model_metric_history(&m)?;
+        let known: std::collections::HashSet<_> = have.iter().map(|p| p.identity()).collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut by_key: BTreeMap<&str, String> = BTreeMap::new();
+        let mut added = 0;
+        for p in points {
+            if known.contains(&p.identity()) || !seen.insert(p.identity()) {
+                continue;
+            }
+            validate_key(KeyKind::Metric, &p.key)?;
+            let plain = |s: &str| !s.is_empty() && !s.contains([' ', '\n', '\r']);
+            if !plain(&p.run_id)
+                || p.dataset_name.as_deref().is_some_and(|s| !plain(s))
+                || p.dataset_digest.as_deref().is_some_and(|s| !plain(s))
+                || p.dataset_name.is_some() != p.dataset_digest.is_some()
+            {
+                return Err(Error::Invalid(format!(
+                    "logged model {model_id}: metric {:?} names its run or dataset with \
+                     characters a metric line cannot hold",
+                    p.key
+                )));
+            }
+            let line = by_key.entry(&p.key).or_default();
+            line.push_str(&format!(
+                "{} {} {} {}",
+                p.timestamp,
+                entities::format_value(p.value),
+                p.step,
+                p.run_id
+            ));
+            if let (Some(n), Some(d)) = (&p.dataset_name, &p.dataset_digest) {
+                line.push_str(&format!(" {n} {d}"));
+            }
+            line.push('\n');
+            added += 1;
+        }
+        if dry_run {
+            return Ok(added);
+        }
+        for (key, text) in by_key {
+            let path = layout::metric(&m.dir, key);
+            fs::check_no_link(&m.dir, &path)?;
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            let mut f = fs::open_append(&path)?;
+            fs::append_whole(&mut f, &path, text.as_bytes(), fs::durable_for(&path))?;
+        }
+        Ok(added)
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 """Usage: logged_model.py write STORE_ROOT | logged_model.py load STORE_ROOT MODEL_URI
 
 write: logs an MLflow 3 sklearn model (a LinearRegression fitted to y = 2x) in a run, with
-       registered_model_name="doubler", and prints {"run_id", "model_id"} as JSON.
+       registered_model_name="doubler", then two metrics of the model (one with a dataset),
+       and prints {"run_id", "model_id"} as JSON.
 load:  loads MODEL_URI with mlflow.pyfunc.load_model and prints its prediction for [1, 2, 3].
 """
 
@@ -32,6 +33,10 @@ def main():
             info = mlflow.sklearn.log_model(
                 model, name="model", registered_model_name="doubler", input_example=x[:2]
             )
+            # Metrics of the model (MLflow 3): each goes to the run and to the model.
+            mlflow.log_metric("r2", 1.0, step=1, model_id=info.model_id)
+            train = mlflow.data.from_numpy(x, name="train")
+            mlflow.log_metric("mae", 0.0, model_id=info.model_id, dataset=train)
         print(json.dumps({"run_id": run.info.run_id, "model_id": info.model_id}))
     else:
         model = mlflow.pyfunc.load_model(sys.argv[3])

@@ -264,6 +264,17 @@ fn assert_pushed(local: &Value, server: &Value, names: &[&str], sql: bool) -> us
             assert_eq!(ma["tags"], without(&mb["tags"], SOURCE_MODEL));
             let source = ma["source_run_id"].as_str().map(|r| ids[r].as_str());
             assert_eq!(mb["source_run_id"].as_str(), source);
+            // Each point of the model's metrics, its run named by the run's id there.
+            let mut metrics = mb["metrics"].clone();
+            for p in metrics.as_array_mut().unwrap() {
+                let run = p[3].as_str().unwrap();
+                p[3] = Value::from(*back.get(run).unwrap_or(&run));
+            }
+            let mut metrics = metrics.as_array().unwrap().clone();
+            metrics.sort_by_key(|p| p.to_string());
+            let mut want = ma["metrics"].as_array().unwrap().clone();
+            want.sort_by_key(|p| p.to_string());
+            assert_eq!(want, metrics, "logged model {}'s metrics", ma["name"]);
         }
     }
     compared
@@ -396,6 +407,7 @@ fn assert_pulled(server: &Value, pulled: &Value, names: &[&str]) -> usize {
                 "params",
                 "tags",
                 "source_run_id",
+                "metrics",
                 "digests",
             ] {
                 assert_eq!(
@@ -497,6 +509,9 @@ fn rich_store() -> TestEnv {
 fn round_trip(url: &str, sql: bool, client: &Client) {
     let src = rich_store();
     let local = read_store(&src, Some(PUSHED_LIST));
+    // logged_model.py's model has two points of its own (one with a dataset) to compare.
+    let model = &experiment(&local, "Default")["logged_models"][0];
+    assert_eq!(model["metrics"].as_array().unwrap().len(), 2, "{model}");
 
     let first = summary(&client.ok(&src, &["push", url, "--format", "json"]));
     // vision: 4 active runs (its deleted run stays here); models: 3; Default: 1.

@@ -6,7 +6,9 @@ tracking server, for the push/pull tests (team.rs), which compare the two sides:
 {"experiments": [canonical.py's experiments, each run with "digests": {path: sha256 of the
                  bytes download_artifacts gives}, each experiment with
                  "logged_models": [{"model_id", "name", "status", "source_run_id", "params",
-                                    "tags", "digests": {path: sha256}}]  (sorted by name, id)],
+                                    "tags", "metrics": [[key, value, step, run_id,
+                                    dataset_name, dataset_digest]] (sorted),
+                                    "digests": {path: sha256}}]  (sorted by name, id)],
  "registry": registry.py's canonical registry}
 
 With EXP,... (experiment names), only those experiments.
@@ -55,6 +57,8 @@ def logged_models(c, experiment_id):
                 "source_run_id": m.source_run_id,
                 "params": dict(m.params or {}),
                 "tags": dict(m.tags or {}),
+                "metrics": sorted([mm.key, mm.value, mm.step, mm.run_id, mm.dataset_name,
+                                   mm.dataset_digest] for mm in (m.metrics or [])),
                 "digests": digests_of(lambda d, m=m: mlflow.artifacts.download_artifacts(
                     artifact_uri=f"models:/{m.model_id}", dst_path=d)),
             })

@@ -8,7 +8,9 @@
 //!   system tags too), params, every metric point in order (NaN and infinities too), datasets
 //!   and inputs, artifacts. A nested run's `mlflow.parentRunId` names its parent's id on the
 //!   other side. A push lets the server choose the run's id; a pull keeps the server's id.
-//! - **MLflow 3 logged models** with their params, tags and artifacts; **registered models**
+//! - **MLflow 3 logged models** with their params, tags, artifacts and metrics (each point in
+//!   the `log-batch` entry of its run's point, naming the model: see `push.rs`);
+//!   **registered models**
 //!   with descriptions, tags, versions (their sources pointing at the runs' or logged models'
 //!   copies on the other side), stages and aliases.
 //!
@@ -264,6 +266,12 @@ pub struct RunLink {
     /// (`in <id>`, `out <id> <step>`).
     #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
     pub models_sent: std::collections::BTreeSet<String>,
+    /// Of each logged model (its local id) that has points of this run: how many of those
+    /// points of each metric (in the order of the model's file) the server has. They go with
+    /// the run's own points in the same `log-batch` entries (as MLflow's client logged them),
+    /// or, for those no unsent point of the run matches, on their own afterwards.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub model_points: BTreeMap<String, BTreeMap<String, u64>>,
     /// Status, end time and lifecycle as last sent (`"FINISHED"`, `Some(ms)`, `"active"`).
     #[serde(default)]
     pub status: String,

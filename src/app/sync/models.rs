@@ -21,13 +21,15 @@ use super::{
 use crate::entities::{Experiment, ModelVersion, RegisteredModel, Stage as ModelStage};
 use crate::proto::logged as pl;
 use crate::proto::registry as pb;
-use crate::store::logged_write::LoggedModelRecord;
+use crate::remote::tracking::limits;
+use crate::store::logged_write::{LoggedModelRecord, ModelMetric};
 use crate::store::pulled_models::{PulledLoggedModel, PulledModel, PulledVersion};
 use crate::store::remotes::Kind;
 use crate::store::transfer::Stage;
 use crate::store::{ModelUri, RunHandle, RunRef};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::sync::Mutex;
 
 type Result<T> = crate::app::Result<T>;
 
@@ -162,14 +164,14 @@ pub(super) fn runs_for_models(s: &Session, scope: &Scope) -> crate::app::Result<
 
 // ---- logged models: push ----
 
-/// Pushes the logged models of these experiments (local experiment, its id on the server):
-/// all of them when `runs` is `None`, else those whose source run is one of `runs` (local
-/// ids). Run after the runs, so source runs map to their remote ids.
-pub(super) fn push_logged_models(
+/// The logged models a push sends, each with its experiment's id there: those of these
+/// experiments (local experiment, its id on the server), all of them when `runs` is `None`,
+/// else those whose source run is one of `runs` (local ids).
+pub(super) fn logged_models_to_push(
     s: &Session,
     experiments: &[(Experiment, String)],
     runs: Option<&HashSet<String>>,
-) -> crate::app::Result<()> {
+) -> crate::app::Result<Vec<(LoggedModelRecord, String)>> {
     let mut todo = Vec::new();
     for (exp, remote_exp) in experiments {
         for m in s.store.experiment_logged_models(&exp.experiment_id)? {
@@ -181,13 +183,157 @@ pub(super) fn push_logged_models(
             todo.push((m, remote_exp.clone()));
         }
     }
+    Ok(todo)
+}
+
+/// The logged models of a remote experiment found by their source tag, asked once per
+/// experiment and push (by whichever thread needs it first).
+pub(super) type FoundThere = Mutex<HashMap<String, HashMap<String, pl::LoggedModel>>>;
+
+/// Pushes these logged models (see [`logged_models_to_push`]), but for those in `done` (sent
+/// with their source runs) only the points of their metrics still to send. Run after the
+/// runs, so source runs map to their remote ids.
+pub(super) fn push_logged_models(
+    s: &Session,
+    todo: &[(LoggedModelRecord, String)],
+    done: &HashSet<String>,
+    found: &FoundThere,
+) -> crate::app::Result<()> {
     s.stage(Stage::ExperimentItems, todo.len() as u64);
-    let mut found = HashMap::new();
     for (m, remote_exp) in todo {
-        push_logged_model(s, &m, &remote_exp, &mut found)?;
+        if done.contains(&m.model_id) {
+            if let Some(l) = s.link::<LoggedModelLink>(Kind::LoggedModel, &m.model_id) {
+                push_model_metrics(s, m, &l.remote_id)?;
+            }
+        } else {
+            push_logged_model(s, m, remote_exp, found, true)?;
+        }
         s.step(0);
     }
     Ok(())
+}
+
+/// A logged model's points of one metric logged in one run (in the order of its file).
+pub(super) struct ModelLines {
+    pub model: String,
+    pub key: String,
+    pub points: Vec<ModelMetric>,
+}
+
+/// The points of these logged models' metrics, by the local run they were logged in.
+pub(super) fn model_lines_by_run(
+    s: &Session,
+    models: &[(LoggedModelRecord, String)],
+) -> crate::app::Result<HashMap<String, Vec<ModelLines>>> {
+    let mut out: HashMap<String, Vec<ModelLines>> = HashMap::new();
+    for (m, _) in models {
+        let mut by: BTreeMap<(String, String), Vec<ModelMetric>> = BTreeMap::new();
+        for p in s.store.logged_model_metric_history(m)? {
+            by.entry((p.run_id.clone(), p.key.clone()))
+                .or_default()
+                .push(p);
+        }
+        for ((run, key), points) in by {
+            out.entry(run).or_default().push(ModelLines {
+                model: m.model_id.clone(),
+                key,
+                points,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The points of a logged model's metrics that no push has sent yet (its runs' links count
+/// those sent), each to the run it was logged in, with the model's id there: in `log-batch`
+/// requests, as MLflow's client re-logs a run's points for a model it logs. A server with
+/// MLflow's SQL store keeps the run's own copy of each point once; one with a file store (MLflow's, or
+/// `mlt server`) appends it to the run's history again, as it does for MLflow's client.
+/// Points of a run not on the server (or deleted there) wait for a push of that run.
+fn push_model_metrics(s: &Session, m: &LoggedModelRecord, remote_model: &str) -> Result<()> {
+    if remote_model.is_empty() {
+        return Ok(());
+    }
+    let mut by_run: BTreeMap<String, Vec<ModelMetric>> = BTreeMap::new();
+    for p in s.store.logged_model_metric_history(m)? {
+        by_run.entry(p.run_id.clone()).or_default().push(p);
+    }
+    for (run, points) in by_run {
+        let Some(mut link) = s.link::<RunLink>(Kind::Run, &run) else {
+            continue;
+        };
+        if link.remote_id.is_empty()
+            || link.lifecycle == crate::entities::Lifecycle::Deleted.as_str()
+        {
+            continue;
+        }
+        let counts = link
+            .model_points
+            .get(&m.model_id)
+            .cloned()
+            .unwrap_or_default();
+        let mut seen: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut todo: Vec<&ModelMetric> = Vec::new();
+        for p in &points {
+            let n = seen.entry(p.key.as_str()).or_default();
+            *n += 1;
+            if *n > counts.get(&p.key).copied().unwrap_or(0) {
+                todo.push(p);
+            }
+        }
+        if s.options.dry_run {
+            s.count(|t| t.metric_points += todo.len() as u64);
+            continue;
+        }
+        let mut rest = todo.as_slice();
+        while !rest.is_empty() {
+            let mut bytes = 0;
+            let mut n = 0;
+            while n < rest.len() && n < limits::METRICS {
+                bytes += model_point_size(rest[n], remote_model);
+                if bytes > limits::BYTES {
+                    break;
+                }
+                n += 1;
+            }
+            let n = n.max(1);
+            let (chunk, after) = rest.split_at(n);
+            let metrics = chunk.iter().map(|p| model_point(p, remote_model)).collect();
+            s.remote
+                .log_batch(&link.remote_id, metrics, Vec::new(), Vec::new())?;
+            let counts = link.model_points.entry(m.model_id.clone()).or_default();
+            for p in chunk {
+                *counts.entry(p.key.clone()).or_default() += 1;
+            }
+            s.save_link(Kind::Run, &run, &link)?;
+            s.count(|t| t.metric_points += n as u64);
+            rest = after;
+        }
+    }
+    Ok(())
+}
+
+/// A point of a logged model as a `log-batch` entry naming the model's id there.
+pub(super) fn model_point(p: &ModelMetric, remote_model: &str) -> crate::proto::tracking::Metric {
+    crate::proto::tracking::Metric {
+        key: p.key.clone(),
+        value: p.value,
+        timestamp: p.timestamp,
+        step: p.step,
+        dataset_name: p.dataset_name.clone(),
+        dataset_digest: p.dataset_digest.clone(),
+        model_id: Some(remote_model.to_string()),
+        run_id: None,
+    }
+}
+
+/// About how many bytes the entry of [`model_point`] takes in a request.
+pub(super) fn model_point_size(p: &ModelMetric, remote_model: &str) -> usize {
+    p.key.len()
+        + remote_model.len()
+        + p.dataset_name.as_ref().map_or(0, |d| d.len() * 6 + 20)
+        + p.dataset_digest.as_ref().map_or(0, |d| d.len() * 6 + 20)
+        + 140
 }
 
 /// The logged models of a remote experiment that carry `mlt.source.model_id`, by that tag.
@@ -217,11 +363,14 @@ fn kv(map: &BTreeMap<String, String>) -> Vec<pl::KeyValue> {
         .collect()
 }
 
-fn push_logged_model(
+/// Pushes a logged model, and with `points` the points of its metrics still to send (without:
+/// its source run's push sends them with the run's).
+pub(super) fn push_logged_model(
     s: &Session,
     m: &LoggedModelRecord,
     remote_exp: &str,
-    found: &mut HashMap<String, HashMap<String, pl::LoggedModel>>,
+    found: &FoundThere,
+    points: bool,
 ) -> Result<()> {
     let local_digest = logged_digest(m);
     let files = s.store.logged_model_files_dir(&m.model_id)?;
@@ -239,6 +388,9 @@ fn push_logged_model(
                 .unwrap_or_default()
         {
             s.save_link(Kind::LoggedModel, &m.model_id, &l)?;
+        }
+        if points {
+            push_model_metrics(s, m, &l.remote_id)?;
         }
         s.count(|t| t.logged_models.unchanged += 1);
         return Ok(());
@@ -260,6 +412,7 @@ fn push_logged_model(
     };
     // Without a link, the server may have it all the same (a push cut short, a lost map).
     if link.is_none() {
+        let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
         if !found.contains_key(remote_exp) {
             found.insert(
                 remote_exp.to_string(),
@@ -395,6 +548,9 @@ fn push_logged_model(
     }
     link.digest = local_digest;
     s.save_link(Kind::LoggedModel, &m.model_id, &link)?;
+    if points {
+        push_model_metrics(s, m, &link.remote_id)?;
+    }
     s.count(|t| bump(&mut t.logged_models, new, changed));
     Ok(())
 }
@@ -998,6 +1154,7 @@ fn pull_logged_model(
         };
         s.save_link(Kind::LoggedModel, &rec.model_id, &link)?;
         pull_files(s, &rec.model_id, &mut link)?;
+        pull_model_metrics(s, &rec.model_id, &m.data.metrics, rev)?;
         link.digest = logged_digest(&s.store.logged_model_record(&rec.model_id, false)?);
         s.save_link(Kind::LoggedModel, &rec.model_id, &link)?;
         s.count(|t| t.logged_models.new += 1);
@@ -1016,7 +1173,8 @@ fn pull_logged_model(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let status_changed = status != 0 && status != mine.status;
-    let changed = !new_params.is_empty() || !new_tags.is_empty() || status_changed;
+    let points = pull_model_metrics(s, &local, &m.data.metrics, rev)?;
+    let changed = !new_params.is_empty() || !new_tags.is_empty() || status_changed || points > 0;
     if s.options.dry_run {
         s.count(|t| bump(&mut t.logged_models, false, changed));
         return Ok(());
@@ -1047,6 +1205,74 @@ fn pull_logged_model(
     Ok(())
 }
 
+/// Writes the points of a logged model's metrics the server reports (all of them from
+/// MLflow's SQL store; the latest of each metric and dataset from a file store) that the
+/// model here lacks, their runs named by their local ids; returns how many (would be, in a
+/// dry run) written. The links of those runs count them as on the server, so that a push
+/// does not send them back.
+fn pull_model_metrics(
+    s: &Session,
+    local: &str,
+    there: &[pl::Metric],
+    rev: &mut Reverse,
+) -> Result<u64> {
+    if there.is_empty() {
+        return Ok(0);
+    }
+    let points: Vec<ModelMetric> = there
+        .iter()
+        .map(|p| ModelMetric {
+            key: p.key.clone(),
+            value: p.value,
+            timestamp: p.timestamp,
+            step: p.step,
+            run_id: rev.run(s, &p.run_id).unwrap_or_else(|| p.run_id.clone()),
+            dataset_name: p.dataset_name.clone().filter(|d| !d.is_empty()),
+            dataset_digest: p.dataset_digest.clone().filter(|d| !d.is_empty()),
+        })
+        .collect();
+    let added = s
+        .store
+        .add_model_metric_points(local, &points, s.options.dry_run)?;
+    s.count(|t| t.metric_points += added);
+    if s.options.dry_run {
+        return Ok(added);
+    }
+    // Of each run, per key, the points here that the server has.
+    let mine = s
+        .store
+        .logged_model_metric_history(&s.store.logged_model_record(local, true)?)?;
+    let on_server: HashSet<_> = points.iter().map(|p| p.identity()).collect();
+    let mut counts: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
+    for p in &mine {
+        if on_server.contains(&p.identity()) {
+            *counts
+                .entry(&p.run_id)
+                .or_default()
+                .entry(&p.key)
+                .or_default() += 1;
+        }
+    }
+    for (run, keys) in counts {
+        let Some(mut link) = s.link::<RunLink>(Kind::Run, run) else {
+            continue;
+        };
+        let had = link.model_points.entry(local.to_string()).or_default();
+        let mut more = false;
+        for (k, n) in keys {
+            let c = had.entry(k.to_string()).or_default();
+            if n > *c {
+                *c = n;
+                more = true;
+            }
+        }
+        if more {
+            s.save_link(Kind::Run, run, &link)?;
+        }
+    }
+    Ok(added)
+}
+
 fn pull_files(s: &Session, local_id: &str, link: &mut LoggedModelLink) -> Result<()> {
     if link.artifact_uri.is_empty() {
         return Ok(());
@@ -1056,62 +1282,84 @@ fn pull_files(s: &Session, local_id: &str, link: &mut LoggedModelLink) -> Result
     super::artifacts::pull_dir(s, &uri, &dir, &mut link.artifacts)
 }
 
-/// The server's ids of the runs behind the versions of the models named (`-m`): each
-/// version's run, and the run its source names (`runs:/<id>/...`), once each, oldest version
-/// first. A model the server does not have is an error.
-pub(super) fn runs_of_models_there(s: &Session, scope: &Scope) -> crate::app::Result<Vec<String>> {
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for name in &scope.models {
-        if s.remote.registered_model(name)?.is_none() {
-            return Err(invalid(format!(
-                "the server has no registered model '{name}'"
-            )));
+/// The registered models a pull names (`-m`) as the server has them, with their versions,
+/// asked once: to find the runs behind them first, then to pull them.
+#[derive(Default)]
+pub(super) struct NamedThere {
+    models: Vec<(pb::RegisteredModel, Vec<pb::ModelVersion>)>,
+}
+
+impl NamedThere {
+    /// Asks the server for the models named; one it does not have is an error.
+    pub(super) fn fetch(s: &Session, scope: &Scope) -> crate::app::Result<NamedThere> {
+        let mut models = Vec::new();
+        for name in &scope.models {
+            let m = s
+                .remote
+                .registered_model(name)?
+                .ok_or_else(|| invalid(format!("the server has no registered model '{name}'")))?;
+            models.push((m, s.remote.model_versions_of(name)?));
         }
-        let mut versions = s.remote.model_versions_of(name)?;
-        versions.sort_by_key(|v| v.version.parse::<i64>().unwrap_or(i64::MAX));
-        for v in versions {
-            let from_source = RunRef::parse(&v.source).ok().map(|r| r.run_id);
-            for id in v.run_id.iter().cloned().chain(from_source) {
-                if !id.is_empty() && seen.insert(id.clone()) {
-                    out.push(id);
+        Ok(NamedThere { models })
+    }
+
+    /// The server's ids of the runs behind the versions: each version's run, and the run its
+    /// source names (`runs:/<id>/...`), once each, oldest version first.
+    pub(super) fn runs(&self) -> Vec<String> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for (_, versions) in &self.models {
+            let mut versions: Vec<&pb::ModelVersion> = versions.iter().collect();
+            versions.sort_by_key(|v| v.version.parse::<i64>().unwrap_or(i64::MAX));
+            for v in versions {
+                let from_source = RunRef::parse(&v.source).ok().map(|r| r.run_id);
+                for id in v.run_id.iter().cloned().chain(from_source) {
+                    if !id.is_empty() && seen.insert(id.clone()) {
+                        out.push(id);
+                    }
                 }
             }
         }
+        out
     }
-    Ok(out)
 }
 
 /// Pulls the scope's registered models, versions, tags, stages and aliases. Run last.
-pub(super) fn pull_registry(s: &Session, scope: &Scope) -> crate::app::Result<()> {
+/// `named`: the models of `-m` as [`NamedThere::fetch`] found them (all of them are pulled
+/// when the scope names none).
+pub(super) fn pull_registry(
+    s: &Session,
+    scope: &Scope,
+    named: NamedThere,
+) -> crate::app::Result<()> {
     if !scope.includes_models() {
         return Ok(());
     }
-    let mut models = Vec::new();
+    let mut models: Vec<(pb::RegisteredModel, Option<Vec<pb::ModelVersion>>)> = Vec::new();
     if scope.models.is_empty() {
         s.remote.registered_models_all(None, |page| {
-            models.extend(page);
+            models.extend(page.into_iter().map(|m| (m, None)));
             Ok(())
         })?;
     } else {
-        for name in &scope.models {
-            models.push(
-                s.remote.registered_model(name)?.ok_or_else(|| {
-                    invalid(format!("the server has no registered model '{name}'"))
-                })?,
-            );
-        }
+        models.extend(named.models.into_iter().map(|(m, v)| (m, Some(v))));
     }
     s.stage(Stage::Models, models.len() as u64);
     let mut rev = Reverse::default();
-    for m in models {
-        pull_model(s, &m, &mut rev)?;
+    for (m, versions) in models {
+        pull_model(s, &m, versions, &mut rev)?;
         s.step(0);
     }
     Ok(())
 }
 
-fn pull_model(s: &Session, m: &pb::RegisteredModel, rev: &mut Reverse) -> Result<()> {
+/// Pulls a registered model with its versions (`versions`: as asked already, else asked now).
+fn pull_model(
+    s: &Session,
+    m: &pb::RegisteredModel,
+    versions: Option<Vec<pb::ModelVersion>>,
+    rev: &mut Reverse,
+) -> Result<()> {
     let name = m.name.as_str();
     let dry = s.options.dry_run;
     let mut link: ModelLink = s.link(Kind::Model, name).unwrap_or_default();
@@ -1170,7 +1418,10 @@ fn pull_model(s: &Session, m: &pb::RegisteredModel, rev: &mut Reverse) -> Result
         s.save_link(Kind::Model, name, &link)?;
     }
     // Its versions, by number.
-    let there = s.remote.model_versions_of(name)?;
+    let there = match versions {
+        Some(v) => v,
+        None => s.remote.model_versions_of(name)?,
+    };
     let mut by_remote: HashMap<i64, i64> = link
         .versions
         .iter()

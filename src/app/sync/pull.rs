@@ -61,9 +61,10 @@ pub(super) fn pull(s: &Session, scope: &Scope) -> app::Result<()> {
     // The runs behind the versions of the models named (`-m`), as a push sends them: not
     // filtered, and skipped when gone there.
     let mut behind: BTreeMap<String, Vec<pb::Run>> = BTreeMap::new();
+    let named_models = models::NamedThere::fetch(s, scope)?;
     if !scope.models.is_empty() {
         let named: HashSet<&str> = scope.runs.iter().map(String::as_str).collect();
-        for id in models::runs_of_models_there(s, scope)? {
+        for id in named_models.runs() {
             if named.contains(id.as_str()) {
                 continue;
             }
@@ -162,7 +163,7 @@ pub(super) fn pull(s: &Session, scope: &Scope) -> app::Result<()> {
         models::pull_logged_models(s, &single_pairs, Some(&picked))?;
     }
     if scope.includes_models() {
-        models::pull_registry(s, scope)?;
+        models::pull_registry(s, scope, named_models)?;
     }
     Ok(())
 }
@@ -614,6 +615,7 @@ fn update_run(
     let mut link = new_link(pair, run, counts);
     if let Some(l) = &old {
         link.artifacts = l.artifacts.clone();
+        link.model_points = l.model_points.clone();
     }
     let before = link.artifacts.clone();
     let handle = if dry { h } else { s.store.find_run(id)? };
@@ -702,6 +704,7 @@ fn new_link(pair: &Pair, run: &pb::Run, metric_points: BTreeMap<String, u64>) ->
         tags_fetched: run.data.tags.iter().map(|t| t.key.clone()).collect(),
         inputs_digest: inputs_digest(datasets(run)),
         models_sent: Default::default(),
+        model_points: BTreeMap::new(),
         status: run.info.status.clone(),
         end_time: run.info.end_time,
         lifecycle: run.info.lifecycle_stage.clone(),

@@ -10,6 +10,12 @@
 //!   streamed, in `log-batch` requests within MLflow's limits), datasets once, artifacts, then
 //!   status, end time and name, then deletion or restoration. Tags the server has and this
 //!   store has not are left there (they may be the server's or a colleague's).
+//! - **Logged models' points**: a logged model is pushed just before its source run's data
+//!   (a run that has points of another run's model goes after the rest of its wave), and a
+//!   run's point not sent yet that is the next unsent point of one of its models goes as that
+//!   model's too (`model_id`, dataset), as MLflow's client logged it; `RunLink::model_points`
+//!   counts them. The model points left (their run's copy sent before) go on their own in the
+//!   logged models' step (`models.rs`).
 //! - **Crash safety**: a run's link is written with `synced: None` before anything is sent
 //!   to it and after each batch; a run whose link says `None` has its metric histories counted
 //!   on the server first, so a point is never sent twice. A run made there but not yet in the
@@ -19,11 +25,13 @@
 //!   again for a few seconds before a new one is made: the server keeps working on a request
 //!   whose client is gone, and may make the run after the next push began.
 
-use super::{Count, RunLink, Scope, Session, digest, tags as source};
+use super::models::{self, ModelLines};
+use super::{Count, LoggedModelLink, RunLink, Scope, Session, digest, tags as source};
 use crate::app::{Result, query, resolve};
 use crate::entities::{Experiment, Lifecycle, View, tags};
 use crate::proto::tracking as pb;
 use crate::remote::tracking::limits;
+use crate::store::logged_write::{LoggedModelRecord, ModelMetric};
 use crate::store::remotes::Kind;
 use crate::store::transfer::Stage;
 use crate::store::{Error, RunHandle, RunParts};
@@ -57,22 +65,58 @@ pub(super) fn push(s: &Session, scope: &Scope) -> Result<()> {
         remote_exp.insert(e.experiment_id.clone(), id);
         s.step(0);
     }
+    let models = models::logged_models_to_push(s, &linked, plan.chosen.as_ref())?;
+    let mut own_models: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, (m, _)) in models.iter().enumerate() {
+        if let Some(r) = m.source_run_id.as_deref().filter(|r| !r.is_empty()) {
+            own_models.entry(r.to_string()).or_default().push(i);
+        }
+    }
     let ctx = Ctx {
         s,
         remote_exp,
         fresh,
         parents: plan.parents,
         remote_ids: Mutex::new(HashMap::new()),
+        model_lines: models::model_lines_by_run(s, &models)?,
+        models: &models,
+        own_models,
+        found: Mutex::new(HashMap::new()),
+        models_done: Mutex::new(HashSet::new()),
     };
     s.stage(Stage::Runs, plan.runs.len() as u64);
+    // A run with points of a logged model of another run goes after the others of its wave,
+    // so that the model is there by then (made with its source run) and its points go with
+    // the run's.
+    let source_of: HashMap<&str, &str> = models
+        .iter()
+        .map(|(m, _)| {
+            (
+                m.model_id.as_str(),
+                m.source_run_id.as_deref().unwrap_or(""),
+            )
+        })
+        .collect();
+    let evaluates = |h: &RunHandle| {
+        let id = h.info.run_id.as_str();
+        ctx.model_lines.get(id).is_some_and(|ls| {
+            ls.iter()
+                .any(|l| source_of.get(l.model.as_str()) != Some(&id))
+        })
+    };
     for wave in waves(&plan.runs, &ctx.parents) {
-        in_parallel(s.options.threads, &wave, |h| {
-            let bytes = push_run(&ctx, h)?;
-            s.step(bytes);
-            Ok(())
-        })?;
+        let (later, first): (Vec<RunHandle>, Vec<RunHandle>) =
+            wave.into_iter().partition(|h| evaluates(h));
+        for part in [first, later] {
+            in_parallel(s.options.threads, &part, |h| {
+                let bytes = push_run(&ctx, h)?;
+                s.step(bytes);
+                Ok(())
+            })?;
+        }
     }
-    super::models::push_logged_models(s, &linked, plan.chosen.as_ref())?;
+    let done = std::mem::take(&mut *ctx.models_done.lock().unwrap_or_else(|e| e.into_inner()));
+    models::push_logged_models(s, &models, &done, &ctx.found)?;
     // Once the logged models have their ids there.
     for h in &plan.runs {
         push_model_io(s, h)?;
@@ -343,6 +387,16 @@ struct Ctx<'a, 'b> {
     parents: HashMap<String, String>,
     /// Local run id → its id there, for the runs of this push.
     remote_ids: Mutex<HashMap<String, String>>,
+    /// The points of the logged models' metrics, by the local run they were logged in.
+    model_lines: HashMap<String, Vec<ModelLines>>,
+    /// The logged models this push sends, with their experiments' ids there.
+    models: &'a [(LoggedModelRecord, String)],
+    /// Local run id → the logged models of `models` it is the source run of.
+    own_models: HashMap<String, Vec<usize>>,
+    found: models::FoundThere,
+    /// The logged models sent with their source runs (before the runs' points, which may
+    /// name them).
+    models_done: Mutex<HashSet<String>>,
 }
 
 impl Ctx<'_, '_> {
@@ -515,6 +569,9 @@ fn push_run(ctx: &Ctx, h: &RunHandle) -> Result<u64> {
         link.lifecycle = Lifecycle::Active.as_str().into();
         sent.other = true;
     }
+    if !dry && !deleted {
+        push_own_models(ctx, h, &link)?;
+    }
     send_data(ctx, h, &remote, &mut link, &mut sent)?;
     send_inputs(s, h, &mut link, &mut sent)?;
     let files_before = link.artifacts.clone();
@@ -541,6 +598,26 @@ fn push_run(ctx: &Ctx, h: &RunHandle) -> Result<u64> {
     }
     count_run(s, created, &sent);
     Ok(sent.bytes)
+}
+
+/// Sends the logged models this run is the source run of, before its points (which may name
+/// them, and then go with the model's id there as MLflow's client sent them).
+fn push_own_models(ctx: &Ctx, h: &RunHandle, link: &RunLink) -> Result<()> {
+    let id = h.info.run_id.as_str();
+    let Some(own) = ctx.own_models.get(id) else {
+        return Ok(());
+    };
+    // The model's push looks its source run up in the map.
+    ctx.s.save_link(Kind::Run, id, link)?;
+    for &i in own {
+        let (m, remote_exp) = &ctx.models[i];
+        models::push_logged_model(ctx.s, m, remote_exp, &ctx.found, false)?;
+        ctx.models_done
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(m.model_id.clone());
+    }
+    Ok(())
 }
 
 /// The run there made by a push that was killed after asking for it: found by its source tag
@@ -666,6 +743,8 @@ struct Batcher<'a, 'b, 'c> {
     params: Vec<pb::KeyValue>,
     tags: Vec<pb::KeyValue>,
     bytes: usize,
+    /// (Local logged model id, key) → the points of the pending entries that name it.
+    model_points: BTreeMap<(String, String), u64>,
 }
 
 impl Batcher<'_, '_, '_> {
@@ -701,14 +780,25 @@ impl Batcher<'_, '_, '_> {
         Ok(())
     }
 
-    fn metric(&mut self, m: pb::Metric) -> Result<()> {
+    /// A point of the run, and with `model` (its local id and the point's copy there) also
+    /// of that logged model.
+    fn metric(&mut self, m: pb::Metric, model: Option<(&str, &ModelMetric)>) -> Result<()> {
         // `{"key":"…","value":-1.2345678901234567e-300,"timestamp":…,"step":…}`: keys need no
         // escaping (MLflow's key rules).
-        let n = m.key.len() + 100;
+        let n = match (model, &m.model_id) {
+            (Some((_, p)), Some(there)) => models::model_point_size(p, there),
+            _ => m.key.len() + 100,
+        };
         if self.full(1, 0, 0, n) {
             self.flush()?;
         }
         self.bytes += n;
+        if let Some((local, _)) = model {
+            *self
+                .model_points
+                .entry((local.to_string(), m.key.clone()))
+                .or_default() += 1;
+        }
         self.metrics.push(m);
         Ok(())
     }
@@ -737,6 +827,15 @@ impl Batcher<'_, '_, '_> {
         }
         for (k, n) in per_key {
             *self.link.metric_points.entry(k).or_default() += n;
+        }
+        for ((model, k), n) in std::mem::take(&mut self.model_points) {
+            *self
+                .link
+                .model_points
+                .entry(model)
+                .or_default()
+                .entry(k)
+                .or_default() += n;
         }
         if n_metrics > 0 {
             self.s.save_link(Kind::Run, self.local_id, &*self.link)?;
@@ -798,6 +897,7 @@ fn send_data(
         params: Vec::new(),
         tags: Vec::new(),
         bytes: 0,
+        model_points: BTreeMap::new(),
     };
     for (k, v) in run.params {
         if params_there.get(&k) != Some(&v) {
@@ -809,6 +909,26 @@ fn send_data(
             b.tag(k, v)?;
         }
     }
+    // The logged models' points of this run not sent yet, each model's in order: a run's
+    // point not sent yet that is the next of a model goes as that model's too.
+    let mut of_models: Vec<(&ModelLines, String, usize)> = Vec::new();
+    for l in ctx.model_lines.get(id).into_iter().flatten() {
+        let Some(there) = s
+            .link::<LoggedModelLink>(Kind::LoggedModel, &l.model)
+            .map(|x| x.remote_id)
+            .filter(|x| !x.is_empty())
+        else {
+            continue;
+        };
+        let next = b
+            .link
+            .model_points
+            .get(&l.model)
+            .and_then(|k| k.get(&l.key))
+            .copied()
+            .unwrap_or(0) as usize;
+        of_models.push((l, there, next));
+    }
     for key in keys {
         let done = b.link.metric_points.get(&key).copied().unwrap_or(0);
         for (i, p) in s.store.metric_points(h, &key)?.enumerate() {
@@ -816,13 +936,32 @@ fn send_data(
             if (i as u64) < done {
                 continue;
             }
-            b.metric(pb::Metric {
-                key: key.clone(),
-                value: p.value,
-                timestamp: p.timestamp,
-                step: p.step,
-                ..pb::Metric::default()
-            })?;
+            let same = |q: &ModelMetric| {
+                q.timestamp == p.timestamp
+                    && q.step == p.step
+                    && (q.value.to_bits() == p.value.to_bits()
+                        || (q.value.is_nan() && p.value.is_nan()))
+            };
+            let model = of_models
+                .iter_mut()
+                .find(|(l, _, next)| l.key == key && l.points.get(*next).is_some_and(&same));
+            match model {
+                Some((l, there, next)) => {
+                    let q = &l.points[*next];
+                    *next += 1;
+                    b.metric(models::model_point(q, there), Some((&l.model, q)))?;
+                }
+                None => b.metric(
+                    pb::Metric {
+                        key: key.clone(),
+                        value: p.value,
+                        timestamp: p.timestamp,
+                        step: p.step,
+                        ..pb::Metric::default()
+                    },
+                    None,
+                )?,
+            }
         }
     }
     b.flush()

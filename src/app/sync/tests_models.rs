@@ -2,8 +2,8 @@
 //! through the server's endpoints and through the server's store.
 
 use super::models::{
-    pull_logged_models, pull_registry, push_logged_models, push_registry, runs_for_models,
-    runs_of_models_there,
+    NamedThere, logged_models_to_push, pull_logged_models, pull_registry, push_logged_models,
+    push_registry, runs_for_models,
 };
 use super::{Kind, Options, RunLink, Scope, Session, tags};
 use crate::entities::{Experiment, Stage};
@@ -157,10 +157,16 @@ fn link_run(l: &Local, remote: &Remote) -> (String, String) {
     (rexp, run.info.run_id)
 }
 
+/// The logged models of these experiments, pushed as the push's last step pushes them.
+fn push_models(s: &Session, exps: &[(Experiment, String)]) -> crate::app::Result<()> {
+    let todo = logged_models_to_push(s, exps, None)?;
+    push_logged_models(s, &todo, &Default::default(), &Default::default())
+}
+
 fn push_all(l: &Local, remote: &Remote, rexp: &str) -> super::Tally {
     let mut p = |_| {};
     let s = session(&l.side.store, remote, &mut p);
-    push_logged_models(&s, &[(l.exp.clone(), rexp.to_string())], None).unwrap();
+    push_models(&s, &[(l.exp.clone(), rexp.to_string())]).unwrap();
     push_registry(&s, &Scope::default()).unwrap();
     s.tally()
 }
@@ -235,11 +241,12 @@ fn the_registry_and_logged_models_arrive_once_and_follow_changes() {
             ..Scope::default()
         };
         assert_eq!(
-            runs_of_models_there(&s, &named("clf")).unwrap(),
+            NamedThere::fetch(&s, &named("clf")).unwrap().runs(),
             vec![rrun.clone()]
         );
-        let e = runs_of_models_there(&s, &named("nope"))
-            .unwrap_err()
+        let e = NamedThere::fetch(&s, &named("nope"))
+            .err()
+            .unwrap()
             .to_string();
         assert!(e.contains("no registered model 'nope'"), "{e}");
     }
@@ -315,7 +322,7 @@ fn the_registry_and_logged_models_arrive_once_and_follow_changes() {
         let mut p = |_| {};
         let mut s = session(&l.side.store, &dead, &mut p);
         s.map = l.side.store.remote_map(&remote.key());
-        push_logged_models(&s, &[(l.exp.clone(), rexp.clone())], None).unwrap();
+        push_models(&s, &[(l.exp.clone(), rexp.clone())]).unwrap();
         push_registry(&s, &Scope::default()).unwrap();
         let t = s.tally();
         assert!(t.is_nothing(), "{t:?}");
@@ -392,7 +399,7 @@ fn the_registry_and_logged_models_arrive_once_and_follow_changes() {
         let mut p = |_| {};
         let s = session(&l.side.store, &remote, &mut p);
         pull_logged_models(&s, &[(l.exp.clone(), rexp.clone())], None).unwrap();
-        pull_registry(&s, &Scope::default()).unwrap();
+        pull_registry(&s, &Scope::default(), NamedThere::default()).unwrap();
         let t = s.tally();
         assert_eq!(t.logged_models.new, 0, "{t:?}");
         assert_eq!(t.model_versions.new, 1, "{t:?}");
@@ -422,7 +429,7 @@ fn the_registry_and_logged_models_arrive_once_and_follow_changes() {
         let mut p = |_| {};
         let s = session(store, &remote, &mut p);
         pull_logged_models(&s, &[(fexp.clone(), rexp.clone())], None).unwrap();
-        pull_registry(&s, &Scope::default()).unwrap();
+        pull_registry(&s, &Scope::default(), NamedThere::default()).unwrap();
         s.tally()
     };
     let t = pull(f);
@@ -498,7 +505,7 @@ fn a_version_whose_run_is_not_there_is_refused_naming_the_run() {
     let rexp = remote.create_experiment("e", Vec::new()).unwrap();
     let mut p = |_| {};
     let s = session(&l.side.store, &remote, &mut p);
-    let e = push_logged_models(&s, &[(l.exp.clone(), rexp)], None).unwrap_err();
+    let e = push_models(&s, &[(l.exp.clone(), rexp)]).unwrap_err();
     assert!(e.to_string().contains(&l.run), "{e}");
     let e = push_registry(&s, &Scope::default()).unwrap_err();
     assert!(e.to_string().contains(&l.run), "{e}");

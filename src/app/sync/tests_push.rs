@@ -603,3 +603,207 @@ fn a_deleted_experiment_there_is_a_clear_error() {
         .to_string();
     assert!(e.contains("'exp' is deleted on"), "{e}");
 }
+
+/// A logged model's points as (key, value, step, run, dataset name), sorted.
+fn model_points(store: &Store, model: &str) -> Vec<(String, String, i64, String, Option<String>)> {
+    let m = store.logged_model_record(model, false).unwrap();
+    let mut out: Vec<_> = store
+        .logged_model_metric_history(&m)
+        .unwrap()
+        .into_iter()
+        .map(|p| {
+            (
+                p.key,
+                crate::entities::format_value(p.value),
+                p.step,
+                p.run_id,
+                p.dataset_name,
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_logged_models_points_go_with_their_runs_points_once_and_come_back() {
+    use crate::store::dataset::ModelMetric;
+    use crate::store::logged_write::NewLoggedModel;
+    let t = sides();
+    let e = t.local.create_experiment("exp", None, &[]).unwrap();
+    let new_run = || t.local.create_run(&e, NewRun::default()).unwrap().run_id;
+    let (train, eval) = (new_run(), new_run());
+    let model = t
+        .local
+        .create_logged_model(NewLoggedModel {
+            experiment_id: e.experiment_id.clone(),
+            name: Some("net".into()),
+            source_run_id: Some(train.clone()),
+            ..Default::default()
+        })
+        .unwrap()
+        .model_id;
+    // As MLflow's client logs them: a point in a log-batch entry naming the model goes to the
+    // run and to the model.
+    let log_for_model =
+        |run: &str, key: &str, point: MetricPoint, dataset: Option<(&str, &str)>| {
+            log(
+                &t.local,
+                run,
+                Batch {
+                    metrics: vec![(key.into(), point)],
+                    ..Batch::default()
+                },
+            );
+            let h = t.local.find_run(run).unwrap();
+            t.local
+                .log_model_metrics(
+                    &h,
+                    &[ModelMetric {
+                        model_id: model.clone(),
+                        key: key.into(),
+                        point,
+                        dataset: dataset.map(|(n, d)| (n.into(), d.into())),
+                    }],
+                )
+                .unwrap();
+        };
+    // The run's own point, then the same again for the model (as `Model.log` re-logs the
+    // points of its step): the run's history has it twice, the model once.
+    log(
+        &t.local,
+        &train,
+        Batch {
+            metrics: vec![("mse".into(), p(0, 0.5))],
+            ..Batch::default()
+        },
+    );
+    log_for_model(&train, "mse", p(0, 0.5), None);
+    log_for_model(&train, "acc", p(1, f64::NAN), Some(("iris", "d41d8cd9")));
+    // Another run evaluates the model.
+    log_for_model(&eval, "acc", p(2, 0.75), Some(("test", "0cc175b9")));
+    t.age();
+
+    let r = t.push();
+    assert_eq!(r.tally.runs.new, 2, "{r:?}");
+    let there = t.runs_there();
+    let (rtrain, reval) = (
+        there[&train].info.run_id.clone(),
+        there[&eval].info.run_id.clone(),
+    );
+    // Each run's history there is the one here, no point twice.
+    assert_eq!(t.history_there(&rtrain, "mse"), vec![p(0, 0.5), p(0, 0.5)]);
+    assert_eq!(t.history_there(&rtrain, "acc").len(), 1);
+    assert_eq!(t.history_there(&reval, "acc"), vec![p(2, 0.75)]);
+    // The model there has each point once, naming the runs there.
+    let remote_exp = t
+        .there
+        .experiment_by_name("exp")
+        .unwrap()
+        .unwrap()
+        .experiment_id;
+    let models_there = t.there.experiment_logged_models(&remote_exp).unwrap();
+    assert_eq!(models_there.len(), 1);
+    let model_there = models_there[0].model_id.clone();
+    let expect = |store: &Store, m: &str, train: &str, eval: &str| {
+        let mut want = vec![
+            (
+                "acc".to_string(),
+                "0.75".to_string(),
+                2,
+                eval.to_string(),
+                Some("test".to_string()),
+            ),
+            (
+                "acc".into(),
+                "nan".into(),
+                1,
+                train.to_string(),
+                Some("iris".into()),
+            ),
+            ("mse".into(), "0.5".into(), 0, train.to_string(), None),
+        ];
+        want.sort();
+        assert_eq!(model_points(store, m), want);
+    };
+    expect(&t.there, &model_there, &rtrain, &reval);
+    assert_eq!(r.tally.metric_points, 4, "{r:?}");
+
+    // Again: nothing is sent.
+    let r = t.push();
+    assert_eq!(r.tally.runs.unchanged, 2, "{r:?}");
+    assert_eq!(r.tally.metric_points, 0, "{r:?}");
+    expect(&t.there, &model_there, &rtrain, &reval);
+
+    // A point logged later for the model goes with the run's, once.
+    log_for_model(&train, "mse", p(3, 0.25), None);
+    t.age();
+    let r = t.push();
+    assert_eq!(r.tally.metric_points, 1, "{r:?}");
+    assert_eq!(t.history_there(&rtrain, "mse").len(), 3);
+    assert_eq!(model_points(&t.there, &model_there).len(), 4);
+
+    // Pulled into an empty store: the model's points (the latest of each metric and
+    // dataset, all a file store reports), with the server's run ids; again, nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let mine = Store::new(dir.path());
+    mine.init().unwrap();
+    let remote = t.remote();
+    let pull = || {
+        super::pull(
+            &mine,
+            &remote,
+            &Scope::default(),
+            Options {
+                dry_run: false,
+                threads: 2,
+            },
+            &mut |_| {},
+        )
+        .unwrap()
+    };
+    pull();
+    let mut want = vec![
+        (
+            "acc".to_string(),
+            "0.75".to_string(),
+            2,
+            reval.clone(),
+            Some("test".to_string()),
+        ),
+        (
+            "acc".into(),
+            "nan".into(),
+            1,
+            rtrain.clone(),
+            Some("iris".into()),
+        ),
+        ("mse".into(), "0.25".into(), 3, rtrain.clone(), None),
+    ];
+    want.sort();
+    assert_eq!(model_points(&mine, &model_there), want);
+    let again = pull();
+    assert_eq!(again.tally.metric_points, 0, "{again:?}");
+    assert_eq!(model_points(&mine, &model_there), want);
+
+    // A point of the model alone, whose run's copy was sent before (as by an mlt before
+    // model points were pushed): it goes on its own, once; a file store there adds it to the
+    // run's history again, as it does when MLflow's client re-logs a run's points.
+    let h = t.local.find_run(&train).unwrap();
+    t.local
+        .log_model_metrics(
+            &h,
+            &[ModelMetric {
+                model_id: model.clone(),
+                key: "mse".into(),
+                point: p(0, 0.5),
+                dataset: Some(("iris".into(), "d41d8cd9".into())),
+            }],
+        )
+        .unwrap();
+    let r = t.push();
+    assert_eq!(r.tally.metric_points, 1, "{r:?}");
+    assert_eq!(model_points(&t.there, &model_there).len(), 5);
+    assert_eq!(t.history_there(&rtrain, "mse").len(), 4);
+    assert_eq!(t.push().tally.metric_points, 0);
+}
