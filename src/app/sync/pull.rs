@@ -411,7 +411,7 @@ fn link_pushed(s: &Session, pair: &Pair, run: &pb::Run, source: &str) -> app::Re
 /// Writes a new run with the server's id, every metric history fetched.
 fn create_run(s: &Session, pair: &Pair, run: &pb::Run, entity: &Run) -> app::Result<u64> {
     let dry = s.options.dry_run;
-    let pulled = pulled_run(run, entity)?;
+    let pulled = pulled_run(s, run, entity)?;
     let keys = metric_keys(run);
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     let (handle, fetched) = if dry {
@@ -737,12 +737,11 @@ fn inputs_missing(s: &Session, h: &RunHandle, run: &pb::Run) -> app::Result<bool
             .inputs
             .model_inputs
             .iter()
-            .any(|m| !io.model_inputs.contains(&m.model_id))
-        || run
-            .outputs
-            .model_outputs
-            .iter()
-            .any(|m| !io.model_outputs.iter().any(|(id, _)| id == &m.model_id)))
+            .any(|m| !io.model_inputs.contains(&s.local_model_id(&m.model_id)))
+        || run.outputs.model_outputs.iter().any(|m| {
+            let here = s.local_model_id(&m.model_id);
+            !io.model_outputs.iter().any(|(id, _)| *id == here)
+        }))
 }
 
 fn log_missing_inputs(s: &Session, h: &RunHandle, run: &pb::Run) -> app::Result<()> {
@@ -755,14 +754,14 @@ fn log_missing_inputs(s: &Session, h: &RunHandle, run: &pb::Run) -> app::Result<
         .inputs
         .model_inputs
         .iter()
-        .map(|m| m.model_id.clone())
+        .map(|m| s.local_model_id(&m.model_id))
         .collect();
     s.store.log_inputs(id, &[], &models)?;
     let outputs: Vec<(String, i64)> = run
         .outputs
         .model_outputs
         .iter()
-        .map(|m| (m.model_id.clone(), m.step))
+        .map(|m| (s.local_model_id(&m.model_id), m.step))
         .collect();
     s.store.log_outputs(id, &outputs)?;
     Ok(())
@@ -922,8 +921,9 @@ fn datasets(run: &pb::Run) -> Vec<DatasetInput> {
         .collect()
 }
 
-/// What the store writes of a new pulled run (its metric histories come apart).
-fn pulled_run(run: &pb::Run, entity: &Run) -> app::Result<PulledRun> {
+/// What the store writes of a new pulled run (its metric histories come apart), its model
+/// inputs and outputs naming the local ids of models pushed from here.
+fn pulled_run(s: &Session, run: &pb::Run, entity: &Run) -> app::Result<PulledRun> {
     let kv = |v: &[pb::KeyValue]| -> Vec<(String, String)> {
         v.iter().map(|t| (t.key.clone(), t.value.clone())).collect()
     };
@@ -942,13 +942,13 @@ fn pulled_run(run: &pb::Run, entity: &Run) -> app::Result<PulledRun> {
             .inputs
             .model_inputs
             .iter()
-            .map(|m| m.model_id.clone())
+            .map(|m| s.local_model_id(&m.model_id))
             .collect(),
         model_outputs: run
             .outputs
             .model_outputs
             .iter()
-            .map(|m| (m.model_id.clone(), m.step))
+            .map(|m| (s.local_model_id(&m.model_id), m.step))
             .collect(),
     })
 }

@@ -807,3 +807,62 @@ fn a_logged_models_points_go_with_their_runs_points_once_and_come_back() {
     assert_eq!(t.history_there(&rtrain, "mse").len(), 4);
     assert_eq!(t.push().tally.metric_points, 0);
 }
+
+#[test]
+fn a_pulled_run_names_a_model_pushed_from_here_by_its_id_here() {
+    use crate::store::logged_write::NewLoggedModel;
+    let t = sides();
+    let e = t.local.create_experiment("exp", None, &[]).unwrap();
+    let train = t.local.create_run(&e, NewRun::default()).unwrap().run_id;
+    let model = t
+        .local
+        .create_logged_model(NewLoggedModel {
+            experiment_id: e.experiment_id.clone(),
+            name: Some("net".into()),
+            source_run_id: Some(train.clone()),
+            ..Default::default()
+        })
+        .unwrap()
+        .model_id;
+    t.local.log_outputs(&train, &[(model.clone(), 0)]).unwrap();
+    t.push();
+    // A colleague's run there uses the model, by its id there.
+    let remote_exp = t.there.experiment_by_name("exp").unwrap().unwrap();
+    let there_model = t
+        .there
+        .experiment_logged_models(&remote_exp.experiment_id)
+        .unwrap()[0]
+        .model_id
+        .clone();
+    assert_ne!(there_model, model);
+    let theirs = t
+        .there
+        .create_run(&remote_exp, NewRun::default())
+        .unwrap()
+        .run_id;
+    t.there
+        .log_inputs(&theirs, &[], std::slice::from_ref(&there_model))
+        .unwrap();
+    t.there
+        .log_outputs(&theirs, &[(there_model.clone(), 3)])
+        .unwrap();
+    super::pull(
+        &t.local,
+        &t.remote(),
+        &Scope::default(),
+        Options::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let io = t.local.run_io(&t.local.find_run(&theirs).unwrap()).unwrap();
+    assert_eq!(io.model_inputs, vec![model.clone()]);
+    assert_eq!(io.model_outputs, [(model.clone(), 3)]);
+    // The model itself is known as ours, not pulled as a copy.
+    assert_eq!(
+        t.local
+            .experiment_logged_models(&e.experiment_id)
+            .unwrap()
+            .len(),
+        1
+    );
+}
