@@ -564,4 +564,72 @@ mod tests {
         assert_eq!((got[0].value, got[0].step), (0.7, 1));
         assert_eq!(got[1].dataset_name.as_deref(), Some("ds"));
     }
+
+    #[test]
+    fn points_pulled_into_a_model_are_added_once_and_bad_ones_refused_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = Store::new(tmp.path());
+        s.init().unwrap();
+        let m = s
+            .create_logged_model(NewLoggedModel {
+                experiment_id: "0".into(),
+                name: Some("m".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        let point = |key: &str, step: i64, value: f64, dataset: Option<&str>| ModelMetric {
+            key: key.into(),
+            value,
+            timestamp: 1000 + step,
+            step,
+            run_id: "r1".into(),
+            dataset_name: dataset.map(Into::into),
+            dataset_digest: dataset.map(|_| "abc".into()),
+        };
+        let first = [
+            point("acc", 0, 0.5, None),
+            point("acc", 1, f64::NAN, Some("train")),
+            point("acc", 1, f64::NAN, Some("train")),
+            point("loss", 0, 2.0, None),
+        ];
+        assert_eq!(
+            s.add_model_metric_points(&m.model_id, &first, true)
+                .unwrap(),
+            3
+        );
+        assert!(
+            s.logged_model_metric_history(&m).unwrap().is_empty(),
+            "a dry run wrote"
+        );
+        assert_eq!(
+            s.add_model_metric_points(&m.model_id, &first, false)
+                .unwrap(),
+            3
+        );
+        let text = std::fs::read_to_string(m.dir.join("metrics/acc")).unwrap();
+        assert_eq!(text, "1000 0.5 0 r1\n1001 nan 1 r1 train abc\n");
+        // Again, and the same point with the value MLflow's SQL store keeps for a NaN: none.
+        let again = [first[1].clone(), point("acc", 1, 0.0, Some("train"))];
+        assert_eq!(
+            s.add_model_metric_points(&m.model_id, &again, false)
+                .unwrap(),
+            0
+        );
+        assert_eq!(s.logged_model_metric_history(&m).unwrap().len(), 3);
+        // A dataset name a line cannot hold: nothing of the request is written.
+        let bad = [
+            point("acc", 5, 1.0, None),
+            point("acc", 6, 1.0, Some("my set")),
+        ];
+        let e = s
+            .add_model_metric_points(&m.model_id, &bad, false)
+            .unwrap_err();
+        assert!(e.to_string().contains("cannot hold"), "{e}");
+        assert_eq!(s.logged_model_metric_history(&m).unwrap().len(), 3);
+        let traversal = [point("../x", 7, 1.0, None)];
+        assert!(
+            s.add_model_metric_points(&m.model_id, &traversal, false)
+                .is_err()
+        );
+    }
 }
