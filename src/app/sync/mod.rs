@@ -332,9 +332,9 @@ pub struct Session<'a> {
     tally: Mutex<Tally>,
     progress: Mutex<&'a mut (dyn FnMut(Progress) + Send)>,
     done: Mutex<(Stage, u64, u64, u64)>,
-    /// The server's id → the local id of each logged model pushed from here, read from the
-    /// map when first needed.
-    pushed_models: std::sync::OnceLock<std::collections::HashMap<String, String>>,
+    /// The server's id → the local id of each logged model linked in the map (pushed from
+    /// here or pulled), read from the map when first needed.
+    linked_models: std::sync::OnceLock<std::collections::HashMap<String, String>>,
 }
 
 impl<'a> Session<'a> {
@@ -352,26 +352,31 @@ impl<'a> Session<'a> {
             tally: Mutex::new(Tally::default()),
             progress: Mutex::new(progress),
             done: Mutex::new((Stage::Experiments, 0, 0, 0)),
-            pushed_models: std::sync::OnceLock::new(),
+            linked_models: std::sync::OnceLock::new(),
         }
     }
 
-    /// The local id of a logged model the server knows by `remote_id`: the pushed model's
-    /// own id, else the server's (which a pulled model keeps).
-    pub fn local_model_id(&self, remote_id: &str) -> String {
-        let map = self.pushed_models.get_or_init(|| {
+    /// The local id of the logged model the server knows by `remote_id`, when the map links
+    /// one to it (as the map was when this session first asked).
+    pub fn linked_model(&self, remote_id: &str) -> Option<String> {
+        let map = self.linked_models.get_or_init(|| {
             self.map
                 .ids(Kind::LoggedModel)
                 .into_iter()
                 .filter_map(|id| {
                     self.link::<LoggedModelLink>(Kind::LoggedModel, &id)
-                        .filter(|l| !l.pulled && !l.remote_id.is_empty())
+                        .filter(|l| !l.remote_id.is_empty())
                         .map(|l| (l.remote_id, id))
                 })
                 .collect()
         });
-        map.get(remote_id)
-            .cloned()
+        map.get(remote_id).cloned()
+    }
+
+    /// The local id of a logged model the server knows by `remote_id`: the linked one's,
+    /// else the server's (which a pulled model keeps).
+    pub fn local_model_id(&self, remote_id: &str) -> String {
+        self.linked_model(remote_id)
             .unwrap_or_else(|| remote_id.to_string())
     }
 

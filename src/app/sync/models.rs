@@ -993,7 +993,8 @@ fn sync_version_there(s: &Session, v: &ModelVersion, remote: i64, new: bool) -> 
 #[derive(Default)]
 struct Reverse {
     runs: Option<HashMap<String, String>>,
-    models: Option<HashMap<String, String>>,
+    /// Logged models pulled in this pull: the server's id → the local one.
+    models: HashMap<String, String>,
     run_uris: HashMap<String, Option<String>>,
 }
 
@@ -1013,26 +1014,15 @@ impl Reverse {
     }
 
     fn model(&mut self, s: &Session, remote_id: &str) -> Option<String> {
-        let map = self.models.get_or_insert_with(|| {
-            s.map
-                .ids(Kind::LoggedModel)
-                .into_iter()
-                .filter_map(|id| {
-                    s.link::<LoggedModelLink>(Kind::LoggedModel, &id)
-                        .map(|l| (l.remote_id, id))
-                })
-                .collect()
-        });
-        if let Some(l) = map.get(remote_id) {
+        if let Some(l) = self.models.get(remote_id) {
             return Some(l.clone());
         }
-        s.store.logged_model(remote_id).ok().map(|m| m.model_id)
+        s.linked_model(remote_id)
+            .or_else(|| s.store.logged_model(remote_id).ok().map(|m| m.model_id))
     }
 
     fn remember_model(&mut self, remote_id: &str, local: &str) {
-        if let Some(m) = &mut self.models {
-            m.insert(remote_id.to_string(), local.to_string());
-        }
+        self.models.insert(remote_id.to_string(), local.to_string());
     }
 
     /// The artifact location of a run on the server.
