@@ -272,6 +272,12 @@ pub struct RunLink {
     /// or, for those no unsent point of the run matches, on their own afterwards.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub model_points: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Written before a `log-batch` with points of logged models is sent, gone once its answer
+    /// is in: what the server has once it took the batch. A push that finds it (the last one
+    /// was cut short) counts the run's points there; if the batch's are all there, the model
+    /// points went with them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_batch: Option<ModelBatch>,
     /// Status, end time and lifecycle as last sent (`"FINISHED"`, `Some(ms)`, `"active"`).
     #[serde(default)]
     pub status: String,
@@ -282,6 +288,29 @@ pub struct RunLink {
     /// The run's artifacts (relative path → stamp) the other side has.
     #[serde(default)]
     pub artifacts: BTreeMap<String, FileStamp>,
+}
+
+/// See [`RunLink::model_batch`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelBatch {
+    /// The run's points of each key there after the batch.
+    pub run_points: BTreeMap<String, u64>,
+    /// [`RunLink::model_points`] after the batch.
+    pub model_points: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+impl RunLink {
+    /// After the run's points there were counted anew (`metric_points`): takes the model
+    /// points of a batch whose answer never came when the run's points of it are all there.
+    pub fn settle_model_batch(&mut self) {
+        if let Some(b) = self.model_batch.take()
+            && b.run_points
+                .iter()
+                .all(|(k, n)| self.metric_points.get(k).is_some_and(|have| have >= n))
+        {
+            self.model_points = b.model_points;
+        }
+    }
 }
 
 /// An MLflow 3 logged model here and there (`logged-models/<local id>.json`).

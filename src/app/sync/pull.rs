@@ -705,6 +705,7 @@ fn new_link(pair: &Pair, run: &pb::Run, metric_points: BTreeMap<String, u64>) ->
         inputs_digest: inputs_digest(datasets(run)),
         models_sent: Default::default(),
         model_points: BTreeMap::new(),
+        model_batch: None,
         status: run.info.status.clone(),
         end_time: run.info.end_time,
         lifecycle: run.info.lifecycle_stage.clone(),

@@ -15,7 +15,9 @@
 //!   run's point not sent yet that is the next unsent point of one of its models goes as that
 //!   model's too (`model_id`, dataset), as MLflow's client logged it; `RunLink::model_points`
 //!   counts them. The model points left (their run's copy sent before) go on their own in the
-//!   logged models' step (`models.rs`).
+//!   logged models' step (`models.rs`). A batch with model points is announced in the link
+//!   first (`RunLink::model_batch`): a push cut before its answer counts the run's points
+//!   there, and takes the model points as sent when the batch's run points all arrived.
 //! - **Crash safety**: a run's link is written with `synced: None` before anything is sent
 //!   to it and after each batch; a run whose link says `None` has its metric histories counted
 //!   on the server first, so a point is never sent twice. A run made there but not yet in the
@@ -488,6 +490,7 @@ fn push_run(ctx: &Ctx, h: &RunHandle) -> Result<u64> {
             let mut l = l;
             if !exact {
                 recount(s, &r, &mut l)?;
+                l.settle_model_batch();
             }
             (l, r)
         }
@@ -820,23 +823,33 @@ impl Batcher<'_, '_, '_> {
             .collect();
         let (n_metrics, n_params, n_tags) =
             (metrics.len() as u64, params.len() as u64, tags.len() as u64);
+        // What the server has once it takes the batch.
+        let mut run_points = self.link.metric_points.clone();
+        for (k, n) in per_key {
+            *run_points.entry(k).or_default() += n;
+        }
+        let mut model_points = self.link.model_points.clone();
+        let of_models = !self.model_points.is_empty();
+        for ((model, k), n) in std::mem::take(&mut self.model_points) {
+            *model_points.entry(model).or_default().entry(k).or_default() += n;
+        }
+        if of_models {
+            // A kill before the answer leaves what the batch would make, for the next push
+            // to check against the server's count of the run's points.
+            self.link.model_batch = Some(super::ModelBatch {
+                run_points: run_points.clone(),
+                model_points: model_points.clone(),
+            });
+            self.s.save_link(Kind::Run, self.local_id, &*self.link)?;
+        }
         if !self.s.options.dry_run {
             self.s
                 .remote
                 .log_batch(&self.link.remote_id, metrics, params, tags)?;
         }
-        for (k, n) in per_key {
-            *self.link.metric_points.entry(k).or_default() += n;
-        }
-        for ((model, k), n) in std::mem::take(&mut self.model_points) {
-            *self
-                .link
-                .model_points
-                .entry(model)
-                .or_default()
-                .entry(k)
-                .or_default() += n;
-        }
+        self.link.metric_points = run_points;
+        self.link.model_points = model_points;
+        self.link.model_batch = None;
         if n_metrics > 0 {
             self.s.save_link(Kind::Run, self.local_id, &*self.link)?;
         }

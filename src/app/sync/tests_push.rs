@@ -743,6 +743,53 @@ fn a_logged_models_points_go_with_their_runs_points_once_and_come_back() {
     assert_eq!(t.history_there(&rtrain, "mse").len(), 3);
     assert_eq!(model_points(&t.there, &model_there).len(), 4);
 
+    // Killed after that batch reached the server, before the map said so: the link counts
+    // what was there before it, and holds what the batch would make. The run's points there
+    // show it arrived, so its model points are not sent again.
+    let after = t.link(&train);
+    let mut cut = after.clone();
+    cut.synced = None;
+    *cut.metric_points.get_mut("mse").unwrap() -= 1;
+    *cut.model_points
+        .get_mut(&model)
+        .unwrap()
+        .get_mut("mse")
+        .unwrap() -= 1;
+    cut.model_batch = Some(super::ModelBatch {
+        run_points: after.metric_points.clone(),
+        model_points: after.model_points.clone(),
+    });
+    t.put_link(&train, &cut);
+    let r = t.push();
+    assert_eq!(r.tally.metric_points, 0, "{r:?}");
+    assert_eq!(model_points(&t.there, &model_there).len(), 4);
+    assert_eq!(t.link(&train).model_points, after.model_points);
+    assert_eq!(t.link(&train).model_batch, None);
+
+    // Killed before the batch reached the server: it is sent, once.
+    log_for_model(&train, "mse", p(4, 0.125), None);
+    let mut cut = t.link(&train);
+    let before = cut.clone();
+    cut.synced = None;
+    let mut batch = super::ModelBatch {
+        run_points: before.metric_points.clone(),
+        model_points: before.model_points.clone(),
+    };
+    *batch.run_points.get_mut("mse").unwrap() += 1;
+    *batch
+        .model_points
+        .get_mut(&model)
+        .unwrap()
+        .get_mut("mse")
+        .unwrap() += 1;
+    cut.model_batch = Some(batch);
+    t.put_link(&train, &cut);
+    t.age();
+    let r = t.push();
+    assert_eq!(r.tally.metric_points, 1, "{r:?}");
+    assert_eq!(t.history_there(&rtrain, "mse").len(), 4);
+    assert_eq!(model_points(&t.there, &model_there).len(), 5);
+
     // Pulled into an empty store: the model's points (the latest of each metric and
     // dataset, all a file store reports), with the server's run ids; again, nothing.
     let dir = tempfile::tempdir().unwrap();
@@ -778,7 +825,7 @@ fn a_logged_models_points_go_with_their_runs_points_once_and_come_back() {
             rtrain.clone(),
             Some("iris".into()),
         ),
-        ("mse".into(), "0.25".into(), 3, rtrain.clone(), None),
+        ("mse".into(), "0.125".into(), 4, rtrain.clone(), None),
     ];
     want.sort();
     assert_eq!(model_points(&mine, &model_there), want);
@@ -803,8 +850,8 @@ fn a_logged_models_points_go_with_their_runs_points_once_and_come_back() {
         .unwrap();
     let r = t.push();
     assert_eq!(r.tally.metric_points, 1, "{r:?}");
-    assert_eq!(model_points(&t.there, &model_there).len(), 5);
-    assert_eq!(t.history_there(&rtrain, "mse").len(), 4);
+    assert_eq!(model_points(&t.there, &model_there).len(), 6);
+    assert_eq!(t.history_there(&rtrain, "mse").len(), 5);
     assert_eq!(t.push().tally.metric_points, 0);
 }
 
