@@ -295,10 +295,46 @@ impl Bound {
 /// [`Store::watch_changes`]): a server reads the same runs again and again.
 pub async fn bind(store: Store, config: Config) -> std::io::Result<Bound> {
     let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await?;
-    Ok(Bound {
-        listener,
-        state: State::new(store.watch_changes(), config),
-    })
+    let state = State::new(store.watch_changes(), config);
+    warm_up(&state);
+    Ok(Bound { listener, state })
+}
+
+/// Reads every active run once on a thread of its own, as the web UI's runs table does, so
+/// that the first search or table after the start is as fast as the next: the change watch
+/// and the summary memo are filled (on 2,000 runs, the first search took 1.5 s against 0.07
+/// s for the next). A request that comes before it is done does its own reading, as it would
+/// have. Logs how long it took at the debug level.
+fn warm_up(state: &State) {
+    let store = state.store.clone();
+    let st = state.clone();
+    let spawned = std::thread::Builder::new()
+        .name("mlt-warm-up".into())
+        .spawn(move || {
+            let t = std::time::Instant::now();
+            let req = crate::app::ui::RunsRequest {
+                experiments: Vec::new(),
+                filter: None,
+                order_by: Vec::new(),
+                view: crate::entities::View::Active,
+                columns: Vec::new(),
+            };
+            let line = match crate::app::ui::runs_table(&store, &req) {
+                Ok(table) => format!(
+                    "read {} runs ahead in {} ms",
+                    table.matched,
+                    t.elapsed().as_millis()
+                ),
+                Err(e) => format!("reading the runs ahead failed: {e}"),
+            };
+            st.log(LogLevel::Debug, &line);
+        });
+    if let Err(e) = spawned {
+        state.log(
+            LogLevel::Debug,
+            &format!("no thread to read the runs ahead: {e}"),
+        );
+    }
 }
 
 /// Whether `host` is a loopback address or name: anything else is reachable from other

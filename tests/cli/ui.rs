@@ -173,3 +173,45 @@ fn what_another_process_changes_is_in_the_very_next_answer() {
     env.ok(&["runs", "end", &run]);
     assert_eq!(run_values(&ui, &run)["status"], "FINISHED");
 }
+
+/// The server reads the store's runs ahead once it listens (so that the first search is not
+/// the slow one), and says so at the debug level.
+#[test]
+fn the_server_reads_the_runs_ahead_when_it_starts() {
+    use std::io::BufRead;
+    let (env, _, _) = crate::serve::churn_store();
+    let mut child = env
+        .std_cmd()
+        .args(["server", "--port", "0", "--log-level", "debug"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut seen = Vec::new();
+    let found = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) if line.contains("runs ahead") => break Some(line),
+            Ok(line) => seen.push(line),
+            Err(_) => break None,
+        }
+    };
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    let found = found.unwrap_or_else(|| panic!("no read-ahead line in {seen:?}"));
+    assert!(found.contains("read 2 runs ahead in "), "{found}");
+}
