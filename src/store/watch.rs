@@ -18,7 +18,8 @@
 //! another device, anything outside the tracking folder or beyond half the watch limit
 //! (`fs.inotify.max_user_watches`: the other half is left to other programs). A store on a file system whose changes the kernel may not
 //! see (NFS and other network file systems) is not watched at all, and a lost event (the
-//! queue overflowed) forgets everything.
+//! queue overflowed) forgets everything. When the kernel has no room for another watch, no
+//! folder is added for a minute.
 
 use super::summary::{Stamp, stat_stamp};
 use rustix::fs::inotify::{self, ReadFlags, WatchFlags};
@@ -27,7 +28,7 @@ use std::collections::{HashMap, HashSet};
 use std::mem::MaybeUninit;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 /// The file systems whose changes the kernel reports to inotify in full: local ones (ext4,
@@ -141,14 +142,47 @@ pub(super) struct Watch {
     /// How many drains began (see [`Watch::sync`]).
     begun: AtomicU64,
     epochs: AtomicU64,
-    /// The watch limit was reached: no folder is added.
-    full: AtomicBool,
+    /// The kernel's watch limit was reached: no folder is added for a while.
+    full: Backoff,
     /// The most folders watched at once: half the user's limit, so that other programs
     /// (editors, file managers) keep watches of their own.
     most: usize,
     kept: AtomicUsize,
     #[cfg(test)]
     counts: Mutex<Counts>,
+}
+
+/// After the kernel refused a watch for want of room (other programs hold the user's
+/// watches), no folder is added for [`Backoff::PAUSE`]; then they are tried again, as room
+/// may have been made since.
+#[derive(Default)]
+struct Backoff {
+    /// When the last refusal came (milliseconds since the Unix epoch), 0 for none.
+    at_ms: AtomicU64,
+}
+
+impl Backoff {
+    const PAUSE: std::time::Duration = std::time::Duration::from_secs(60);
+
+    fn now_ms() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_millis() as u64)
+            .max(1)
+    }
+
+    fn hit(&self) {
+        self.at_ms.store(Self::now_ms(), Ordering::Relaxed);
+    }
+
+    fn blocked(&self) -> bool {
+        self.blocked_at(Self::now_ms())
+    }
+
+    fn blocked_at(&self, now_ms: u64) -> bool {
+        let at = self.at_ms.load(Ordering::Relaxed);
+        at != 0 && now_ms.saturating_sub(at) < Self::PAUSE.as_millis() as u64
+    }
 }
 
 impl Watch {
@@ -185,7 +219,7 @@ impl Watch {
             drain: Mutex::new(vec![MaybeUninit::uninit(); 64 * 1024]),
             begun: AtomicU64::new(0),
             epochs: AtomicU64::new(0),
-            full: AtomicBool::new(false),
+            full: Backoff::default(),
             most,
             kept: AtomicUsize::new(0),
             #[cfg(test)]
@@ -363,7 +397,7 @@ impl Watch {
         if let Some(e) = self.epoch_of(dir) {
             return Some(e);
         }
-        if self.full.load(Ordering::Relaxed) || self.kept.load(Ordering::Relaxed) > MAX_KEPT {
+        if self.full.blocked() || self.kept.load(Ordering::Relaxed) > MAX_KEPT {
             if self.kept.load(Ordering::Relaxed) > MAX_KEPT {
                 let _wds = self.wds.lock().unwrap_or_else(|e| e.into_inner());
                 self.forget_all();
@@ -405,7 +439,7 @@ impl Watch {
         let wd = match inotify::add_watch(&self.fd, dir, flags) {
             Ok(wd) => wd,
             Err(rustix::io::Errno::NOSPC) => {
-                self.full.store(true, Ordering::Relaxed);
+                self.full.hit();
                 return None;
             }
             Err(_) => return None,
@@ -616,6 +650,18 @@ mod tests {
     use crate::store::{RunParts, Store};
 
     use crate::store::summary::tests::store;
+
+    #[test]
+    fn after_the_kernel_refuses_a_watch_folders_are_tried_again_a_minute_later() {
+        let b = Backoff::default();
+        assert!(!b.blocked_at(1_000_000), "nothing refused yet");
+        b.at_ms.store(1_000_000, Ordering::Relaxed);
+        assert!(b.blocked_at(1_000_000));
+        assert!(b.blocked_at(1_059_999));
+        assert!(!b.blocked_at(1_060_000));
+        b.hit();
+        assert!(b.blocked(), "refused just now");
+    }
 
     /// A store over `root` that reads through the change watch.
     fn watched(root: &Path) -> Store {
