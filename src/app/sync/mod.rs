@@ -29,9 +29,9 @@
 //! | `mlt.source.version`   | a model version   | its version number in the pushing store |
 //!
 //! A run whose map entry says a transfer of it was cut short ([`RunLink::synced`] is `None`)
-//! is first compared with the server (its params, tags and the number of points of each
-//! metric history there), so that nothing is sent twice even to a server that, unlike
-//! MLflow's SQL store, would keep a repeated metric point twice.
+//! is first compared with the server (its params, tags, and which of its points each metric
+//! history there has), so that nothing is sent twice even to a server that, unlike MLflow's
+//! SQL store, would keep a repeated metric point twice.
 //!
 //! A tag deleted here of a run this store pushed is deleted there ([`RunLink::tags_sent`]
 //! names the tags it set); a tag set there by someone else, or of a pulled run, stays.

@@ -19,8 +19,10 @@
 //!   first (`RunLink::model_batch`): a push cut before its answer counts the run's points
 //!   there, and takes the model points as sent when the batch's run points all arrived.
 //! - **Crash safety**: a run's link is written with `synced: None` before anything is sent
-//!   to it and after each batch; a run whose link says `None` has its metric histories counted
-//!   on the server first, so a point is never sent twice. A run made there but not yet in the
+//!   to it and after each batch; a run whose link says `None` has its metric histories
+//!   compared with the server's first (how many local points, in order, are there, told apart
+//!   by content), so a point is never sent twice, and one logged there by someone else does
+//!   not hide a local one. A run made there but not yet in the
 //!   map (a push killed between the answer and the write) is found by its
 //!   `mlt.source.run_id` tag before a new one is made. A run whose creation was asked for
 //!   by a push that was killed before the answer (a `creating` mark in the map) is looked for
@@ -489,7 +491,7 @@ fn push_run(ctx: &Ctx, h: &RunHandle) -> Result<u64> {
         Some((l, r, exact)) => {
             let mut l = l;
             if !exact {
-                recount(s, &r, &mut l)?;
+                recount(s, h, &r, &mut l)?;
                 l.settle_model_batch();
             }
             (l, r)
@@ -514,7 +516,7 @@ fn push_run(ctx: &Ctx, h: &RunHandle) -> Result<u64> {
                         remote_experiment_id: x,
                         ..RunLink::default()
                     };
-                    recount(s, &r, &mut l)?;
+                    recount(s, h, &r, &mut l)?;
                     super::artifacts::known_there(s, h, &r.info.artifact_uri, &mut l)?;
                     (l, r)
                 }
@@ -654,20 +656,57 @@ fn find_by_source(s: &Session, remote_exp: &str, id: &str) -> Result<Option<pb::
     Ok(found)
 }
 
-/// Sets the link's counts of points to what the server has of each metric.
-fn recount(s: &Session, r: &pb::Run, link: &mut RunLink) -> Result<()> {
+/// Sets the link's counts of points to what the server has of each metric: how many of the
+/// local points, in order, are there. Told apart by content, not by number, so that points
+/// the server has besides (logged there by someone else, or a run's copy of a logged model's
+/// point that a file store repeated) do not pass for local ones, which would then never be
+/// sent.
+fn recount(s: &Session, h: &RunHandle, r: &pb::Run, link: &mut RunLink) -> Result<()> {
     link.metric_points.clear();
     // The run's latest values name every key the server has a point of.
     let keys: HashSet<&str> = r.data.metrics.iter().map(|m| m.key.as_str()).collect();
+    let local_keys: HashSet<String> = s.store.metric_keys(h)?.into_iter().collect();
     for key in keys {
-        let mut n = 0u64;
+        if !local_keys.contains(key) {
+            continue;
+        }
+        let mut there: HashMap<(i64, i64, u64), u64> = HashMap::new();
         s.remote.metric_history_all(&r.info.run_id, key, |page| {
-            n += page.len() as u64;
+            for m in page {
+                *there
+                    .entry((m.timestamp, m.step, as_kept(m.value)))
+                    .or_default() += 1;
+            }
             Ok(())
         })?;
+        let mut n = 0u64;
+        for p in s.store.metric_points(h, key)? {
+            let p = p?;
+            match there.get_mut(&(p.timestamp, p.step, as_kept(p.value))) {
+                Some(c) if *c > 0 => *c -= 1,
+                _ => break,
+            }
+            n += 1;
+        }
         link.metric_points.insert(key.to_string(), n);
     }
     Ok(())
+}
+
+/// A metric value as every server keeps it, as bits to compare: one NaN, one zero, and an
+/// infinity as the largest finite double of its sign (MLflow's SQL store clamps them).
+fn as_kept(v: f64) -> u64 {
+    if v.is_nan() {
+        f64::NAN.to_bits()
+    } else if v == 0.0 {
+        0f64.to_bits()
+    } else if v == f64::INFINITY {
+        f64::MAX.to_bits()
+    } else if v == f64::NEG_INFINITY {
+        f64::MIN.to_bits()
+    } else {
+        v.to_bits()
+    }
 }
 
 /// The run's tags as they go there: the parent's id there, the local id as

@@ -913,3 +913,41 @@ fn a_pulled_run_names_a_model_pushed_from_here_by_its_id_here() {
         1
     );
 }
+
+#[test]
+fn a_cut_push_counts_the_servers_points_by_content_so_points_logged_there_hide_none_here() {
+    let t = sides();
+    let e = t.local.create_experiment("exp", None, &[]).unwrap();
+    let id = t.local.create_run(&e, NewRun::default()).unwrap().run_id;
+    let points = |steps: std::ops::Range<i64>| Batch {
+        metrics: steps.map(|i| ("m".to_string(), p(i, i as f64))).collect(),
+        ..Batch::default()
+    };
+    log(&t.local, &id, points(0..3));
+    t.age();
+    t.push();
+    let remote_id = t.link(&id).remote_id;
+    // Someone logs two points of their own into the run there; two more are logged here.
+    let theirs = Batch {
+        metrics: vec![("m".into(), p(10, -1.0)), ("m".into(), p(11, -2.0))],
+        ..Batch::default()
+    };
+    t.there
+        .log_batch(&t.there.find_run(&remote_id).unwrap(), &theirs)
+        .unwrap();
+    log(&t.local, &id, points(3..5));
+    // A push cut short: the link no longer vouches for its counts.
+    let mut link = t.link(&id);
+    link.synced = None;
+    link.metric_points.clear();
+    t.put_link(&id, &link);
+    t.age();
+    let r = t.push();
+    assert_eq!(r.tally.metric_points, 2, "{r:?}");
+    let got = t.history_there(&remote_id, "m");
+    assert_eq!(got.len(), 7);
+    for step in 0..5 {
+        assert!(got.contains(&p(step, step as f64)), "step {step} there");
+    }
+    assert_eq!(t.link(&id).metric_points["m"], 5);
+}
