@@ -16,10 +16,10 @@
 //! What the watch cannot vouch for is looked up the usual way each time: a file with more than
 //! one link (written through another name, its folder hears nothing), a folder or file on
 //! another device, anything outside the tracking folder or beyond half the watch limit
-//! (`fs.inotify.max_user_watches`: the other half is left to other programs). A store on a file system whose changes the kernel may not
-//! see (NFS and other network file systems) is not watched at all, and a lost event (the
-//! queue overflowed) forgets everything. When the kernel has no room for another watch, no
-//! folder is added for a minute.
+//! (`fs.inotify.max_user_watches`: the other half is left to other programs). A store on a
+//! file system whose changes the kernel may not see (NFS and other network file systems) is
+//! not watched at all, and a lost event (the queue overflowed) forgets everything. When the
+//! kernel has no room for another watch, no folder is added for a minute.
 
 use super::summary::{Stamp, stat_stamp};
 use rustix::fs::inotify::{self, ReadFlags, WatchFlags};

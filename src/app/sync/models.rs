@@ -13,8 +13,6 @@
 //! - A **pull** keeps the server's version numbers (the next free one when a number is taken
 //!   here) and logged model ids, and recognises what came from this store by the source tags.
 
-// Not called until push.rs and pull.rs call them (the helper that wires them removes this).
-
 use super::{
     Count, LoggedModelLink, ModelLink, RunLink, Scope, Session, VersionLink, digest, tags,
 };
@@ -247,9 +245,10 @@ pub(super) fn model_lines_by_run(
 /// The points of a logged model's metrics that no push has sent yet (its runs' links count
 /// those sent), each to the run it was logged in, with the model's id there: in `log-batch`
 /// requests, as MLflow's client re-logs a run's points for a model it logs. A server with
-/// MLflow's SQL store keeps the run's own copy of each point once; one with a file store (MLflow's, or
-/// `mlt server`) appends it to the run's history again, as it does for MLflow's client.
-/// Points of a run not on the server (or deleted there) wait for a push of that run.
+/// MLflow's SQL store keeps the run's own copy of each point once; one with a file store
+/// (MLflow's, or `mlt server`) appends it to the run's history again, as it does for
+/// MLflow's client. Points of a run not on the server (or deleted there) wait for a push of
+/// that run.
 fn push_model_metrics(s: &Session, m: &LoggedModelRecord, remote_model: &str) -> Result<()> {
     if remote_model.is_empty() {
         return Ok(());
