@@ -76,6 +76,22 @@ fn inputs_digest(inputs: &[crate::proto::tracking::DatasetInput]) -> String {
     digest(texts.iter().map(|t| (t.as_str(), "")))
 }
 
+/// A metric value as every server keeps it, as bits to compare: one NaN, one zero, and an
+/// infinity as the largest finite double of its sign (MLflow's SQL store clamps them).
+pub(super) fn as_kept(v: f64) -> u64 {
+    if v.is_nan() {
+        f64::NAN.to_bits()
+    } else if v == 0.0 {
+        0f64.to_bits()
+    } else if v == f64::INFINITY {
+        f64::MAX.to_bits()
+    } else if v == f64::NEG_INFINITY {
+        f64::MIN.to_bits()
+    } else {
+        v.to_bits()
+    }
+}
+
 /// The tags that carry local ids on the server (see the module's doc).
 pub mod tags {
     pub const SOURCE_RUN_ID: &str = "mlt.source.run_id";

@@ -25,7 +25,7 @@ use crate::store::pulled::PulledRun;
 use crate::store::remotes::Kind;
 use crate::store::transfer::Stage;
 use crate::store::{self, RunHandle};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -570,7 +570,15 @@ fn update_run(
             }
             let have = match known {
                 Some(n) => n,
-                None => local_points(s, &h, key)?,
+                None if same => local_points(s, &h, key)?,
+                None => {
+                    // No link to say which of the server's points are here: told apart by
+                    // content, so that points logged here besides hide none of the server's.
+                    let (there, added) = fetch_missing_points(s, &h, id, key)?;
+                    counts.insert(key.clone(), there);
+                    points += added;
+                    continue;
+                }
             };
             if same {
                 counts.insert(key.clone(), have);
@@ -766,6 +774,54 @@ fn log_missing_inputs(s: &Session, h: &RunHandle, run: &pb::Run) -> app::Result<
         .collect();
     s.store.log_outputs(id, &outputs)?;
     Ok(())
+}
+
+/// Appends to this run's metric `key` the server's points it lacks (each point here stands for
+/// one there); returns how many points the server has and how many were (or, dry, would be)
+/// appended.
+fn fetch_missing_points(
+    s: &Session,
+    h: &RunHandle,
+    run_id: &str,
+    key: &str,
+) -> app::Result<(u64, u64)> {
+    let mut here: HashMap<(i64, i64, u64), u64> = HashMap::new();
+    match s.store.metric_points(h, key) {
+        Ok(points) => {
+            for p in points {
+                let p = p?;
+                *here
+                    .entry((p.timestamp, p.step, super::as_kept(p.value)))
+                    .or_default() += 1;
+            }
+        }
+        Err(e) if e.kind() == store::ErrorKind::NotFound => {}
+        Err(e) => return Err(e.into()),
+    }
+    let (mut there, mut added) = (0u64, 0u64);
+    history(s, run_id, key, |page| {
+        there += page.len() as u64;
+        let fresh: Vec<MetricPoint> = page
+            .iter()
+            .filter(
+                |p| match here.get_mut(&(p.timestamp, p.step, super::as_kept(p.value))) {
+                    Some(c) if *c > 0 => {
+                        *c -= 1;
+                        false
+                    }
+                    _ => true,
+                },
+            )
+            .cloned()
+            .collect();
+        added += fresh.len() as u64;
+        if s.options.dry_run || fresh.is_empty() {
+            Ok(())
+        } else {
+            s.store.append_pulled_points(h, key, &fresh)
+        }
+    })?;
+    Ok((there, added))
 }
 
 /// The points of this run's metric `key` already here.

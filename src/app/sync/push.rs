@@ -674,7 +674,7 @@ fn recount(s: &Session, h: &RunHandle, r: &pb::Run, link: &mut RunLink) -> Resul
         s.remote.metric_history_all(&r.info.run_id, key, |page| {
             for m in page {
                 *there
-                    .entry((m.timestamp, m.step, as_kept(m.value)))
+                    .entry((m.timestamp, m.step, super::as_kept(m.value)))
                     .or_default() += 1;
             }
             Ok(())
@@ -682,7 +682,7 @@ fn recount(s: &Session, h: &RunHandle, r: &pb::Run, link: &mut RunLink) -> Resul
         let mut n = 0u64;
         for p in s.store.metric_points(h, key)? {
             let p = p?;
-            match there.get_mut(&(p.timestamp, p.step, as_kept(p.value))) {
+            match there.get_mut(&(p.timestamp, p.step, super::as_kept(p.value))) {
                 Some(c) if *c > 0 => *c -= 1,
                 _ => break,
             }
@@ -691,22 +691,6 @@ fn recount(s: &Session, h: &RunHandle, r: &pb::Run, link: &mut RunLink) -> Resul
         link.metric_points.insert(key.to_string(), n);
     }
     Ok(())
-}
-
-/// A metric value as every server keeps it, as bits to compare: one NaN, one zero, and an
-/// infinity as the largest finite double of its sign (MLflow's SQL store clamps them).
-fn as_kept(v: f64) -> u64 {
-    if v.is_nan() {
-        f64::NAN.to_bits()
-    } else if v == 0.0 {
-        0f64.to_bits()
-    } else if v == f64::INFINITY {
-        f64::MAX.to_bits()
-    } else if v == f64::NEG_INFINITY {
-        f64::MIN.to_bits()
-    } else {
-        v.to_bits()
-    }
 }
 
 /// The run's tags as they go there: the parent's id there, the local id as

@@ -645,3 +645,51 @@ fn a_pull_after_a_real_push_recognises_the_pushed_run() {
     let after: RunLink = a.remote_map(&remote.key()).get(Kind::Run, &mine).unwrap();
     assert_eq!(after, there, "the push's link is kept");
 }
+
+#[test]
+fn without_its_map_a_pull_tells_the_servers_points_from_points_logged_here() {
+    let src = source();
+    let tmp = tempfile::tempdir().unwrap();
+    let dst = Store::new(tmp.path().join("dst"));
+    pull_into(&dst, &src, &Scope::default(), false);
+    // Here: a point of our own in the pulled run. There: two new points. Then the map is
+    // lost (a fresh clone of the store).
+    let h = dst.find_run(&src.child).unwrap();
+    let ours = Batch {
+        metrics: vec![("loss".into(), point(1_700_000_009_000, 9.0, 9))],
+        ..Batch::default()
+    };
+    dst.log_batch(&h, &ours).unwrap();
+    let s = src.store();
+    let theirs = Batch {
+        metrics: vec![
+            ("loss".into(), point(1_700_000_004_000, 0.25, 2)),
+            ("loss".into(), point(1_700_000_005_000, 0.125, 3)),
+        ],
+        ..Batch::default()
+    };
+    s.log_batch(&s.find_run(&src.child).unwrap(), &theirs)
+        .unwrap();
+    let map = dst.remote_map(&src.remote().key());
+    map.remove(Kind::Run, &src.child).unwrap();
+    let r = pull_into(&dst, &src, &Scope::default(), false);
+    assert_eq!(r.tally.metric_points, 2, "{r:?}");
+    let mut mine = history(&dst, &src.child, "loss");
+    let mut want = history(&s, &src.child, "loss");
+    want.push((1_700_000_009_000, 9f64.to_bits(), 9));
+    mine.sort();
+    want.sort();
+    assert_eq!(mine, want);
+    let rl: RunLink = map.get(Kind::Run, &src.child).unwrap();
+    assert_eq!(
+        rl.metric_points["loss"] as usize,
+        history(&s, &src.child, "loss").len()
+    );
+    // Again: nothing.
+    assert_eq!(
+        pull_into(&dst, &src, &Scope::default(), false)
+            .tally
+            .metric_points,
+        0
+    );
+}
