@@ -386,17 +386,8 @@ impl Store {
             }
             let path = layout::metric(&model_dir, &p.key);
             fs::check_no_link(&model_dir, &path)?;
-            let mut line = format!(
-                "{} {} {} {}",
-                p.point.timestamp,
-                crate::entities::format_value(p.point.value),
-                p.point.step,
-                h.info.run_id
-            );
-            if let Some((name, digest)) = &p.dataset {
-                line.push_str(&format!(" {name} {digest}"));
-            }
-            line.push('\n');
+            let dataset = p.dataset.as_ref().map(|(n, d)| (n.as_str(), d.as_str()));
+            let line = super::logged_write::model_metric_text(&p.point, &h.info.run_id, dataset);
             let mut f = fs::open_append(&path)?;
             fs::append_whole(&mut f, &path, line.as_bytes(), fs::durable_for(&path))?;
         }

@@ -426,34 +426,50 @@ impl ModelMetric {
     }
 }
 
+/// A model metric file's line for a point: `"<timestamp> <value> <step> <run_id>[
+/// <dataset_name> <dataset_digest>]\n"`, as MLflow's file store writes it.
+pub(super) fn model_metric_text(
+    point: &crate::entities::MetricPoint,
+    run_id: &str,
+    dataset: Option<(&str, &str)>,
+) -> String {
+    let mut line = format!(
+        "{} {} {} {run_id}",
+        point.timestamp,
+        entities::format_value(point.value),
+        point.step
+    );
+    if let Some((name, digest)) = dataset {
+        line.push_str(&format!(" {name} {digest}"));
+    }
+    line.push('\n');
+    line
+}
+
 impl Store {
     /// Every point of a logged model's metrics, key by key, each key's in the order of its
     /// file (malformed lines skipped).
     pub fn logged_model_metric_history(&self, m: &LoggedModelRecord) -> Result<Vec<ModelMetric>> {
-        let mut out = Vec::new();
-        for (key, file) in fs::read_key_files(&m.dir.join(layout::METRICS))? {
-            let text = fs::read_to_string(&file)?;
-            out.extend(text.lines().filter_map(|l| model_metric_line(&key, l)));
-        }
-        Ok(out)
+        model_metric_history_in(&m.dir)
     }
 
     /// Appends to a logged model's metrics the points it lacks (told apart as
-    /// [`ModelMetric::identity`] says), as MLflow's file store writes them; returns those
-    /// added, or would add with `dry_run`. Keys and names with a space or a newline, which a
-    /// line cannot hold, are refused.
+    /// [`ModelMetric::identity`] says), as MLflow's file store writes them, under the store's
+    /// lock. Returns how many were added (or would be, with `dry_run`) and the model's points
+    /// as they are then, as [`Store::logged_model_metric_history`] gives them. A run id or
+    /// dataset with a space or a newline, which a line cannot hold, refuses the whole request.
     pub fn add_model_metric_points(
         &self,
         model_id: &str,
         points: &[ModelMetric],
         dry_run: bool,
-    ) -> Result<u64> {
-        let m = self.logged_model_record(model_id, true)?;
-        let have = self.logged_model_metric_history(&m)?;
-        let known: std::collections::HashSet<_> = have.iter().map(|p| p.identity()).collect();
+    ) -> Result<(u64, Vec<ModelMetric>)> {
+        let (_, dir) = self.logged_model_folder(model_id)?;
+        let _lock = if dry_run { None } else { Some(self.lock()?) };
+        let mut history = model_metric_history_in(&dir)?;
+        let known: std::collections::HashSet<_> = history.iter().map(|p| p.identity()).collect();
         let mut seen = std::collections::HashSet::new();
-        let mut by_key: BTreeMap<&str, String> = BTreeMap::new();
-        let mut added = 0;
+        let mut fresh: Vec<&ModelMetric> = Vec::new();
         for p in points {
             if known.contains(&p.identity()) || !seen.insert(p.identity()) {
                 continue;
@@ -471,34 +487,49 @@ impl Store {
                     p.key
                 )));
             }
-            let line = by_key.entry(&p.key).or_default();
-            line.push_str(&format!(
-                "{} {} {} {}",
-                p.timestamp,
-                entities::format_value(p.value),
-                p.step,
-                p.run_id
-            ));
-            if let (Some(n), Some(d)) = (&p.dataset_name, &p.dataset_digest) {
-                line.push_str(&format!(" {n} {d}"));
-            }
-            line.push('\n');
-            added += 1;
+            fresh.push(p);
         }
+        let added = fresh.len() as u64;
         if dry_run {
-            return Ok(added);
+            return Ok((added, history));
+        }
+        let mut by_key: BTreeMap<&str, String> = BTreeMap::new();
+        for p in &fresh {
+            let point = crate::entities::MetricPoint {
+                timestamp: p.timestamp,
+                value: p.value,
+                step: p.step,
+            };
+            let dataset = p.dataset_name.as_deref().zip(p.dataset_digest.as_deref());
+            by_key
+                .entry(&p.key)
+                .or_default()
+                .push_str(&model_metric_text(&point, &p.run_id, dataset));
         }
         for (key, text) in by_key {
-            let path = layout::metric(&m.dir, key);
-            fs::check_no_link(&m.dir, &path)?;
+            let path = layout::metric(&dir, key);
+            fs::check_no_link(&dir, &path)?;
             if let Some(parent) = path.parent() {
                 fs::create_dir_all(parent)?;
             }
             let mut f = fs::open_append(&path)?;
             fs::append_whole(&mut f, &path, text.as_bytes(), fs::durable_for(&path))?;
         }
-        Ok(added)
+        // Each key's new points go after its old ones, as in the files.
+        history.extend(fresh.into_iter().cloned());
+        history.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok((added, history))
     }
+}
+
+/// [`Store::logged_model_metric_history`] of the model folder `dir`.
+fn model_metric_history_in(dir: &Path) -> Result<Vec<ModelMetric>> {
+    let mut out = Vec::new();
+    for (key, file) in fs::read_key_files(&dir.join(layout::METRICS))? {
+        let text = fs::read_to_string(&file)?;
+        out.extend(text.lines().filter_map(|l| model_metric_line(&key, l)));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -594,17 +625,35 @@ mod tests {
         ];
         assert_eq!(
             s.add_model_metric_points(&m.model_id, &first, true)
-                .unwrap(),
+                .unwrap()
+                .0,
             3
         );
         assert!(
             s.logged_model_metric_history(&m).unwrap().is_empty(),
             "a dry run wrote"
         );
+        let (added, after) = s
+            .add_model_metric_points(&m.model_id, &first, false)
+            .unwrap();
+        assert_eq!(added, 3);
+        // What it hands back is what the files now hold.
+        let lines = |v: &[ModelMetric]| -> Vec<String> {
+            v.iter()
+                .map(|p| {
+                    let ds = p.dataset_name.as_deref().zip(p.dataset_digest.as_deref());
+                    let point = crate::entities::MetricPoint {
+                        timestamp: p.timestamp,
+                        value: p.value,
+                        step: p.step,
+                    };
+                    format!("{} {}", p.key, model_metric_text(&point, &p.run_id, ds))
+                })
+                .collect()
+        };
         assert_eq!(
-            s.add_model_metric_points(&m.model_id, &first, false)
-                .unwrap(),
-            3
+            lines(&after),
+            lines(&s.logged_model_metric_history(&m).unwrap())
         );
         let text = std::fs::read_to_string(m.dir.join("metrics/acc")).unwrap();
         assert_eq!(text, "1000 0.5 0 r1\n1001 nan 1 r1 train abc\n");
@@ -612,7 +661,8 @@ mod tests {
         let again = [first[1].clone(), point("acc", 1, 0.0, Some("train"))];
         assert_eq!(
             s.add_model_metric_points(&m.model_id, &again, false)
-                .unwrap(),
+                .unwrap()
+                .0,
             0
         );
         assert_eq!(s.logged_model_metric_history(&m).unwrap().len(), 3);

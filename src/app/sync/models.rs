@@ -1220,26 +1220,27 @@ fn pull_model_metrics(
             dataset_digest: p.dataset_digest.clone().filter(|d| !d.is_empty()),
         })
         .collect();
-    let added = s
+    let (added, mine) = s
         .store
         .add_model_metric_points(local, &points, s.options.dry_run)?;
     s.count(|t| t.metric_points += added);
     if s.options.dry_run {
         return Ok(added);
     }
-    // Of each run, per key, the points here that the server has.
-    let mine = s
-        .store
-        .logged_model_metric_history(&s.store.logged_model_record(local, true)?)?;
+    // Of each run, per key, how many of the points here, in order, the server has (what
+    // `RunLink::model_points` counts).
     let on_server: HashSet<_> = points.iter().map(|p| p.identity()).collect();
     let mut counts: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
+    let mut ended: HashSet<(&str, &str)> = HashSet::new();
     for p in &mine {
+        let at = (p.run_id.as_str(), p.key.as_str());
+        if ended.contains(&at) {
+            continue;
+        }
         if on_server.contains(&p.identity()) {
-            *counts
-                .entry(&p.run_id)
-                .or_default()
-                .entry(&p.key)
-                .or_default() += 1;
+            *counts.entry(at.0).or_default().entry(at.1).or_default() += 1;
+        } else {
+            ended.insert(at);
         }
     }
     for (run, keys) in counts {
