@@ -194,6 +194,7 @@ pub(super) type FoundThere = Mutex<HashMap<String, HashMap<String, pl::LoggedMod
 pub(super) fn push_logged_models(
     s: &Session,
     todo: &[(LoggedModelRecord, String)],
+    points: &ModelPoints,
     done: &HashSet<String>,
     found: &FoundThere,
 ) -> crate::app::Result<()> {
@@ -201,10 +202,10 @@ pub(super) fn push_logged_models(
     for (m, remote_exp) in todo {
         if done.contains(&m.model_id) {
             if let Some(l) = s.link::<LoggedModelLink>(Kind::LoggedModel, &m.model_id) {
-                push_model_metrics(s, m, &l.remote_id)?;
+                push_model_metrics(s, &m.model_id, points, &l.remote_id)?;
             }
         } else {
-            push_logged_model(s, m, remote_exp, found, true)?;
+            push_logged_model(s, m, remote_exp, found, Some(points))?;
         }
         s.step(0);
     }
@@ -214,32 +215,61 @@ pub(super) fn push_logged_models(
 /// A logged model's points of one metric logged in one run (in the order of its file).
 pub(super) struct ModelLines {
     pub model: String,
+    pub run: String,
     pub key: String,
     pub points: Vec<ModelMetric>,
 }
 
-/// The points of these logged models' metrics, by the local run they were logged in.
-pub(super) fn model_lines_by_run(
-    s: &Session,
-    models: &[(LoggedModelRecord, String)],
-) -> crate::app::Result<HashMap<String, Vec<ModelLines>>> {
-    let mut out: HashMap<String, Vec<ModelLines>> = HashMap::new();
-    for (m, _) in models {
-        let mut by: BTreeMap<(String, String), Vec<ModelMetric>> = BTreeMap::new();
-        for p in s.store.logged_model_metric_history(m)? {
-            by.entry((p.run_id.clone(), p.key.clone()))
-                .or_default()
-                .push(p);
+/// The points of the logged models' metrics a push sends, read once, found by run (to go
+/// with the run's points) and by model (those left, in the logged models' step).
+#[derive(Default)]
+pub(super) struct ModelPoints {
+    lines: Vec<ModelLines>,
+    by_run: HashMap<String, Vec<usize>>,
+    by_model: HashMap<String, Vec<usize>>,
+}
+
+impl ModelPoints {
+    pub(super) fn read(
+        s: &Session,
+        models: &[(LoggedModelRecord, String)],
+    ) -> crate::app::Result<ModelPoints> {
+        let mut out = ModelPoints::default();
+        for (m, _) in models {
+            let mut by: BTreeMap<(String, String), Vec<ModelMetric>> = BTreeMap::new();
+            for p in s.store.logged_model_metric_history(m)? {
+                by.entry((p.run_id.clone(), p.key.clone()))
+                    .or_default()
+                    .push(p);
+            }
+            for ((run, key), points) in by {
+                let i = out.lines.len();
+                out.by_run.entry(run.clone()).or_default().push(i);
+                out.by_model.entry(m.model_id.clone()).or_default().push(i);
+                out.lines.push(ModelLines {
+                    model: m.model_id.clone(),
+                    run,
+                    key,
+                    points,
+                });
+            }
         }
-        for ((run, key), points) in by {
-            out.entry(run).or_default().push(ModelLines {
-                model: m.model_id.clone(),
-                key,
-                points,
-            });
-        }
+        Ok(out)
     }
-    Ok(out)
+
+    /// The lines of the points logged in this run, of every model.
+    pub(super) fn of_run<'a>(&'a self, run: &str) -> impl Iterator<Item = &'a ModelLines> {
+        self.of(self.by_run.get(run))
+    }
+
+    /// The lines of this model's points, run by run.
+    fn of_model<'a>(&'a self, model: &str) -> impl Iterator<Item = &'a ModelLines> {
+        self.of(self.by_model.get(model))
+    }
+
+    fn of<'a>(&'a self, at: Option<&'a Vec<usize>>) -> impl Iterator<Item = &'a ModelLines> {
+        at.into_iter().flatten().map(|&i| &self.lines[i])
+    }
 }
 
 /// The points of a logged model's metrics that no push has sent yet (its runs' links count
@@ -249,16 +279,21 @@ pub(super) fn model_lines_by_run(
 /// (MLflow's, or `mlt server`) appends it to the run's history again, as it does for
 /// MLflow's client. Points of a run not on the server (or deleted there) wait for a push of
 /// that run.
-fn push_model_metrics(s: &Session, m: &LoggedModelRecord, remote_model: &str) -> Result<()> {
+fn push_model_metrics(
+    s: &Session,
+    model: &str,
+    points: &ModelPoints,
+    remote_model: &str,
+) -> Result<()> {
     if remote_model.is_empty() {
         return Ok(());
     }
-    let mut by_run: BTreeMap<String, Vec<ModelMetric>> = BTreeMap::new();
-    for p in s.store.logged_model_metric_history(m)? {
-        by_run.entry(p.run_id.clone()).or_default().push(p);
+    let mut by_run: BTreeMap<&str, Vec<&ModelLines>> = BTreeMap::new();
+    for l in points.of_model(model) {
+        by_run.entry(&l.run).or_default().push(l);
     }
-    for (run, points) in by_run {
-        let Some(mut link) = s.link::<RunLink>(Kind::Run, &run) else {
+    for (run, lines) in by_run {
+        let Some(mut link) = s.link::<RunLink>(Kind::Run, run) else {
             continue;
         };
         if link.remote_id.is_empty()
@@ -266,20 +301,14 @@ fn push_model_metrics(s: &Session, m: &LoggedModelRecord, remote_model: &str) ->
         {
             continue;
         }
-        let counts = link
-            .model_points
-            .get(&m.model_id)
-            .cloned()
-            .unwrap_or_default();
-        let mut seen: BTreeMap<&str, u64> = BTreeMap::new();
-        let mut todo: Vec<&ModelMetric> = Vec::new();
-        for p in &points {
-            let n = seen.entry(p.key.as_str()).or_default();
-            *n += 1;
-            if *n > counts.get(&p.key).copied().unwrap_or(0) {
-                todo.push(p);
-            }
-        }
+        let sent = link.model_points.get(model);
+        let todo: Vec<&ModelMetric> = lines
+            .iter()
+            .flat_map(|l| {
+                let n = sent.and_then(|k| k.get(&l.key)).copied().unwrap_or(0) as usize;
+                l.points.iter().skip(n)
+            })
+            .collect();
         if s.options.dry_run {
             s.count(|t| t.metric_points += todo.len() as u64);
             continue;
@@ -300,11 +329,11 @@ fn push_model_metrics(s: &Session, m: &LoggedModelRecord, remote_model: &str) ->
             let metrics = chunk.iter().map(|p| model_point(p, remote_model)).collect();
             s.remote
                 .log_batch(&link.remote_id, metrics, Vec::new(), Vec::new())?;
-            let counts = link.model_points.entry(m.model_id.clone()).or_default();
+            let counts = link.model_points.entry(model.to_string()).or_default();
             for p in chunk {
                 *counts.entry(p.key.clone()).or_default() += 1;
             }
-            s.save_link(Kind::Run, &run, &link)?;
+            s.save_link(Kind::Run, run, &link)?;
             s.count(|t| t.metric_points += n as u64);
             rest = after;
         }
@@ -369,7 +398,7 @@ pub(super) fn push_logged_model(
     m: &LoggedModelRecord,
     remote_exp: &str,
     found: &FoundThere,
-    points: bool,
+    points: Option<&ModelPoints>,
 ) -> Result<()> {
     let local_digest = logged_digest(m);
     let files = s.store.logged_model_files_dir(&m.model_id)?;
@@ -388,8 +417,8 @@ pub(super) fn push_logged_model(
         {
             s.save_link(Kind::LoggedModel, &m.model_id, &l)?;
         }
-        if points {
-            push_model_metrics(s, m, &l.remote_id)?;
+        if let Some(p) = points {
+            push_model_metrics(s, &m.model_id, p, &l.remote_id)?;
         }
         s.count(|t| t.logged_models.unchanged += 1);
         return Ok(());
@@ -547,8 +576,8 @@ pub(super) fn push_logged_model(
     }
     link.digest = local_digest;
     s.save_link(Kind::LoggedModel, &m.model_id, &link)?;
-    if points {
-        push_model_metrics(s, m, &link.remote_id)?;
+    if let Some(p) = points {
+        push_model_metrics(s, &m.model_id, p, &link.remote_id)?;
     }
     s.count(|t| bump(&mut t.logged_models, new, changed));
     Ok(())

@@ -29,7 +29,7 @@
 //!   again for a few seconds before a new one is made: the server keeps working on a request
 //!   whose client is gone, and may make the run after the next push began.
 
-use super::models::{self, ModelLines};
+use super::models::{self, ModelLines, ModelPoints};
 use super::{Count, LoggedModelLink, RunLink, Scope, Session, digest, tags as source};
 use crate::app::{Result, query, resolve};
 use crate::entities::{Experiment, Lifecycle, View, tags};
@@ -82,7 +82,7 @@ pub(super) fn push(s: &Session, scope: &Scope) -> Result<()> {
         fresh,
         parents: plan.parents,
         remote_ids: Mutex::new(HashMap::new()),
-        model_lines: models::model_lines_by_run(s, &models)?,
+        model_points: ModelPoints::read(s, &models)?,
         models: &models,
         own_models,
         found: Mutex::new(HashMap::new()),
@@ -103,10 +103,9 @@ pub(super) fn push(s: &Session, scope: &Scope) -> Result<()> {
         .collect();
     let evaluates = |h: &RunHandle| {
         let id = h.info.run_id.as_str();
-        ctx.model_lines.get(id).is_some_and(|ls| {
-            ls.iter()
-                .any(|l| source_of.get(l.model.as_str()) != Some(&id))
-        })
+        ctx.model_points
+            .of_run(id)
+            .any(|l| source_of.get(l.model.as_str()) != Some(&id))
     };
     for wave in waves(&plan.runs, &ctx.parents) {
         let (later, first): (Vec<RunHandle>, Vec<RunHandle>) =
@@ -120,7 +119,7 @@ pub(super) fn push(s: &Session, scope: &Scope) -> Result<()> {
         }
     }
     let done = std::mem::take(&mut *ctx.models_done.lock().unwrap_or_else(|e| e.into_inner()));
-    models::push_logged_models(s, &models, &done, &ctx.found)?;
+    models::push_logged_models(s, &models, &ctx.model_points, &done, &ctx.found)?;
     // Once the logged models have their ids there.
     for h in &plan.runs {
         push_model_io(s, h)?;
@@ -391,8 +390,8 @@ struct Ctx<'a, 'b> {
     parents: HashMap<String, String>,
     /// Local run id → its id there, for the runs of this push.
     remote_ids: Mutex<HashMap<String, String>>,
-    /// The points of the logged models' metrics, by the local run they were logged in.
-    model_lines: HashMap<String, Vec<ModelLines>>,
+    /// The points of the logged models' metrics, read once for the whole push.
+    model_points: ModelPoints,
     /// The logged models this push sends, with their experiments' ids there.
     models: &'a [(LoggedModelRecord, String)],
     /// Local run id → the logged models of `models` it is the source run of.
@@ -616,7 +615,7 @@ fn push_own_models(ctx: &Ctx, h: &RunHandle, link: &RunLink) -> Result<()> {
     ctx.s.save_link(Kind::Run, id, link)?;
     for &i in own {
         let (m, remote_exp) = &ctx.models[i];
-        models::push_logged_model(ctx.s, m, remote_exp, &ctx.found, false)?;
+        models::push_logged_model(ctx.s, m, remote_exp, &ctx.found, None)?;
         ctx.models_done
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -948,7 +947,7 @@ fn send_data(
     // The logged models' points of this run not sent yet, each model's in order: a run's
     // point not sent yet that is the next of a model goes as that model's too.
     let mut of_models: Vec<(&ModelLines, String, usize)> = Vec::new();
-    for l in ctx.model_lines.get(id).into_iter().flatten() {
+    for l in ctx.model_points.of_run(id) {
         let Some(there) = s
             .link::<LoggedModelLink>(Kind::LoggedModel, &l.model)
             .map(|x| x.remote_id)

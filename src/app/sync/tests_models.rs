@@ -2,8 +2,8 @@
 //! through the server's endpoints and through the server's store.
 
 use super::models::{
-    NamedThere, logged_models_to_push, pull_logged_models, pull_registry, push_logged_models,
-    push_registry, runs_for_models,
+    ModelPoints, NamedThere, logged_models_to_push, pull_logged_models, pull_registry,
+    push_logged_models, push_registry, runs_for_models,
 };
 use super::{Kind, Options, RunLink, Scope, Session, tags};
 use crate::entities::{Experiment, Stage};
@@ -160,7 +160,8 @@ fn link_run(l: &Local, remote: &Remote) -> (String, String) {
 /// The logged models of these experiments, pushed as the push's last step pushes them.
 fn push_models(s: &Session, exps: &[(Experiment, String)]) -> crate::app::Result<()> {
     let todo = logged_models_to_push(s, exps, None)?;
-    push_logged_models(s, &todo, &Default::default(), &Default::default())
+    let points = ModelPoints::read(s, &todo)?;
+    push_logged_models(s, &todo, &points, &Default::default(), &Default::default())
 }
 
 fn push_all(l: &Local, remote: &Remote, rexp: &str) -> super::Tally {
