@@ -306,7 +306,6 @@ pub async fn bind(store: Store, config: Config) -> std::io::Result<Bound> {
 /// s for the next). A request that comes before it is done does its own reading, as it would
 /// have. Logs how long it took at the debug level.
 fn warm_up(state: &State) {
-    let store = state.store.clone();
     let st = state.clone();
     let spawned = std::thread::Builder::new()
         .name("mlt-warm-up".into())
@@ -319,7 +318,7 @@ fn warm_up(state: &State) {
                 view: crate::entities::View::Active,
                 columns: Vec::new(),
             };
-            let line = match crate::app::ui::runs_table(&store, &req) {
+            let line = match crate::app::ui::runs_table(&st.store, &req) {
                 Ok(table) => format!(
                     "read {} runs ahead in {} ms",
                     table.matched,

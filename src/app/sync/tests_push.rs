@@ -604,8 +604,21 @@ fn a_deleted_experiment_there_is_a_clear_error() {
     assert!(e.contains("'exp' is deleted on"), "{e}");
 }
 
-/// A logged model's points as (key, value, step, run, dataset name), sorted.
-fn model_points(store: &Store, model: &str) -> Vec<(String, String, i64, String, Option<String>)> {
+/// A point of a logged model as (key, value, step, run, dataset name).
+type ModelPoint = (String, String, i64, String, Option<String>);
+
+fn mp(key: &str, value: &str, step: i64, run: &str, dataset: Option<&str>) -> ModelPoint {
+    (
+        key.into(),
+        value.into(),
+        step,
+        run.into(),
+        dataset.map(Into::into),
+    )
+}
+
+/// A logged model's points, sorted.
+fn model_points(store: &Store, model: &str) -> Vec<ModelPoint> {
     let m = store.logged_model_record(model, false).unwrap();
     let mut out: Vec<_> = store
         .logged_model_metric_history(&m)
@@ -707,21 +720,9 @@ fn a_logged_models_points_go_with_their_runs_points_once_and_come_back() {
     let model_there = models_there[0].model_id.clone();
     let expect = |store: &Store, m: &str, train: &str, eval: &str| {
         let mut want = vec![
-            (
-                "acc".to_string(),
-                "0.75".to_string(),
-                2,
-                eval.to_string(),
-                Some("test".to_string()),
-            ),
-            (
-                "acc".into(),
-                "nan".into(),
-                1,
-                train.to_string(),
-                Some("iris".into()),
-            ),
-            ("mse".into(), "0.5".into(), 0, train.to_string(), None),
+            mp("acc", "0.75", 2, eval, Some("test")),
+            mp("acc", "nan", 1, train, Some("iris")),
+            mp("mse", "0.5", 0, train, None),
         ];
         want.sort();
         assert_eq!(model_points(store, m), want);
@@ -811,21 +812,9 @@ fn a_logged_models_points_go_with_their_runs_points_once_and_come_back() {
     };
     pull();
     let mut want = vec![
-        (
-            "acc".to_string(),
-            "0.75".to_string(),
-            2,
-            reval.clone(),
-            Some("test".to_string()),
-        ),
-        (
-            "acc".into(),
-            "nan".into(),
-            1,
-            rtrain.clone(),
-            Some("iris".into()),
-        ),
-        ("mse".into(), "0.125".into(), 4, rtrain.clone(), None),
+        mp("acc", "0.75", 2, &reval, Some("test")),
+        mp("acc", "nan", 1, &rtrain, Some("iris")),
+        mp("mse", "0.125", 4, &rtrain, None),
     ];
     want.sort();
     assert_eq!(model_points(&mine, &model_there), want);
