@@ -77,6 +77,19 @@ impl Server {
         self.log.lock().unwrap().clone()
     }
 
+    /// What the server wrote to stderr, once it holds `needle` (or 10 s have passed): a
+    /// request's log line may be written, and read from the pipe, after its answer arrived.
+    pub fn log_once_it_has(&self, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let log = self.log();
+            if log.contains(needle) || std::time::Instant::now() > deadline {
+                return log;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     /// Stops it with SIGTERM and returns its exit code.
     pub fn stop(mut self) -> Option<i32> {
         let mut child = self.child.take().unwrap();
@@ -215,7 +228,8 @@ fn server_answers_health_and_mlflow_errors_and_stops_on_sigterm() {
     assert_eq!(status, 404);
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["error_code"], "ENDPOINT_NOT_FOUND");
-    assert!(server.log().contains("GET /health 200"), "{}", server.log());
+    let log = server.log_once_it_has("GET /health 200");
+    assert!(log.contains("GET /health 200"), "{log}");
     assert_eq!(server.stop(), Some(0));
 }
 

@@ -77,7 +77,8 @@ fn without_or_with_wrong_credentials_the_client_raises_401() {
     let (status, _) = server.http("GET", "/version", b"", &[]);
     assert_eq!(status, 200, "/version stays open");
     // Nothing was written by the refused clients.
-    assert!(server.log().contains(" 401 "), "{}", server.log());
+    let log = server.log_once_it_has(" 401 ");
+    assert!(log.contains(" 401 "), "{log}");
 }
 
 #[test]
